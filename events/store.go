@@ -1,0 +1,136 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Store is the append-only event log.
+type Store interface {
+	// Append stores evs, in order and atomically, as the next events of agg,
+	// provided that expect holds for the aggregate's last stream sequence.
+	// Appending events whose ids are already stored is recognised as a retry
+	// and answered with the stored position and Duplicate set.
+	//
+	// Errors: *ConflictError (expect does not hold), ErrInvalid (the events or
+	// the aggregate cannot be stored as given), ErrUnavailable (the log did not
+	// answer; whether the events were stored is unknown, and the same call may
+	// be retried safely).
+	Append(ctx context.Context, agg Aggregate, expect Expect, evs ...Event) (Appended, error)
+
+	// Read calls fn for each event from the position on, in stream order, up to
+	// the last event stored when Read began, then returns nil.
+	//
+	// Errors: *GapError, ErrUndecodable, ErrUnavailable, or fn's own error.
+	Read(ctx context.Context, from Position, fn func(Record) error) error
+
+	// Follow calls fn for each event from the position on, in stream order,
+	// including events appended later, until ctx ends (returning ctx's error)
+	// or fn fails.
+	//
+	// Errors: as Read, and ctx.Err().
+	Follow(ctx context.Context, from Position, fn func(Record) error) error
+
+	// LastSeq is the stream sequence of the newest event in the log, 0 if none.
+	LastSeq(ctx context.Context) (uint64, error)
+}
+
+// Appended says where an append's events were stored.
+type Appended struct {
+	// FirstSeq and LastSeq are the stream sequences of the first and last event.
+	FirstSeq, LastSeq uint64
+	// Duplicate is set when the events were already stored by an earlier try.
+	Duplicate bool
+}
+
+// Record is one stored event together with its place in the log.
+type Record struct {
+	Seq     uint64
+	Subject string
+	Event   Event
+	// Raw is the event's bytes exactly as stored; the log digest chains them.
+	Raw []byte
+}
+
+// Position says where reading starts: at a stream sequence, or at the first
+// event stored at or after a time.
+type Position struct {
+	Seq  uint64
+	Time time.Time
+}
+
+// FromSeq starts reading at stream sequence seq (1 is the start of the log).
+func FromSeq(seq uint64) Position { return Position{Seq: max(seq, 1)} }
+
+// FromTime starts reading at the first event stored at or after t.
+func FromTime(t time.Time) Position { return Position{Time: t} }
+
+// Expect is the condition an append puts on the aggregate's last sequence.
+type Expect struct {
+	seq uint64
+	any bool
+}
+
+// ExpectNew requires that the aggregate has no events yet.
+func ExpectNew() Expect { return Expect{} }
+
+// ExpectSeq requires that the aggregate's newest event is at stream sequence
+// seq; 0 means the aggregate must have no events yet.
+func ExpectSeq(seq uint64) Expect { return Expect{seq: seq} }
+
+// ExpectAny puts no condition on the aggregate: for facts that no rule of the
+// aggregate can reject, such as a feedback item on a partition.
+func ExpectAny() Expect { return Expect{any: true} }
+
+// Seq is the expected last sequence, and false when any sequence will do.
+func (e Expect) Seq() (uint64, bool) { return e.seq, !e.any }
+
+func (e Expect) String() string {
+	switch {
+	case e.any:
+		return "any"
+	case e.seq == 0:
+		return "new"
+	default:
+		return fmt.Sprintf("seq %d", e.seq)
+	}
+}
+
+// Errors a Store returns, to be matched with errors.Is.
+var (
+	ErrConflict    = errors.New("concurrent change")
+	ErrInvalid     = errors.New("invalid append")
+	ErrUnavailable = errors.New("event log unavailable")
+	ErrGap         = errors.New("gap in the event log")
+)
+
+// ConflictError says that another append changed the aggregate since its
+// state was read: the caller catches up and decides again.
+type ConflictError struct {
+	Aggregate Aggregate
+	Expected  Expect
+	// Actual is the aggregate's last stream sequence, when the log said.
+	Actual uint64
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("%s: %s expected %s, the log is at seq %d", ErrConflict, e.Aggregate, e.Expected, e.Actual)
+}
+
+// Is makes errors.Is(err, ErrConflict) hold.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// GapError says the reader saw a stream sequence that did not follow the one
+// before it. A reader stops rather than skip: a gap means lost history.
+type GapError struct {
+	After, Got uint64
+}
+
+func (e *GapError) Error() string {
+	return fmt.Sprintf("%s: after seq %d came seq %d", ErrGap, e.After, e.Got)
+}
+
+// Is makes errors.Is(err, ErrGap) hold.
+func (e *GapError) Is(target error) bool { return target == ErrGap }
