@@ -1,0 +1,183 @@
+package jetstream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+)
+
+// ServerConfig configures the embedded NATS server.
+type ServerConfig struct {
+	// Dir holds JetStream's files; it is created when missing.
+	Dir string
+	// Listen, when set (host:port), opens a client listener there so other
+	// services can subscribe. Empty means no TCP listener at all: the tracker
+	// connects through the in-process connection.
+	Listen string
+	// Logger receives the server's own log lines; nil discards them.
+	Logger *slog.Logger
+	// StartTimeout bounds how long the server may take to be ready.
+	StartTimeout time.Duration
+}
+
+// Server is a running embedded NATS server with JetStream.
+type Server struct {
+	ns *server.Server
+}
+
+// StartServer starts nats-server in this process with JetStream on file
+// storage under cfg.Dir, fsyncing every write before it is acknowledged.
+func StartServer(cfg ServerConfig) (*Server, error) {
+	if cfg.Dir == "" {
+		return nil, errors.New("data directory is empty")
+	}
+	dir, err := filepath.Abs(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("data directory %s: %w", cfg.Dir, err)
+	}
+	if err := checkWritable(dir); err != nil {
+		return nil, err
+	}
+	opts := &server.Options{
+		ServerName: "cxtracker",
+		JetStream:  true,
+		StoreDir:   dir,
+		// SyncAlways makes the server fsync before it acknowledges, so no
+		// acknowledged event is lost to a power cut; group commit pays for it.
+		SyncAlways: true,
+		NoSigs:     true,
+		DontListen: true,
+	}
+	if cfg.Listen != "" {
+		host, port, err := splitHostPort(cfg.Listen)
+		if err != nil {
+			return nil, err
+		}
+		opts.DontListen, opts.Host, opts.Port = false, host, port
+	}
+	ns, err := server.NewServer(opts)
+	if err != nil {
+		return nil, fmt.Errorf("embedded NATS server: %w", err)
+	}
+	fatal := make(chan string, 1)
+	ns.SetLoggerV2(&serverLog{log: cfg.Logger, fatal: fatal}, false, false, false)
+	ns.Start()
+
+	timeout := cfg.StartTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ready := make(chan bool, 1)
+	go func() { ready <- ns.ReadyForConnections(timeout) }()
+	select {
+	case msg := <-fatal:
+		ns.Shutdown()
+		return nil, fmt.Errorf("embedded NATS server: %s", msg)
+	case ok := <-ready:
+		if !ok {
+			ns.Shutdown()
+			return nil, fmt.Errorf("embedded NATS server not ready within %s", timeout)
+		}
+	}
+	if !ns.JetStreamEnabled() {
+		ns.Shutdown()
+		return nil, errors.New("embedded NATS server started without JetStream")
+	}
+	return &Server{ns: ns}, nil
+}
+
+// Connect opens a client connection through the in-process pipe, which needs
+// no TCP listener.
+func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
+	opts = append([]nats.Option{nats.InProcessServer(s.ns), nats.Name("cxtracker")}, opts...)
+	return nats.Connect("", opts...)
+}
+
+// ClientURL is the address of the client listener, or "" when there is none.
+func (s *Server) ClientURL() string {
+	if s.ns.Addr() == nil {
+		return ""
+	}
+	return s.ns.ClientURL()
+}
+
+// Shutdown stops the server and waits until it has stopped.
+func (s *Server) Shutdown() {
+	s.ns.Shutdown()
+	s.ns.WaitForShutdown()
+}
+
+// checkWritable creates dir and proves a file can be written in it, so a bad
+// --data is one clear error rather than a JetStream failure deep in start-up.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("data directory %s cannot be created: %w", dir, unwrapPath(err))
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("data directory %s is not writable: %w", dir, unwrapPath(err))
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// unwrapPath drops the path that os errors repeat, since the message names it already.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func splitHostPort(addr string) (string, int, error) {
+	host, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("listen address %q: %w", addr, err)
+	}
+	port, err := strconv.Atoi(p)
+	if err != nil || port < 0 || port > 65535 {
+		return "", 0, fmt.Errorf("listen address %q: port must be a number from 0 to 65535", addr)
+	}
+	if host == "" {
+		host = "0.0.0.0"
+	}
+	return host, port, nil
+}
+
+// serverLog routes the embedded server's log to slog and turns its fatal
+// messages into a start-up error instead of letting them end the process.
+type serverLog struct {
+	log   *slog.Logger
+	fatal chan string
+}
+
+func (l *serverLog) logf(level slog.Level, format string, v ...any) {
+	if l.log != nil {
+		l.log.Log(context.Background(), level, fmt.Sprintf(format, v...), "component", "nats-server")
+	}
+}
+
+func (l *serverLog) Noticef(format string, v ...any) { l.logf(slog.LevelDebug, format, v...) }
+func (l *serverLog) Warnf(format string, v ...any)   { l.logf(slog.LevelWarn, format, v...) }
+func (l *serverLog) Errorf(format string, v ...any)  { l.logf(slog.LevelError, format, v...) }
+func (l *serverLog) Debugf(format string, v ...any)  { l.logf(slog.LevelDebug, format, v...) }
+func (l *serverLog) Tracef(format string, v ...any)  {}
+func (l *serverLog) Fatalf(format string, v ...any) {
+	msg := fmt.Sprintf(format, v...)
+	l.logf(slog.LevelError, "%s", msg)
+	select {
+	case l.fatal <- msg:
+	default:
+	}
+}
