@@ -94,6 +94,9 @@ func (s *Store) resolve(ctx context.Context, p *pending, cause error) (events.Ap
 		return res, nil
 	}
 	var apiErr *apiError
+	if !found && errors.As(cause, &apiErr) && apiErr.duplicate() {
+		return events.Appended{}, fmt.Errorf("%w: %s: an event id of this append is already stored in another append", events.ErrInvalid, p.agg)
+	}
 	if !found && !(errors.As(cause, &apiErr) && apiErr.conflict()) {
 		// Nothing of ours is stored and nothing else was: the try failed
 		// before the server checked it.

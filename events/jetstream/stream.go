@@ -85,7 +85,7 @@ func Weaknesses(have, want jetstream.StreamConfig) []string {
 	}
 	check(have.Storage != jetstream.FileStorage, "storage is %s, not file", have.Storage)
 	check(have.Retention != jetstream.LimitsPolicy, "retention is %s, not limits", have.Retention)
-	check(have.Discard != jetstream.DiscardNew, "discard policy is %s, not new", have.Discard)
+	check(have.Discard != jetstream.DiscardNew, "old events are discarded when the stream is full")
 	check(have.MaxAge > 0, "messages expire after %s", have.MaxAge)
 	check(have.MaxBytes > 0, "size is limited to %d bytes", have.MaxBytes)
 	check(have.MaxMsgs > 0, "count is limited to %d messages", have.MaxMsgs)

@@ -1,0 +1,118 @@
+package jetstream_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	natsjs "github.com/nats-io/nats.go/jetstream"
+
+	"cxtracker/events"
+	"cxtracker/events/jetstream"
+	"cxtracker/events/jetstream/jstest"
+)
+
+func TestReadFromASequenceOrATime(t *testing.T) {
+	st := jstest.Start(t)
+	agg := events.Aggregate{Kind: "journey", ID: events.NewID()}
+	mustAppend(t, st, agg, events.ExpectNew(), testEvents(t, agg, 1, 4)...)
+	time.Sleep(20 * time.Millisecond)
+	mark := time.Now()
+	mustAppend(t, st, agg, events.ExpectSeq(4), testEvents(t, agg, 5, 2)...)
+
+	collect := func(from events.Position) []uint64 {
+		var seqs []uint64
+		if err := st.Read(context.Background(), from, func(r events.Record) error {
+			seqs = append(seqs, r.Seq)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return seqs
+	}
+	if got := collect(events.FromSeq(3)); len(got) != 4 || got[0] != 3 || got[3] != 6 {
+		t.Errorf("read from seq 3 gave %v, want 3..6", got)
+	}
+	if got := collect(events.FromTime(mark)); len(got) != 2 || got[0] != 5 {
+		t.Errorf("read from a time gave %v, want 5..6", got)
+	}
+	if got := collect(events.FromSeq(7)); len(got) != 0 {
+		t.Errorf("read past the end gave %v, want nothing", got)
+	}
+	if got := collect(events.FromTime(time.Now().Add(time.Hour))); len(got) != 0 {
+		t.Errorf("read from the future gave %v, want nothing", got)
+	}
+}
+
+func TestFollowDeliversLiveEventsInOrder(t *testing.T) {
+	st := jstest.Start(t)
+	agg := events.Aggregate{Kind: "crew", ID: events.NewID()}
+	mustAppend(t, st, agg, events.ExpectNew(), testEvent(t, agg, "formed", 1))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	got := make(chan uint64, 100)
+	done := make(chan error, 1)
+	go func() {
+		done <- st.Follow(ctx, events.FromSeq(1), func(r events.Record) error {
+			got <- r.Seq
+			return nil
+		})
+	}()
+	last := uint64(1)
+	for v := uint64(2); v <= 20; v++ {
+		res := mustAppend(t, st, agg, events.ExpectSeq(last), testEvent(t, agg, "renamed", v))
+		last = res.LastSeq
+	}
+	for want := uint64(1); want <= 20; want++ {
+		select {
+		case seq := <-got:
+			if seq != want {
+				t.Fatalf("follow delivered seq %d, want %d", seq, want)
+			}
+		case <-ctx.Done():
+			t.Fatalf("follow stopped delivering after seq %d", want-1)
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("follow ended with %v, want context.Canceled", err)
+	}
+}
+
+func TestReaderStopsAtAGapInTheLog(t *testing.T) {
+	srv := jstest.Server(t, t.TempDir())
+	st := jstest.Open(t, srv)
+	agg := events.Aggregate{Kind: "crew", ID: events.NewID()}
+	mustAppend(t, st, agg, events.ExpectNew(), testEvents(t, agg, 1, 5)...)
+
+	// Loosen the stream behind the store's back and delete an event: the
+	// kind of damage the reader must refuse to paper over.
+	js, err := natsjs.New(jstest.Conn(t, srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	cfg := jetstream.StreamConfig(1)
+	cfg.DenyDelete = false
+	if _, err := js.UpdateStream(ctx, cfg); err != nil {
+		t.Skipf("the server does not let deletes be allowed again: %v", err)
+	}
+	stream, _ := js.Stream(ctx, jetstream.StreamName)
+	if err := stream.DeleteMsg(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	var seen []uint64
+	err = st.Read(ctx, events.FromSeq(1), func(r events.Record) error {
+		seen = append(seen, r.Seq)
+		return nil
+	})
+	var gap *events.GapError
+	if !errors.As(err, &gap) || gap.After != 2 || gap.Got != 4 {
+		t.Fatalf("read over a deleted event answered %v, want a gap after 2 at 4", err)
+	}
+	if len(seen) != 2 {
+		t.Fatalf("reader delivered %v before the gap, want 1 and 2", seen)
+	}
+}
