@@ -109,15 +109,3 @@ func (e *Event) Encode() ([]byte, error) {
 
 // ErrUndecodable marks a stored message that is not one of our events.
 var ErrUndecodable = errors.New("undecodable event")
-
-// Decode parses a stored event and checks it the way Validate does.
-func Decode(raw []byte) (Event, error) {
-	var e Event
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return Event{}, fmt.Errorf("%w: %v", ErrUndecodable, err)
-	}
-	if err := e.validate(false); err != nil {
-		return Event{}, fmt.Errorf("%w: %v", ErrUndecodable, err)
-	}
-	return e, nil
-}

@@ -5,28 +5,38 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
 	"cxtracker/events"
 )
 
-// batcher is the group committer. Appends from many goroutines queue here;
-// while earlier batches are committing, the queue fills, and the next batch
-// takes all it can as one JetStream atomic batch. With SyncAlways the server
-// then fsyncs once per batch instead of once per event.
+// batcher is the group committer. With SyncAlways the server fsyncs every
+// plain publish, so under load appends from many goroutines queue here, and
+// while one batch commits the queue fills and the next batch takes all it can
+// as one JetStream atomic batch, paying for its fsyncs once. Under light load
+// a batch would cost more than the few fsyncs it saves, so single-event
+// appends are published plainly, side by side; commitCost decides which way
+// is cheaper from what each has recently cost.
 type batcher struct {
-	s     *Store
-	in    chan *pending
-	slots chan struct{}
-	stop  chan struct{}
-	once  sync.Once
-	wg    sync.WaitGroup
+	s    *Store
+	cost *commitCost
+	// plainOut counts plain publishes under way; queued counts appends
+	// waiting for a batch.
+	plainOut, queued atomic.Int64
+	in               chan *pending
+	slots            chan struct{}
+	stop             chan struct{}
+	once             sync.Once
+	wg               sync.WaitGroup
 }
 
 func newBatcher(s *Store) *batcher {
 	b := &batcher{
 		s:     s,
+		cost:  newCommitCost(),
 		in:    make(chan *pending, 4096),
 		slots: make(chan struct{}, s.opts.inflight),
 		stop:  make(chan struct{}),
@@ -42,11 +52,17 @@ var errClosed = errors.New("the event store is closed")
 // gets ErrUnavailable: the append may still land, and retrying it with the
 // same events is safe.
 func (b *batcher) submit(ctx context.Context, p *pending) (events.Appended, error) {
+	if res, err, ok := b.publishAlone(ctx, p); ok {
+		return res, err
+	}
+	b.queued.Add(1)
 	select {
 	case b.in <- p:
 	case <-b.stop:
+		b.queued.Add(-1)
 		return events.Appended{}, unavailable(errClosed)
 	case <-ctx.Done():
+		b.queued.Add(-1)
 		return events.Appended{}, unavailable(ctx.Err())
 	}
 	select {
@@ -75,6 +91,7 @@ func (b *batcher) loop() {
 				return
 			}
 		}
+		queue = b.gather(queue)
 		// Wait for a free commit slot, gathering what arrives meanwhile.
 	wait:
 		for {
@@ -88,23 +105,106 @@ func (b *batcher) loop() {
 				return
 			}
 		}
-	gather:
-		for {
-			select {
-			case p := <-b.in:
-				queue = append(queue, p)
-			default:
-				break gather
-			}
-		}
 		var batch []*pending
 		batch, queue = takeBatch(queue, b.s.opts.maxBatch)
+		b.queued.Add(-int64(len(batch)))
+		if b.publishFew(batch) {
+			<-b.slots
+			continue
+		}
 		b.wg.Add(1)
 		go func() {
 			defer func() { <-b.slots; b.wg.Done() }()
 			b.commit(batch)
 		}()
 	}
+}
+
+// Gathering: a batch waits for more appends while they keep coming, each
+// within lingerGap of the one before, up to lingerMax in all. The callers of
+// the last batch were just answered and most append again at once; waiting
+// for them costs far less than the fsync that a smaller batch would add.
+const (
+	lingerGap = 50 * time.Microsecond
+	lingerMax = 500 * time.Microsecond
+)
+
+// gather adds to the queue what arrives while appends keep coming.
+func (b *batcher) gather(queue []*pending) []*pending {
+	deadline := time.Now().Add(lingerMax)
+	timer := time.NewTimer(lingerGap)
+	defer timer.Stop()
+	for {
+		select {
+		case p := <-b.in:
+			queue = append(queue, p)
+			continue
+		default:
+		}
+		if time.Now().After(deadline) {
+			return queue
+		}
+		timer.Reset(lingerGap)
+		select {
+		case p := <-b.in:
+			queue = append(queue, p)
+		case <-timer.C:
+			return queue
+		}
+	}
+}
+
+// publishFew publishes a batch of single-event appends as plain publishes,
+// side by side, when there are too few of them for an atomic batch to be
+// cheaper, and reports whether it did.
+func (b *batcher) publishFew(batch []*pending) bool {
+	for _, p := range batch {
+		if len(p.msgs) != 1 {
+			return false
+		}
+	}
+	if !b.cost.plainCheaper(len(batch) + int(b.plainOut.Load())) {
+		return false
+	}
+	for _, p := range batch {
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			p.finish(b.publishPlain(context.Background(), p))
+		}()
+	}
+	return true
+}
+
+// publishPlain publishes a single-event append and keeps count of the cost.
+func (b *batcher) publishPlain(ctx context.Context, p *pending) (events.Appended, error) {
+	b.plainOut.Add(1)
+	start := time.Now()
+	res, err := b.s.commitOne(ctx, p)
+	others := b.plainOut.Add(-1)
+	now := time.Now()
+	b.cost.observePlain(now, now.Sub(start), others)
+	return res, err
+}
+
+// publishAlone publishes a single-event append at once, as a plain publish
+// from the caller's goroutine, while the store is lightly loaded: nothing
+// queued, no batch committing, and too few plain publishes under way for a
+// batch to be cheaper. It reports false when the append should be batched.
+func (b *batcher) publishAlone(ctx context.Context, p *pending) (events.Appended, error, bool) {
+	if len(p.msgs) != 1 || b.queued.Load() > 0 || len(b.slots) > 0 {
+		return events.Appended{}, nil, false
+	}
+	select {
+	case <-b.stop:
+		return events.Appended{}, unavailable(errClosed), true
+	default:
+	}
+	if !b.cost.plainCheaper(int(b.plainOut.Load()) + 1) {
+		return events.Appended{}, nil, false
+	}
+	res, err := b.publishPlain(ctx, p)
+	return res, err, true
 }
 
 // drain answers every queued append once the store is closing, after the
@@ -116,6 +216,7 @@ func (b *batcher) drain(queue []*pending) {
 			queue = append(queue, p)
 		default:
 			for _, p := range queue {
+				b.queued.Add(-1)
 				p.finish(events.Appended{}, unavailable(errClosed))
 			}
 			return
@@ -154,21 +255,29 @@ func takeBatch(queue []*pending, max int) (batch, rest []*pending) {
 // once, keeping well inside the server's 50 open atomic batches per stream.
 const settleParallel = 8
 
-// commit sends the batch and answers each append in it. When the server
-// refuses the batch, which it does whole for one failed check, each append
-// is tried on its own, so one conflicting append does not fail the others.
+// commit sends the batch as one atomic batch and answers each append in it.
+// When the server refuses the batch, which it does whole for one failed
+// check, each append is tried on its own, so one conflicting append does not
+// fail the others.
 func (b *batcher) commit(batch []*pending) {
 	ctx := context.Background()
 	if len(batch) == 1 {
 		batch[0].finish(b.s.commitOne(ctx, batch[0]))
 		return
 	}
+	start := time.Now()
 	err := b.commitAll(ctx, batch)
 	if err == nil {
+		b.cost.observeBatch(time.Since(start))
 		return
 	}
 	b.s.opts.logger.Debug("batch refused, settling appends one by one", "appends", len(batch), "err", err)
-	sem := make(chan struct{}, settleParallel)
+	b.each(ctx, batch, settleParallel)
+}
+
+// each commits every append on its own, at most parallel at once.
+func (b *batcher) each(ctx context.Context, batch []*pending, parallel int) {
+	sem := make(chan struct{}, parallel)
 	var wg sync.WaitGroup
 	for _, p := range batch {
 		sem <- struct{}{}

@@ -97,7 +97,7 @@ func WithLogger(l *slog.Logger) Option {
 // New opens the store on the connection: it creates the CX stream on first
 // use, refuses one with weaker settings, and starts the group committer.
 func New(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
-	o := options{replicas: 1, maxBatch: MaxBatch, inflight: 2, publishTimeout: 10 * time.Second}
+	o := options{replicas: 1, maxBatch: MaxBatch, inflight: 1, publishTimeout: 10 * time.Second}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err
