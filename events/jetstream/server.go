@@ -152,6 +152,9 @@ func splitHostPort(addr string) (string, int, error) {
 	if host == "" {
 		host = "0.0.0.0"
 	}
+	if port == 0 {
+		port = server.RANDOM_PORT // as with net.Listen, 0 asks for any free port
+	}
 	return host, port, nil
 }
 
@@ -173,9 +176,9 @@ func (l *serverLog) Warnf(format string, v ...any)   { l.logf(slog.LevelWarn, fo
 func (l *serverLog) Errorf(format string, v ...any)  { l.logf(slog.LevelError, format, v...) }
 func (l *serverLog) Debugf(format string, v ...any)  { l.logf(slog.LevelDebug, format, v...) }
 func (l *serverLog) Tracef(format string, v ...any)  {}
+// Fatalf hands the message to StartServer, which returns it as its error.
 func (l *serverLog) Fatalf(format string, v ...any) {
 	msg := fmt.Sprintf(format, v...)
-	l.logf(slog.LevelError, "%s", msg)
 	select {
 	case l.fatal <- msg:
 	default:

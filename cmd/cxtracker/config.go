@@ -1,0 +1,128 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Config is everything the server can be told, with its defaults. Each field
+// is set by a flag and, where the flag is not given, by the environment
+// variable CXTRACKER_<FLAG> (upper case, dashes as underscores).
+type Config struct {
+	// Data is the directory of the embedded server's JetStream files and of
+	// the tracker's own state.
+	Data string
+	// HTTP is the address the JSON API listens on.
+	HTTP string
+	// NATSListen, when set, opens a client listener on the embedded server.
+	NATSListen string
+	// NATSURL, when set, connects to that server or cluster instead of
+	// starting the embedded one.
+	NATSURL     string
+	NATSCreds   string
+	NATSTLSCert string
+	NATSTLSKey  string
+	NATSTLSCA   string
+	// Replicas is how many replicas the CX stream has on a cluster.
+	Replicas int
+	// ShutdownTimeout bounds a clean shutdown.
+	ShutdownTimeout time.Duration
+	LogLevel        slog.Level
+}
+
+// DefaultConfig is the configuration of a newcomer's first run: an embedded
+// server with its files in ./cxdata, the API on the loopback interface.
+func DefaultConfig() Config {
+	return Config{
+		Data:            "cxdata",
+		HTTP:            "127.0.0.1:8080",
+		Replicas:        1,
+		ShutdownTimeout: 10 * time.Second,
+		LogLevel:        slog.LevelInfo,
+	}
+}
+
+// ParseServe fills a Config for `cxtracker serve` from args and the
+// environment (getenv), flags winning over variables.
+func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("cxtracker serve", flag.ContinueOnError)
+	fs.SetOutput(usage)
+	fs.StringVar(&c.Data, "data", c.Data, "directory for the event log and the tracker's files")
+	fs.StringVar(&c.HTTP, "http", c.HTTP, "address of the HTTP JSON API")
+	fs.StringVar(&c.NATSListen, "nats-listen", c.NATSListen, "also open a NATS client listener here (host:port) on the embedded server")
+	fs.StringVar(&c.NATSURL, "nats-url", c.NATSURL, "use this NATS server or cluster instead of the embedded one")
+	fs.StringVar(&c.NATSCreds, "nats-creds", c.NATSCreds, "credentials file for --nats-url")
+	fs.StringVar(&c.NATSTLSCert, "nats-tls-cert", c.NATSTLSCert, "client certificate for --nats-url")
+	fs.StringVar(&c.NATSTLSKey, "nats-tls-key", c.NATSTLSKey, "client key for --nats-url")
+	fs.StringVar(&c.NATSTLSCA, "nats-tls-ca", c.NATSTLSCA, "CA certificates to trust for --nats-url")
+	fs.IntVar(&c.Replicas, "replicas", c.Replicas, "replicas of the CX stream on a cluster")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long a clean shutdown may take")
+	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	fs.Usage = func() {
+		fmt.Fprintf(usage, "Usage: cxtracker serve [flags]\n\nEvery flag can also be set as CXTRACKER_<FLAG>, e.g. CXTRACKER_NATS_URL.\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fromEnv(fs, getenv); err != nil {
+		return Config{}, err
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
+	}
+	return c, c.Validate()
+}
+
+// fromEnv sets each flag from its CXTRACKER_* variable, before the command
+// line is parsed so that flags win.
+func fromEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := EnvName(f.Name)
+		if v := getenv(name); v != "" {
+			if err := f.Value.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %v", name, v, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// EnvName is the environment variable of a flag.
+func EnvName(flagName string) string {
+	return "CXTRACKER_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// Validate checks what can be checked before anything starts.
+func (c Config) Validate() error {
+	var errs []error
+	if c.NATSURL == "" && c.Data == "" {
+		errs = append(errs, errors.New("--data is empty"))
+	}
+	if c.HTTP == "" {
+		errs = append(errs, errors.New("--http is empty"))
+	}
+	if c.Replicas < 1 || c.Replicas > 5 {
+		errs = append(errs, fmt.Errorf("--replicas must be from 1 to 5, not %d", c.Replicas))
+	}
+	if c.NATSURL != "" && c.NATSListen != "" {
+		errs = append(errs, errors.New("--nats-listen opens a listener on the embedded server, which --nats-url does not start"))
+	}
+	if c.NATSURL == "" && (c.NATSCreds != "" || c.NATSTLSCert != "" || c.NATSTLSKey != "" || c.NATSTLSCA != "") {
+		errs = append(errs, errors.New("--nats-creds and --nats-tls-* go with --nats-url"))
+	}
+	if (c.NATSTLSCert == "") != (c.NATSTLSKey == "") {
+		errs = append(errs, errors.New("--nats-tls-cert and --nats-tls-key go together"))
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, errors.New("--shutdown-timeout must be positive"))
+	}
+	return errors.Join(errs...)
+}

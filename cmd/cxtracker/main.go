@@ -1,0 +1,95 @@
+// Command cxtracker runs the CX program tracker.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+const usage = `Usage: cxtracker <command> [flags]
+
+Commands:
+  serve    run the tracker: the event log (embedded NATS by default) and the HTTP API
+
+Run 'cxtracker <command> -h' for a command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is the whole program but the exit: it answers the exit code, 0 for
+// success, 1 for a failure and 2 for a usage error, and reports any failure
+// as one line on stderr.
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(args[1:], getenv, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "cxtracker: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "cxtracker: %s\n", oneLine(err))
+		return 2
+	default:
+		fmt.Fprintf(stderr, "cxtracker: %s\n", oneLine(err))
+		return 1
+	}
+}
+
+// errUsage marks errors in what the user typed.
+var errUsage = errors.New("usage")
+
+type usageError struct{ err error }
+
+func (u usageError) Error() string        { return u.err.Error() }
+func (u usageError) Is(target error) bool { return target == errUsage }
+func (u usageError) Unwrap() error        { return u.err }
+
+// oneLine folds a joined error into one line.
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+// serve runs the tracker until SIGINT or SIGTERM.
+func serve(args []string, getenv func(string) string, stderr io.Writer) error {
+	cfg, err := ParseServe(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	m := NewMain(cfg, log)
+	if err := m.Run(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	m.Close()
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The project's test command, the one README.md gives and .ci/run calls:
+# formatting, go vet, then every test with the race detector. Everything the
+# tests need comes through the Go module proxy; nothing else is installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== gofmt"
+unformatted=$(find . -name '*.go' -not -path './.git/*' -print0 | xargs -0 gofmt -l)
+if [ -n "$unformatted" ]; then
+	echo "gofmt would change these files:" >&2
+	echo "$unformatted" >&2
+	exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race"
+# CI runs on 2 cores; the timeout keeps a hung test from eating the budget.
+go test -race -count=1 -timeout 12m "$@" ./...
