@@ -176,6 +176,7 @@ func (l *serverLog) Warnf(format string, v ...any)   { l.logf(slog.LevelWarn, fo
 func (l *serverLog) Errorf(format string, v ...any)  { l.logf(slog.LevelError, format, v...) }
 func (l *serverLog) Debugf(format string, v ...any)  { l.logf(slog.LevelDebug, format, v...) }
 func (l *serverLog) Tracef(format string, v ...any)  {}
+
 // Fatalf hands the message to StartServer, which returns it as its error.
 func (l *serverLog) Fatalf(format string, v ...any) {
 	msg := fmt.Sprintf(format, v...)

@@ -1,0 +1,220 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Engine runs commands through the log. It owns the write side's State,
+// which only Apply changes: the one subscription to the log feeds every
+// stored record to Apply, including the records of the Engine's own appends,
+// so the State never holds an event the log does not. Execute decides a
+// command against the State, appends the events with the aggregate's last
+// sequence as the expected one, and on a conflict catches up and decides
+// again. Several Engines (replicas) may write to one log.
+type Engine struct {
+	store    Store
+	attempts int
+
+	mu      sync.Mutex
+	state   *State
+	changed chan struct{} // closed and replaced whenever the state moves on
+}
+
+// EngineOption is an optional setting of an Engine.
+type EngineOption func(*Engine) error
+
+// WithAttempts sets how many times Execute decides a command before it gives
+// up on an aggregate that keeps changing under it (8 by default).
+func WithAttempts(n int) EngineOption {
+	return func(e *Engine) error {
+		if n < 1 {
+			return fmt.Errorf("events: attempts must be at least 1, not %d", n)
+		}
+		e.attempts = n
+		return nil
+	}
+}
+
+// WithState starts the Engine from a state rebuilt elsewhere (a snapshot),
+// instead of the empty log's.
+func WithState(s *State) EngineOption {
+	return func(e *Engine) error {
+		if s == nil {
+			return errors.New("events: nil state")
+		}
+		e.state = s
+		return nil
+	}
+}
+
+// NewEngine is an Engine that appends to store. Nothing is read here: the
+// caller starts the subscription (store.Follow from LastSeq()+1 into Apply).
+func NewEngine(store Store, opts ...EngineOption) (*Engine, error) {
+	if store == nil {
+		return nil, errors.New("events: nil store")
+	}
+	e := &Engine{store: store, attempts: 8, state: NewState(), changed: make(chan struct{})}
+	for _, o := range opts {
+		if err := o(e); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// Apply applies one stored record to the State and wakes whoever waits for
+// it. Its signature fits Store.Follow.
+//
+// Errors: ErrUndecodable (the record's sequence counts as applied all the
+// same; the subscriber decides whether to stop).
+func (e *Engine) Apply(rec Record) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	before := e.state.lastSeq
+	err := e.state.Apply(rec)
+	if e.state.lastSeq != before {
+		close(e.changed)
+		e.changed = make(chan struct{})
+	}
+	return err
+}
+
+// LastSeq is the stream sequence of the newest record applied.
+func (e *Engine) LastSeq() uint64 {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.state.lastSeq
+}
+
+// WaitFor returns once the State has applied the record at stream sequence
+// seq, or when ctx ends.
+//
+// Errors: ctx.Err().
+func (e *Engine) WaitFor(ctx context.Context, seq uint64) error {
+	for {
+		e.mu.Lock()
+		done, changed := e.state.lastSeq >= seq, e.changed
+		e.mu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// View calls fn with the State while no record is applied. fn must not keep
+// the State or anything in it after it returns, nor change it.
+func (e *Engine) View(fn func(*State)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	fn(e.state)
+}
+
+// Result is what Execute did.
+type Result struct {
+	Aggregate Aggregate
+	// Events are the events appended, as stored; none when the command asked
+	// for what already held.
+	Events []Event
+	// Appended is where they were stored; zero when nothing was appended.
+	Appended Appended
+	// Stream is where the aggregate stands after the command, its Version
+	// being what a client sees as the ETag.
+	Stream Stream
+}
+
+// Execute decides cmd against the current State and appends its events,
+// with meta's actor and ids on each. A stale decision (another writer
+// changed the aggregate first) is decided again once the State has caught
+// up, up to the Engine's attempts. When Execute returns, the State has
+// applied the events, so the caller reads its own write.
+//
+// Errors: *Error (the command is rejected; nothing was written),
+// *ConflictError (the aggregate kept changing), ErrInvalid, ErrUnavailable
+// (whether the events were stored is unknown), ctx.Err().
+func (e *Engine) Execute(ctx context.Context, cmd Command, meta Meta) (Result, error) {
+	for attempt := 1; ; attempt++ {
+		agg, evs, expect, err := e.prepare(cmd, meta)
+		if err != nil {
+			return Result{}, err
+		}
+		if len(evs) == 0 {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			return Result{Aggregate: agg, Stream: e.state.Stream(agg)}, nil
+		}
+		app, err := e.store.Append(ctx, agg, expect, evs...)
+		var conflict *ConflictError
+		if errors.As(err, &conflict) && attempt < e.attempts {
+			if err := e.catchUp(ctx, conflict); err != nil {
+				return Result{}, err
+			}
+			continue
+		}
+		if err != nil {
+			return Result{}, err
+		}
+		if err := e.WaitFor(ctx, app.LastSeq); err != nil {
+			return Result{}, fmt.Errorf("events were stored at seq %d but not yet applied: %w", app.LastSeq, err)
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		return Result{Aggregate: agg, Events: evs, Appended: app, Stream: e.state.Stream(agg)}, nil
+	}
+}
+
+// prepare decides cmd under the lock and builds its events and the
+// condition of their append from the same state.
+func (e *Engine) prepare(cmd Command, meta Meta) (Aggregate, []Event, Expect, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	d, err := cmd.Decide(e.state)
+	if err != nil {
+		return Aggregate{}, nil, Expect{}, err
+	}
+	evs, expect, err := e.state.Events(d, meta)
+	return d.Aggregate, evs, expect, err
+}
+
+// catchUp waits until the State has applied the change that beat ours.
+func (e *Engine) catchUp(ctx context.Context, c *ConflictError) error {
+	seq := c.Actual
+	if seq == 0 {
+		last, err := e.store.LastSeq(ctx)
+		if err != nil {
+			return err
+		}
+		seq = last
+	}
+	return e.WaitFor(ctx, seq)
+}
+
+// Events builds the envelopes of a decision's events, with aggregate
+// versions continuing the aggregate's, and the condition their append puts
+// on the log: the aggregate's last sequence, which is "new" for an aggregate
+// without events. Feedback partitions take any sequence (see KindFeedback).
+//
+// Errors: ErrInvalid.
+func (s *State) Events(d Decision, meta Meta) ([]Event, Expect, error) {
+	st := s.streams[d.Aggregate]
+	expect := ExpectSeq(st.Seq)
+	if d.Aggregate.Kind == KindFeedback {
+		expect = ExpectAny()
+	}
+	evs := make([]Event, 0, len(d.Events))
+	for i, p := range d.Events {
+		ev, err := buildEvent(d.Aggregate, p, st.Version+uint64(i)+1, meta)
+		if err != nil {
+			return nil, Expect{}, err
+		}
+		evs = append(evs, ev)
+	}
+	return evs, expect, nil
+}

@@ -1,0 +1,78 @@
+package events
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Codes of the errors a command is rejected with. The API maps each code to
+// one HTTP status in one table; the mapping lives there, not here, so that
+// this package stays free of HTTP.
+const (
+	// CodeInvalid means a value of the command is not acceptable, whatever the
+	// state: a score off its scale, an empty name, an unknown enumeration
+	// word. Fields says which values and why (HTTP 422).
+	CodeInvalid = "invalid"
+	// CodeNotFound means the command names an entity that does not exist
+	// (HTTP 404).
+	CodeNotFound = "not_found"
+	// CodeForbidden means the rules forbid the command in the current state:
+	// voting on a decided initiative, joining a disbanded crew (HTTP 409).
+	CodeForbidden = "forbidden"
+)
+
+// Error is a command's rejection. Its Message and Fields are written for the
+// person who sent the command and are safe to show; nothing internal goes in
+// them.
+type Error struct {
+	Code    string
+	Message string
+	// Fields lists, for CodeInvalid, each offending field and what is wrong
+	// with it, in the order the fields were checked.
+	Fields []FieldError
+}
+
+// FieldError is one invalid value: the snake_case name of the field, as
+// clients spell it, and a message about it.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return e.Code + ": " + e.Message
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + " " + f.Message
+	}
+	return e.Code + ": " + e.Message + ": " + strings.Join(parts, "; ")
+}
+
+// ErrorCode is the code of the *Error in err's chain, or "" when err is not a
+// rejection (an infrastructure failure, which is never shown as is).
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// forbidden rejects a command that the current state does not allow.
+func forbidden(format string, args ...any) *Error {
+	return &Error{Code: CodeForbidden, Message: fmt.Sprintf(format, args...)}
+}
+
+// notFound rejects a command that names an entity that does not exist; what
+// is the entity's name in the business's words.
+func notFound(what, id string) *Error {
+	return &Error{Code: CodeNotFound, Message: fmt.Sprintf("%s %q does not exist", what, id)}
+}
+
+// invalidField rejects a command for a single bad value.
+func invalidField(field, message string) *Error {
+	return &Error{Code: CodeInvalid, Message: "the command has invalid values", Fields: []FieldError{{field, message}}}
+}

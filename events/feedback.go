@@ -1,0 +1,138 @@
+package events
+
+import (
+	"regexp"
+	"time"
+)
+
+// KindFeedback is the aggregate of the feedback logged at one touchpoint: its
+// id is the touchpoint's, so subjects are cx.feedback.<touchpoint_id>.
+// feedback_logged and grow with touchpoints, never with feedback volume (the
+// server keeps state per subject). Each item carries its own feedback_id.
+// No rule of the partition can reject an item (a feedback item is a fact
+// about the customer, not a change of the partition), so items are appended
+// without an expected sequence and high-volume touchpoints do not contend.
+// For the same reason the aggregate version on these events is the writer's
+// view and may repeat under concurrent writers; the State counts the events
+// it applies.
+const KindFeedback = "feedback"
+
+// EventFeedbackLogged is the name of the feedback partition's one event.
+const EventFeedbackLogged = "feedback_logged"
+
+// Sources of feedback the program names; others may be written as
+// lower-case words.
+const (
+	SourceSurvey     = "survey"
+	SourceCallCentre = "call_centre"
+	SourceAmbassador = "ambassador"
+)
+
+// FeedbackLogged is one piece of customer feedback at a touchpoint, at
+// schema version 2: version 1 had no source (see upcastFeedbackLoggedV1).
+// OccurredAt is when the customer gave it, when known; otherwise the event's
+// time stands for it.
+type FeedbackLogged struct {
+	FeedbackID   string    `json:"feedback_id"`
+	TouchpointID string    `json:"touchpoint_id"`
+	Metric       string    `json:"metric"`
+	Score        int       `json:"score"`
+	Comment      string    `json:"comment,omitempty"`
+	Segment      string    `json:"segment,omitempty"`
+	Source       string    `json:"source"`
+	OccurredAt   time.Time `json:"occurred_at,omitzero"`
+}
+
+func (FeedbackLogged) EventName() string { return EventFeedbackLogged }
+
+// FeedbackRef is what the write side keeps of each feedback item: enough to
+// open a follow-up on it. It is the one part of the State that grows with
+// feedback volume, kept to a few words per item.
+type FeedbackRef struct {
+	TouchpointID string
+	Metric       string
+	Score        int
+}
+
+// FeedbackPartition is the feedback logged at one touchpoint so far.
+type FeedbackPartition struct {
+	TouchpointID string
+	Summary      Summary
+}
+
+func (p *FeedbackPartition) apply(ev Payload) {
+	if e, ok := ev.(FeedbackLogged); ok {
+		_ = p.Summary.Add(e.Metric, e.Score) // A score off its scale was never logged, and counts for nothing.
+	}
+}
+
+// applyFeedback applies a feedback item to its touchpoint's partition and
+// remembers the item.
+func (s *State) applyFeedback(touchpointID string, ev Payload) {
+	p := s.partitions[touchpointID]
+	if p == nil {
+		p = &FeedbackPartition{TouchpointID: touchpointID}
+		s.partitions[touchpointID] = p
+	}
+	p.apply(ev)
+	if e, ok := ev.(FeedbackLogged); ok {
+		s.feedback[e.FeedbackID] = FeedbackRef{TouchpointID: touchpointID, Metric: e.Metric, Score: e.Score}
+	}
+}
+
+// Feedback is what is known of the feedback item with id, and false if it
+// was never logged.
+func (s *State) Feedback(id string) (FeedbackRef, bool) {
+	f, ok := s.feedback[id]
+	return f, ok
+}
+
+// FeedbackAt is the feedback logged at a touchpoint, and false if none was.
+func (s *State) FeedbackAt(touchpointID string) (*FeedbackPartition, bool) {
+	p, ok := s.partitions[touchpointID]
+	return p, ok
+}
+
+// sourcePattern is a source's form: a lower-case snake_case word.
+var sourcePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+
+// LogFeedback logs one piece of customer feedback.
+type LogFeedback struct {
+	FeedbackID   string
+	TouchpointID string
+	Metric       string
+	Score        int
+	Comment      string
+	Segment      string
+	Source       string
+	OccurredAt   time.Time
+}
+
+// Decide logs a score on its metric's scale at a touchpoint that exists and
+// is not retired, under an id not used before.
+func (c LogFeedback) Decide(s *State) (Decision, error) {
+	var v checks
+	v.id("feedback_id", c.FeedbackID)
+	v.id("touchpoint_id", c.TouchpointID)
+	v.checkScore(c.Metric, c.Score)
+	v.optionalText("comment", c.Comment)
+	if c.Segment != "" {
+		v.name("segment", c.Segment)
+	}
+	if len(c.Source) > 40 || !sourcePattern.MatchString(c.Source) {
+		v.fail("source", "must be a lower-case word such as %s, %s or %s", SourceSurvey, SourceCallCentre, SourceAmbassador)
+	}
+	if err := v.err(); err != nil {
+		return Decision{}, err
+	}
+	if _, err := s.liveTouchpoint(c.TouchpointID); err != nil {
+		return Decision{}, err
+	}
+	if _, ok := s.feedback[c.FeedbackID]; ok {
+		return Decision{}, forbidden("feedback %q is already logged", c.FeedbackID)
+	}
+	return decide(Aggregate{KindFeedback, c.TouchpointID}, FeedbackLogged{
+		FeedbackID: c.FeedbackID, TouchpointID: c.TouchpointID, Metric: c.Metric, Score: c.Score,
+		Comment: c.Comment, Segment: c.Segment, Source: c.Source, OccurredAt: c.OccurredAt.UTC(),
+	})
+}

@@ -1,0 +1,190 @@
+package events
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Command is a request to change the program. Decide checks the request
+// against the current state, its own aggregate's and any other it has rules
+// about, and returns the events to record, or a rejection as an *Error. It
+// only reads s, so deciding again after catching up is always safe.
+type Command interface {
+	Decide(s *State) (Decision, error)
+}
+
+// Decision is what a command decided: the events to record, in order, on one
+// aggregate (an append is atomic per aggregate). No events means the command
+// asked for what already holds, which is accepted and writes nothing.
+type Decision struct {
+	Aggregate Aggregate
+	Events    []Payload
+}
+
+// decide is the Decision of events on agg.
+func decide(agg Aggregate, evs ...Payload) (Decision, error) {
+	return Decision{Aggregate: agg, Events: evs}, nil
+}
+
+// Stream is where an aggregate stands in the log: the stream sequence of its
+// newest event (what the next append expects) and its version, the number of
+// its events (what clients see as ETag).
+type Stream struct {
+	Seq     uint64
+	Version uint64
+}
+
+// State is the write side's current picture of every aggregate, rebuilt from
+// the log by Apply. Commands are decided against it. It is not safe for
+// concurrent use; the Engine guards it. Its accessors (Person, Crew,
+// Initiative...) return the State's own values, to read and not to change:
+// only Apply changes the State, so that it never holds what the log does not.
+type State struct {
+	lastSeq uint64
+	streams map[Aggregate]Stream
+
+	people      map[string]*Person
+	emails      map[string]string // e-mail address -> person id
+	program     Program
+	council     Council
+	crews       map[string]*Crew
+	initiatives map[string]*Initiative
+	journeys    map[string]*Journey
+	stages      map[string]string // stage id -> journey id
+	touchpoints map[string]string // touchpoint id -> journey id
+	feedback    map[string]FeedbackRef
+	partitions  map[string]*FeedbackPartition
+	followUps   map[string]*FollowUp
+	kpis        map[string]*KPI
+	plans       map[string]*ActionPlan
+}
+
+// NewState is the state of an empty log.
+func NewState() *State {
+	return &State{
+		streams:     map[Aggregate]Stream{},
+		people:      map[string]*Person{},
+		emails:      map[string]string{},
+		program:     newProgram(),
+		council:     newCouncil(),
+		crews:       map[string]*Crew{},
+		initiatives: map[string]*Initiative{},
+		journeys:    map[string]*Journey{},
+		stages:      map[string]string{},
+		touchpoints: map[string]string{},
+		feedback:    map[string]FeedbackRef{},
+		partitions:  map[string]*FeedbackPartition{},
+		followUps:   map[string]*FollowUp{},
+		kpis:        map[string]*KPI{},
+		plans:       map[string]*ActionPlan{},
+	}
+}
+
+// LastSeq is the stream sequence of the newest record applied.
+func (s *State) LastSeq() uint64 { return s.lastSeq }
+
+// Stream is where agg stands in the log; the zero Stream if it has no events.
+func (s *State) Stream(agg Aggregate) Stream { return s.streams[agg] }
+
+// Apply brings the state up to date with one stored record. A record at or
+// before LastSeq was applied already and is skipped, so a follower may
+// resume from an earlier point. An event that cannot be decoded still moves
+// the positions on, so that waiting for its sequence ends, and is reported
+// as an error: the caller decides whether to stop.
+//
+// Errors: ErrUndecodable.
+func (s *State) Apply(rec Record) error {
+	if rec.Seq != 0 && rec.Seq <= s.lastSeq {
+		return nil
+	}
+	agg, err := recordAggregate(rec)
+	if err != nil {
+		return err
+	}
+	st := s.streams[agg]
+	st.Seq = rec.Seq
+	st.Version++
+	s.streams[agg] = st
+	s.lastSeq = max(s.lastSeq, rec.Seq)
+
+	if k := rec.Event.Kind(); k != agg.Kind {
+		return fmt.Errorf("%w: seq %d: event type %q on a %s subject", ErrUndecodable, rec.Seq, rec.Event.Type, agg.Kind)
+	}
+	p, err := DecodePayload(rec.Event)
+	if err != nil {
+		return fmt.Errorf("seq %d: %w", rec.Seq, err)
+	}
+	s.apply(agg, p)
+	return nil
+}
+
+// recordAggregate is the aggregate a record belongs to, from its NATS subject
+// or, for a record built without one, from the event's CloudEvents subject.
+func recordAggregate(rec Record) (Aggregate, error) {
+	if rec.Subject != "" {
+		agg, _, err := ParseSubject(rec.Subject)
+		if err != nil {
+			return Aggregate{}, fmt.Errorf("%w: seq %d: %v", ErrUndecodable, rec.Seq, err)
+		}
+		return agg, nil
+	}
+	kind, id, ok := strings.Cut(rec.Event.Subject, "/")
+	agg := Aggregate{Kind: kind, ID: id}
+	if !ok || agg.Validate() != nil {
+		return Aggregate{}, fmt.Errorf("%w: seq %d: subject %q is not <kind>/<id>", ErrUndecodable, rec.Seq, rec.Event.Subject)
+	}
+	return agg, nil
+}
+
+// apply hands the event to its aggregate's apply, creating the aggregate on
+// its first event, and keeps the cross-aggregate indexes. It never fails.
+func (s *State) apply(agg Aggregate, p Payload) {
+	id := agg.ID
+	switch agg.Kind {
+	case KindPerson:
+		s.applyPerson(id, p)
+	case KindProgram:
+		s.program.apply(p)
+	case KindCouncil:
+		s.council.apply(p)
+	case KindCrew:
+		c := s.crews[id]
+		if c == nil {
+			c = &Crew{ID: id, Members: map[string]string{}}
+			s.crews[id] = c
+		}
+		c.apply(p)
+	case KindInitiative:
+		in := s.initiatives[id]
+		if in == nil {
+			in = &Initiative{ID: id, Votes: map[string]Vote{}}
+			s.initiatives[id] = in
+		}
+		in.apply(p)
+	case KindJourney:
+		s.applyJourney(id, p)
+	case KindFeedback:
+		s.applyFeedback(id, p)
+	case KindFollowUp:
+		f := s.followUps[id]
+		if f == nil {
+			f = &FollowUp{FeedbackID: id}
+			s.followUps[id] = f
+		}
+		f.apply(p)
+	case KindKPI:
+		k := s.kpis[id]
+		if k == nil {
+			k = &KPI{ID: id}
+			s.kpis[id] = k
+		}
+		k.apply(p)
+	case KindActionPlan:
+		a := s.plans[id]
+		if a == nil {
+			a = &ActionPlan{ID: id}
+			s.plans[id] = a
+		}
+		a.apply(p)
+	}
+}

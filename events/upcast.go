@@ -1,0 +1,29 @@
+package events
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Upcasters change the shape of stored data to the next schema version when
+// it is read; the log itself is never rewritten. Each event type's chain is
+// registered with the type in the catalogue, and every stored version has an
+// example under testdata/ that the tests read through the chain.
+
+// upcastFeedbackLoggedV1 turns feedback_logged version 1 into version 2.
+// Version 1 did not record where feedback came from: the tracker then took
+// feedback only from the survey tool, so a version 1 item came from a survey.
+// A source already present (written by hand into an old event) is kept.
+func upcastFeedbackLoggedV1(data json.RawMessage) (json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, fmt.Errorf("feedback_logged v1 data is not an object: %w", err)
+	}
+	if fields == nil {
+		return nil, fmt.Errorf("feedback_logged v1 data is null")
+	}
+	if _, ok := fields["source"]; !ok {
+		fields["source"] = json.RawMessage(`"` + SourceSurvey + `"`)
+	}
+	return json.Marshal(fields)
+}
