@@ -20,6 +20,8 @@ type Problem struct {
 	Status int          `json:"status"`
 	Detail string       `json:"detail,omitempty"`
 	Errors []FieldError `json:"errors,omitempty"`
+	// retryAfter, when set, is sent as the Retry-After header.
+	retryAfter string
 }
 
 // FieldError says what is wrong with one field of a request.
@@ -38,10 +40,10 @@ func problemHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		if c.Response().Committed {
 			return
 		}
-		var p *Problem
+		p, internal := problemOf(err)
 		var he *echo.HTTPError
 		switch {
-		case errors.As(err, &p):
+		case !internal:
 		case errors.As(err, &he):
 			p = &Problem{Status: he.Code, Title: http.StatusText(he.Code)}
 			if msg, ok := he.Message.(string); ok && he.Code < 500 {
@@ -55,6 +57,9 @@ func problemHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		if p.Type == "" {
 			p.Type = "about:blank"
+		}
+		if p.retryAfter != "" {
+			c.Response().Header().Set("Retry-After", p.retryAfter)
 		}
 		c.Response().Header().Set(echo.HeaderContentType, ProblemType)
 		c.Response().WriteHeader(p.Status)

@@ -3,32 +3,104 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"cxtracker/events"
+	"cxtracker/projections"
 )
 
-// Config wires the API to the rest of the tracker.
-type Config struct {
-	// Ready reports nil once the tracker is connected to JetStream and has
-	// caught up with the log, or why not.
+// Deps are what the API serves from: commands go to the Engine, reads come
+// from the Views once the Projector has applied what the caller needs.
+type Deps struct {
+	Engine    *events.Engine
+	Projector *projections.Projector
+	Views     *projections.Views
+	Store     events.Store
+	// Ready reports nil once the tracker can serve, or why not.
 	Ready  func() error
 	Logger *slog.Logger
+	// MaxBody caps a request body; MaxImportBody the NDJSON import's.
+	MaxBody, MaxImportBody int64
+	// WaitTimeout bounds how long a request waits for the projections
+	// (its own write, or X-Min-Seq).
+	WaitTimeout time.Duration
 }
 
-// New builds the Echo server with every route.
-func New(cfg Config) *echo.Echo {
-	e := echo.New()
+// Server is the HTTP API.
+type Server struct {
+	Deps
+	echo   *echo.Echo
+	routes []Route
+}
+
+// New builds the API with every route of API.md.
+func New(d Deps) *Server {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.MaxBody == 0 {
+		d.MaxBody = 1 << 20
+	}
+	if d.MaxImportBody == 0 {
+		d.MaxImportBody = 256 << 20
+	}
+	if d.WaitTimeout == 0 {
+		d.WaitTimeout = 5 * time.Second
+	}
+	s := &Server{Deps: d, echo: echo.New()}
+	e := s.echo
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = problemHandler(cfg.Logger)
-	e.GET("/healthz", func(c echo.Context) error {
-		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
-	})
-	e.GET("/readyz", func(c echo.Context) error {
-		if err := cfg.Ready(); err != nil {
-			c.Response().Header().Set("Retry-After", "1")
-			return &Problem{Status: http.StatusServiceUnavailable, Title: "Not ready", Detail: err.Error()}
-		}
-		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
-	})
-	return e
+	e.HTTPErrorHandler = problemHandler(d.Logger)
+	e.Use(middleware.RequestID())
+	e.Use(middleware.Recover())
+	s.routes = slices.Concat(
+		s.serviceRoutes(),
+		s.tokenRoutes(),
+		s.peopleRoutes(),
+		s.programRoutes(),
+		s.councilRoutes(),
+		s.crewRoutes(),
+		s.initiativeRoutes(),
+		s.journeyRoutes(),
+		s.feedbackRoutes(),
+		s.kpiRoutes(),
+		s.actionPlanRoutes(),
+	)
+	for _, r := range s.routes {
+		s.register(r)
+	}
+	return s
+}
+
+// Handler is the API as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo is the underlying Echo instance, for tests that walk its routes.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// Routes is every route with its documentation.
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) serviceRoutes() []Route {
+	return []Route{
+		{Method: http.MethodGet, Path: "/healthz", Summary: "200 while the process runs", Public: true, Response: Status{},
+			Handler: func(c echo.Context) error { return c.JSON(http.StatusOK, Status{Status: "ok"}) }},
+		{Method: http.MethodGet, Path: "/readyz", Summary: "200 once connected to JetStream and caught up; 503 before", Public: true, Response: Status{},
+			Handler: func(c echo.Context) error {
+				if err := s.Ready(); err != nil {
+					c.Response().Header().Set("Retry-After", "1")
+					return &Problem{Status: http.StatusServiceUnavailable, Title: "Not ready", Detail: oneLine(err)}
+				}
+				return c.JSON(http.StatusOK, Status{Status: "ready"})
+			}},
+	}
+}
+
+// Status is the answer of the service probes.
+type Status struct {
+	Status string `json:"status"`
 }

@@ -51,6 +51,9 @@ var catalogue = newCatalogue(
 	def[ExpertNamed](KindProgram, 1),
 	def[ExpertReleased](KindProgram, 1),
 
+	def[TokenIssued](KindToken, 1),
+	def[TokenRevoked](KindToken, 1),
+
 	def[MemberSeated](KindCouncil, 1),
 	def[MemberUnseated](KindCouncil, 1),
 	def[ChairChanged](KindCouncil, 1),

@@ -122,6 +122,8 @@ func (s *scanner) field(key []byte, e *Event) bool {
 		str = &e.CorrelationID
 	case "causationid":
 		str = &e.CausationID
+	case "idempotencykey":
+		str = &e.IdempotencyKey
 	case "time":
 		v, ok := s.plainString()
 		return ok && e.Time.UnmarshalText(v) == nil

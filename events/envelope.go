@@ -44,6 +44,9 @@ type Event struct {
 	// CausationID is the id of the event or command that caused this one.
 	CorrelationID string `json:"correlationid,omitempty"`
 	CausationID   string `json:"causationid,omitempty"`
+	// IdempotencyKey is the client's Idempotency-Key of the request that
+	// caused the event, so that a retry is recognised even after a restart.
+	IdempotencyKey string `json:"idempotencykey,omitempty"`
 }
 
 // Type is the CloudEvents type of the event called name on aggregates of kind:

@@ -157,6 +157,7 @@ var (
 	fb1                          = id(40)
 	kpi1, kpiOld                 = id(50), id(51)
 	plan1, act1, act2            = id(60), id(61), id(62)
+	tok1                         = id(70)
 	fresh                        = id(99)
 )
 

@@ -15,6 +15,8 @@ type Meta struct {
 	ActorToken    string
 	CorrelationID string
 	CausationID   string
+	// IdempotencyKey is the client's key for the request, if it gave one.
+	IdempotencyKey string
 	// Time is when the event happened; zero means now.
 	Time time.Time
 	// Source overrides DefaultSource.
@@ -54,6 +56,7 @@ func NewEvent(agg Aggregate, name string, schema int, version uint64, data any, 
 		ActorToken:       meta.ActorToken,
 		CorrelationID:    meta.CorrelationID,
 		CausationID:      meta.CausationID,
+		IdempotencyKey:   meta.IdempotencyKey,
 	}
 	if err := agg.Validate(); err != nil {
 		return Event{}, fmt.Errorf("%w: %v", ErrInvalid, err)

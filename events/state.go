@@ -57,6 +57,7 @@ type State struct {
 	followUps   map[string]*FollowUp
 	kpis        map[string]*KPI
 	plans       map[string]*ActionPlan
+	tokens      map[string]*Token
 }
 
 // NewState is the state of an empty log.
@@ -77,6 +78,7 @@ func NewState() *State {
 		followUps:   map[string]*FollowUp{},
 		kpis:        map[string]*KPI{},
 		plans:       map[string]*ActionPlan{},
+		tokens:      map[string]*Token{},
 	}
 }
 
@@ -179,6 +181,13 @@ func (s *State) apply(agg Aggregate, p Payload) {
 			s.kpis[id] = k
 		}
 		k.apply(p)
+	case KindToken:
+		t := s.tokens[id]
+		if t == nil {
+			t = &Token{ID: id}
+			s.tokens[id] = t
+		}
+		t.apply(p)
 	case KindActionPlan:
 		a := s.plans[id]
 		if a == nil {

@@ -13,7 +13,9 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"cxtracker/api"
+	"cxtracker/events"
 	"cxtracker/events/jetstream"
+	"cxtracker/projections"
 )
 
 // Main is the running tracker: the log (on the embedded server or an
@@ -23,12 +25,18 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	server *jetstream.Server // nil with --nats-url
-	conn   *nats.Conn
-	store  *jetstream.Store
-	http   *http.Server
-	ln     net.Listener
-	ready  atomic.Bool
+	server    *jetstream.Server // nil with --nats-url
+	conn      *nats.Conn
+	store     *jetstream.Store
+	engine    *events.Engine
+	views     *projections.Views
+	projector *projections.Projector
+	api       *api.Server
+	http      *http.Server
+	ln        net.Listener
+	ready     atomic.Bool
+	cancel    context.CancelFunc
+	done      chan struct{}
 }
 
 // NewMain is a Main with its configuration.
@@ -54,19 +62,56 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("open the event log: %w", err)
 	}
+	m.engine, err = events.NewEngine(m.store)
+	if err != nil {
+		return err
+	}
+	m.views = projections.NewViews()
+	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
+	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Ready: m.readiness, Logger: m.Logger})
+
 	m.ln, err = net.Listen("tcp", m.Config.HTTP)
 	if err != nil {
 		return fmt.Errorf("HTTP API: %w", err)
 	}
-	e := api.New(api.Config{Ready: m.readiness, Logger: m.Logger})
-	m.http = &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	m.http = &http.Server{Handler: m.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := m.http.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("HTTP server stopped", "err", err)
 		}
 	}()
+
+	// The projector replays the log before the tracker says it is ready;
+	// /readyz answers 503 meanwhile.
+	bg, cancel := context.WithCancel(context.Background())
+	m.cancel, m.done = cancel, make(chan struct{})
+	go func() {
+		defer close(m.done)
+		_ = m.projector.Run(bg)
+	}()
+	if err := m.catchUp(ctx); err != nil {
+		return err
+	}
+	if err := m.bootstrapAdmin(ctx); err != nil {
+		return err
+	}
 	m.ready.Store(true)
-	m.Logger.Info("cxtracker serving", "http", "http://"+m.ln.Addr().String(), "data", m.Config.Data, "nats", m.natsDescription())
+	m.Logger.Info("cxtracker serving", "http", "http://"+m.ln.Addr().String(), "data", m.Config.Data, "nats", m.natsDescription(), "events", m.projector.LastSeq())
+	return nil
+}
+
+// catchUp waits until the projector has applied the log as it was at start.
+func (m *Main) catchUp(ctx context.Context) error {
+	last, err := m.store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	if last > 0 {
+		m.Logger.Info("replaying the event log", "events", last)
+	}
+	if err := m.projector.WaitFor(ctx, last); err != nil {
+		return fmt.Errorf("replay the event log: %w", err)
+	}
 	return nil
 }
 
@@ -115,11 +160,14 @@ func (m *Main) natsDescription() string {
 
 // readiness says whether the tracker can take requests.
 func (m *Main) readiness() error {
-	if !m.ready.Load() {
-		return errors.New("starting")
-	}
 	if m.conn == nil || !m.conn.IsConnected() {
 		return errors.New("not connected to NATS")
+	}
+	if err := m.projector.Ready(); err != nil {
+		return err
+	}
+	if !m.ready.Load() {
+		return errors.New("starting")
 	}
 	return nil
 }
@@ -134,6 +182,15 @@ func (m *Main) NATSClientURL() string {
 	}
 	return m.server.ClientURL()
 }
+
+// API is the HTTP API, for tests that walk its routes.
+func (m *Main) API() *api.Server { return m.api }
+
+// Engine runs commands, for tests and the demo loader.
+func (m *Main) Engine() *events.Engine { return m.engine }
+
+// Projector applies the log to the views.
+func (m *Main) Projector() *projections.Projector { return m.projector }
 
 // Store is the event log.
 func (m *Main) Store() *jetstream.Store { return m.store }
@@ -150,6 +207,10 @@ func (m *Main) Close() {
 		cancel()
 	} else if m.ln != nil {
 		m.ln.Close()
+	}
+	if m.cancel != nil {
+		m.cancel()
+		<-m.done
 	}
 	if m.store != nil {
 		m.store.Close()

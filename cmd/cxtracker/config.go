@@ -33,6 +33,9 @@ type Config struct {
 	// ShutdownTimeout bounds a clean shutdown.
 	ShutdownTimeout time.Duration
 	LogLevel        slog.Level
+	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
+	// administrator's. It has no flag, so that it never shows in a process list.
+	AdminToken string
 }
 
 // DefaultConfig is the configuration of a newcomer's first run: an embedded
@@ -74,6 +77,7 @@ func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Con
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
+	c.AdminToken = getenv("CXTRACKER_ADMIN_TOKEN")
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
 	}

@@ -1,0 +1,95 @@
+package api
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"cxtracker/events"
+)
+
+// Caller is who sent a request: the token and, for a person's token, the
+// person. Every event the request causes records both.
+type Caller struct {
+	TokenID  string
+	PersonID string
+	Grants   []string
+}
+
+// actor is the event's actor: the person, or the token of a service.
+func (c Caller) actor() string {
+	if c.PersonID != "" {
+		return c.PersonID
+	}
+	return "token/" + c.TokenID
+}
+
+// Admin reports whether the caller holds the admin grant.
+func (c Caller) Admin() bool { return slices.Contains(c.Grants, events.GrantAdmin) }
+
+const callerKey = "cxtracker.caller"
+
+func callerOf(c echo.Context) Caller {
+	v, _ := c.Get(callerKey).(Caller)
+	return v
+}
+
+// TokenPrefix starts every token, so that a leaked one is recognisable.
+const TokenPrefix = "cxt_"
+
+// NewToken is a fresh random token and its hash, the only form that is
+// stored.
+func NewToken() (token, hash string) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error()) // rand.Read does not fail on supported platforms
+	}
+	token = TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token)
+}
+
+// HashToken is the SHA-256 of a token in lower-case hex.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// authenticate signs the caller in with the bearer token, or answers 401.
+// Tokens are looked up by their hash, and the stored hash is compared in
+// constant time, so neither the lookup nor the comparison leaks the token.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		scheme, token, found := strings.Cut(h, " ")
+		if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+			return unauthorized(c, "send Authorization: Bearer <token>")
+		}
+		hash := HashToken(strings.TrimSpace(token))
+		t, ok := s.Views.Tokens.ByHash(hash)
+		if !ok || subtle.ConstantTimeCompare([]byte(t.Hash()), []byte(hash)) != 1 {
+			return unauthorized(c, "the token is unknown or revoked")
+		}
+		c.Set(callerKey, Caller{TokenID: t.ID, PersonID: t.PersonID, Grants: t.Grants})
+		return next(c)
+	}
+}
+
+func unauthorized(c echo.Context, detail string) error {
+	c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="cxtracker"`)
+	return &Problem{Status: http.StatusUnauthorized, Title: "Unauthorized", Detail: detail}
+}
+
+// requireAdmin answers 403 unless the caller is an administrator.
+func requireAdmin(c echo.Context) error {
+	if !callerOf(c).Admin() {
+		return &Problem{Status: http.StatusForbidden, Title: "Forbidden", Detail: "only an administrator may do this"}
+	}
+	return nil
+}

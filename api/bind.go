@@ -1,0 +1,92 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// bind decodes the JSON body into v, a request type (never a domain type):
+// unknown fields, malformed JSON, a value of the wrong JSON type and
+// trailing data are 400s; a body over the limit is a 413.
+func bind(c echo.Context, v any) error {
+	req := c.Request()
+	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != echo.MIMEApplicationJSON && mt != "application/merge-patch+json") {
+			return &Problem{Status: http.StatusUnsupportedMediaType, Title: "Unsupported media type", Detail: "send the body as application/json"}
+		}
+	}
+	dec := json.NewDecoder(req.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeProblem(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return tooLarge(tooBig.Limit)
+		}
+		return badRequest("the body holds more than one JSON value")
+	}
+	return nil
+}
+
+// decodeProblem says what is wrong with a body in words a client can act on.
+func decodeProblem(err error) error {
+	var (
+		syntax   *json.SyntaxError
+		typeErr  *json.UnmarshalTypeError
+		tooBig   *http.MaxBytesError
+		unknownF = "json: unknown field "
+	)
+	switch {
+	case errors.As(err, &tooBig):
+		return tooLarge(tooBig.Limit)
+	case errors.Is(err, io.EOF):
+		return badRequest("the body is empty; send a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("the body ends before its JSON does")
+	case errors.As(err, &syntax):
+		return badRequest("malformed JSON at byte %d: %v", syntax.Offset, syntax)
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			return badRequest("the body must be a JSON %s", "object")
+		}
+		return &Problem{Status: http.StatusBadRequest, Title: "Bad request", Detail: "a field has the wrong JSON type",
+			Errors: []FieldError{{Field: field, Message: fmt.Sprintf("must be a JSON %s", jsonKind(typeErr.Type.Kind().String()))}}}
+	case len(err.Error()) > len(unknownF) && err.Error()[:len(unknownF)] == unknownF:
+		name := err.Error()[len(unknownF):]
+		return &Problem{Status: http.StatusBadRequest, Title: "Bad request", Detail: "the body has a field this endpoint does not take",
+			Errors: []FieldError{{Field: trimQuotes(name), Message: "is not a field of this request"}}}
+	}
+	return badRequest("the body is not valid JSON")
+}
+
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "string":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "slice", "array":
+		return "array"
+	case "map", "struct", "ptr":
+		return "object"
+	default:
+		return "number"
+	}
+}
+
+func trimQuotes(s string) string {
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,4 @@
+package api
+
+// councilRoutes are the routes of council (to be built).
+func (s *Server) councilRoutes() []Route { return nil }

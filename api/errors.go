@@ -1,0 +1,79 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"cxtracker/events"
+	"cxtracker/projections"
+)
+
+// statusOf maps a rejected command's code to its HTTP status: the one table
+// of it.
+var statusOf = map[string]int{
+	events.CodeInvalid:   http.StatusUnprocessableEntity,
+	events.CodeNotFound:  http.StatusNotFound,
+	events.CodeForbidden: http.StatusConflict,
+}
+
+// problemOf turns what a handler returned into the problem to answer, and
+// whether it is an internal failure whose text must not be shown.
+func problemOf(err error) (*Problem, bool) {
+	var (
+		p        *Problem
+		rejected *events.Error
+		conflict *events.ConflictError
+		tooBig   *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &p):
+		return p, false
+	case errors.As(err, &rejected):
+		status, ok := statusOf[rejected.Code]
+		if !ok {
+			return nil, true
+		}
+		p := &Problem{Status: status, Title: http.StatusText(status), Detail: rejected.Message}
+		for _, f := range rejected.Fields {
+			p.Errors = append(p.Errors, FieldError{Field: f.Field, Message: f.Message})
+		}
+		return p, false
+	case errors.As(err, &conflict):
+		return &Problem{Status: http.StatusConflict, Title: "Concurrent change",
+			Detail: "the entity kept changing while the command was decided; try again"}, false
+	case errors.As(err, &tooBig):
+		return tooLarge(tooBig.Limit), false
+	case errors.Is(err, events.ErrUnavailable), errors.Is(err, projections.ErrStopped),
+		errors.Is(err, context.DeadlineExceeded):
+		return unavailable("the event log did not answer in time; the request may be retried safely"), false
+	}
+	return nil, true
+}
+
+func unavailable(detail string) *Problem {
+	return &Problem{Status: http.StatusServiceUnavailable, Title: "Service unavailable", Detail: detail, retryAfter: "1"}
+}
+
+func tooLarge(limit int64) *Problem {
+	return &Problem{Status: http.StatusRequestEntityTooLarge, Title: "Request body too large", Detail: fmt.Sprintf("the body may hold at most %d bytes", limit)}
+}
+
+// badRequest is a 400 with a detail safe to show.
+func badRequest(format string, args ...any) *Problem {
+	return &Problem{Status: http.StatusBadRequest, Title: "Bad request", Detail: fmt.Sprintf(format, args...)}
+}
+
+// invalid is a 422 for field errors found by the API itself.
+func invalid(errs ...FieldError) *Problem {
+	return &Problem{Status: http.StatusUnprocessableEntity, Title: "Unprocessable content", Detail: "the request has invalid values", Errors: errs}
+}
+
+// notFound is a 404 for an unknown id on a read.
+func notFound(what, id string) *Problem {
+	return &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: fmt.Sprintf("%s %q does not exist", what, id)}
+}
+
+func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }

@@ -1,0 +1,4 @@
+package api
+
+// peopleRoutes are the routes of people (to be built).
+func (s *Server) peopleRoutes() []Route { return nil }

@@ -1,0 +1,4 @@
+package api
+
+// programRoutes are the routes of program (to be built).
+func (s *Server) programRoutes() []Route { return nil }

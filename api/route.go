@@ -1,0 +1,83 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Route is one endpoint and its documentation. The OpenAPI document is
+// generated from these, so it cannot drift from the handlers.
+type Route struct {
+	Method, Path string
+	Summary      string
+	// Public routes need no token (the service probes and the document).
+	Public bool
+	// Request is the JSON body's type (a zero value), nil for none.
+	Request any
+	// Query is a struct whose `query` tags document the query parameters.
+	Query any
+	// Response is the success body's type (a zero value); Status its code
+	// (200 when zero).
+	Response any
+	Status   int
+	// BodyLimit overrides the server's body limit for this route.
+	BodyLimit int64
+	// ContentType is the request body's media type when it is not JSON.
+	ContentType string
+	Handler     echo.HandlerFunc
+}
+
+// SuccessStatus is the route's success code.
+func (r Route) SuccessStatus() int {
+	if r.Status == 0 {
+		return http.StatusOK
+	}
+	return r.Status
+}
+
+func (s *Server) register(r Route) {
+	var mw []echo.MiddlewareFunc
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		limit := s.MaxBody
+		if r.BodyLimit > 0 {
+			limit = r.BodyLimit
+		}
+		mw = append(mw, bodyLimit(limit))
+	}
+	if !r.Public {
+		mw = append(mw, s.authenticate)
+	}
+	if r.Method == http.MethodGet {
+		mw = append(mw, s.minSeq)
+	}
+	s.echo.Add(r.Method, echoPath(r.Path), r.Handler, mw...)
+}
+
+// echoPath turns the documented {param} into Echo's :param.
+func echoPath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
+			parts[i] = ":" + part[1:len(part)-1]
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// bodyLimit answers 413 for a body over limit bytes, whether the
+// Content-Length says so or the body turns out longer than it claimed (the
+// reader stops at the limit, and bind reports it).
+func bodyLimit(limit int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.ContentLength > limit {
+				return tooLarge(limit)
+			}
+			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+			return next(c)
+		}
+	}
+}

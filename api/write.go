@@ -1,0 +1,143 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"cxtracker/events"
+)
+
+// Write is one command sent through the API.
+type Write struct {
+	// Aggregate is the entity the command changes, for If-Match; zero for a
+	// command that creates it.
+	Aggregate events.Aggregate
+	Command   events.Command
+	// Status is the success status: 201 for a creation, 200 otherwise.
+	Status int
+	// View renders the resource after the write, from the read models.
+	View func() (any, error)
+}
+
+// Headers of the write protocol.
+const (
+	HeaderEventSeq       = "X-Event-Seq"
+	HeaderMinSeq         = "X-Min-Seq"
+	HeaderIdempotencyKey = "Idempotency-Key"
+)
+
+// write runs a command for the caller and answers with the resource's new
+// state, X-Event-Seq (the stream sequence of its last event) and ETag (the
+// aggregate's version). If-Match makes it conditional: the version is
+// checked inside the decision, against the same state the append expects,
+// so a concurrent change cannot slip between check and write. An
+// Idempotency-Key already written by the same token is answered again
+// without writing.
+func (s *Server) write(c echo.Context, w Write) error {
+	caller := callerOf(c)
+	key := c.Request().Header.Get(HeaderIdempotencyKey)
+	if len(key) > 200 {
+		return badRequest("%s may be at most 200 characters", HeaderIdempotencyKey)
+	}
+	if key != "" {
+		if done, ok := s.Views.Idempotency.Lookup(caller.TokenID, key); ok {
+			return s.answer(c, w, done.Seq, done.Version, true)
+		}
+	}
+	cmd := w.Command
+	if im := c.Request().Header.Get("If-Match"); im != "" {
+		version, err := parseETag(im)
+		if err != nil {
+			return err
+		}
+		cmd = ifMatch{Command: cmd, Aggregate: w.Aggregate, Version: version}
+	}
+	meta := events.Meta{
+		Actor: caller.actor(), ActorToken: caller.TokenID,
+		CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID), IdempotencyKey: key,
+	}
+	res, err := s.Engine.Execute(c.Request().Context(), cmd, meta)
+	if err != nil {
+		return err
+	}
+	seq := res.Appended.LastSeq
+	if seq == 0 {
+		seq = res.Stream.Seq
+	}
+	if err := s.waitFor(c.Request().Context(), seq); err != nil {
+		return err
+	}
+	return s.answer(c, w, seq, res.Stream.Version, false)
+}
+
+func (s *Server) answer(c echo.Context, w Write, seq, version uint64, replayed bool) error {
+	view, err := w.View()
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(HeaderEventSeq, strconv.FormatUint(seq, 10))
+	h.Set("ETag", formatETag(version))
+	if replayed {
+		h.Set("Idempotent-Replayed", "true")
+	}
+	status := w.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	return c.JSON(status, view)
+}
+
+// waitFor waits, bounded, until the read models have applied seq.
+func (s *Server) waitFor(ctx context.Context, seq uint64) error {
+	ctx, cancel := context.WithTimeout(ctx, s.WaitTimeout)
+	defer cancel()
+	if err := s.Projector.WaitFor(ctx, seq); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return unavailable(fmt.Sprintf("the read models have not reached seq %d yet; retry shortly", seq))
+		}
+		return err
+	}
+	return nil
+}
+
+func formatETag(version uint64) string { return `"` + strconv.FormatUint(version, 10) + `"` }
+
+// parseETag reads the version out of an If-Match value such as "7" or W/"7".
+func parseETag(v string) (uint64, error) {
+	t := strings.TrimPrefix(strings.TrimSpace(v), "W/")
+	t = strings.Trim(t, `"`)
+	n, err := strconv.ParseUint(t, 10, 64)
+	if err != nil {
+		return 0, badRequest("If-Match must be an ETag this API gave, such as \"3\"")
+	}
+	return n, nil
+}
+
+// ifMatch makes a command conditional on its aggregate's version.
+type ifMatch struct {
+	events.Command
+	Aggregate events.Aggregate
+	Version   uint64
+}
+
+// errStale is the 412 of a stale If-Match.
+type errStale struct{ want, have uint64 }
+
+func (e errStale) Error() string {
+	return fmt.Sprintf("If-Match %d is stale: the entity is at version %d", e.want, e.have)
+}
+
+func (m ifMatch) Decide(s *events.State) (events.Decision, error) {
+	if have := s.Stream(m.Aggregate).Version; have != m.Version {
+		return events.Decision{}, &Problem{Status: http.StatusPreconditionFailed, Title: "Precondition failed",
+			Detail: errStale{m.Version, have}.Error()}
+	}
+	return m.Command.Decide(s)
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// call sends a request with a bearer token and answers the status.
+func call(t *testing.T, method, url, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestFirstStartWritesAnAdminTokenOnlyItsOwnerReads(t *testing.T) {
+	m := startMain(t, nil)
+	path := filepath.Join(m.Config.Data, AdminTokenFile)
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Errorf("admin.token has mode %v, want 0600", info.Mode().Perm())
+	}
+	raw, _ := os.ReadFile(path)
+	token := strings.TrimSpace(string(raw))
+	base := "http://" + m.HTTPAddr()
+	if code := call(t, http.MethodDelete, base+"/v1/tokens/01J00000000000000000000000", token); code != http.StatusNotFound {
+		t.Errorf("the admin token was answered %d on an unknown token, want 404", code)
+	}
+	if code := call(t, http.MethodDelete, base+"/v1/tokens/01J00000000000000000000000", "cxt_wrong"); code != http.StatusUnauthorized {
+		t.Errorf("a wrong token was answered %d, want 401", code)
+	}
+	// The log holds the token's hash, never the token.
+	m.Close()
+	for _, f := range walk(t, filepath.Join(m.Config.Data, "jetstream")) {
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), token) {
+			t.Fatalf("%s holds the admin token", f)
+		}
+	}
+}
+
+func TestAdminTokenFromTheEnvironmentIsRegisteredOnce(t *testing.T) {
+	const token = "cxt_from-the-environment-0123456789"
+	dir := t.TempDir()
+	for range 2 {
+		m := startMain(t, func(c *Config) { c.Data, c.AdminToken = dir, token })
+		if code := call(t, http.MethodDelete, "http://"+m.HTTPAddr()+"/v1/tokens/01J00000000000000000000000", token); code != http.StatusNotFound {
+			t.Fatalf("the environment's admin token was answered %d, want 404", code)
+		}
+		if _, err := os.Stat(filepath.Join(dir, AdminTokenFile)); !os.IsNotExist(err) {
+			t.Fatalf("admin.token was written although CXTRACKER_ADMIN_TOKEN was set")
+		}
+		m.Close()
+		if got := m.Projector().LastSeq(); got != 1 {
+			t.Fatalf("the log holds %d events after start, want the one token_issued", got)
+		}
+	}
+}
+
+func walk(t *testing.T, root string) []string {
+	t.Helper()
+	var files []string
+	filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		t.Fatalf("no files under %s", root)
+	}
+	return files
+}

@@ -1,0 +1,212 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"cxtracker/events"
+)
+
+// Model is one read model built from the log. Apply is called for every
+// event in stream order, with its payload decoded and upcast once for all
+// models, from the projector's goroutine only. A model guards its own data
+// for the readers that query it concurrently.
+type Model interface {
+	// Name names the model in logs, metrics and readiness.
+	Name() string
+	// Apply folds one event into the model. An error (or a panic) is the
+	// model's own failure: it is logged and counted, and the other models
+	// go on.
+	Apply(rec events.Record, p events.Payload) error
+}
+
+// Projector follows the log from the start (or a snapshot) and applies each
+// event to the Engine's state and every model. Handlers wait on it to read
+// their own writes and to honour X-Min-Seq.
+type Projector struct {
+	store  events.Store
+	engine *events.Engine
+	models []Model
+	log    *slog.Logger
+
+	mu       sync.Mutex
+	lastSeq  uint64
+	changed  chan struct{}
+	failures map[string]*Failure
+	stopped  error
+
+	caughtUp atomic.Bool
+	applied  atomic.Uint64
+}
+
+// Failure is what a model's failing looks like from outside.
+type Failure struct {
+	Model   string
+	Count   uint64
+	LastSeq uint64
+	Last    string
+}
+
+// NewProjector applies the log to engine and models.
+func NewProjector(store events.Store, engine *events.Engine, log *slog.Logger, models ...Model) *Projector {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Projector{store: store, engine: engine, models: models, log: log, changed: make(chan struct{}), failures: map[string]*Failure{}}
+}
+
+// Run catches up with the log, marks the projector caught up, then follows
+// it until ctx ends or the log cannot be read on (a gap, an undecodable
+// event, the log gone), which stops it for good and is what Ready reports.
+func (p *Projector) Run(ctx context.Context) error {
+	target, err := p.store.LastSeq(ctx)
+	if err != nil {
+		return p.stop(err)
+	}
+	if p.LastSeq() >= target {
+		p.caughtUp.Store(true)
+	}
+	err = p.store.Follow(ctx, events.FromSeq(p.LastSeq()+1), func(rec events.Record) error {
+		if err := p.apply(rec); err != nil {
+			return err
+		}
+		if !p.caughtUp.Load() && rec.Seq >= target {
+			p.caughtUp.Store(true)
+			p.log.Info("projections caught up", "seq", rec.Seq)
+		}
+		return nil
+	})
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return p.stop(err)
+}
+
+func (p *Projector) stop(err error) error {
+	p.mu.Lock()
+	p.stopped = err
+	p.mu.Unlock()
+	p.log.Error("projections stopped", "err", err)
+	return err
+}
+
+// apply feeds one record to the state and every model, then wakes waiters.
+func (p *Projector) apply(rec events.Record) error {
+	if err := p.engine.Apply(rec); err != nil {
+		return fmt.Errorf("seq %d: %w", rec.Seq, err)
+	}
+	payload, err := events.DecodePayload(rec.Event)
+	if err != nil {
+		return fmt.Errorf("seq %d: %w", rec.Seq, err)
+	}
+	for _, m := range p.models {
+		if err := applySafely(m, rec, payload); err != nil {
+			p.fail(m, rec, err)
+		}
+	}
+	p.applied.Add(1)
+	p.mu.Lock()
+	p.lastSeq = rec.Seq
+	close(p.changed)
+	p.changed = make(chan struct{})
+	p.mu.Unlock()
+	return nil
+}
+
+// applySafely turns a model's panic into its error, so that one broken
+// model cannot take the projector down.
+func applySafely(m Model, rec events.Record, payload events.Payload) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return m.Apply(rec, payload)
+}
+
+func (p *Projector) fail(m Model, rec events.Record, err error) {
+	p.log.Error("read model failed on an event", "model", m.Name(), "seq", rec.Seq, "type", rec.Event.Type, "err", err)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f := p.failures[m.Name()]
+	if f == nil {
+		f = &Failure{Model: m.Name()}
+		p.failures[m.Name()] = f
+	}
+	f.Count++
+	f.LastSeq, f.Last = rec.Seq, err.Error()
+}
+
+// LastSeq is the sequence of the newest event applied everywhere.
+func (p *Projector) LastSeq() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.lastSeq
+}
+
+// Applied counts the events applied since start.
+func (p *Projector) Applied() uint64 { return p.applied.Load() }
+
+// ErrStopped says the projector no longer follows the log.
+var ErrStopped = errors.New("projections stopped")
+
+// WaitFor returns once every model has applied seq.
+//
+// Errors: ErrStopped, ctx.Err().
+func (p *Projector) WaitFor(ctx context.Context, seq uint64) error {
+	for {
+		p.mu.Lock()
+		done, changed, stopped := p.lastSeq >= seq, p.changed, p.stopped
+		p.mu.Unlock()
+		if done {
+			return nil
+		}
+		if stopped != nil {
+			return fmt.Errorf("%w: %v", ErrStopped, stopped)
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Ready is nil once the projector has caught up with the log and every model
+// is sound; otherwise it says what is wrong.
+func (p *Projector) Ready() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopped != nil {
+		return fmt.Errorf("%w at seq %d: %v", ErrStopped, p.lastSeq, p.stopped)
+	}
+	if !p.caughtUp.Load() {
+		return fmt.Errorf("catching up with the log, at seq %d", p.lastSeq)
+	}
+	if len(p.failures) > 0 {
+		var errs []error
+		for _, f := range p.failures {
+			errs = append(errs, fmt.Errorf("read model %s failed %d times, last at seq %d: %s", f.Model, f.Count, f.LastSeq, f.Last))
+		}
+		return errors.Join(errs...)
+	}
+	return nil
+}
+
+// Failures lists every model that has failed, for /metrics.
+func (p *Projector) Failures() []Failure {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]Failure, 0, len(p.failures))
+	for _, f := range p.failures {
+		out = append(out, *f)
+	}
+	return out
+}
+
+// Models are the read models the projector feeds.
+func (p *Projector) Models() []Model { return p.models }
