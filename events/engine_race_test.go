@@ -156,7 +156,11 @@ func TestTwoWritersRace(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		last := a.LastSeq()
+		// The last join may be either replica's: wait for the log's end.
+		last, err := store.LastSeq(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, e := range writers {
 			if err := e.WaitFor(ctx, last); err != nil {
 				t.Fatal(err)
