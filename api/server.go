@@ -59,7 +59,10 @@ func New(d Deps) *Server {
 	e.Use(middleware.Recover())
 	s.routes = slices.Concat(
 		s.serviceRoutes(),
+		s.docRoutes(),
+		s.metricsRoutes(),
 		s.tokenRoutes(),
+		s.overviewRoutes(),
 		s.peopleRoutes(),
 		s.programRoutes(),
 		s.councilRoutes(),

@@ -1,0 +1,4 @@
+package api
+
+// metricsRoutes serve Prometheus metrics (to be built).
+func (s *Server) metricsRoutes() []Route { return nil }
