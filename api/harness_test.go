@@ -1,0 +1,138 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"cxtracker/api"
+	"cxtracker/events"
+	"cxtracker/events/jetstream/jstest"
+	"cxtracker/projections"
+)
+
+// testAPI is the API over real HTTP on a real embedded JetStream, with an
+// admin token, as the binary wires it.
+type testAPI struct {
+	t      *testing.T
+	URL    string
+	Admin  string
+	Server *api.Server
+	Engine *events.Engine
+	Views  *projections.Views
+}
+
+// startAPI starts the whole read and write path for one test.
+func startAPI(t *testing.T) *testAPI {
+	t.Helper()
+	store := jstest.Start(t)
+	engine, err := events.NewEngine(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := projections.NewViews()
+	proj := projections.NewProjector(store, engine, nil, views.Models()...)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = proj.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Ready: proj.Ready})
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+
+	token, hash := api.NewToken()
+	if _, err := engine.Execute(ctx, events.IssueToken{TokenID: events.NewID(), Label: "test admin", Hash: hash, Grants: []string{events.GrantAdmin}}, events.Meta{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := proj.WaitFor(ctx, engine.LastSeq()); err != nil {
+		t.Fatal(err)
+	}
+	return &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views}
+}
+
+// Response is an answer as a test sees it.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test if it cannot.
+func (r Response) JSON(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("answer %d is not the JSON expected (%v): %s", r.Status, err, r.Body)
+	}
+}
+
+// Map is the body as a JSON object.
+func (r Response) Map(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.JSON(t, &m)
+	return m
+}
+
+// Do sends a request with the admin token; body is JSON-encoded unless it
+// is a string or []byte, which are sent as they are. headers are pairs.
+func (a *testAPI) Do(method, path string, body any, headers ...string) Response {
+	a.t.Helper()
+	return a.DoAs(a.Admin, method, path, body, headers...)
+}
+
+// DoAs sends a request with token ("" for none).
+func (a *testAPI) DoAs(token, method, path string, body any, headers ...string) Response {
+	a.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		r = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, a.URL+path, r)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: out}
+}
+
+// Must sends a request that must answer want, and answers it.
+func (a *testAPI) Must(want int, method, path string, body any, headers ...string) Response {
+	a.t.Helper()
+	r := a.Do(method, path, body, headers...)
+	if r.Status != want {
+		a.t.Fatalf("%s %s answered %d, want %d: %s", method, path, r.Status, want, r.Body)
+	}
+	return r
+}
