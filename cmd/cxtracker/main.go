@@ -18,6 +18,8 @@ const usage = `Usage: cxtracker <command> [flags]
 
 Commands:
   serve    run the tracker: the event log (embedded NATS by default) and the HTTP API
+  token    issue or revoke an API token on a running tracker
+  demo     load a realistic CX program into a running tracker or a data directory
 
 Run 'cxtracker <command> -h' for a command's flags.
 `
@@ -38,6 +40,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch args[0] {
 	case "serve":
 		err = serve(args[1:], getenv, stderr)
+	case "token":
+		err = tokenCmd(args[1:], getenv, stdout, stderr)
+	case "demo":
+		err = demoCmd(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+const demoUsage = `Usage: cxtracker demo [--server URL | --data DIR] [--seed N] [--feedback N]
+
+Loads a realistic CX program through the HTTP API: the five roles, crews of
+all seven types, a quality council of five, an AARRR journey with a dozen
+touchpoints, a year of feedback, follow-ups, KPIs with measurements,
+initiatives through every stage of their life, and action plans.
+
+With --data it starts the tracker in this process on that data directory,
+loads, and stops. Otherwise it loads into the running tracker at --server,
+with the admin token from CXTRACKER_TOKEN or --token-file. The same --seed
+loads the same program (dates count back from today).
+
+Flags:
+`
+
+// demoOptions says what the demo loads.
+type demoOptions struct {
+	// Seed makes the load deterministic: the same seed writes the same
+	// program (ids aside, which the tracker assigns).
+	Seed uint64
+	// Feedback is how many feedback items to log over the year.
+	Feedback int
+	// Now is the end of the year of feedback.
+	Now time.Time
+}
+
+// demoCmd is `cxtracker demo`.
+func demoCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cxtracker demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, demoUsage); fs.PrintDefaults() }
+	var r remote
+	r.addFlags(fs)
+	opt := demoOptions{Seed: 1, Feedback: 30_000}
+	fs.Uint64Var(&opt.Seed, "seed", opt.Seed, "seed of the generator: the same seed loads the same program")
+	fs.IntVar(&opt.Feedback, "feedback", opt.Feedback, "feedback items to log over the last 12 months")
+	if err := fromEnv(fs, getenv); err != nil {
+		return usageError{err}
+	}
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("demo takes no arguments, got %q", strings.Join(fs.Args(), " "))}
+	}
+	// Only a --data typed on the command line means "in this process": a
+	// CXTRACKER_DATA exported for serve must not start a second tracker.
+	inProcess := setOnCommandLine(fs, "data")
+	if inProcess && setOnCommandLine(fs, "server") {
+		return usageError{errors.New("--server and --data are alternatives: load into a running tracker, or into a data directory")}
+	}
+	if opt.Feedback < 0 || opt.Feedback > 10_000_000 {
+		return usageError{fmt.Errorf("--feedback must be from 0 to 10000000, not %d", opt.Feedback)}
+	}
+	r.token = getenv("CXTRACKER_TOKEN")
+	opt.Now = time.Now().UTC().Truncate(24 * time.Hour)
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if inProcess {
+		m, c, err := startInProcess(ctx, r.Data, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		return runDemo(ctx, c, opt, stdout, stderr)
+	}
+	if err := r.check(); err != nil {
+		return usageError{err}
+	}
+	c, err := r.client()
+	if err != nil {
+		return err
+	}
+	return runDemo(ctx, c, opt, stdout, stderr)
+}
+
+// startInProcess runs a tracker on dir, on a loopback port of the system's
+// choosing, and a client of it with the admin token.
+func startInProcess(ctx context.Context, dir string, getenv func(string) string, stderr io.Writer) (*Main, *client, error) {
+	cfg := DefaultConfig()
+	cfg.Data, cfg.HTTP = dir, "127.0.0.1:0"
+	cfg.AdminToken = getenv("CXTRACKER_ADMIN_TOKEN")
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, usageError{err}
+	}
+	m := NewMain(cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err := m.Run(ctx); err != nil {
+		return nil, nil, err
+	}
+	r := remote{Data: dir, token: getenv("CXTRACKER_TOKEN")}
+	if r.token == "" {
+		r.token = cfg.AdminToken
+	}
+	tok, err := r.adminToken()
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	return m, newClient("http://"+m.HTTPAddr(), tok), nil
+}
+
+// runDemo loads the demo and prints what it loaded.
+func runDemo(ctx context.Context, c *client, opt demoOptions, stdout, stderr io.Writer) error {
+	start := time.Now()
+	pr := newProgress(stderr)
+	res, err := loadDemo(ctx, c, opt, pr)
+	pr.Done()
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(stdout, "demo loaded in %s: %s\n", time.Since(start).Round(time.Millisecond), res)
+	fmt.Fprintf(stdout, "journey map: %s/v1/journeys/%s\n", c.base, res.JourneyID)
+	return nil
+}
+
+// demoResult counts what the demo loaded.
+type demoResult struct {
+	JourneyID                                          string
+	People, Crews, Touchpoints, Feedback, Imported     int
+	FollowUps, FollowUpsClosed, KPIs, Measurements     int
+	Initiatives, Votes, Decisions, ActionPlans, Writes int
+}
+
+func (r demoResult) String() string {
+	return fmt.Sprintf("%d people, %d crews, %d touchpoints, %d feedback items (%d imported), %d follow-ups (%d closed), %d KPIs (%d measurements), %d initiatives (%d votes, %d decisions), %d action plans",
+		r.People, r.Crews, r.Touchpoints, r.Feedback, r.Imported, r.FollowUps, r.FollowUpsClosed, r.KPIs, r.Measurements,
+		r.Initiatives, r.Votes, r.Decisions, r.ActionPlans)
+}
+
+// demoLoader writes the demo through the API and remembers the ids the
+// tracker gave, under the demo's own names for things.
+type demoLoader struct {
+	c   *client
+	rng *rand.Rand
+	pr  *progress
+	opt demoOptions
+	res demoResult
+
+	people      map[string]string // person key -> id
+	crews       map[string]string // crew key -> id
+	stages      map[string]string // stage name -> id
+	touchpoints map[string]string // touchpoint key -> id
+	kpis        map[string]string // KPI key -> id
+	// items is the generated feedback, which the feedback KPIs measure.
+	items []demoItem
+	// followed are the feedback items logged one by one to be followed up,
+	// by touchpoint key, for follow-ups and action plans.
+	followed map[string][]string
+}
+
+// loadDemo writes the whole demo program, step by step.
+func loadDemo(ctx context.Context, c *client, opt demoOptions, pr *progress) (demoResult, error) {
+	l := &demoLoader{
+		c: c, pr: pr, opt: opt,
+		rng:    rand.New(rand.NewPCG(opt.Seed, 0x6378747261636b)), // the second word is "cxtrack"
+		people: map[string]string{}, crews: map[string]string{}, stages: map[string]string{},
+		touchpoints: map[string]string{}, kpis: map[string]string{}, followed: map[string][]string{},
+	}
+	if err := l.checkEmpty(ctx); err != nil {
+		return l.res, err
+	}
+	steps := []struct {
+		name string
+		run  func(context.Context) error
+	}{
+		{"people and roles", l.loadPeople},
+		{"quality council", l.loadCouncil},
+		{"crews", l.loadCrews},
+		{"journey map", l.loadJourney},
+		{"KPIs", l.loadKPIs},
+		{"feedback", l.loadFeedback},
+		{"follow-ups", l.loadFollowUps},
+		{"KPI measurements", l.loadMeasurements},
+		{"initiatives", l.loadInitiatives},
+		{"action plans", l.loadActionPlans},
+	}
+	for _, s := range steps {
+		if err := s.run(ctx); err != nil {
+			return l.res, fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	return l.res, nil
+}
+
+// checkEmpty refuses a tracker that already holds people: the demo's
+// e-mail addresses would clash, and a half-mixed program helps nobody.
+func (l *demoLoader) checkEmpty(ctx context.Context) error {
+	var page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if err := l.c.do(ctx, http.MethodGet, "/v1/people?limit=1", nil, &page); err != nil {
+		return err
+	}
+	if len(page.Items) > 0 {
+		return errors.New("the tracker already holds people; the demo loads into an empty tracker (a new --data directory)")
+	}
+	return nil
+}
+
+// post sends one write and counts it.
+func (l *demoLoader) post(ctx context.Context, method, path string, body any) error {
+	l.res.Writes++
+	l.pr.Add(1)
+	return l.c.do(ctx, method, path, body, nil)
+}
+
+// create sends one creating write and answers the new id.
+func (l *demoLoader) create(ctx context.Context, path string, body any) (string, error) {
+	l.res.Writes++
+	l.pr.Add(1)
+	return l.c.create(ctx, path, body)
+}
+
+// pick is a random element of xs.
+func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }

@@ -1,0 +1,304 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// sentiment is how a customer felt, read from the score on its scale.
+type sentiment int
+
+const (
+	negative sentiment = iota
+	neutral
+	positive
+)
+
+// demoMetrics are the metrics in the order of demoTouchpoint.metrics.
+var demoMetrics = [3]string{"nps", "csat", "ces"}
+
+// demoSegments are the customer segments and their shares; larger
+// customers are a little harder to please.
+var demoSegments = []struct {
+	name          string
+	share, effect float64
+}{
+	{"enterprise", 0.2, -0.03}, {"mid_market", 0.35, 0}, {"small_business", 0.35, 0.02}, {"public_sector", 0.1, -0.05},
+}
+
+// demoItem is one generated feedback item.
+type demoItem struct {
+	tp       int // index in demoTouchpoints
+	metric   string
+	score    int
+	comment  string
+	segment  string
+	source   string
+	at       time.Time
+	followUp bool
+}
+
+// sentimentOf reads a score on its metric's scale: NPS promoters (9-10),
+// passives, detractors (0-6); CSAT 4-5 satisfied, 3 neutral; CES low effort
+// (1-3) is good, 5-7 bad.
+func sentimentOf(metric string, score int) sentiment {
+	switch metric {
+	case "nps":
+		return [...]sentiment{0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2}[score]
+	case "csat":
+		return [...]sentiment{0, 0, 0, 1, 2, 2}[score]
+	default:
+		return [...]sentiment{0, 2, 2, 2, 1, 0, 0, 0}[score]
+	}
+}
+
+// scoreOf maps an experience from 0 (awful) to 1 (delightful) onto the
+// metric's scale.
+func scoreOf(metric string, x float64) int {
+	switch metric {
+	case "nps":
+		return int(math.Round(x * 10))
+	case "csat":
+		return 1 + int(math.Round(x*4))
+	default:
+		return 1 + int(math.Round((1-x)*6))
+	}
+}
+
+// qualityAt is how good a touchpoint was daysAgo days before today: every
+// touchpoint gets a little better over the year of the program, and a fixed
+// one improves over the month after its fix.
+func (tp demoTouchpoint) qualityAt(daysAgo int) float64 {
+	trend := 0.04 * float64(365-daysAgo) / 365
+	if tp.fixed == 0 || daysAgo >= tp.fixedAgo+30 {
+		return tp.quality + trend
+	}
+	if daysAgo <= tp.fixedAgo {
+		return tp.fixed + trend
+	}
+	f := float64(tp.fixedAgo+30-daysAgo) / 30
+	return tp.quality + f*(tp.fixed-tp.quality) + trend
+}
+
+// weighted picks an index by weight.
+func (l *demoLoader) weighted(weights []float64) int {
+	var sum float64
+	for _, w := range weights {
+		sum += w
+	}
+	u := l.rng.Float64() * sum
+	for i, w := range weights {
+		if u < w {
+			return i
+		}
+		u -= w
+	}
+	return len(weights) - 1
+}
+
+// generateFeedback makes a year of feedback, oldest first: more of it
+// lately, less at weekends, in office hours; scores around each
+// touchpoint's quality, comments that match the score.
+func (l *demoLoader) generateFeedback(n int) []demoItem {
+	volumes := make([]float64, len(demoTouchpoints))
+	for i, tp := range demoTouchpoints {
+		volumes[i] = tp.volume
+	}
+	shares := make([]float64, len(demoSegments))
+	for i, s := range demoSegments {
+		shares[i] = s.share
+	}
+	items := make([]demoItem, 0, n)
+	for len(items) < n {
+		daysAgo := 1 + l.rng.IntN(365)
+		day := l.opt.Now.AddDate(0, 0, -daysAgo)
+		weekend := day.Weekday() == time.Saturday || day.Weekday() == time.Sunday
+		keep := 0.7 + 0.3*float64(365-daysAgo)/365
+		if weekend {
+			keep *= 0.35
+		}
+		if l.rng.Float64() >= keep {
+			continue
+		}
+		minutes := int(math.Max(6*60, math.Min(21*60, 13*60+l.rng.NormFloat64()*150)))
+		at := day.Add(time.Duration(minutes)*time.Minute + time.Duration(l.rng.IntN(60))*time.Second)
+		ti := l.weighted(volumes)
+		tp := demoTouchpoints[ti]
+		seg := demoSegments[l.weighted(shares)]
+		metric := demoMetrics[l.weighted(tp.metrics[:])]
+		x := math.Max(0, math.Min(1, tp.qualityAt(daysAgo)+seg.effect+0.18*l.rng.NormFloat64()))
+		score := scoreOf(metric, x)
+		it := demoItem{tp: ti, metric: metric, score: score, segment: seg.name, source: pick(l.rng, tp.sources), at: at}
+		it.comment = l.comment(tp.key, sentimentOf(metric, score))
+		items = append(items, it)
+	}
+	slices.SortStableFunc(items, func(a, b demoItem) int { return a.at.Compare(b.at) })
+	l.markFollowUps(items)
+	return items
+}
+
+// comment is what a customer who felt s writes about a touchpoint, or ""
+// for the many who write nothing.
+func (l *demoLoader) comment(tp string, s sentiment) string {
+	if l.rng.Float64() >= [...]float64{0.7, 0.3, 0.45}[s] {
+		return ""
+	}
+	if own, ok := demoTouchpointComments[tp]; ok && s != neutral && l.rng.Float64() < 0.6 {
+		return pick(l.rng, own[map[sentiment]int{positive: 0, negative: 1}[s]])
+	}
+	return pick(l.rng, demoGenericComments[s])
+}
+
+// markFollowUps chooses the detractors whose feedback is followed up: one
+// in 400 items (at least 6, at most 80), among the unhappy customers of the
+// last quarter who said why.
+func (l *demoLoader) markFollowUps(items []demoItem) {
+	want := min(max(len(items)/400, 6), 80)
+	quarter := l.opt.Now.AddDate(0, -3, 0)
+	var candidates []int
+	for i, it := range items {
+		if it.comment != "" && sentimentOf(it.metric, it.score) == negative && it.at.After(quarter) {
+			candidates = append(candidates, i)
+		}
+	}
+	l.rng.Shuffle(len(candidates), func(i, j int) { candidates[i], candidates[j] = candidates[j], candidates[i] })
+	for _, i := range candidates[:min(want, len(candidates))] {
+		items[i].followUp = true
+	}
+}
+
+// demoImportChunk is how many items go in one import request.
+const demoImportChunk = 1000
+
+// feedbackLine is one item as the API takes it.
+func (l *demoLoader) feedbackLine(it demoItem) obj {
+	line := obj{
+		"touchpoint_id": l.touchpoints[demoTouchpoints[it.tp].key], "metric": it.metric, "score": it.score,
+		"segment": it.segment, "source": it.source, "occurred_at": it.at.Format(time.RFC3339),
+	}
+	if it.comment != "" {
+		line["comment"] = it.comment
+	}
+	return line
+}
+
+// loadFeedback logs the year of feedback: the items to be followed up one
+// by one (their ids are needed), the rest through the NDJSON import in
+// chunks, in time order.
+func (l *demoLoader) loadFeedback(ctx context.Context) error {
+	items := l.generateFeedback(l.opt.Feedback)
+	l.items = items
+	l.pr.Step("feedback", len(items))
+	var chunk bytes.Buffer
+	lines := 0
+	flush := func() error {
+		if lines == 0 {
+			return nil
+		}
+		if err := l.importChunk(ctx, &chunk, lines); err != nil {
+			return err
+		}
+		chunk.Reset()
+		lines = 0
+		return nil
+	}
+	enc := json.NewEncoder(&chunk)
+	for _, it := range items {
+		if it.followUp {
+			id, err := l.c.create(ctx, "/v1/feedback", l.feedbackLine(it))
+			if err != nil {
+				return err
+			}
+			key := demoTouchpoints[it.tp].key
+			l.followed[key] = append(l.followed[key], id)
+			l.res.Feedback++
+			l.res.Writes++
+			l.pr.Add(1)
+			continue
+		}
+		if err := enc.Encode(l.feedbackLine(it)); err != nil {
+			return err
+		}
+		if lines++; lines == demoImportChunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// importAnswer is what the import answers that the demo reads.
+type importAnswer struct {
+	Imported int `json:"imported"`
+	Errors   []struct {
+		Line    int    `json:"line"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+// importChunk sends one NDJSON chunk; any line refused is a failure, since
+// the demo writes only good lines.
+func (l *demoLoader) importChunk(ctx context.Context, body *bytes.Buffer, lines int) error {
+	var ans importAnswer
+	if err := l.c.send(ctx, http.MethodPost, "/v1/feedback/import", "application/x-ndjson", bytes.NewReader(body.Bytes()), &ans); err != nil {
+		return err
+	}
+	if len(ans.Errors) > 0 {
+		e := ans.Errors[0]
+		return fmt.Errorf("the import refused %d of %d lines, line %d first: %s", len(ans.Errors), lines, e.Line, e.Message)
+	}
+	if ans.Imported != lines {
+		return fmt.Errorf("the import took %d of %d lines", ans.Imported, lines)
+	}
+	l.res.Feedback += lines
+	l.res.Imported += lines
+	l.res.Writes++
+	l.pr.Add(lines)
+	return nil
+}
+
+// loadFollowUps opens a follow-up for each chosen detractor, assigned to
+// the lead of the crew that owns the touchpoint, and closes most of them.
+func (l *demoLoader) loadFollowUps(ctx context.Context) error {
+	total := 0
+	for _, ids := range l.followed {
+		total += len(ids)
+	}
+	l.pr.Step("follow-ups", total)
+	for _, tp := range demoTouchpoints {
+		lead := l.people[crewLead(tp.crew)]
+		for _, id := range l.followed[tp.key] {
+			if err := l.post(ctx, http.MethodPost, "/v1/feedback/"+id+"/follow-up",
+				obj{"assignee_id": lead, "note": pick(l.rng, demoFollowUpNotes)}); err != nil {
+				return err
+			}
+			l.res.FollowUps++
+			if l.rng.Float64() < 0.4 {
+				continue
+			}
+			if err := l.post(ctx, http.MethodPost, "/v1/feedback/"+id+"/follow-up/closure",
+				obj{"action_taken": pick(l.rng, demoFollowUpActions), "customer_informed": l.rng.Float64() < 0.85}); err != nil {
+				return err
+			}
+			l.res.FollowUpsClosed++
+		}
+	}
+	return nil
+}
+
+// crewLead is the key of a demo crew's lead.
+func crewLead(crew string) string {
+	for _, c := range demoCrews {
+		if c.key == crew {
+			return c.members[0]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// generator is a demo loader that only generates, with no tracker behind it.
+func generator(seed uint64, now time.Time) *demoLoader {
+	return &demoLoader{rng: rand.New(rand.NewPCG(seed, 0x6378747261636b)), opt: demoOptions{Seed: seed, Now: now}}
+}
+
+func TestDemoFeedbackIsTheSameForTheSameSeed(t *testing.T) {
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	a := generator(7, now).generateFeedback(2000)
+	b := generator(7, now).generateFeedback(2000)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two loads with seed 7 generated different feedback")
+	}
+	if c := generator(8, now).generateFeedback(2000); reflect.DeepEqual(a, c) {
+		t.Fatal("seeds 7 and 8 generated the same feedback")
+	}
+}
+
+func TestDemoFeedbackIsAPlausibleYear(t *testing.T) {
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	items := generator(1, now).generateFeedback(20_000)
+	if len(items) != 20_000 {
+		t.Fatalf("generated %d items", len(items))
+	}
+	scale := map[string][2]int{"nps": {0, 10}, "csat": {1, 5}, "ces": {1, 7}}
+	type tally struct{ n, good, bad int }
+	nps := map[string]*tally{}
+	var comments, followUps int
+	months := map[time.Month]bool{}
+	for i, it := range items {
+		r := scale[it.metric]
+		if it.score < r[0] || it.score > r[1] {
+			t.Fatalf("item %d: %s score %d is off its scale", i, it.metric, it.score)
+		}
+		if !it.at.Before(now) || it.at.Before(now.AddDate(-1, 0, -1)) {
+			t.Fatalf("item %d occurred at %s, outside the last year", i, it.at)
+		}
+		if i > 0 && it.at.Before(items[i-1].at) {
+			t.Fatalf("item %d is older than the one before", i)
+		}
+		months[it.at.Month()] = true
+		if it.comment != "" {
+			comments++
+		}
+		if it.followUp {
+			followUps++
+			if sentimentOf(it.metric, it.score) != negative || it.comment == "" {
+				t.Fatalf("item %d is followed up but is not an unhappy customer who said why: %+v", i, it)
+			}
+		}
+		if it.metric == "nps" {
+			k := demoTouchpoints[it.tp].key
+			if nps[k] == nil {
+				nps[k] = &tally{}
+			}
+			nps[k].n++
+			switch sentimentOf("nps", it.score) {
+			case positive:
+				nps[k].good++
+			case negative:
+				nps[k].bad++
+			}
+		}
+	}
+	score := func(k string) int { t := nps[k]; return 100 * (t.good - t.bad) / t.n }
+	if len(months) != 12 {
+		t.Errorf("feedback covers %d months, want 12", len(months))
+	}
+	if comments < len(items)/4 || comments > len(items)*3/4 {
+		t.Errorf("%d of %d items have a comment", comments, len(items))
+	}
+	if followUps != 20_000/400 {
+		t.Errorf("%d items are to be followed up, want %d", followUps, 20_000/400)
+	}
+	if score("hotline") >= 0 || score("kickoff") <= 20 {
+		t.Errorf("NPS at the hotline is %d and at the kickoff %d: the weak touchpoint should be negative, the strong one well positive", score("hotline"), score("kickoff"))
+	}
+}
+
+func TestDemoFixedTouchpointImproves(t *testing.T) {
+	var imp demoTouchpoint
+	for _, tp := range demoTouchpoints {
+		if tp.key == "data_import" {
+			imp = tp
+		}
+	}
+	if before, after := imp.qualityAt(300), imp.qualityAt(10); after <= before {
+		t.Fatalf("the data import's quality went from %.2f to %.2f after its fix", before, after)
+	}
+}
+
+func TestEmailsAreAddressesAndUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range demoPeople {
+		e := emailOf(p.name)
+		for _, r := range e {
+			if r > 127 {
+				t.Fatalf("%s has a non-ASCII address %s", p.name, e)
+			}
+		}
+		if seen[e] {
+			t.Fatalf("%s is used twice", e)
+		}
+		seen[e] = true
+	}
+}
+
+func TestProgressKeepsOneLineOnATerminalAndPrintsLinesElsewhere(t *testing.T) {
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	now := func() time.Time { clock = clock.Add(time.Second); return clock }
+	var out bytes.Buffer
+	p := &progress{w: &out, tty: true, interval: 100 * time.Millisecond, now: now}
+	p.Step("feedback", 10)
+	p.Add(5)
+	p.Add(5)
+	p.Done()
+	if strings.Count(out.String(), "\n") != 1 || !strings.Contains(out.String(), "\r\033[Kdemo: feedback 5/10 (50%)") || !strings.Contains(out.String(), "10/10 (100%) done in") {
+		t.Fatalf("terminal output %q", out.String())
+	}
+	out.Reset()
+	p = &progress{w: &out, tty: false, interval: 5 * time.Second, now: now}
+	p.Step("feedback", 10)
+	for range 10 {
+		p.Add(1)
+	}
+	p.Done()
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if strings.Contains(out.String(), "\r") || len(lines) < 3 || len(lines) > 5 {
+		t.Fatalf("plain output %q: want a few whole lines", out.String())
+	}
+	if isTerminal(&out) {
+		t.Fatal("a buffer was taken for a terminal")
+	}
+}
