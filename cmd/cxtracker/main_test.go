@@ -24,7 +24,7 @@ import (
 
 // startMain runs a Main on a fresh data directory and an HTTP port of the
 // system's choosing, closed when the test ends.
-func startMain(t *testing.T, edit func(*Config)) *Main {
+func startMain(t testing.TB, edit func(*Config)) *Main {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Data, cfg.HTTP = t.TempDir(), "127.0.0.1:0"

@@ -25,7 +25,7 @@ func cli(t *testing.T, env map[string]string, args ...string) (int, string, stri
 }
 
 // adminTokenOf reads the admin token a Main wrote on its first start.
-func adminTokenOf(t *testing.T, m *Main) string {
+func adminTokenOf(t testing.TB, m *Main) string {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(m.Config.Data, AdminTokenFile))
 	if err != nil {
@@ -36,7 +36,7 @@ func adminTokenOf(t *testing.T, m *Main) string {
 
 // registerPerson registers a person directly through the engine, so that
 // the token tests need no people routes.
-func registerPerson(t *testing.T, m *Main, name string) string {
+func registerPerson(t testing.TB, m *Main, name string) string {
 	t.Helper()
 	id := events.NewID()
 	cmd := events.RegisterPerson{PersonID: id, Name: name, Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com", Department: "Sales"}
