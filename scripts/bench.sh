@@ -3,8 +3,9 @@
 # embedded server settings (file storage, SyncAlways), and prints each rate
 # and the ratios. These machines are noisy: compare ratios, not rates.
 #
-#   scripts/bench.sh             # about a minute
+#   scripts/bench.sh             # a few minutes
 #   BENCHTIME=5s scripts/bench.sh
+#   CXTRACKER_BENCH_FEEDBACK=5000 scripts/bench.sh   # a smaller demo behind the read latency
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benchtime=${BENCHTIME:-3s}
@@ -29,4 +30,34 @@ awk '
 		ratio("Append, 16 goroutines", "BenchmarkAppend/goroutines=16", "BenchmarkRawPublish/goroutines=16", ">= 1.0x")
 		ratio("Append, 256 goroutines", "BenchmarkAppend/goroutines=256", "BenchmarkRawPublish/goroutines=256", ">= 5x")
 		ratio("Replay of 200,000 events", "BenchmarkReplay/reader", "BenchmarkReplay/raw", ">= 0.7x")
+	}' "$out"
+
+echo
+echo "== the tracker over HTTP (cmd/cxtracker), -benchtime $benchtime"
+go test -run '^$' -bench '^(BenchmarkRawPublish16|BenchmarkCommandsHTTP16|BenchmarkImportNDJSON|BenchmarkJourneyRead)$' -benchtime "$benchtime" -timeout 30m ./cmd/cxtracker/ | tee "$out"
+
+awk '
+	/^Benchmark/ {
+		name = $1; sub(/-[0-9]+$/, "", name)
+		for (i = 2; i < NF; i++) metric[name, $(i+1)] = $i
+	}
+	function rate(name, unit) { return ((name, unit) in metric) ? metric[name, unit] : 0 }
+	function ratio(label, ours, unit, raw) {
+		a = rate(ours, unit); r = rate(raw, "events/s")
+		if (a == 0 || r == 0) { printf "%-40s missing\n", label; return }
+		printf "%-40s %9.0f %-10s / %9.0f events/s = %5.2fx\n", label, a, unit, r, a / r
+	}
+	function latency(label, name) {
+		if (rate(name, "p50-ms") == 0) { printf "%-40s missing\n", label; return }
+		printf "%-40s p50 %7.2f ms   p99 %7.2f ms   %7.0f reads/s\n", label, rate(name, "p50-ms"), rate(name, "p99-ms"), rate(name, "reads/s")
+	}
+	END {
+		print ""
+		print "== the tracker against raw JetStream publish (16 goroutines) in this run"
+		ratio("HTTP commands, 16 clients", "BenchmarkCommandsHTTP16/clients=16", "commands/s", "BenchmarkRawPublish16/goroutines=16")
+		ratio("NDJSON import, one client", "BenchmarkImportNDJSON/chunk=1000", "items/s", "BenchmarkRawPublish16/goroutines=16")
+		print ""
+		print "== GET /v1/journeys/{id} with the demo loaded"
+		latency("one client", "BenchmarkJourneyRead/clients=1")
+		latency("16 concurrent clients", "BenchmarkJourneyRead/clients=16")
 	}' "$out"

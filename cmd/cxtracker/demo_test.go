@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// loadDemoInto runs `cxtracker demo --data dir` with 500 feedback items, to
+// keep the test fast, and answers its stdout.
+func loadDemoInto(t *testing.T, dir string, seed string) string {
+	t.Helper()
+	code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", "500", "--seed", seed)
+	if code != 0 {
+		t.Fatalf("demo exited %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "demo: feedback 500/500 (100%) done in") {
+		t.Errorf("no progress on stderr: %q", stderr)
+	}
+	return stdout
+}
+
+// page is a list answer.
+type page[T any] struct {
+	Items []T `json:"items"`
+}
+
+// reader reads the tracker on a data directory the demo was loaded into.
+func reader(t *testing.T, dir string) *client {
+	t.Helper()
+	m := startMain(t, func(c *Config) { c.Data = dir })
+	return newClient("http://"+m.HTTPAddr(), adminTokenOf(t, m))
+}
+
+func (c *client) must(t *testing.T, path string, out any) {
+	t.Helper()
+	if err := c.do(context.Background(), http.MethodGet, path, nil, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDemoLoadsAWholeProgramIntoADataDirectory(t *testing.T) {
+	dir := t.TempDir()
+	out := loadDemoInto(t, dir, "3")
+	if !strings.Contains(out, "36 people, 11 crews, 12 touchpoints, 500 feedback items") {
+		t.Errorf("stdout %q", out)
+	}
+	// The data directory holds the program after the demo stopped its
+	// tracker: a new one replays it.
+	c := reader(t, dir)
+
+	var people page[struct {
+		ID string `json:"id"`
+	}]
+	c.must(t, "/v1/people?limit=100", &people)
+	if len(people.Items) != len(demoPeople) {
+		t.Errorf("%d people, want %d", len(people.Items), len(demoPeople))
+	}
+	var council struct {
+		Chair   *struct{ ID string } `json:"chair"`
+		Members []struct{}           `json:"members"`
+	}
+	c.must(t, "/v1/council", &council)
+	if len(council.Members) != 5 || council.Chair == nil {
+		t.Errorf("the council has %d members and chair %v, want 5 and a chair", len(council.Members), council.Chair)
+	}
+	var crews page[struct {
+		Type string `json:"type"`
+	}]
+	c.must(t, "/v1/crews?limit=100", &crews)
+	types := map[string]bool{}
+	for _, cr := range crews.Items {
+		types[cr.Type] = true
+	}
+	if len(types) != 7 {
+		t.Errorf("crews of %d types, want all 7: %v", len(types), types)
+	}
+	var board page[struct {
+		Status string `json:"status"`
+	}]
+	c.must(t, "/v1/initiatives?limit=100", &board)
+	var statuses []string
+	for _, in := range board.Items {
+		if !slices.Contains(statuses, in.Status) {
+			statuses = append(statuses, in.Status)
+		}
+	}
+	slices.Sort(statuses)
+	if want := []string{"approved", "cancelled", "completed", "deferred", "in_progress", "proposed", "rejected"}; !slices.Equal(statuses, want) {
+		t.Errorf("initiatives are %v, want every status %v", statuses, want)
+	}
+	var decisions page[struct {
+		Outcome string `json:"outcome"`
+	}]
+	c.must(t, "/v1/council/decisions?limit=100", &decisions)
+	if len(decisions.Items) != 8 {
+		t.Errorf("%d decisions in the log, want 8", len(decisions.Items))
+	}
+}
+
+func TestDemoRefusesATrackerThatHoldsPeople(t *testing.T) {
+	m := startMain(t, nil)
+	registerPerson(t, m, "Ana Ribeiro")
+	code, stdout, stderr := cli(t, map[string]string{"CXTRACKER_TOKEN": adminTokenOf(t, m)}, "demo", "--server", "http://"+m.HTTPAddr(), "--feedback", "10")
+	if code != 1 || stdout != "" || !strings.HasSuffix(stderr, "cxtracker: demo: the tracker already holds people; the demo loads into an empty tracker (a new --data directory)\n") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestDemoUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"demo", "--server", "http://127.0.0.1:1", "--data", "x"}, "--server and --data are alternatives"},
+		{[]string{"demo", "--feedback", "-1"}, "--feedback must be"},
+		{[]string{"demo", "extra"}, "demo takes no arguments"},
+		{[]string{"demo", "--seed", "many"}, "seed"},
+	} {
+		code, _, stderr := cli(t, nil, tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.says) {
+			t.Errorf("%v: exit %d, stderr %q, want 2 saying %q", tc.args, code, stderr, tc.says)
+		}
+	}
+}
