@@ -65,6 +65,16 @@ func TestPeopleAreRegisteredChangedAndLeave(t *testing.T) {
 	}
 }
 
+func TestARetriedRegistrationAnswersThePersonFirstRegistered(t *testing.T) {
+	a := startAPI(t)
+	body := map[string]any{"name": "Ana Costa", "email": "ana@example.com", "department": "Board"}
+	first := decode[projections.PersonView](t, a.Must(http.StatusCreated, http.MethodPost, "/v1/people", body, "Idempotency-Key", "ana-1"))
+	r := a.Must(http.StatusCreated, http.MethodPost, "/v1/people", body, "Idempotency-Key", "ana-1")
+	if again := decode[projections.PersonView](t, r); again.ID != first.ID || r.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("the retry answered %s, first %s", r.Body, first.ID)
+	}
+}
+
 func TestPeopleErrors(t *testing.T) {
 	a := startAPI(t)
 	id := register(a, "Carla Rossi", "carla@example.com", "Sales")
