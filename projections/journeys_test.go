@@ -77,3 +77,24 @@ func TestJourneyMapFollowsEdits(t *testing.T) {
 		t.Fatalf("list %+v", l)
 	}
 }
+
+// BenchmarkJourneyMapRead reads a map whose touchpoints hold 60,000 items:
+// the cost is the map's size, not the feedback's.
+func BenchmarkJourneyMapRead(b *testing.B) {
+	m := NewJourneys()
+	tp := newEventTape(b, m)
+	mapFixture(tp)
+	for i, touchpoint := range []string{fxWeb, fxPhone, fxApp} {
+		scores := make([]int, 20000)
+		for n := range scores {
+			scores[n] = n % 11
+		}
+		logScores(tp, 100000*(i+1), touchpoint, events.MetricNPS, scores...)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if j, _ := m.Get(fxJourney); j.Count != 60000 {
+			b.Fatalf("count %d", j.Count)
+		}
+	}
+}
