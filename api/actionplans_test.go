@@ -10,7 +10,7 @@ import (
 func TestActionPlanIsDraftedSharedWorkedAndClosed(t *testing.T) {
 	a := startAPI(t)
 	m := mapAARRR(t, a)
-	owner := registerPerson(t, a, "Dan")
+	owner := registerPersonByEngine(t, a, "Dan")
 	var fb projections.FeedbackItem
 	a.Must(http.StatusCreated, http.MethodPost, "/v1/feedback", map[string]any{"touchpoint_id": m.Touchpoints["Call centre"], "metric": "nps", "score": 2, "source": "call_centre"}).JSON(t, &fb)
 	var plan projections.ActionPlanView

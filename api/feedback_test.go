@@ -50,7 +50,7 @@ func TestFeedbackScenarioFiguresFollowUpsAndTrends(t *testing.T) {
 		}
 		logged[f.tp+" "+f.metric+" "+strconv.Itoa(f.score)] = it.ID
 	}
-	caller := registerPerson(t, a, "Fay")
+	caller := registerPersonByEngine(t, a, "Fay")
 	detractor, passive := logged["Call centre nps 0"], logged["Website nps 3"]
 	var it projections.FeedbackItem
 	a.Must(http.StatusCreated, http.MethodPost, "/v1/feedback/"+detractor+"/follow-up", map[string]any{"assignee_id": caller, "note": "call back"}).JSON(t, &it)
@@ -68,12 +68,12 @@ func TestFeedbackScenarioFiguresFollowUpsAndTrends(t *testing.T) {
 	acq, act := j.Stages[0], j.Stages[1]
 	web, call := acq.Touchpoints[0], acq.Touchpoints[1]
 	// Website: NPS 10 9 7 3 (2 promoters, 1 detractor of 4), CSAT 5 4 1 (2 of 3 satisfied, mean 10/3).
-	checkFigures(t, "website", web.JourneyFigures, 7, ptr(25.0), ptr(100*2.0/3), ptr(10.0/3), nil, 0)
+	checkFigures(t, "website", web.JourneyFigures, 7, ptrTo(25.0), ptrTo(100*2.0/3), ptrTo(10.0/3), nil, 0)
 	// Call centre: NPS 0 6 9 (1 promoter, 2 detractors of 3), CES 2 4 6.
-	checkFigures(t, "call centre", call.JourneyFigures, 6, ptr(100*-1.0/3), nil, nil, ptr(4.0), 1)
+	checkFigures(t, "call centre", call.JourneyFigures, 6, ptrTo(100*-1.0/3), nil, nil, ptrTo(4.0), 1)
 	// Acquisition merges both: NPS 3 promoters, 3 detractors of 7.
-	checkFigures(t, "acquisition", acq.JourneyFigures, 13, ptr(0.0), ptr(100*2.0/3), ptr(10.0/3), ptr(4.0), 1)
-	checkFigures(t, "activation", act.JourneyFigures, 3, ptr(100.0), nil, nil, ptr(1.5), 0)
+	checkFigures(t, "acquisition", acq.JourneyFigures, 13, ptrTo(0.0), ptrTo(100*2.0/3), ptrTo(10.0/3), ptrTo(4.0), 1)
+	checkFigures(t, "activation", act.JourneyFigures, 3, ptrTo(100.0), nil, nil, ptrTo(1.5), 0)
 	checkFigures(t, "retention", j.Stages[2].JourneyFigures, 0, nil, nil, nil, nil, 0)
 	if j.Count != 16 || j.OpenFollowUps != 1 || a.Views.Feedback.OpenFollowUps() != 1 || a.Views.Feedback.Headline().NPSCount != 8 {
 		t.Fatalf("journey %+v, open %d", j.JourneyFigures, a.Views.Feedback.OpenFollowUps())
@@ -116,10 +116,10 @@ func TestFeedbackScenarioFiguresFollowUpsAndTrends(t *testing.T) {
 		t.Fatalf("months %+v", months)
 	}
 	feb, mar := months.Periods[0].Groups, months.Periods[1].Groups
-	checkFigures(t, "february acquisition", figuresOfGroup(feb[0]), 3, ptr(100.0), ptr(100.0), ptr(5.0), ptr(2.0), 0)
-	checkFigures(t, "february activation", figuresOfGroup(feb[1]), 1, nil, nil, nil, ptr(2.0), 0)
+	checkFigures(t, "february acquisition", figuresOfGroup(feb[0]), 3, ptrTo(100.0), ptrTo(100.0), ptrTo(5.0), ptrTo(2.0), 0)
+	checkFigures(t, "february activation", figuresOfGroup(feb[1]), 1, nil, nil, nil, ptrTo(2.0), 0)
 	// March at Acquisition: NPS 9 7 3 0 6 9 is 2 promoters, 3 detractors of 6; CSAT 4 1; CES 4 6.
-	checkFigures(t, "march acquisition", figuresOfGroup(mar[0]), 10, ptr(100*-1.0/6), ptr(50.0), ptr(2.5), ptr(5.0), 0)
+	checkFigures(t, "march acquisition", figuresOfGroup(mar[0]), 10, ptrTo(100*-1.0/6), ptrTo(50.0), ptrTo(2.5), ptrTo(5.0), 0)
 	if mar[0].StageName != "Acquisition" || mar[1].StageName != "Activation" {
 		t.Fatalf("march groups %+v", mar)
 	}
@@ -141,7 +141,7 @@ func TestFeedbackScenarioFiguresFollowUpsAndTrends(t *testing.T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
+func ptrTo[T any](v T) *T { return &v }
 
 func figuresOfGroup(g api.TrendGroupView) projections.JourneyFigures {
 	return projections.JourneyFigures{Count: g.Count, Metrics: g.Metrics}

@@ -26,9 +26,9 @@ var aarrrTouchpoints = [][3]string{
 	{"Referral", "Referral email", "email"}, {"Revenue", "Upsell call", "phone"},
 }
 
-// formCrew forms a crew through the Engine (the crew routes are not these
+// formCrewByEngine forms a crew through the Engine (the crew routes are not these
 // tests' subject) and answers its id.
-func formCrew(tb testing.TB, a *testAPI, name string) string {
+func formCrewByEngine(tb testing.TB, a *testAPI, name string) string {
 	tb.Helper()
 	id := events.NewID()
 	if _, err := a.Engine.Execute(context.Background(), events.FormCrew{CrewID: id, Name: name, Type: events.CrewExperience, Purpose: "Watch the seams"}, events.Meta{}); err != nil {
@@ -37,8 +37,8 @@ func formCrew(tb testing.TB, a *testAPI, name string) string {
 	return id
 }
 
-// registerPerson registers a person through the Engine and answers the id.
-func registerPerson(tb testing.TB, a *testAPI, name string) string {
+// registerPersonByEngine registers a person through the Engine and answers the id.
+func registerPersonByEngine(tb testing.TB, a *testAPI, name string) string {
 	tb.Helper()
 	id := events.NewID()
 	if _, err := a.Engine.Execute(context.Background(), events.RegisterPerson{PersonID: id, Name: name, Email: id + "@example.com", Department: "Sales"}, events.Meta{}); err != nil {
@@ -49,9 +49,9 @@ func registerPerson(tb testing.TB, a *testAPI, name string) string {
 
 func mapAARRR(tb testing.TB, a *testAPI) aarrrMap {
 	tb.Helper()
-	m := aarrrMap{Crew: formCrew(tb, a, "Journey crew"), Stages: map[string]string{}, Touchpoints: map[string]string{}}
+	m := aarrrMap{Crew: formCrewByEngine(tb, a, "Journey crew"), Stages: map[string]string{}, Touchpoints: map[string]string{}}
 	var j projections.JourneyView
-	decode(tb, a.Must(http.StatusCreated, http.MethodPost, "/v1/journeys", map[string]any{"name": "Retail banking", "segment": "young adults"}), &j)
+	decodeAnswer(tb, a.Must(http.StatusCreated, http.MethodPost, "/v1/journeys", map[string]any{"name": "Retail banking", "segment": "young adults"}), &j)
 	m.ID = j.ID
 	// Added out of order, each at its position, to exercise the ordering.
 	for _, st := range []struct {
@@ -59,26 +59,26 @@ func mapAARRR(tb testing.TB, a *testAPI) aarrrMap {
 		pos  int
 	}{{"Activation", 1}, {"Revenue", 2}, {"Acquisition", 1}, {"Retention", 3}, {"Referral", 4}} {
 		var v projections.StageView
-		decode(tb, a.Must(http.StatusCreated, http.MethodPost, "/v1/journeys/"+m.ID+"/stages", map[string]any{"name": st.name, "position": st.pos}), &v)
+		decodeAnswer(tb, a.Must(http.StatusCreated, http.MethodPost, "/v1/journeys/"+m.ID+"/stages", map[string]any{"name": st.name, "position": st.pos}), &v)
 		m.Stages[st.name] = v.ID
 	}
 	for _, tp := range aarrrTouchpoints {
 		var v projections.TouchpointView
-		decode(tb, a.Must(http.StatusCreated, http.MethodPost, "/v1/journeys/"+m.ID+"/touchpoints",
+		decodeAnswer(tb, a.Must(http.StatusCreated, http.MethodPost, "/v1/journeys/"+m.ID+"/touchpoints",
 			map[string]any{"stage_id": m.Stages[tp[0]], "name": tp[1], "channel": tp[2], "owner_crew_id": m.Crew}), &v)
 		m.Touchpoints[tp[1]] = v.ID
 	}
 	return m
 }
 
-// decode reads an answer's JSON body into v.
-func decode(tb testing.TB, r Response, v any) {
+// decodeAnswer reads an answer's JSON body into v.
+func decodeAnswer(tb testing.TB, r Response, v any) {
 	tb.Helper()
 	if t, isT := tb.(*testing.T); isT {
 		r.JSON(t, v)
 		return
 	}
-	if err := jsonUnmarshal(r.Body, v); err != nil {
+	if err := json.Unmarshal(r.Body, v); err != nil {
 		tb.Fatalf("answer %d: %v: %s", r.Status, err, r.Body)
 	}
 }
@@ -87,7 +87,7 @@ func TestJourneyMapIsOrderedAndEditable(t *testing.T) {
 	a := startAPI(t)
 	m := mapAARRR(t, a)
 	var j projections.JourneyView
-	decode(t, a.Must(http.StatusOK, http.MethodGet, "/v1/journeys/"+m.ID, nil), &j)
+	decodeAnswer(t, a.Must(http.StatusOK, http.MethodGet, "/v1/journeys/"+m.ID, nil), &j)
 	var names []string
 	for i, st := range j.Stages {
 		names = append(names, st.Name)
@@ -105,21 +105,21 @@ func TestJourneyMapIsOrderedAndEditable(t *testing.T) {
 	// Rename and move in one PATCH: one append, both changes.
 	r := a.Must(http.StatusOK, http.MethodPatch, "/v1/journeys/"+m.ID+"/stages/"+m.Stages["Revenue"], map[string]any{"name": "Monetisation", "position": 1})
 	var st projections.StageView
-	decode(t, r, &st)
+	decodeAnswer(t, r, &st)
 	if st.Name != "Monetisation" || st.Position != 1 || r.Header.Get("ETag") != `"14"` {
 		t.Fatalf("changed stage %+v, ETag %s", st, r.Header.Get("ETag"))
 	}
-	other := formCrew(t, a, "Branch crew")
+	other := formCrewByEngine(t, a, "Branch crew")
 	var tp projections.TouchpointView
-	decode(t, a.Must(http.StatusOK, http.MethodPatch, "/v1/journeys/"+m.ID+"/touchpoints/"+m.Touchpoints["Branch"], map[string]any{"owner_crew_id": other}), &tp)
+	decodeAnswer(t, a.Must(http.StatusOK, http.MethodPatch, "/v1/journeys/"+m.ID+"/touchpoints/"+m.Touchpoints["Branch"], map[string]any{"owner_crew_id": other}), &tp)
 	if tp.OwnerCrewID != other {
 		t.Fatalf("owner %+v", tp)
 	}
-	decode(t, a.Must(http.StatusOK, http.MethodDelete, "/v1/journeys/"+m.ID+"/touchpoints/"+m.Touchpoints["Upsell call"], map[string]any{"reason": "moved to chat"}), &tp)
+	decodeAnswer(t, a.Must(http.StatusOK, http.MethodDelete, "/v1/journeys/"+m.ID+"/touchpoints/"+m.Touchpoints["Upsell call"], map[string]any{"reason": "moved to chat"}), &tp)
 	if !tp.Retired || tp.RetiredReason != "moved to chat" {
 		t.Fatalf("retired %+v", tp)
 	}
-	decode(t, a.Must(http.StatusOK, http.MethodDelete, "/v1/journeys/"+m.ID+"/touchpoints/"+m.Touchpoints["Referral email"], nil), &tp)
+	decodeAnswer(t, a.Must(http.StatusOK, http.MethodDelete, "/v1/journeys/"+m.ID+"/touchpoints/"+m.Touchpoints["Referral email"], nil), &tp)
 	if !tp.Retired {
 		t.Fatalf("retired without a body %+v", tp)
 	}
@@ -128,16 +128,14 @@ func TestJourneyMapIsOrderedAndEditable(t *testing.T) {
 		NextCursor string                    `json:"next_cursor"`
 	}
 	a.Must(http.StatusCreated, http.MethodPost, "/v1/journeys", map[string]any{"name": "Mortgage"})
-	decode(t, a.Must(http.StatusOK, http.MethodGet, "/v1/journeys?limit=1", nil), &page)
+	decodeAnswer(t, a.Must(http.StatusOK, http.MethodGet, "/v1/journeys?limit=1", nil), &page)
 	if len(page.Items) != 1 || page.Items[0].ID != m.ID || page.NextCursor == "" {
 		t.Fatalf("first page %+v", page)
 	}
 	cursor := page.NextCursor
 	page.Items, page.NextCursor = nil, ""
-	decode(t, a.Must(http.StatusOK, http.MethodGet, "/v1/journeys?limit=1&cursor="+cursor, nil), &page)
+	decodeAnswer(t, a.Must(http.StatusOK, http.MethodGet, "/v1/journeys?limit=1&cursor="+cursor, nil), &page)
 	if len(page.Items) != 1 || page.Items[0].Name != "Mortgage" || page.NextCursor != "" {
 		t.Fatalf("second page %+v", page)
 	}
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

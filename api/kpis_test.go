@@ -9,7 +9,7 @@ import (
 
 func TestKPIsStandAgainstTargetWithHistory(t *testing.T) {
 	a := startAPI(t)
-	owner := registerPerson(t, a, "Bob")
+	owner := registerPersonByEngine(t, a, "Bob")
 	var nps, wait projections.KPIView
 	a.Must(http.StatusCreated, http.MethodPost, "/v1/kpis", map[string]any{"name": "Call centre NPS", "metric": "nps", "unit": "points",
 		"target": 30, "direction": "higher_is_better", "owner_id": owner, "scope": "touchpoint"}).JSON(t, &nps)
