@@ -56,7 +56,7 @@ func (s *Server) crewRoutes() []Route {
 		{Method: http.MethodGet, Path: "/v1/crews", Summary: "crews with their members and owned touchpoints, disbanded ones included, ordered by id",
 			Query: CrewQuery{}, Response: Page[projections.CrewView]{}, Handler: s.listCrews},
 		{Method: http.MethodGet, Path: "/v1/crews/{id}", Summary: "a crew with its members and owned touchpoints",
-			Response: crew, Handler: s.getCrew},
+			Response: crew, Handler: readOne("crew", s.Views.Crews.Get)},
 	}
 }
 
@@ -65,11 +65,11 @@ func (s *Server) formCrew(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	id := events.NewID()
+	id := s.newID(c)
 	return s.write(c, Write{
 		Command: events.FormCrew{CrewID: id, Name: req.Name, Type: req.Type, Purpose: req.Purpose, Function: req.Function},
 		Status:  http.StatusCreated,
-		View:    s.crewView(id),
+		View:    viewOf("crew", id, s.Views.Crews.Get),
 	})
 }
 
@@ -106,7 +106,7 @@ func (s *Server) disbandCrew(c echo.Context) error {
 }
 
 func (s *Server) writeCrew(c echo.Context, id string, cmd events.Command) error {
-	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindCrew, ID: id}, Command: cmd, View: s.crewView(id)})
+	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindCrew, ID: id}, Command: cmd, View: viewOf("crew", id, s.Views.Crews.Get)})
 }
 
 func (s *Server) listCrews(c echo.Context) error {
@@ -119,23 +119,4 @@ func (s *Server) listCrews(c echo.Context) error {
 		return err
 	}
 	return ok(c, page)
-}
-
-func (s *Server) getCrew(c echo.Context) error {
-	v, err := s.crewView(c.Param("id"))()
-	if err != nil {
-		return err
-	}
-	return ok(c, v)
-}
-
-// crewView renders the crew with id, or a 404.
-func (s *Server) crewView(id string) func() (any, error) {
-	return func() (any, error) {
-		v, found := s.Views.Crews.Get(id)
-		if !found {
-			return nil, notFound("crew", id)
-		}
-		return v, nil
-	}
 }

@@ -88,7 +88,7 @@ func (s *Server) initiativeRoutes() []Route {
 		{Method: http.MethodGet, Path: "/v1/initiatives", Summary: "the initiative board, ordered by id",
 			Query: InitiativeQuery{}, Response: Page[projections.InitiativeCard]{}, Handler: s.listInitiatives},
 		{Method: http.MethodGet, Path: "/v1/initiatives/{id}", Summary: "an initiative with its votes, decision, owner and progress",
-			Response: in, Handler: s.getInitiative},
+			Response: in, Handler: readOne("initiative", s.Views.Initiatives.Get)},
 	}
 }
 
@@ -101,39 +101,42 @@ func (s *Server) propose(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id := events.NewID()
+	id := s.newID(c)
 	return s.write(c, Write{
 		Command: events.ProposeInitiative{InitiativeID: id, Title: req.Title, Problem: req.Problem, ProposedBy: by,
 			StageIDs: req.StageIDs, TouchpointIDs: req.TouchpointIDs, KPIIDs: req.KPIIDs},
 		Status: http.StatusCreated,
-		View:   s.initiativeView(id),
+		View:   viewOf("initiative", id, s.Views.Initiatives.Get),
 	})
 }
 
 func (s *Server) vote(c echo.Context) error {
 	var req VoteRequest
-	if err := bind(c, &req); err != nil {
-		return err
-	}
-	by, err := actingPerson(c, req.PersonID)
-	if err != nil {
-		return err
-	}
-	id := c.Param("id")
-	return s.writeInitiative(c, id, events.CastVote{InitiativeID: id, PersonID: by, Vote: req.Vote, Comment: req.Comment})
+	return s.writeAsMember(c, &req, &req.PersonID, func(id, by string) events.Command {
+		return events.CastVote{InitiativeID: id, PersonID: by, Vote: req.Vote, Comment: req.Comment}
+	})
 }
 
 func (s *Server) decide(c echo.Context) error {
 	var req DecideRequest
-	if err := bind(c, &req); err != nil {
+	return s.writeAsMember(c, &req, &req.PersonID, func(id, by string) events.Command {
+		return events.DecideInitiative{InitiativeID: id, DecidedBy: by, Outcome: req.Outcome, Rationale: req.Rationale}
+	})
+}
+
+// writeAsMember binds req, finds the council member the caller acts as
+// from the person_id it names (named, filled by the binding), and runs the
+// command made for them on the initiative of the path.
+func (s *Server) writeAsMember(c echo.Context, req any, named *string, cmd func(id, by string) events.Command) error {
+	if err := bind(c, req); err != nil {
 		return err
 	}
-	by, err := actingPerson(c, req.PersonID)
+	by, err := actingPerson(c, *named)
 	if err != nil {
 		return err
 	}
 	id := c.Param("id")
-	return s.writeInitiative(c, id, events.DecideInitiative{InitiativeID: id, DecidedBy: by, Outcome: req.Outcome, Rationale: req.Rationale})
+	return s.writeInitiative(c, id, cmd(id, by))
 }
 
 func (s *Server) assignOwner(c echo.Context) error {
@@ -178,7 +181,7 @@ func (s *Server) cancel(c echo.Context) error {
 }
 
 func (s *Server) writeInitiative(c echo.Context, id string, cmd events.Command) error {
-	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindInitiative, ID: id}, Command: cmd, View: s.initiativeView(id)})
+	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindInitiative, ID: id}, Command: cmd, View: viewOf("initiative", id, s.Views.Initiatives.Get)})
 }
 
 func (s *Server) listInitiatives(c echo.Context) error {
@@ -192,23 +195,4 @@ func (s *Server) listInitiatives(c echo.Context) error {
 		return err
 	}
 	return ok(c, page)
-}
-
-func (s *Server) getInitiative(c echo.Context) error {
-	v, err := s.initiativeView(c.Param("id"))()
-	if err != nil {
-		return err
-	}
-	return ok(c, v)
-}
-
-// initiativeView renders the initiative with id, or a 404.
-func (s *Server) initiativeView(id string) func() (any, error) {
-	return func() (any, error) {
-		v, found := s.Views.Initiatives.Get(id)
-		if !found {
-			return nil, notFound("initiative", id)
-		}
-		return v, nil
-	}
 }

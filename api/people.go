@@ -40,7 +40,7 @@ func (s *Server) peopleRoutes() []Route {
 		{Method: http.MethodGet, Path: "/v1/people", Summary: "people with every role they hold, ordered by id",
 			Query: PageQuery{}, Response: Page[projections.PersonView]{}, Handler: s.listPeople},
 		{Method: http.MethodGet, Path: "/v1/people/{id}", Summary: "a person with every role they hold",
-			Response: projections.PersonView{}, Handler: s.getPerson},
+			Response: projections.PersonView{}, Handler: readOne("person", s.Views.People.Get)},
 	}
 }
 
@@ -49,11 +49,11 @@ func (s *Server) registerPerson(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	id := events.NewID()
+	id := s.newID(c)
 	return s.write(c, Write{
 		Command: events.RegisterPerson{PersonID: id, Name: req.Name, Email: req.Email, Department: req.Department},
 		Status:  http.StatusCreated,
-		View:    s.personView(id),
+		View:    viewOf("person", id, s.Views.People.Get),
 	})
 }
 
@@ -66,7 +66,7 @@ func (s *Server) changePerson(c echo.Context) error {
 	return s.write(c, Write{
 		Aggregate: personAggregate(id),
 		Command:   events.ChangePersonDetails{PersonID: id, Name: req.Name, Email: req.Email, Department: req.Department},
-		View:      s.personView(id),
+		View:      viewOf("person", id, s.Views.People.Get),
 	})
 }
 
@@ -79,7 +79,7 @@ func (s *Server) recordDeparture(c echo.Context) error {
 	return s.write(c, Write{
 		Aggregate: personAggregate(id),
 		Command:   events.RecordDeparture{PersonID: id, Reason: req.Reason},
-		View:      s.personView(id),
+		View:      viewOf("person", id, s.Views.People.Get),
 	})
 }
 
@@ -89,25 +89,6 @@ func (s *Server) listPeople(c echo.Context) error {
 		return err
 	}
 	return ok(c, page)
-}
-
-func (s *Server) getPerson(c echo.Context) error {
-	v, err := s.personView(c.Param("id"))()
-	if err != nil {
-		return err
-	}
-	return ok(c, v)
-}
-
-// personView renders the person with id, or a 404.
-func (s *Server) personView(id string) func() (any, error) {
-	return func() (any, error) {
-		v, found := s.Views.People.Get(id)
-		if !found {
-			return nil, notFound("person", id)
-		}
-		return v, nil
-	}
 }
 
 func personAggregate(id string) events.Aggregate {

@@ -97,8 +97,9 @@ func (m *Initiatives) ApprovedWithoutOwner() []string {
 // view is a copy of an initiative in full.
 func (m *Initiatives) view(in *initiativeRow) InitiativeView {
 	v := InitiativeView{
-		ID: in.id, Title: in.title, Problem: in.problem, Proposer: m.who.ref(in.proposer), ProposedAt: in.proposedAt,
-		StageIDs: cloneIDs(in.stageIDs), TouchpointIDs: cloneIDs(in.touchpointIDs), KPIIDs: cloneIDs(in.kpiIDs),
+		ID: in.id,
+		ProposalView: ProposalView{Title: in.title, Problem: in.problem, Proposer: m.who.ref(in.proposer), ProposedAt: in.proposedAt,
+			StageIDs: cloneIDs(in.stageIDs), TouchpointIDs: cloneIDs(in.touchpointIDs), KPIIDs: cloneIDs(in.kpiIDs)},
 		Status: in.status, Votes: m.votes(in), Decision: m.decision(in), Owner: m.owner(in),
 		PercentComplete: copyInt(in.percent), Progress: make([]ProgressView, len(in.progress)),
 	}

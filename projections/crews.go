@@ -2,7 +2,6 @@ package projections
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -104,25 +103,17 @@ func (m *Crews) Apply(rec events.Record, p events.Payload) error {
 }
 
 func (m *Crews) applyCrew(rec events.Record, p events.Payload) error {
-	id, err := aggregateID(rec)
+	crew, err := rowOf(m.crews, rec, "crew")
 	if err != nil {
 		return err
 	}
-	crew, ok := m.crews[id]
-	if !ok {
-		return fmt.Errorf("%s on unknown crew %q", rec.Event.Name(), id)
-	}
+	applyMember(crew.members, p)
 	switch e := p.(type) {
-	case events.MemberJoined:
-		crew.members[e.PersonID] = e.Role
-	case events.MemberLeft:
-		delete(crew.members, e.PersonID)
 	case events.PurposeChanged:
 		crew.view.Purpose = e.Purpose
 	case events.CrewDisbanded:
 		at := rec.Event.Time
 		crew.view.Disbanded, crew.view.DisbandedAt, crew.view.DisbandReason = true, &at, e.Reason
-		clear(crew.members)
 	}
 	return nil
 }

@@ -63,10 +63,9 @@ func (m *Initiatives) Decisions(f DecisionFilter) []DecisionView {
 		v := m.view(in)
 		out = append(out, DecisionView{
 			InitiativeID: in.id,
-			Proposal: ProposalView{Title: v.Title, Problem: v.Problem, Proposer: v.Proposer, ProposedAt: v.ProposedAt,
-				StageIDs: v.StageIDs, TouchpointIDs: v.TouchpointIDs, KPIIDs: v.KPIIDs},
-			Votes:    v.Votes,
-			Decision: *v.Decision,
+			Proposal:     v.ProposalView,
+			Votes:        v.Votes,
+			Decision:     *v.Decision,
 			Afterwards: Aftermath{Status: v.Status, Owner: v.Owner, StartedAt: v.StartedAt, PercentComplete: v.PercentComplete,
 				Completion: v.Completion, Cancellation: v.Cancellation},
 		})

@@ -1,7 +1,6 @@
 package projections
 
 import (
-	"fmt"
 	"sync"
 	"time"
 
@@ -51,14 +50,8 @@ type decisionRow struct {
 // InitiativeView is one initiative in full: the proposal, the votes, the
 // decision and the work that followed.
 type InitiativeView struct {
-	ID              string            `json:"id"`
-	Title           string            `json:"title"`
-	Problem         string            `json:"problem"`
-	Proposer        PersonRef         `json:"proposer"`
-	ProposedAt      time.Time         `json:"proposed_at"`
-	StageIDs        []string          `json:"stage_ids"`
-	TouchpointIDs   []string          `json:"touchpoint_ids"`
-	KPIIDs          []string          `json:"kpi_ids"`
+	ID string `json:"id"`
+	ProposalView
 	Status          string            `json:"status"`
 	Votes           []VoteView        `json:"votes"`
 	Decision        *DecisionOf       `json:"decision,omitempty"`
@@ -170,13 +163,9 @@ func (m *Initiatives) Apply(rec events.Record, p events.Payload) error {
 	default:
 		return nil
 	}
-	id, err := aggregateID(rec)
+	in, err := rowOf(m.initiatives, rec, "initiative")
 	if err != nil {
 		return err
-	}
-	in, ok := m.initiatives[id]
-	if !ok {
-		return fmt.Errorf("%s on unknown initiative %q", rec.Event.Name(), id)
 	}
 	switch e := p.(type) {
 	case events.VoteCast:

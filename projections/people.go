@@ -159,22 +159,11 @@ func applySeat(seats map[string]string, chair string, p events.Payload) string {
 }
 
 func (m *People) applyMembership(rec events.Record, p events.Payload) error {
-	id, err := aggregateID(rec)
+	crew, err := rowOf(m.crews, rec, "crew")
 	if err != nil {
 		return err
 	}
-	crew, ok := m.crews[id]
-	if !ok {
-		return fmt.Errorf("%s on unknown crew %q", rec.Event.Name(), id)
-	}
-	switch e := p.(type) {
-	case events.MemberJoined:
-		crew.members[e.PersonID] = e.Role
-	case events.MemberLeft:
-		delete(crew.members, e.PersonID)
-	case events.CrewDisbanded:
-		clear(crew.members)
-	}
+	applyMember(crew.members, p)
 	return nil
 }
 

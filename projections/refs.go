@@ -1,6 +1,10 @@
 package projections
 
-import "cxtracker/events"
+import (
+	"fmt"
+
+	"cxtracker/events"
+)
 
 // PersonRef names a person inside another view: the id to follow, the name
 // to read, and whether they have left.
@@ -46,4 +50,31 @@ func (d directory) ref(id string) PersonRef {
 func aggregateID(rec events.Record) (string, error) {
 	agg, _, err := events.ParseSubject(rec.Subject)
 	return agg.ID, err
+}
+
+// rowOf is the row of the entity a record belongs to; an event on an entity
+// the model never saw created is an error, as the log is out of order.
+func rowOf[T any](rows map[string]*T, rec events.Record, what string) (*T, error) {
+	id, err := aggregateID(rec)
+	if err != nil {
+		return nil, err
+	}
+	row, ok := rows[id]
+	if !ok {
+		return nil, fmt.Errorf("%s on unknown %s %q", rec.Event.Name(), what, id)
+	}
+	return row, nil
+}
+
+// applyMember folds a crew membership event into members (person id to
+// role): disbanding a crew sends every member away.
+func applyMember(members map[string]string, p events.Payload) {
+	switch e := p.(type) {
+	case events.MemberJoined:
+		members[e.PersonID] = e.Role
+	case events.MemberLeft:
+		delete(members, e.PersonID)
+	case events.CrewDisbanded:
+		clear(members)
+	}
 }
