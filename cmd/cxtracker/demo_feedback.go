@@ -236,9 +236,10 @@ func (l *demoLoader) loadFeedback(ctx context.Context) error {
 
 // importAnswer is what the import answers that the demo reads.
 type importAnswer struct {
-	Imported int `json:"imported"`
-	Errors   []struct {
+	Logged int `json:"logged"`
+	Errors []struct {
 		Line    int    `json:"line"`
+		Field   string `json:"field"`
 		Message string `json:"message"`
 	} `json:"errors"`
 }
@@ -252,10 +253,10 @@ func (l *demoLoader) importChunk(ctx context.Context, body *bytes.Buffer, lines 
 	}
 	if len(ans.Errors) > 0 {
 		e := ans.Errors[0]
-		return fmt.Errorf("the import refused %d of %d lines, line %d first: %s", len(ans.Errors), lines, e.Line, e.Message)
+		return fmt.Errorf("the import refused %d of %d lines, line %d first: %s %s", len(ans.Errors), lines, e.Line, e.Field, e.Message)
 	}
-	if ans.Imported != lines {
-		return fmt.Errorf("the import took %d of %d lines", ans.Imported, lines)
+	if ans.Logged != lines {
+		return fmt.Errorf("the import logged %d of %d lines", ans.Logged, lines)
 	}
 	l.res.Feedback += lines
 	l.res.Imported += lines
@@ -267,11 +268,7 @@ func (l *demoLoader) importChunk(ctx context.Context, body *bytes.Buffer, lines 
 // loadFollowUps opens a follow-up for each chosen detractor, assigned to
 // the lead of the crew that owns the touchpoint, and closes most of them.
 func (l *demoLoader) loadFollowUps(ctx context.Context) error {
-	total := 0
-	for _, ids := range l.followed {
-		total += len(ids)
-	}
-	l.pr.Step("follow-ups", total)
+	l.pr.Step("follow-ups", 0)
 	for _, tp := range demoTouchpoints {
 		lead := l.people[crewLead(tp.crew)]
 		for _, id := range l.followed[tp.key] {

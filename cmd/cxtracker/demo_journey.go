@@ -79,7 +79,7 @@ var demoKPIs = []demoKPI{
 // loadJourney maps the customer lifecycle: the five AARRR stages and a
 // dozen touchpoints, each owned by a crew.
 func (l *demoLoader) loadJourney(ctx context.Context) error {
-	l.pr.Step("journey map", len(demoStages)+len(demoTouchpoints)+1)
+	l.pr.Step("journey map", 0)
 	id, err := l.create(ctx, "/v1/journeys", obj{"name": "Business customer lifecycle", "segment": "small and mid-sized businesses"})
 	if err != nil {
 		return err
@@ -110,7 +110,7 @@ func (l *demoLoader) loadJourney(ctx context.Context) error {
 // loadKPIs defines the program's KPIs; the target of the relationship NPS
 // is raised once the first results are in.
 func (l *demoLoader) loadKPIs(ctx context.Context) error {
-	l.pr.Step("KPIs", len(demoKPIs)+1)
+	l.pr.Step("KPIs", 0)
 	for _, k := range demoKPIs {
 		body := obj{"name": k.name, "metric": k.metric, "unit": k.unit, "target": k.target, "direction": k.direction, "scope": k.scope}
 		if k.owner != "" {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -97,6 +99,109 @@ func TestDemoLoadsAWholeProgramIntoADataDirectory(t *testing.T) {
 	c.must(t, "/v1/council/decisions?limit=100", &decisions)
 	if len(decisions.Items) != 8 {
 		t.Errorf("%d decisions in the log, want 8", len(decisions.Items))
+	}
+
+	m := journeyMap(t, c)
+	var count, open, stages int
+	for _, st := range m.Stages {
+		stages++
+		for _, tp := range st.Touchpoints {
+			count += tp.Count
+			open += tp.OpenFollowUps
+		}
+	}
+	if stages != 5 || len(m.figures()) != 12 || count != 500 || open == 0 {
+		t.Errorf("the map has %d stages, %d touchpoints, %d feedback items and %d open follow-ups; want 5, 12, 500 and some",
+			stages, len(m.figures()), count, open)
+	}
+	var kpis page[struct {
+		OwnerID      string     `json:"owner_id"`
+		Measurements []struct{} `json:"measurements"`
+	}]
+	c.must(t, "/v1/kpis?limit=100", &kpis)
+	unowned := 0
+	for _, k := range kpis.Items {
+		if len(k.Measurements) < 6 {
+			t.Errorf("a KPI has %d measurements, want monthly ones", len(k.Measurements))
+		}
+		if k.OwnerID == "" {
+			unowned++
+		}
+	}
+	if len(kpis.Items) != len(demoKPIs) || unowned != 1 {
+		t.Errorf("%d KPIs of which %d without owner, want %d and 1", len(kpis.Items), unowned, len(demoKPIs))
+	}
+	var plans page[struct {
+		Status     string `json:"status"`
+		SharedWith string `json:"shared_with"`
+	}]
+	c.must(t, "/v1/action-plans?limit=100", &plans)
+	shared := 0
+	for _, p := range plans.Items {
+		if p.SharedWith != "" {
+			shared++
+		}
+	}
+	if len(plans.Items) != 4 || shared != 3 {
+		t.Errorf("%d action plans, %d shared with the customer; want 4 and 3", len(plans.Items), shared)
+	}
+}
+
+// demoMap is the part of a journey map the demo tests read.
+type demoMap struct {
+	Stages []struct {
+		Name        string `json:"name"`
+		Touchpoints []struct {
+			Name          string   `json:"name"`
+			Count         int      `json:"count"`
+			NPS           *float64 `json:"nps"`
+			CSAT          *float64 `json:"csat"`
+			CES           *float64 `json:"ces"`
+			OpenFollowUps int      `json:"open_follow_ups"`
+		} `json:"touchpoints"`
+	} `json:"stages"`
+}
+
+// figures are the map's figures by stage and touchpoint name, without ids.
+func (m demoMap) figures() map[string]string {
+	out := map[string]string{}
+	for _, st := range m.Stages {
+		for _, tp := range st.Touchpoints {
+			out[st.Name+"/"+tp.Name] = fmt.Sprintf("%d %v %v %v %d", tp.Count, deref(tp.NPS), deref(tp.CSAT), deref(tp.CES), tp.OpenFollowUps)
+		}
+	}
+	return out
+}
+
+func deref(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+// journeyMap is the one journey's map.
+func journeyMap(t *testing.T, c *client) demoMap {
+	t.Helper()
+	var journeys page[struct {
+		ID string `json:"id"`
+	}]
+	c.must(t, "/v1/journeys", &journeys)
+	if len(journeys.Items) != 1 {
+		t.Fatalf("%d journeys, want 1", len(journeys.Items))
+	}
+	var m demoMap
+	c.must(t, "/v1/journeys/"+journeys.Items[0].ID, &m)
+	return m
+}
+
+func TestDemoLoadsTheSameProgramForTheSameSeed(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	loadDemoInto(t, a, "11")
+	loadDemoInto(t, b, "11")
+	fa, fb := journeyMap(t, reader(t, a)).figures(), journeyMap(t, reader(t, b)).figures()
+	if !maps.Equal(fa, fb) {
+		t.Fatalf("two loads with seed 11 differ:\n%v\n%v", fa, fb)
 	}
 }
 
