@@ -55,7 +55,8 @@ awk '
 		print ""
 		print "== the tracker against raw JetStream publish (16 goroutines) in this run"
 		ratio("HTTP commands, 16 clients", "BenchmarkCommandsHTTP16/clients=16", "commands/s", "BenchmarkRawPublish16/goroutines=16")
-		ratio("NDJSON import, one client", "BenchmarkImportNDJSON/chunk=1000", "items/s", "BenchmarkRawPublish16/goroutines=16")
+		ratio("NDJSON import, 1,000 lines a request", "BenchmarkImportNDJSON/chunk=1000", "items/s", "BenchmarkRawPublish16/goroutines=16")
+		ratio("NDJSON import, 10,000 lines a request", "BenchmarkImportNDJSON/chunk=10000", "items/s", "BenchmarkRawPublish16/goroutines=16")
 		print ""
 		print "== GET /v1/journeys/{id} with the demo loaded"
 		latency("one client", "BenchmarkJourneyRead/clients=1")

@@ -174,7 +174,7 @@ func (l *demoLoader) markFollowUps(items []demoItem) {
 }
 
 // demoImportChunk is how many items go in one import request.
-const demoImportChunk = 1000
+const demoImportChunk = 5000
 
 // feedbackLine is one item as the API takes it.
 func (l *demoLoader) feedbackLine(it demoItem) obj {
