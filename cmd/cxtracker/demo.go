@@ -22,10 +22,11 @@ all seven types, a quality council of five, an AARRR journey with a dozen
 touchpoints, a year of feedback, follow-ups, KPIs with measurements,
 initiatives through every stage of their life, and action plans.
 
-With --data it starts the tracker in this process on that data directory,
-loads, and stops. Otherwise it loads into the running tracker at --server,
-with the admin token from CXTRACKER_TOKEN or --token-file. The same --seed
-loads the same program (dates count back from today).
+With --data (and no --server) it starts the tracker in this process on that
+data directory, loads, and stops. Otherwise it loads into the running
+tracker at --server, with the admin token from CXTRACKER_TOKEN or
+--token-file (default <data>/admin.token). The same --seed loads the same
+program (dates count back from today).
 
 Flags:
 `
@@ -64,12 +65,11 @@ func demoCmd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("demo takes no arguments, got %q", strings.Join(fs.Args(), " "))}
 	}
-	// Only a --data typed on the command line means "in this process": a
-	// CXTRACKER_DATA exported for serve must not start a second tracker.
-	inProcess := setOnCommandLine(fs, "data")
-	if inProcess && setOnCommandLine(fs, "server") {
-		return usageError{errors.New("--server and --data are alternatives: load into a running tracker, or into a data directory")}
-	}
+	// A --data typed on the command line without --server means "in this
+	// process"; with --server it says where the admin token is, as for
+	// `token`. A CXTRACKER_DATA exported for serve never starts a second
+	// tracker.
+	inProcess := setOnCommandLine(fs, "data") && !setOnCommandLine(fs, "server")
 	if opt.Feedback < 0 || opt.Feedback > 10_000_000 {
 		return usageError{fmt.Errorf("--feedback must be from 0 to 10000000, not %d", opt.Feedback)}
 	}

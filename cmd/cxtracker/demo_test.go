@@ -219,7 +219,7 @@ func TestDemoUsageErrors(t *testing.T) {
 		args []string
 		says string
 	}{
-		{[]string{"demo", "--server", "http://127.0.0.1:1", "--data", "x"}, "--server and --data are alternatives"},
+		{[]string{"demo", "--server", "127.0.0.1:8080"}, "--server must be"},
 		{[]string{"demo", "--feedback", "-1"}, "--feedback must be"},
 		{[]string{"demo", "extra"}, "demo takes no arguments"},
 		{[]string{"demo", "--seed", "many"}, "seed"},
@@ -228,5 +228,23 @@ func TestDemoUsageErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(stderr, tc.says) {
 			t.Errorf("%v: exit %d, stderr %q, want 2 saying %q", tc.args, code, stderr, tc.says)
 		}
+	}
+}
+
+func TestDemoLoadsIntoARunningTrackerWithTheTokenOfItsDataDirectory(t *testing.T) {
+	m := startMain(t, nil)
+	code, stdout, stderr := cli(t, nil, "demo", "--server", "http://"+m.HTTPAddr(), "--data", m.Config.Data, "--feedback", "50")
+	if code != 0 || !strings.Contains(stdout, "50 feedback items") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	c := newClient("http://"+m.HTTPAddr(), adminTokenOf(t, m))
+	count := 0
+	for _, f := range journeyMap(t, c).figures() {
+		var n int
+		fmt.Sscan(f, &n)
+		count += n
+	}
+	if count != 50 {
+		t.Fatalf("the running tracker's map counts %d feedback items, want 50", count)
 	}
 }
