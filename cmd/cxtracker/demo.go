@@ -144,9 +144,9 @@ type demoResult struct {
 }
 
 func (r demoResult) String() string {
-	return fmt.Sprintf("%d people, %d crews, %d touchpoints, %d feedback items (%d imported), %d follow-ups (%d closed), %d KPIs (%d measurements), %d initiatives (%d votes, %d decisions), %d action plans",
+	return fmt.Sprintf("%d people, %d crews, %d touchpoints, %d feedback items (%d imported), %d follow-ups (%d closed), %d KPIs (%d measurements), %d initiatives (%d votes, %d decisions), %d action plans; %d write requests",
 		r.People, r.Crews, r.Touchpoints, r.Feedback, r.Imported, r.FollowUps, r.FollowUpsClosed, r.KPIs, r.Measurements,
-		r.Initiatives, r.Votes, r.Decisions, r.ActionPlans)
+		r.Initiatives, r.Votes, r.Decisions, r.ActionPlans, r.Writes)
 }
 
 // demoLoader writes the demo through the API and remembers the ids the
