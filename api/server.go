@@ -72,6 +72,7 @@ func New(d Deps) *Server {
 		s.feedbackRoutes(),
 		s.kpiRoutes(),
 		s.actionPlanRoutes(),
+		s.auditRoutes(),
 	)
 	for _, r := range s.routes {
 		s.register(r)

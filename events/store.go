@@ -134,3 +134,17 @@ func (e *GapError) Error() string {
 
 // Is makes errors.Is(err, ErrGap) hold.
 func (e *GapError) Is(target error) bool { return target == ErrGap }
+
+// CorruptError says the record stored at Seq is not an event this tracker can
+// read. A reader stops at it, as at a gap.
+type CorruptError struct {
+	Seq     uint64
+	Subject string
+	Err     error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("seq %d (%s): %v", e.Seq, e.Subject, e.Err)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }

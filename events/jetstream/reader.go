@@ -2,7 +2,6 @@ package jetstream
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -85,7 +84,7 @@ func (s *Store) consume(ctx context.Context, from events.Position, until uint64,
 		prev = seq
 		ev, err := events.Decode(msg.Data())
 		if err != nil {
-			return fmt.Errorf("seq %d (%s): %w", seq, msg.Subject(), err)
+			return &events.CorruptError{Seq: seq, Subject: msg.Subject(), Err: err}
 		}
 		if err := fn(events.Record{Seq: seq, Subject: msg.Subject(), Event: ev, Raw: msg.Data()}); err != nil {
 			return err
