@@ -26,6 +26,8 @@ type Route struct {
 	BodyLimit int64
 	// ContentType is the request body's media type when it is not JSON.
 	ContentType string
+	// Produces is the success body's media type when it is not JSON.
+	Produces string
 	Handler     echo.HandlerFunc
 }
 

@@ -73,6 +73,7 @@ func New(d Deps) *Server {
 		s.kpiRoutes(),
 		s.actionPlanRoutes(),
 		s.auditRoutes(),
+		s.eventRoutes(),
 	)
 	for _, r := range s.routes {
 		s.register(r)

@@ -55,10 +55,19 @@ type Record struct {
 }
 
 // Position says where reading starts: at a stream sequence, or at the first
-// event stored at or after a time.
+// event stored at or after a time; and, with Subject, which events: a NATS
+// subject filter such as cx.crew.> or cx.*.*.vote_cast. A filtered read
+// skips other events by design, so only its order is checked, not gaps.
 type Position struct {
-	Seq  uint64
-	Time time.Time
+	Seq     uint64
+	Time    time.Time
+	Subject string
+}
+
+// Only narrows the position to the events on subjects matching filter.
+func (p Position) Only(filter string) Position {
+	p.Subject = filter
+	return p
 }
 
 // FromSeq starts reading at stream sequence seq (1 is the start of the log).
