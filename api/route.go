@@ -28,7 +28,7 @@ type Route struct {
 	ContentType string
 	// Produces is the success body's media type when it is not JSON.
 	Produces string
-	Handler     echo.HandlerFunc
+	Handler  echo.HandlerFunc
 }
 
 // SuccessStatus is the route's success code.
