@@ -139,3 +139,50 @@ func TestEventStreamResumesWithoutGapOrDuplicate(t *testing.T) {
 		t.Fatalf("the resumed stream gave %s, want 4,5,6", got)
 	}
 }
+
+func TestASlowStreamClientHoldsUpNobodyAndLosesNothing(t *testing.T) {
+	a := startAPI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// The slow client connects and then reads nothing for a while.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, a.URL+"/v1/events/stream?aggregate=feedback", nil)
+	req.Header.Set("Authorization", "Bearer "+a.Admin)
+	slow, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Body.Close()
+
+	// Far more than the socket buffers hold: 2,000 events of about 1 KiB.
+	const total = 2000
+	tp := events.Aggregate{Kind: events.KindFeedback, ID: events.NewID()}
+	pad := strings.Repeat("x", 900)
+	for b := range total / 500 {
+		evs := make([]events.Event, 500)
+		for i := range evs {
+			evs[i], _ = events.NewEvent(tp, events.EventFeedbackLogged, 2, uint64(b*500+i+1), map[string]any{"comment": pad}, events.Meta{})
+		}
+		if _, err := a.Store.Append(ctx, tp, events.ExpectAny(), evs...); err != nil {
+			t.Fatalf("writes were held up by the slow client: %v", err)
+		}
+	}
+	// Another client gets everything meanwhile.
+	if ids := sse(t, a, "/v1/events/stream?aggregate=feedback", "", total); len(ids) != total {
+		t.Fatalf("the other client got %d events", len(ids))
+	}
+	// The slow client, reading at last, gets every event once, in order.
+	lines := bufio.NewScanner(slow.Body)
+	lines.Buffer(make([]byte, 64<<10), 1<<20)
+	next := 2 // the admin token's event is seq 1
+	for next <= total+1 && lines.Scan() {
+		if id, ok := strings.CutPrefix(lines.Text(), "id: "); ok {
+			if id != fmt.Sprint(next) {
+				t.Fatalf("the slow client got seq %s where %d was due", id, next)
+			}
+			next++
+		}
+	}
+	if next != total+2 {
+		t.Fatalf("the slow client got %d of %d events", next-2, total)
+	}
+}

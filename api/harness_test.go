@@ -26,6 +26,7 @@ type testAPI struct {
 	Server *api.Server
 	Engine *events.Engine
 	Views  *projections.Views
+	Store  events.Store
 }
 
 // startAPI starts the whole read and write path for one test.
@@ -54,7 +55,7 @@ func startAPI(t *testing.T) *testAPI {
 	if err := proj.WaitFor(ctx, engine.LastSeq()); err != nil {
 		t.Fatal(err)
 	}
-	return &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views}
+	return &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views, Store: store}
 }
 
 // Response is an answer as a test sees it.
