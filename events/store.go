@@ -49,7 +49,10 @@ type Appended struct {
 type Record struct {
 	Seq     uint64
 	Subject string
-	Event   Event
+	// Stored is when the log stored the event: the server's clock, which
+	// never goes back along the stream, unlike the events' own times.
+	Stored time.Time
+	Event  Event
 	// Raw is the event's bytes exactly as stored; the log digest chains them.
 	Raw []byte
 }
