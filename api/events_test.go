@@ -12,8 +12,8 @@ import (
 	"cxtracker/events"
 )
 
-// register adds people through the Engine and answers their ids.
-func register(t *testing.T, a *testAPI, n int) []string {
+// registerPeople adds people through the Engine and answers their ids.
+func registerPeople(t *testing.T, a *testAPI, n int) []string {
 	t.Helper()
 	var ids []string
 	for i := range n {
@@ -29,7 +29,7 @@ func register(t *testing.T, a *testAPI, n int) []string {
 
 func TestAuditLogListsFiltersAndPages(t *testing.T) {
 	a := startAPI(t)
-	people := register(t, a, 5)
+	people := registerPeople(t, a, 5)
 	var page struct {
 		Items []struct {
 			Seq         uint64         `json:"seq"`
@@ -72,7 +72,7 @@ func TestAuditLogListsFiltersAndPages(t *testing.T) {
 
 func TestHistoryOfAnEntityIsItsEventsOldestFirst(t *testing.T) {
 	a := startAPI(t)
-	id := register(t, a, 1)[0]
+	id := registerPeople(t, a, 1)[0]
 	if _, err := a.Engine.Execute(context.Background(), events.RecordDeparture{PersonID: id, Reason: "retired"}, events.Meta{Actor: "hr"}); err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func sse(t *testing.T, a *testAPI, path, lastID string, n int) []string {
 
 func TestEventStreamResumesWithoutGapOrDuplicate(t *testing.T) {
 	a := startAPI(t)
-	register(t, a, 3) // seqs 2..4 after the admin token at 1
+	registerPeople(t, a, 3) // seqs 2..4 after the admin token at 1
 	first := sse(t, a, "/v1/events/stream?aggregate=person", "", 2)
 	if strings.Join(first, ",") != "2,3" {
 		t.Fatalf("first connection got %v", first)
@@ -134,7 +134,7 @@ func TestEventStreamResumesWithoutGapOrDuplicate(t *testing.T) {
 	done := make(chan []string)
 	go func() { done <- sse(t, a, "/v1/events/stream?aggregate=person", first[len(first)-1], 3) }()
 	time.Sleep(100 * time.Millisecond)
-	register(t, a, 2) // seqs 5, 6: live
+	registerPeople(t, a, 2) // seqs 5, 6: live
 	if got := strings.Join(<-done, ","); got != "4,5,6" {
 		t.Fatalf("the resumed stream gave %s, want 4,5,6", got)
 	}

@@ -40,7 +40,7 @@ func (s *Server) issueToken(c echo.Context) error {
 		return err
 	}
 	token, hash := NewToken()
-	id := events.NewID()
+	id := s.newID(c)
 	return s.write(c, Write{
 		Command: events.IssueToken{TokenID: id, PersonID: req.PersonID, Label: req.Label, Hash: hash, Grants: req.Grants},
 		Status:  http.StatusCreated,
