@@ -74,6 +74,7 @@ func New(d Deps) *Server {
 		s.actionPlanRoutes(),
 		s.auditRoutes(),
 		s.eventRoutes(),
+		s.reportRoutes(),
 	)
 	for _, r := range s.routes {
 		s.register(r)
