@@ -20,7 +20,7 @@ import (
 // testAPI is the API over real HTTP on a real embedded JetStream, with an
 // admin token, as the binary wires it.
 type testAPI struct {
-	t      *testing.T
+	t      testing.TB
 	URL    string
 	Admin  string
 	Server *api.Server
@@ -30,7 +30,7 @@ type testAPI struct {
 }
 
 // startAPI starts the whole read and write path for one test.
-func startAPI(t *testing.T) *testAPI {
+func startAPI(t testing.TB) *testAPI {
 	t.Helper()
 	store := jstest.Start(t)
 	engine, err := events.NewEngine(store)
