@@ -66,7 +66,7 @@ type Response struct {
 }
 
 // JSON decodes the body into v, failing the test if it cannot.
-func (r Response) JSON(t *testing.T, v any) {
+func (r Response) JSON(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("answer %d is not the JSON expected (%v): %s", r.Status, err, r.Body)
@@ -74,7 +74,7 @@ func (r Response) JSON(t *testing.T, v any) {
 }
 
 // Map is the body as a JSON object.
-func (r Response) Map(t *testing.T) map[string]any {
+func (r Response) Map(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	r.JSON(t, &m)
