@@ -45,6 +45,18 @@ func asOfRoutes() map[string]asOf {
 			m := projections.NewInitiatives()
 			return m, getter(m.Get)
 		}},
+		"/v1/journeys/{id}": {events.KindJourney, func() (projections.Model, func(string) (any, bool)) {
+			m := projections.NewJourneys()
+			return m, getter(m.Get)
+		}},
+		"/v1/kpis/{id}": {events.KindKPI, func() (projections.Model, func(string) (any, bool)) {
+			m := projections.NewKPIs()
+			return m, getter(m.Get)
+		}},
+		"/v1/action-plans/{id}": {events.KindActionPlan, func() (projections.Model, func(string) (any, bool)) {
+			m := projections.NewActionPlans()
+			return m, getter(m.Get)
+		}},
 	}
 }
 
