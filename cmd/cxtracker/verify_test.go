@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -140,5 +141,31 @@ func TestReportCommandReplaysTheLog(t *testing.T) {
 		if code := run(bad, func(string) string { return "" }, io.Discard, &e); code != 2 {
 			t.Errorf("%v answered %d, want 2: %s", bad, code, e.String())
 		}
+	}
+}
+
+func TestReplayWritesTheProgramAsItStood(t *testing.T) {
+	dir := t.TempDir()
+	seedLog(t, dir, "Replayed Person")
+	out := filepath.Join(t.TempDir(), "state.json")
+	var errs bytes.Buffer
+	if code := run([]string{"replay", "--data", dir, "--out", out}, func(string) string { return "" }, io.Discard, &errs); code != 0 {
+		t.Fatalf("replay answered %d: %s", code, errs.String())
+	}
+	raw, _ := os.ReadFile(out)
+	var snap struct {
+		People []struct {
+			Name string `json:"name"`
+		} `json:"people"`
+		Digest struct {
+			Seq uint64 `json:"seq"`
+		} `json:"digest"`
+	}
+	if err := json.Unmarshal(raw, &snap); err != nil || len(snap.People) != 6 || snap.Digest.Seq != 7 || !strings.Contains(string(raw), "Replayed Person") {
+		t.Fatalf("state %s (%v)", raw, err)
+	}
+	var before bytes.Buffer
+	if code := run([]string{"replay", "--data", dir, "--out", "-", "--until", "2020-01-01T00:00:00Z"}, func(string) string { return "" }, &before, io.Discard); code != 0 || !strings.Contains(before.String(), `"people": []`) {
+		t.Fatalf("the state in 2020 was %s", before.String())
 	}
 }
