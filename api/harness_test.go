@@ -32,6 +32,13 @@ type testAPI struct {
 // startAPI starts the whole read and write path for one test.
 func startAPI(t testing.TB) *testAPI {
 	t.Helper()
+	return startAPIWith(t, nil)
+}
+
+// startAPIWith is startAPI with the dependencies edited before the server
+// is built.
+func startAPIWith(t testing.TB, edit func(*api.Deps)) *testAPI {
+	t.Helper()
 	store := jstest.Start(t)
 	engine, err := events.NewEngine(store)
 	if err != nil {
@@ -44,7 +51,11 @@ func startAPI(t testing.TB) *testAPI {
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Ready: proj.Ready})
+	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Ready: proj.Ready}
+	if edit != nil {
+		edit(&deps)
+	}
+	srv := api.New(deps)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 

@@ -51,6 +51,10 @@ func (s *Server) register(r Route) {
 	if !r.Public {
 		mw = append(mw, s.authenticate)
 	}
+	mw = append(mw, s.limitRate)
+	if r.Produces != "text/event-stream" {
+		mw = append(mw, timeout(s.Limits.RequestTimeout))
+	}
 	if r.Method == http.MethodGet {
 		mw = append(mw, s.minSeq)
 		if a, ok := asOfRoutes()[r.Path]; ok {

@@ -28,6 +28,8 @@ type Deps struct {
 	// WaitTimeout bounds how long a request waits for the projections
 	// (its own write, or X-Min-Seq).
 	WaitTimeout time.Duration
+	// Limits are the rate limit and request timeout; zero means DefaultLimits.
+	Limits *Limits
 }
 
 // Server is the HTTP API.
@@ -35,6 +37,7 @@ type Server struct {
 	Deps
 	echo   *echo.Echo
 	routes []Route
+	rates  *rateLimiter
 }
 
 // New builds the API with every route of API.md.
@@ -51,12 +54,20 @@ func New(d Deps) *Server {
 	if d.WaitTimeout == 0 {
 		d.WaitTimeout = 5 * time.Second
 	}
+	if d.Limits == nil {
+		l := DefaultLimits()
+		d.Limits = &l
+	}
 	s := &Server{Deps: d, echo: echo.New()}
+	if d.Limits.Rate > 0 {
+		s.rates = newRateLimiter(*d.Limits)
+	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = problemHandler(d.Logger)
 	e.Use(middleware.RequestID())
 	e.Use(middleware.Recover())
+	e.Use(securityHeaders)
 	s.routes = slices.Concat(
 		s.serviceRoutes(),
 		s.docRoutes(),

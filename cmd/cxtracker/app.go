@@ -64,7 +64,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.views = projections.NewViews()
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
-	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Ready: m.readiness, Logger: m.Logger})
+	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Ready: m.readiness, Logger: m.Logger,
+		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout}})
 
 	m.ln, err = net.Listen("tcp", m.Config.HTTP)
 	if err != nil {
@@ -144,7 +145,8 @@ func (m *Main) connect(ctx context.Context) error {
 		m.conn = nc
 		return nil
 	}
-	srv, err := jetstream.StartServer(jetstream.ServerConfig{Dir: m.Config.Data, Listen: m.Config.NATSListen, Logger: m.Logger})
+	srv, err := jetstream.StartServer(jetstream.ServerConfig{Dir: m.Config.Data, Listen: m.Config.NATSListen, Logger: m.Logger,
+		ListenAuth: m.Config.ListenAuth})
 	if err != nil {
 		return err
 	}

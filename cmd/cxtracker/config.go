@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"cxtracker/events/jetstream"
 )
 
 // Config is everything the server can be told, with its defaults. Each field
@@ -21,6 +23,8 @@ type Config struct {
 	HTTP string
 	// NATSListen, when set, opens a client listener on the embedded server.
 	NATSListen string
+	// ListenAuth secures the listener: required beyond loopback.
+	ListenAuth jetstream.ListenerAuth
 	// NATSURL, when set, connects to that server or cluster instead of
 	// starting the embedded one.
 	NATSURL     string
@@ -33,6 +37,10 @@ type Config struct {
 	// ShutdownTimeout bounds a clean shutdown.
 	ShutdownTimeout time.Duration
 	LogLevel        slog.Level
+	// Limits are the API's rate limit per token and request timeout.
+	RateLimit      float64
+	RateBurst      int
+	RequestTimeout time.Duration
 	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
 	// administrator's. It has no flag, so that it never shows in a process list.
 	AdminToken string
@@ -47,6 +55,9 @@ func DefaultConfig() Config {
 		Replicas:        1,
 		ShutdownTimeout: 10 * time.Second,
 		LogLevel:        slog.LevelInfo,
+		RateLimit:       100,
+		RateBurst:       200,
+		RequestTimeout:  30 * time.Second,
 	}
 }
 
@@ -58,9 +69,17 @@ func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Con
 	c.logFlags(fs)
 	fs.StringVar(&c.HTTP, "http", c.HTTP, "address of the HTTP JSON API")
 	fs.StringVar(&c.NATSListen, "nats-listen", c.NATSListen, "also open a NATS client listener here (host:port) on the embedded server")
+	fs.StringVar(&c.ListenAuth.User, "nats-listen-user", "", "user other services sign in to the listener with")
+	fs.StringVar(&c.ListenAuth.Password, "nats-listen-password", "", "that user's password (better set as CXTRACKER_NATS_LISTEN_PASSWORD)")
+	fs.StringVar(&c.ListenAuth.NKey, "nats-listen-nkey", "", "public nkey of a service allowed on the listener")
+	fs.StringVar(&c.ListenAuth.TLSCert, "nats-listen-tls-cert", "", "TLS certificate of the listener")
+	fs.StringVar(&c.ListenAuth.TLSKey, "nats-listen-tls-key", "", "TLS key of the listener")
 	fs.IntVar(&c.Replicas, "replicas", c.Replicas, "replicas of the CX stream on a cluster")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long a clean shutdown may take")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second one API token may send (0: no limit)")
+	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests one API token may send at once")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "how long one API request may work")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return Config{}, err
 	}
@@ -145,6 +164,9 @@ func (c Config) Validate() error {
 	}
 	if (c.NATSTLSCert == "") != (c.NATSTLSKey == "") {
 		errs = append(errs, errors.New("--nats-tls-cert and --nats-tls-key go together"))
+	}
+	if c.RateLimit < 0 || c.RateBurst < 1 || c.RequestTimeout <= 0 {
+		errs = append(errs, errors.New("--rate-limit must be 0 or more, --rate-burst at least 1, --request-timeout positive"))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))

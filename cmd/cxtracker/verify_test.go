@@ -44,6 +44,9 @@ func seedLog(t *testing.T, dir, marker string) (map[uint64]events.Digest, uint64
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if err := m.Projector().WaitFor(ctx, d.Seq); err != nil {
+		t.Fatal(err)
+	}
 	if d != m.Projector().Digest() {
 		t.Fatalf("the projector's digest %s differs from the log's %s", m.Projector().Digest(), d)
 	}
