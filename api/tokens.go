@@ -45,6 +45,14 @@ func (s *Server) issueToken(c echo.Context) error {
 		Command: events.IssueToken{TokenID: id, PersonID: req.PersonID, Label: req.Label, Hash: hash, Grants: req.Grants},
 		Status:  http.StatusCreated,
 		View: func() (any, error) {
+			// A retry with the same Idempotency-Key is answered with the
+			// token first issued, which this request did not make: its
+			// secret was shown once and is not kept, so it is left out.
+			done, replayed := s.Views.Idempotency.Lookup(callerOf(c).TokenID, c.Request().Header.Get(HeaderIdempotencyKey))
+			if replayed && done.Aggregate.ID != id {
+				v, _ := s.Views.Tokens.ByID(done.Aggregate.ID)
+				return IssuedToken{TokenView: v}, nil
+			}
 			v, _ := s.Views.Tokens.ByID(id)
 			return IssuedToken{TokenView: v, Token: token}, nil
 		},
