@@ -35,6 +35,8 @@ type Server struct {
 	Deps
 	echo   *echo.Echo
 	routes []Route
+	// doc is the OpenAPI document, built once at start (openapi.go).
+	doc []byte
 }
 
 // New builds the API with every route of API.md.
@@ -76,6 +78,7 @@ func New(d Deps) *Server {
 	for _, r := range s.routes {
 		s.register(r)
 	}
+	s.doc = mustDocument(s.routes)
 	return s
 }
 
