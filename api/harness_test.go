@@ -18,7 +18,8 @@ import (
 )
 
 // testAPI is the API over real HTTP on a real embedded JetStream, with an
-// admin token, as the binary wires it.
+// admin token, as the binary wires it. Every answer it receives is
+// validated against the server's /openapi.json (openapi_contract_test.go).
 type testAPI struct {
 	t      *testing.T
 	URL    string
@@ -28,8 +29,9 @@ type testAPI struct {
 	Views  *projections.Views
 }
 
-// startAPI starts the whole read and write path for one test.
-func startAPI(t *testing.T) *testAPI {
+// startAPI starts the whole read and write path for one test. Extra models
+// are fed by the projector after the tracker's own.
+func startAPI(t *testing.T, extra ...projections.Model) *testAPI {
 	t.Helper()
 	store := jstest.Start(t)
 	engine, err := events.NewEngine(store)
@@ -37,7 +39,7 @@ func startAPI(t *testing.T) *testAPI {
 		t.Fatal(err)
 	}
 	views := projections.NewViews()
-	proj := projections.NewProjector(store, engine, nil, views.Models()...)
+	proj := projections.NewProjector(store, engine, nil, append(views.Models(), extra...)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
@@ -54,7 +56,9 @@ func startAPI(t *testing.T) *testAPI {
 	if err := proj.WaitFor(ctx, engine.LastSeq()); err != nil {
 		t.Fatal(err)
 	}
-	return &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views}
+	a := &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views}
+	a.loadContract()
+	return a
 }
 
 // Response is an answer as a test sees it.
@@ -123,8 +127,13 @@ func (a *testAPI) DoAs(token, method, path string, body any, headers ...string) 
 		a.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return Response{Status: resp.StatusCode, Header: resp.Header, Body: out}
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		a.t.Fatalf("%s %s: reading the answer: %v", method, path, err)
+	}
+	answer := Response{Status: resp.StatusCode, Header: resp.Header, Body: out}
+	a.validate(req, answer)
+	return answer
 }
 
 // Must sends a request that must answer want, and answers it.
