@@ -137,7 +137,7 @@ func TestEchoServesExactlyTheDocumentedRoutes(t *testing.T) {
 			t.Errorf("the document has %s, which Echo does not serve", route)
 		}
 	}
-	if len(served) < 5 {
+	if len(served) < 6 {
 		t.Fatalf("Echo serves only %v", served)
 	}
 }

@@ -37,6 +37,8 @@ type Server struct {
 	routes []Route
 	// doc is the OpenAPI document, built once at start (openapi.go).
 	doc []byte
+	// metrics are the Server's Prometheus metrics (metrics.go).
+	metrics *metrics
 }
 
 // New builds the API with every route of API.md.
@@ -54,9 +56,11 @@ func New(d Deps) *Server {
 		d.WaitTimeout = 5 * time.Second
 	}
 	s := &Server{Deps: d, echo: echo.New()}
+	s.metrics = newMetrics(s)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = problemHandler(d.Logger)
+	e.Use(s.observe) // outermost, so that it counts every answer's final status
 	e.Use(middleware.RequestID())
 	e.Use(middleware.Recover())
 	s.routes = slices.Concat(
@@ -78,6 +82,7 @@ func New(d Deps) *Server {
 	for _, r := range s.routes {
 		s.register(r)
 	}
+	s.metrics.http.track(s.routes)
 	s.doc = mustDocument(s.routes)
 	return s
 }
