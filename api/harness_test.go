@@ -27,6 +27,7 @@ type testAPI struct {
 	Server *api.Server
 	Engine *events.Engine
 	Views  *projections.Views
+	Store  events.Store
 }
 
 // startAPI starts the whole read and write path for one test. Extra models
@@ -56,7 +57,7 @@ func startAPI(t *testing.T, extra ...projections.Model) *testAPI {
 	if err := proj.WaitFor(ctx, engine.LastSeq()); err != nil {
 		t.Fatal(err)
 	}
-	a := &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views}
+	a := &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views, Store: store}
 	a.loadContract()
 	return a
 }

@@ -26,7 +26,9 @@ type Route struct {
 	BodyLimit int64
 	// ContentType is the request body's media type when it is not JSON.
 	ContentType string
-	Handler     echo.HandlerFunc
+	// Produces is the success body's media type when it is not JSON.
+	Produces string
+	Handler  echo.HandlerFunc
 }
 
 // SuccessStatus is the route's success code.

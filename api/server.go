@@ -78,6 +78,8 @@ func New(d Deps) *Server {
 		s.feedbackRoutes(),
 		s.kpiRoutes(),
 		s.actionPlanRoutes(),
+		s.auditRoutes(),
+		s.eventRoutes(),
 	)
 	for _, r := range s.routes {
 		s.register(r)

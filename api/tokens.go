@@ -40,20 +40,18 @@ func (s *Server) issueToken(c echo.Context) error {
 		return err
 	}
 	token, hash := NewToken()
-	id := events.NewID()
+	id := s.newID(c)
 	return s.write(c, Write{
 		Command: events.IssueToken{TokenID: id, PersonID: req.PersonID, Label: req.Label, Hash: hash, Grants: req.Grants},
 		Status:  http.StatusCreated,
 		View: func() (any, error) {
-			// A retry with the same Idempotency-Key is answered with the
-			// token first issued, which this request did not make: its
-			// secret was shown once and is not kept, so it is left out.
-			done, replayed := s.Views.Idempotency.Lookup(callerOf(c).TokenID, c.Request().Header.Get(HeaderIdempotencyKey))
-			if replayed && done.Aggregate.ID != id {
-				v, _ := s.Views.Tokens.ByID(done.Aggregate.ID)
+			v, _ := s.Views.Tokens.ByID(id)
+			if v.Hash() != hash {
+				// A retry with the same Idempotency-Key is answered with the
+				// token first issued, whose secret was shown once and is not
+				// kept; the one this request drew was never issued.
 				return IssuedToken{TokenView: v}, nil
 			}
-			v, _ := s.Views.Tokens.ByID(id)
 			return IssuedToken{TokenView: v, Token: token}, nil
 		},
 	})

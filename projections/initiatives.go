@@ -2,17 +2,141 @@ package projections
 
 import (
 	"sync"
+	"time"
 
 	"cxtracker/events"
 )
 
-// Initiatives is a read model (to be built).
+// Initiatives is the read model of the CX initiatives: the board, each
+// initiative's detail, and the council's decision log (decisions.go). It
+// keeps every vote a member cast, not only the last, because the log shows
+// how minds changed before a decision.
 type Initiatives struct {
-	mu sync.RWMutex
+	mu          sync.RWMutex
+	who         directory
+	crewNames   map[string]string
+	initiatives map[string]*initiativeRow
+}
+
+// initiativeRow holds an initiative as the log says; views are built from
+// it when read, with people's and crews' names as they are then.
+type initiativeRow struct {
+	id, title, problem, proposer    string
+	stageIDs, touchpointIDs, kpiIDs []string
+	status                          string
+	proposedAt                      time.Time
+	votes                           []*voteRow // in the order members first voted
+	decision                        *decisionRow
+	ownerPerson, ownerCrew          string
+	ownerAt                         time.Time
+	startedAt                       *time.Time
+	percent                         *int
+	progress                        []ProgressView
+	completion                      *CompletionView
+	cancellation                    *CancellationView
+}
+
+type voteRow struct {
+	personID string
+	casts    []VoteCastView // oldest first; the last is the vote that stands
+}
+
+type decisionRow struct {
+	event events.InitiativeDecided
+	at    time.Time
+	seq   uint64
+}
+
+// InitiativeView is one initiative in full: the proposal, the votes, the
+// decision and the work that followed.
+type InitiativeView struct {
+	ID string `json:"id"`
+	ProposalView
+	Status          string            `json:"status"`
+	Votes           []VoteView        `json:"votes"`
+	Decision        *DecisionOf       `json:"decision,omitempty"`
+	Owner           *OwnerView        `json:"owner,omitempty"`
+	StartedAt       *time.Time        `json:"started_at,omitempty"`
+	PercentComplete *int              `json:"percent_complete,omitempty"`
+	Progress        []ProgressView    `json:"progress"`
+	Completion      *CompletionView   `json:"completion,omitempty"`
+	Cancellation    *CancellationView `json:"cancellation,omitempty"`
+}
+
+// VoteView is the vote a member stands by, with the votes it replaced
+// (Earlier, oldest first).
+type VoteView struct {
+	PersonRef
+	VoteCastView
+	Earlier []VoteCastView `json:"earlier"`
+}
+
+// VoteCastView is one vote as cast.
+type VoteCastView struct {
+	Vote    string    `json:"vote"`
+	Comment string    `json:"comment,omitempty"`
+	CastAt  time.Time `json:"cast_at"`
+}
+
+// DecisionOf is the council's decision on an initiative: the outcome, the
+// tally it was taken on and why. Without a quorum it is the chair's
+// (ChairDecision) and carries a rationale. Seq is the stream sequence of
+// the decision in the audit log.
+type DecisionOf struct {
+	Outcome       string    `json:"outcome"`
+	Rationale     string    `json:"rationale,omitempty"`
+	DecidedBy     PersonRef `json:"decided_by"`
+	DecidedAt     time.Time `json:"decided_at"`
+	Quorum        bool      `json:"quorum"`
+	ChairDecision bool      `json:"chair_decision"`
+	Tally         TallyView `json:"tally"`
+	Seq           uint64    `json:"seq"`
+}
+
+// TallyView counts the votes a decision was taken on, of the Seats there
+// were then.
+type TallyView struct {
+	Approve int `json:"approve"`
+	Reject  int `json:"reject"`
+	Abstain int `json:"abstain"`
+	Voted   int `json:"voted"`
+	Seats   int `json:"seats"`
+}
+
+// OwnerView is who owns an initiative: a business-unit expert, a crew, or
+// both.
+type OwnerView struct {
+	PersonID   string    `json:"person_id,omitempty"`
+	PersonName string    `json:"person_name,omitempty"`
+	CrewID     string    `json:"crew_id,omitempty"`
+	CrewName   string    `json:"crew_name,omitempty"`
+	AssignedAt time.Time `json:"assigned_at"`
+}
+
+// ProgressView is one progress report; ReportedBy is the event's actor.
+type ProgressView struct {
+	Note            string    `json:"note"`
+	PercentComplete *int      `json:"percent_complete,omitempty"`
+	ReportedBy      string    `json:"reported_by,omitempty"`
+	ReportedAt      time.Time `json:"reported_at"`
+}
+
+// CompletionView is what came of the work.
+type CompletionView struct {
+	Outcome     string    `json:"outcome"`
+	CompletedAt time.Time `json:"completed_at"`
+}
+
+// CancellationView is why the initiative was dropped.
+type CancellationView struct {
+	Reason      string    `json:"reason"`
+	CancelledAt time.Time `json:"cancelled_at"`
 }
 
 // NewInitiatives is an empty model.
-func NewInitiatives() *Initiatives { return &Initiatives{} }
+func NewInitiatives() *Initiatives {
+	return &Initiatives{who: directory{}, crewNames: map[string]string{}, initiatives: map[string]*initiativeRow{}}
+}
 
 // Name implements Model.
 func (m *Initiatives) Name() string { return "initiatives" }
@@ -21,5 +145,66 @@ func (m *Initiatives) Name() string { return "initiatives" }
 func (m *Initiatives) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.who.apply(p)
+	at := rec.Event.Time
+	switch e := p.(type) {
+	case events.CrewFormed:
+		m.crewNames[e.CrewID] = e.Name
+		return nil
+	case events.InitiativeProposed:
+		m.initiatives[e.InitiativeID] = &initiativeRow{
+			id: e.InitiativeID, title: e.Title, problem: e.Problem, proposer: e.ProposedBy,
+			stageIDs: e.StageIDs, touchpointIDs: e.TouchpointIDs, kpiIDs: e.KPIIDs,
+			status: events.StatusProposed, proposedAt: at,
+		}
+		return nil
+	case events.VoteCast, events.InitiativeDecided, events.OwnerAssigned, events.InitiativeStarted,
+		events.ProgressReported, events.InitiativeCompleted, events.InitiativeCancelled:
+	default:
+		return nil
+	}
+	in, err := rowOf(m.initiatives, rec, "initiative")
+	if err != nil {
+		return err
+	}
+	switch e := p.(type) {
+	case events.VoteCast:
+		in.vote(e.PersonID, VoteCastView{Vote: e.Vote, Comment: e.Comment, CastAt: at})
+	case events.InitiativeDecided:
+		in.decision, in.status = &decisionRow{event: e, at: at, seq: rec.Seq}, e.Outcome
+	case events.OwnerAssigned:
+		in.ownerPerson, in.ownerCrew, in.ownerAt = e.PersonID, e.CrewID, at
+	case events.InitiativeStarted:
+		in.status, in.startedAt = events.StatusInProgress, &at
+	case events.ProgressReported:
+		pr := ProgressView{Note: e.Note, PercentComplete: copyInt(e.PercentComplete), ReportedBy: rec.Event.Actor, ReportedAt: at}
+		in.progress = append(in.progress, pr)
+		if e.PercentComplete != nil {
+			in.percent = copyInt(e.PercentComplete)
+		}
+	case events.InitiativeCompleted:
+		in.status, in.completion = events.StatusCompleted, &CompletionView{Outcome: e.Outcome, CompletedAt: at}
+	case events.InitiativeCancelled:
+		in.status, in.cancellation = events.StatusCancelled, &CancellationView{Reason: e.Reason, CancelledAt: at}
+	}
 	return nil
+}
+
+// vote adds a member's vote to their history.
+func (in *initiativeRow) vote(personID string, cast VoteCastView) {
+	for _, v := range in.votes {
+		if v.personID == personID {
+			v.casts = append(v.casts, cast)
+			return
+		}
+	}
+	in.votes = append(in.votes, &voteRow{personID: personID, casts: []VoteCastView{cast}})
+}
+
+func copyInt(p *int) *int {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
 }

@@ -55,12 +55,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			m.Close()
 		}
 	}()
-	if err := m.connect(ctx); err != nil {
+	if err := m.openLog(ctx, jetstream.WithReplicas(m.Config.Replicas)); err != nil {
 		return err
-	}
-	m.store, err = jetstream.New(ctx, m.conn, jetstream.WithReplicas(m.Config.Replicas), jetstream.WithLogger(m.Logger))
-	if err != nil {
-		return fmt.Errorf("open the event log: %w", err)
 	}
 	m.engine, err = events.NewEngine(m.store)
 	if err != nil {
@@ -111,6 +107,19 @@ func (m *Main) catchUp(ctx context.Context) error {
 	}
 	if err := m.projector.WaitFor(ctx, last); err != nil {
 		return fmt.Errorf("replay the event log: %w", err)
+	}
+	return nil
+}
+
+// openLog connects to NATS and opens the event log on it.
+func (m *Main) openLog(ctx context.Context, opts ...jetstream.Option) error {
+	if err := m.connect(ctx); err != nil {
+		return err
+	}
+	var err error
+	m.store, err = jetstream.New(ctx, m.conn, append(opts, jetstream.WithLogger(m.Logger))...)
+	if err != nil {
+		return fmt.Errorf("open the event log: %w", err)
 	}
 	return nil
 }

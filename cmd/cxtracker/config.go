@@ -54,34 +54,55 @@ func DefaultConfig() Config {
 // environment (getenv), flags winning over variables.
 func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	c := DefaultConfig()
-	fs := flag.NewFlagSet("cxtracker serve", flag.ContinueOnError)
-	fs.SetOutput(usage)
-	fs.StringVar(&c.Data, "data", c.Data, "directory for the event log and the tracker's files")
+	fs := newFlagSet("serve", usage)
+	c.logFlags(fs)
 	fs.StringVar(&c.HTTP, "http", c.HTTP, "address of the HTTP JSON API")
 	fs.StringVar(&c.NATSListen, "nats-listen", c.NATSListen, "also open a NATS client listener here (host:port) on the embedded server")
+	fs.IntVar(&c.Replicas, "replicas", c.Replicas, "replicas of the CX stream on a cluster")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long a clean shutdown may take")
+	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
+	if err := parseFlags(fs, args, getenv); err != nil {
+		return Config{}, err
+	}
+	c.AdminToken = getenv("CXTRACKER_ADMIN_TOKEN")
+	return c, c.Validate()
+}
+
+// newFlagSet is a command's flag set, its usage naming the variables.
+func newFlagSet(cmd string, usage io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("cxtracker "+cmd, flag.ContinueOnError)
+	fs.SetOutput(usage)
+	fs.Usage = func() {
+		fmt.Fprintf(usage, "Usage: cxtracker %s [flags]\n\nEvery flag can also be set as CXTRACKER_<FLAG>, e.g. CXTRACKER_NATS_URL.\n\n", cmd)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// logFlags are the flags that say where the event log is: every command
+// that opens it takes them.
+func (c *Config) logFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Data, "data", c.Data, "directory for the event log and the tracker's files")
 	fs.StringVar(&c.NATSURL, "nats-url", c.NATSURL, "use this NATS server or cluster instead of the embedded one")
 	fs.StringVar(&c.NATSCreds, "nats-creds", c.NATSCreds, "credentials file for --nats-url")
 	fs.StringVar(&c.NATSTLSCert, "nats-tls-cert", c.NATSTLSCert, "client certificate for --nats-url")
 	fs.StringVar(&c.NATSTLSKey, "nats-tls-key", c.NATSTLSKey, "client key for --nats-url")
 	fs.StringVar(&c.NATSTLSCA, "nats-tls-ca", c.NATSTLSCA, "CA certificates to trust for --nats-url")
-	fs.IntVar(&c.Replicas, "replicas", c.Replicas, "replicas of the CX stream on a cluster")
-	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long a clean shutdown may take")
-	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
-	fs.Usage = func() {
-		fmt.Fprintf(usage, "Usage: cxtracker serve [flags]\n\nEvery flag can also be set as CXTRACKER_<FLAG>, e.g. CXTRACKER_NATS_URL.\n\n")
-		fs.PrintDefaults()
-	}
+}
+
+// parseFlags fills fs from the environment, then from args, which win; the
+// commands of this binary take no arguments besides flags.
+func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) error {
 	if err := fromEnv(fs, getenv); err != nil {
-		return Config{}, err
+		return err
 	}
 	if err := fs.Parse(args); err != nil {
-		return Config{}, err
+		return err
 	}
-	c.AdminToken = getenv("CXTRACKER_ADMIN_TOKEN")
 	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
+		return fmt.Errorf("%s takes no arguments, got %q", fs.Name(), strings.Join(fs.Args(), " "))
 	}
-	return c, c.Validate()
+	return nil
 }
 
 // fromEnv sets each flag from its CXTRACKER_* variable, before the command

@@ -18,6 +18,7 @@ const usage = `Usage: cxtracker <command> [flags]
 
 Commands:
   serve    run the tracker: the event log (embedded NATS by default) and the HTTP API
+  verify   replay the log: no gap, every event decodes, the digests given match
 
 Run 'cxtracker <command> -h' for a command's flags.
 `
@@ -38,6 +39,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch args[0] {
 	case "serve":
 		err = serve(args[1:], getenv, stderr)
+	case "verify":
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		err = verifyCmd(ctx, args[1:], getenv, stdout, stderr)
+		stop()
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

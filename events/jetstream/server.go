@@ -31,7 +31,8 @@ type ServerConfig struct {
 
 // Server is a running embedded NATS server with JetStream.
 type Server struct {
-	ns *server.Server
+	ns   *server.Server
+	lock *os.File
 }
 
 // StartServer starts nats-server in this process with JetStream on file
@@ -47,6 +48,16 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	started := false
+	defer func() {
+		if !started {
+			lock.Close()
+		}
+	}()
 	opts := &server.Options{
 		ServerName: "cxtracker",
 		JetStream:  true,
@@ -92,7 +103,8 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		ns.Shutdown()
 		return nil, errors.New("embedded NATS server started without JetStream")
 	}
-	return &Server{ns: ns}, nil
+	started = true
+	return &Server{ns: ns, lock: lock}, nil
 }
 
 // Connect opens a client connection through the in-process pipe, which needs
@@ -114,6 +126,7 @@ func (s *Server) ClientURL() string {
 func (s *Server) Shutdown() {
 	s.ns.Shutdown()
 	s.ns.WaitForShutdown()
+	s.lock.Close() // releases the flock
 }
 
 // checkWritable creates dir and proves a file can be written in it, so a bad
