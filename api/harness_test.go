@@ -146,3 +146,38 @@ func (a *testAPI) Must(want int, method, path string, body any, headers ...strin
 	}
 	return r
 }
+
+// Stream opens a streaming answer, such as Server-Sent Events, with the
+// admin token: its status, headers and media type are validated against
+// the document, and its route counts as exercised, while the caller reads
+// the body (and closes it). ctx bounds the whole stream; headers are pairs.
+func (a *testAPI) Stream(ctx context.Context, path string, headers ...string) *http.Response {
+	a.t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL+path, nil)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+a.Admin)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if resp.StatusCode >= 300 {
+		// An answer that is not the stream is read and checked whole.
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		a.validate(req, Response{Status: resp.StatusCode, Header: resp.Header, Body: body})
+		return resp
+	}
+	for _, err := range checkAnswer(req, Response{Status: resp.StatusCode, Header: resp.Header}, false) {
+		a.t.Error(err)
+	}
+	return resp
+}

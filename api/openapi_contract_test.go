@@ -100,6 +100,11 @@ func (a *testAPI) validate(req *http.Request, r Response) {
 // must fit the Problem schema and carry the answer's status. Only an
 // answer that passes counts as exercising its route.
 func contractErrors(req *http.Request, r Response) []error {
+	return checkAnswer(req, r, true)
+}
+
+// checkAnswer is contractErrors, with the body left unread for a stream.
+func checkAnswer(req *http.Request, r Response, withBody bool) []error {
 	var errs []error
 	isProblem := strings.HasPrefix(r.Header.Get("Content-Type"), "application/problem+json")
 	if isProblem {
@@ -114,7 +119,11 @@ func contractErrors(req *http.Request, r Response) []error {
 		}
 		return errs
 	}
-	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true, ExcludeResponseBody: !withBody}
+	if doc := route.Operation.Responses.Status(r.Status); !withBody && doc != nil && len(doc.Value.Content) > 0 &&
+		doc.Value.Content.Get(r.Header.Get("Content-Type")) == nil {
+		errs = append(errs, fmt.Errorf("%s %s answered %d as %q, which the document does not list", req.Method, req.URL.Path, r.Status, r.Header.Get("Content-Type")))
+	}
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts},
 		Status:                 r.Status,

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"net/http"
 	"reflect"
 	"strings"
@@ -72,8 +73,9 @@ func problemResponses(problem *Schema) map[string]*response {
 	return out
 }
 
-// successOf documents the success answer, with the write protocol's
-// headers on a write.
+// successOf documents the success answer: JSON of the Response type, the
+// bodies of a Media, or text of the Produces media type; with the write
+// protocol's headers on a write.
 func successOf(g *schemaGen, r Route, write bool) (*response, error) {
 	status := r.SuccessStatus()
 	resp := &response{Description: http.StatusText(status)}
@@ -81,9 +83,13 @@ func successOf(g *schemaGen, r Route, write bool) (*response, error) {
 	switch v := r.Response.(type) {
 	case nil:
 	case Media:
-		media = v
+		maps.Copy(media, v)
 	default:
 		media[echo.MIMEApplicationJSON] = v
+	}
+	if r.Produces != "" {
+		// A body of another media type, such as an event stream, is text.
+		media[r.Produces] = ""
 	}
 	for mt, v := range media {
 		if resp.Content == nil {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bufio"
 	"context"
 	"net/http"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -219,5 +221,28 @@ func TestServiceProbesAnswer(t *testing.T) {
 	}
 	if r := a.Do(http.MethodGet, "/healthz", nil, api.HeaderMinSeq, strconv.Itoa(1)); r.Status != http.StatusOK {
 		t.Fatalf("X-Min-Seq: 1 answered %d", r.Status)
+	}
+}
+
+func TestStreamsAreValidatedWithoutReadingThemWhole(t *testing.T) {
+	a := startAPI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	resp := a.Stream(ctx, "/v1/events/stream")
+	defer resp.Body.Close()
+	lines := bufio.NewScanner(resp.Body)
+	for lines.Scan() && !strings.HasPrefix(lines.Text(), "id: ") {
+	}
+	if lines.Text() != "id: 1" {
+		t.Fatalf("the stream began %q, want the admin token's event", lines.Text())
+	}
+	// A stream of another media type than the document lists is caught.
+	req, _ := http.NewRequest(http.MethodGet, a.URL+"/v1/events/stream", nil)
+	if errs := checkAnswer(req, Response{Status: 200, Header: http.Header{"Content-Type": {"text/html"}}}, false); len(errs) == 0 {
+		t.Fatal("a stream of text/html passed")
+	}
+	// An answer that is not the stream is a problem, checked whole.
+	if r := a.Stream(ctx, "/v1/events/stream?after_seq=x"); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a bad filter answered %d", r.StatusCode)
 	}
 }
