@@ -21,7 +21,7 @@ import (
 // admin token, as the binary wires it. Every answer it receives is
 // validated against the server's /openapi.json (openapi_contract_test.go).
 type testAPI struct {
-	t      *testing.T
+	t      testing.TB
 	URL    string
 	Admin  string
 	Server *api.Server
@@ -32,7 +32,7 @@ type testAPI struct {
 
 // startAPI starts the whole read and write path for one test. Extra models
 // are fed by the projector after the tracker's own.
-func startAPI(t *testing.T, extra ...projections.Model) *testAPI {
+func startAPI(t testing.TB, extra ...projections.Model) *testAPI {
 	t.Helper()
 	store := jstest.Start(t)
 	engine, err := events.NewEngine(store)
@@ -70,7 +70,7 @@ type Response struct {
 }
 
 // JSON decodes the body into v, failing the test if it cannot.
-func (r Response) JSON(t *testing.T, v any) {
+func (r Response) JSON(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("answer %d is not the JSON expected (%v): %s", r.Status, err, r.Body)
@@ -78,7 +78,7 @@ func (r Response) JSON(t *testing.T, v any) {
 }
 
 // Map is the body as a JSON object.
-func (r Response) Map(t *testing.T) map[string]any {
+func (r Response) Map(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	r.JSON(t, &m)
