@@ -15,9 +15,10 @@ import (
 // httpMetrics count requests by method, route pattern and status, and time
 // them by method and route. Series are labelled with the route's pattern
 // (c.Path()), never the URL, so their number is bounded by the route table.
-// The series of each route are looked up once at start and kept in a map
-// that is only read afterwards, so a request costs a map lookup, a clock
-// read and two atomic adds.
+// Each route's place is made at start and kept in a map that is only read
+// afterwards, and its series are made on first use (so that a scrape shows
+// only what was requested), so a request costs a map lookup, a clock read
+// and a few atomic operations.
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
@@ -63,7 +64,7 @@ func (h *httpMetrics) track(routes []Route) {
 }
 
 func (h *httpMetrics) series(method, route string) *routeSeries {
-	return &routeSeries{method: method, route: route, requests: h.requests, duration: h.duration.WithLabelValues(method, route)}
+	return &routeSeries{method: method, route: route, requests: h.requests, durations: h.duration}
 }
 
 // observe is the middleware that measures every request. It runs outside
@@ -84,22 +85,39 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 				rs = h.unmatched["OTHER"]
 			}
 		}
-		rs.duration.Observe(time.Since(start).Seconds())
+		rs.observer().Observe(time.Since(start).Seconds())
 		rs.counter(c.Response().Status).Inc()
 		return nil
 	}
 }
 
-// routeSeries are one route's series. Its counters by status are created
-// on a status's first use and kept in a small copy-on-write list, read
-// without a lock.
+// routeSeries are one route's series. Its histogram is made on first use,
+// and its counters by status on a status's first use, kept in a small
+// copy-on-write list; both are read without a lock.
 type routeSeries struct {
 	method, route string
 	requests      *prometheus.CounterVec
-	duration      prometheus.Observer
+	durations     *prometheus.HistogramVec
 
 	mu       sync.Mutex
+	duration atomic.Pointer[observer]
 	statuses atomic.Pointer[[]statusCounter]
+}
+
+type observer struct{ prometheus.Observer }
+
+func (rs *routeSeries) observer() observer {
+	if o := rs.duration.Load(); o != nil {
+		return *o
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if o := rs.duration.Load(); o != nil {
+		return *o
+	}
+	o := &observer{rs.durations.WithLabelValues(rs.method, rs.route)}
+	rs.duration.Store(o)
+	return *o
 }
 
 type statusCounter struct {

@@ -43,9 +43,9 @@ func TestMetricsMiddlewareAddsNoAllocation(t *testing.T) {
 }
 
 // BenchmarkMetricsMiddleware compares a request through the metrics
-// middleware with one through a middleware that does nothing: when it was
-// written the two were within each other's noise (about 1.4 µs for a bare
-// Echo request, against tens of µs for a real answer).
+// middleware with one through a middleware that does nothing. When it was
+// written, on a 2-core VM, the middleware added 0.15 to 0.3 µs, about
+// 0.09 µs of it the two clock reads, against tens of µs for a real answer.
 func BenchmarkMetricsMiddleware(b *testing.B) {
 	req := httptest.NewRequest(http.MethodGet, "/v1/things/42", nil)
 	for _, tc := range []struct {
