@@ -16,6 +16,9 @@ import (
 // as a Route's Response, e.g. Media{"text/csv": ""}.
 type Media map[string]any
 
+// docRoutes serve the document, built once when the server starts (see
+// New), so that serving it costs nothing and a route it cannot describe
+// stops the start rather than a later request.
 func (s *Server) docRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/openapi.json", Summary: "the OpenAPI 3 document of every route", Public: true,
