@@ -1,4 +1,199 @@
 package api
 
-// feedbackRoutes are the routes of feedback (to be built).
-func (s *Server) feedbackRoutes() []Route { return nil }
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/oklog/ulid/v2"
+
+	"cxtracker/events"
+	"cxtracker/projections"
+)
+
+// LogFeedbackRequest is one feedback item: on POST /v1/feedback the body,
+// on the import one line of it.
+type LogFeedbackRequest struct {
+	TouchpointID string `json:"touchpoint_id"`
+	Metric       string `json:"metric" doc:"nps (0-10), csat (1-5) or ces (1-7)"`
+	Score        *int   `json:"score"`
+	Comment      string `json:"comment,omitempty"`
+	Segment      string `json:"segment,omitempty"`
+	Source       string `json:"source" doc:"a lower-case word such as survey, call_centre or ambassador"`
+	OccurredAt   string `json:"occurred_at,omitempty" format:"date-time" doc:"RFC 3339; when it was logged if absent"`
+}
+
+// OpenFollowUpRequest opens the follow-up of a feedback item.
+type OpenFollowUpRequest struct {
+	AssigneeID string `json:"assignee_id,omitempty"`
+	Note       string `json:"note,omitempty"`
+}
+
+// CloseFollowUpRequest closes a follow-up: what was done, and whether the
+// customer was told.
+type CloseFollowUpRequest struct {
+	ActionTaken      string `json:"action_taken"`
+	CustomerInformed bool   `json:"customer_informed"`
+}
+
+// FeedbackQuery documents the filters of GET /v1/feedback.
+type FeedbackQuery struct {
+	PageQuery
+	Journey    string `query:"journey" doc:"a journey id"`
+	Touchpoint string `query:"touchpoint" doc:"a touchpoint id"`
+	Metric     string `query:"metric" doc:"nps, csat or ces"`
+	From       string `query:"from" doc:"RFC 3339; occurred_at at or after"`
+	To         string `query:"to" doc:"RFC 3339; occurred_at before"`
+	FollowUp   string `query:"follow_up" doc:"none, open or closed"`
+}
+
+func (s *Server) feedbackRoutes() []Route {
+	item := projections.FeedbackItem{}
+	return []Route{
+		{Method: http.MethodPost, Path: "/v1/feedback", Summary: "log one feedback item",
+			Request: LogFeedbackRequest{}, Response: item, Status: http.StatusCreated, Handler: s.logFeedback},
+		{Method: http.MethodPost, Path: "/v1/feedback/import", Summary: "log many: an application/x-ndjson body, one item a line; each line is checked on its own, the good ones are logged in large atomic appends, and the answer counts them and lists each bad line's errors",
+			Request: LogFeedbackRequest{}, ContentType: ndjson, BodyLimit: s.MaxImportBody, Response: ImportResult{}, Handler: s.importFeedback},
+		{Method: http.MethodGet, Path: "/v1/feedback", Summary: "feedback items by id, filtered",
+			Query: FeedbackQuery{}, Response: Page[projections.FeedbackItem]{}, Handler: s.listFeedback},
+		{Method: http.MethodGet, Path: "/v1/feedback/trends", Summary: "count, NPS, CSAT and CES per week or month (month by default) per stage (by default) or touchpoint",
+			Query: TrendsQuery{}, Response: TrendsView{}, Handler: s.feedbackTrends},
+		{Method: http.MethodPost, Path: "/v1/feedback/{id}/follow-up", Summary: "open a follow-up of a feedback item; answers the item",
+			Request: OpenFollowUpRequest{}, Response: item, Status: http.StatusCreated, Handler: s.openFollowUp},
+		{Method: http.MethodPost, Path: "/v1/feedback/{id}/follow-up/closure", Summary: "close a follow-up (what was done, whether the customer was told); answers the item",
+			Request: CloseFollowUpRequest{}, Response: item, Handler: s.closeFollowUp},
+	}
+}
+
+// command is the request as a command with a new feedback id, or the
+// request's own field errors; the command's rules check the rest.
+func (r LogFeedbackRequest) command() (events.LogFeedback, []FieldError) {
+	var errs fieldErrors
+	return events.LogFeedback{FeedbackID: events.NewID(), TouchpointID: r.TouchpointID, Metric: r.Metric,
+		Score: required(&errs, "score", r.Score), Comment: r.Comment, Segment: r.Segment, Source: r.Source,
+		OccurredAt: errs.time("occurred_at", r.OccurredAt)}, errs
+}
+
+func (s *Server) logFeedback(c echo.Context) error {
+	var req LogFeedbackRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	cmd, errs := req.command()
+	if len(errs) > 0 {
+		return invalid(errs...)
+	}
+	return s.write(c, Write{Command: cmd, Status: http.StatusCreated, View: foundView("feedback", cmd.FeedbackID, s.Views.Feedback.Item)})
+}
+
+func (s *Server) openFollowUp(c echo.Context) error {
+	var req OpenFollowUpRequest
+	if err := bindOptionalBody(c, &req); err != nil {
+		return err
+	}
+	id := c.Param("id")
+	return s.write(c, Write{
+		Aggregate: events.Aggregate{Kind: events.KindFollowUp, ID: id},
+		Command:   events.OpenFollowUp{FeedbackID: id, AssigneeID: req.AssigneeID, Note: req.Note},
+		Status:    http.StatusCreated, View: foundView("feedback", id, s.Views.Feedback.Item),
+	})
+}
+
+func (s *Server) closeFollowUp(c echo.Context) error {
+	var req CloseFollowUpRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	id := c.Param("id")
+	return s.write(c, Write{
+		Aggregate: events.Aggregate{Kind: events.KindFollowUp, ID: id},
+		Command:   events.CloseFollowUp{FeedbackID: id, ActionTaken: req.ActionTaken, CustomerInformed: req.CustomerInformed},
+		View:      foundView("feedback", id, s.Views.Feedback.Item),
+	})
+}
+
+func (s *Server) listFeedback(c echo.Context) error {
+	var errs fieldErrors
+	f := projections.FeedbackFilter{TouchpointID: c.QueryParam("touchpoint"),
+		FollowUp: queryWord(c, &errs, "follow_up", projections.FollowUpNone, projections.FollowUpOpen, projections.FollowUpClosed)}
+	f.JourneyID, f.Metric, f.From, f.To = feedbackScope(c, &errs)
+	if f.TouchpointID != "" {
+		if _, err := ulid.ParseStrict(f.TouchpointID); err != nil {
+			errs.add("touchpoint", "is not a touchpoint id")
+		}
+	}
+	limit, after, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return invalid(errs...)
+	}
+	items, more := s.Views.Feedback.List(f, after, limit)
+	page := Page[projections.FeedbackItem]{Items: items}
+	if more {
+		page.NextCursor = cursorAfter(items[len(items)-1].ID)
+	}
+	return ok(c, page)
+}
+
+// feedbackScope reads the filters feedback lists and trends share:
+// journey, metric, and the occurred_at bounds from (included) and to
+// (excluded), adding what is wrong with them to errs.
+func feedbackScope(c echo.Context, errs *fieldErrors) (journeyID, metric string, from, to time.Time) {
+	journeyID, metric = c.QueryParam("journey"), queryWord(c, errs, "metric", events.Metrics...)
+	if journeyID != "" {
+		if _, err := ulid.ParseStrict(journeyID); err != nil {
+			errs.add("journey", "is not a journey id")
+		}
+	}
+	from, to = errs.time("from", c.QueryParam("from")), errs.time("to", c.QueryParam("to"))
+	if !from.IsZero() && !to.IsZero() && !to.After(from) {
+		errs.add("to", "must be after from")
+	}
+	return journeyID, metric, from, to
+}
+
+// queryWord reads an enumeration from the query: "" when absent, else one
+// of allowed, or an error added to errs.
+func queryWord(c echo.Context, errs *fieldErrors, field string, allowed ...string) string {
+	v := c.QueryParam(field)
+	if v != "" && !slices.Contains(allowed, v) {
+		errs.add(field, "must be one of "+strings.Join(allowed, ", "))
+	}
+	return v
+}
+
+// fieldErrors gathers what is wrong with a request's own fields, the
+// checks a command's rules cannot make: a value missing rather than zero,
+// a time that does not parse, a query parameter.
+type fieldErrors []FieldError
+
+func (e *fieldErrors) add(field, message string) {
+	*e = append(*e, FieldError{Field: field, Message: message})
+}
+
+// time reads an RFC 3339 time given in field; "" is the zero time.
+func (e *fieldErrors) time(field, v string) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		e.add(field, "must be an RFC 3339 time such as 2025-03-14T09:30:00Z")
+	}
+	return t
+}
+
+// required is the value v points to, or zero with an error if the request
+// left it out.
+func required[T any](e *fieldErrors, field string, v *T) T {
+	if v == nil {
+		e.add(field, "is required")
+		var zero T
+		return zero
+	}
+	return *v
+}

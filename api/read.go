@@ -49,21 +49,9 @@ type PageQuery struct {
 // such as a ULID id), after the opaque cursor. A limit over the cap is
 // capped rather than refused.
 func paginate[T any](c echo.Context, items []T, key func(T) string) (Page[T], error) {
-	limit := defaultLimit
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return Page[T]{}, invalid(FieldError{Field: "limit", Message: "must be a whole number from 1"})
-		}
-		limit = min(n, maxLimit)
-	}
-	after := ""
-	if v := c.QueryParam("cursor"); v != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(v)
-		if err != nil || len(raw) == 0 {
-			return Page[T]{}, invalid(FieldError{Field: "cursor", Message: "is not a cursor this API gave"})
-		}
-		after = string(raw)
+	limit, after, err := pageParams(c)
+	if err != nil {
+		return Page[T]{}, err
 	}
 	sort.Slice(items, func(i, j int) bool { return key(items[i]) < key(items[j]) })
 	start := sort.Search(len(items), func(i int) bool { return key(items[i]) > after })
@@ -73,10 +61,34 @@ func paginate[T any](c echo.Context, items []T, key func(T) string) (Page[T], er
 		p.Items = []T{}
 	}
 	if end < len(items) {
-		p.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(key(items[end-1])))
+		p.NextCursor = cursorAfter(key(items[end-1]))
 	}
 	return p, nil
 }
+
+// pageParams reads a page's limit and the key its cursor says it starts
+// after, for lists that page through a read model themselves.
+func pageParams(c echo.Context) (limit int, after string, err error) {
+	limit = defaultLimit
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return 0, "", invalid(FieldError{Field: "limit", Message: "must be a whole number from 1"})
+		}
+		limit = min(n, maxLimit)
+	}
+	if v := c.QueryParam("cursor"); v != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(v)
+		if err != nil || len(raw) == 0 {
+			return 0, "", invalid(FieldError{Field: "cursor", Message: "is not a cursor this API gave"})
+		}
+		after = string(raw)
+	}
+	return limit, after, nil
+}
+
+// cursorAfter is the opaque cursor of the page after the item with key.
+func cursorAfter(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
 
 // ok answers a read.
 func ok(c echo.Context, v any) error { return c.JSON(http.StatusOK, v) }

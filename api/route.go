@@ -53,6 +53,9 @@ func (s *Server) register(r Route) {
 	}
 	if r.Method == http.MethodGet {
 		mw = append(mw, s.minSeq)
+		if a, ok := asOfRoutes()[r.Path]; ok {
+			mw = append(mw, s.timeTravel(a))
+		}
 	}
 	s.echo.Add(r.Method, echoPath(r.Path), r.Handler, mw...)
 }

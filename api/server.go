@@ -80,7 +80,14 @@ func New(d Deps) *Server {
 		s.actionPlanRoutes(),
 		s.auditRoutes(),
 		s.eventRoutes(),
+		s.reportRoutes(),
 	)
+	travel := asOfRoutes()
+	for i, r := range s.routes {
+		if _, ok := travel[r.Path]; ok && r.Method == http.MethodGet && r.Query == nil {
+			s.routes[i].Query = AsOfQuery{}
+		}
+	}
 	for _, r := range s.routes {
 		s.register(r)
 	}

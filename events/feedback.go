@@ -1,6 +1,8 @@
 package events
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"time"
 )
@@ -135,4 +137,59 @@ func (c LogFeedback) Decide(s *State) (Decision, error) {
 		FeedbackID: c.FeedbackID, TouchpointID: c.TouchpointID, Metric: c.Metric, Score: c.Score,
 		Comment: c.Comment, Segment: c.Segment, Source: c.Source, OccurredAt: c.OccurredAt.UTC(),
 	})
+}
+
+// MaxFeedbackBatch is the most items one LogFeedbackBatch may log: the most
+// events the log takes in one atomic append.
+const MaxFeedbackBatch = 1000
+
+// LogFeedbackBatch logs many feedback items at one touchpoint in one
+// decision, so that an import appends them together in one atomic append
+// instead of one round trip per item.
+type LogFeedbackBatch struct {
+	TouchpointID string
+	Items        []LogFeedback
+}
+
+// Decide logs every item by the rules of LogFeedback, or none: an item that
+// breaks a rule rejects the batch, naming the item (items[i]) in the fields
+// or the message, so that the caller can tell which one to drop.
+func (c LogFeedbackBatch) Decide(s *State) (Decision, error) {
+	switch {
+	case len(c.Items) == 0:
+		return Decision{}, invalidField("items", "needs at least one item")
+	case len(c.Items) > MaxFeedbackBatch:
+		return Decision{}, invalidField("items", fmt.Sprintf("holds %d items, at most %d", len(c.Items), MaxFeedbackBatch))
+	}
+	seen := make(map[string]bool, len(c.Items))
+	evs := make([]Payload, 0, len(c.Items))
+	for i, item := range c.Items {
+		at := fmt.Sprintf("items[%d]", i)
+		if item.TouchpointID != c.TouchpointID {
+			return Decision{}, invalidField(at+".touchpoint_id", "must be the batch's touchpoint "+c.TouchpointID)
+		}
+		if seen[item.FeedbackID] {
+			return Decision{}, forbidden("%s: feedback %q is twice in the batch", at, item.FeedbackID)
+		}
+		seen[item.FeedbackID] = true
+		d, err := item.Decide(s)
+		if err != nil {
+			return Decision{}, itemError(at, err)
+		}
+		evs = append(evs, d.Events...)
+	}
+	return decide(Aggregate{KindFeedback, c.TouchpointID}, evs...)
+}
+
+// itemError says which item of a batch a rejection is about.
+func itemError(at string, err error) error {
+	var e *Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	out := &Error{Code: e.Code, Message: at + ": " + e.Message}
+	for _, f := range e.Fields {
+		out.Fields = append(out.Fields, FieldError{Field: at + "." + f.Field, Message: f.Message})
+	}
+	return out
 }

@@ -87,3 +87,33 @@ func TestFeedbackPartitionSummary(t *testing.T) {
 		t.Fatalf("partition version %d, want 3", got)
 	}
 }
+
+func TestLogFeedbackBatch(t *testing.T) {
+	item := func(fb, tp string, metric string, score int) LogFeedback {
+		return LogFeedback{FeedbackID: fb, TouchpointID: tp, Metric: metric, Score: score, Source: SourceSurvey}
+	}
+	tooMany := make([]LogFeedback, MaxFeedbackBatch+1)
+	for i := range tooMany {
+		tooMany[i] = item(id(1000+i), tp1, MetricCES, 2)
+	}
+	run(t, []scenario{
+		{name: "log several at once", given: world(),
+			when: LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{item(id(41), tp1, MetricNPS, 10), item(id(42), tp1, MetricCSAT, 2)}},
+			then: given(logged(id(41), tp1, MetricNPS, 10), logged(id(42), tp1, MetricCSAT, 2))},
+		{name: "an empty batch", given: world(), when: LogFeedbackBatch{TouchpointID: tp1}, code: CodeInvalid, field: "items"},
+		{name: "more than one append holds", given: world(), when: LogFeedbackBatch{TouchpointID: tp1, Items: tooMany}, code: CodeInvalid, field: "items"},
+		{name: "one bad score rejects the batch and names the item", given: world(),
+			when: LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{item(id(41), tp1, MetricNPS, 10), item(id(42), tp1, MetricCSAT, 6)}},
+			code: CodeInvalid, field: "items[1].score"},
+		{name: "every item at the batch's touchpoint", given: world(),
+			when: LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{item(id(41), tpOld, MetricNPS, 10)}},
+			code: CodeInvalid, field: "items[0].touchpoint_id"},
+		{name: "a retired touchpoint takes no batch", given: world(),
+			when: LogFeedbackBatch{TouchpointID: tpOld, Items: []LogFeedback{item(id(41), tpOld, MetricNPS, 10)}}, code: CodeForbidden},
+		{name: "a feedback id once in a batch", given: world(),
+			when: LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{item(id(41), tp1, MetricNPS, 10), item(id(41), tp1, MetricNPS, 9)}},
+			code: CodeForbidden},
+		{name: "a feedback id already logged", given: given(world(), logged(id(41), tp1, MetricNPS, 9)),
+			when: LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{item(id(41), tp1, MetricNPS, 10)}}, code: CodeForbidden},
+	})
+}

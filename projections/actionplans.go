@@ -1,25 +1,128 @@
 package projections
 
 import (
+	"slices"
+	"sort"
 	"sync"
+	"time"
 
 	"cxtracker/events"
 )
 
-// ActionPlans is a read model (to be built).
+// ActionPlans is the read model of the action plans account teams draw from
+// their customers' feedback, share with the customer and work through.
 type ActionPlans struct {
-	mu sync.RWMutex
+	mu   sync.RWMutex
+	byID map[string]*ActionPlanView
+}
+
+// Statuses of an action plan.
+const (
+	PlanDrafted = "drafted"
+	PlanShared  = "shared"
+	PlanClosed  = "closed"
+)
+
+// ActionPlanView is one action plan with its actions, in the order drafted.
+type ActionPlanView struct {
+	ID          string       `json:"id"`
+	Account     string       `json:"account"`
+	Title       string       `json:"title"`
+	Status      string       `json:"status"`
+	FeedbackIDs []string     `json:"feedback_ids"`
+	Actions     []PlanAction `json:"actions"`
+	OpenActions int          `json:"open_actions"`
+	DraftedAt   time.Time    `json:"drafted_at"`
+	SharedWith  string       `json:"shared_with,omitempty"`
+	SharedNote  string       `json:"shared_note,omitempty"`
+	SharedAt    *time.Time   `json:"shared_at,omitempty"`
+	Summary     string       `json:"summary,omitempty"`
+	ClosedAt    *time.Time   `json:"closed_at,omitempty"`
+}
+
+// PlanAction is one action of a plan.
+type PlanAction struct {
+	ID          string     `json:"id"`
+	Description string     `json:"description"`
+	OwnerID     string     `json:"owner_id,omitempty"`
+	Done        bool       `json:"done"`
+	Note        string     `json:"note,omitempty"`
+	CompletedAt *time.Time `json:"completed_at,omitempty"`
 }
 
 // NewActionPlans is an empty model.
-func NewActionPlans() *ActionPlans { return &ActionPlans{} }
+func NewActionPlans() *ActionPlans { return &ActionPlans{byID: map[string]*ActionPlanView{}} }
 
 // Name implements Model.
 func (m *ActionPlans) Name() string { return "actionplans" }
 
 // Apply implements Model.
 func (m *ActionPlans) Apply(rec events.Record, p events.Payload) error {
+	if rec.Event.Kind() != events.KindActionPlan {
+		return nil
+	}
+	agg, _, err := events.ParseSubject(rec.Subject)
+	if err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	at := rec.Event.Time
+	if e, ok := p.(events.ActionPlanDrafted); ok {
+		v := &ActionPlanView{ID: agg.ID, Account: e.Account, Title: e.Title, Status: PlanDrafted,
+			FeedbackIDs: append([]string{}, e.FeedbackIDs...), OpenActions: len(e.Actions), DraftedAt: at}
+		for _, a := range e.Actions {
+			v.Actions = append(v.Actions, PlanAction{ID: a.ActionID, Description: a.Description, OwnerID: a.OwnerID})
+		}
+		m.byID[agg.ID] = v
+		return nil
+	}
+	v := m.byID[agg.ID]
+	if v == nil {
+		return nil
+	}
+	switch e := p.(type) {
+	case events.ActionPlanShared:
+		v.Status, v.SharedWith, v.SharedNote, v.SharedAt = PlanShared, e.SharedWith, e.Note, &at
+	case events.ActionCompleted:
+		if i := slices.IndexFunc(v.Actions, func(a PlanAction) bool { return a.ID == e.ActionID }); i >= 0 && !v.Actions[i].Done {
+			v.Actions[i].Done, v.Actions[i].Note, v.Actions[i].CompletedAt = true, e.Note, &at
+			v.OpenActions--
+		}
+	case events.ActionPlanClosed:
+		v.Status, v.Summary, v.ClosedAt = PlanClosed, e.Summary, &at
+	}
 	return nil
+}
+
+// Get is the action plan with id.
+func (m *ActionPlans) Get(id string) (ActionPlanView, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	v, ok := m.byID[id]
+	if !ok {
+		return ActionPlanView{}, false
+	}
+	return v.copy(), true
+}
+
+// List is every action plan, ordered by id.
+func (m *ActionPlans) List() []ActionPlanView {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]ActionPlanView, 0, len(m.byID))
+	for _, v := range m.byID {
+		out = append(out, v.copy())
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
+	return out
+}
+
+// copy is the plan with its own slices; the times it points to are never
+// changed once set, so they may be shared.
+func (v *ActionPlanView) copy() ActionPlanView {
+	out := *v
+	out.FeedbackIDs = slices.Clone(v.FeedbackIDs)
+	out.Actions = slices.Clone(v.Actions)
+	return out
 }

@@ -1,18 +1,71 @@
 package projections
 
 import (
+	"sort"
 	"sync"
+	"time"
 
 	"cxtracker/events"
 )
 
-// Feedback is a read model (to be built).
+// Feedback is the read model of feedback items and their follow-ups, and of
+// their trends. Items are kept ordered by feedback id, the order lists are
+// paged in; trends are running aggregates per period and touchpoint, kept up
+// to date on each event, so that no query scans the items to count them.
 type Feedback struct {
-	mu sync.RWMutex
+	mu     sync.RWMutex
+	items  []*FeedbackItem // ordered by id
+	byID   map[string]*FeedbackItem
+	places map[string]feedbackPlace // touchpoint id -> where it is
+	all    events.Summary
+	open   int
+	weeks  periodTable
+	months periodTable
 }
 
+// Follow-up states of a feedback item, as the API filters them.
+const (
+	FollowUpNone   = "none"
+	FollowUpOpen   = "open"
+	FollowUpClosed = "closed"
+)
+
+// FeedbackItem is one feedback item as the API shows it. OccurredAt is when
+// the customer gave it, or when it was logged if that is not known.
+type FeedbackItem struct {
+	ID           string        `json:"id"`
+	TouchpointID string        `json:"touchpoint_id"`
+	JourneyID    string        `json:"journey_id"`
+	StageID      string        `json:"stage_id"`
+	Metric       string        `json:"metric"`
+	Score        int           `json:"score"`
+	Comment      string        `json:"comment,omitempty"`
+	Segment      string        `json:"segment,omitempty"`
+	Source       string        `json:"source"`
+	OccurredAt   time.Time     `json:"occurred_at"`
+	LoggedAt     time.Time     `json:"logged_at"`
+	FollowUp     *FollowUpView `json:"follow_up"`
+}
+
+// FollowUpView is the follow-up of a feedback item: open until closed with
+// what was done and whether the customer was told.
+type FollowUpView struct {
+	Status           string     `json:"status"`
+	AssigneeID       string     `json:"assignee_id,omitempty"`
+	Note             string     `json:"note,omitempty"`
+	OpenedAt         time.Time  `json:"opened_at"`
+	ActionTaken      string     `json:"action_taken,omitempty"`
+	CustomerInformed bool       `json:"customer_informed"`
+	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+}
+
+// feedbackPlace is where a touchpoint stands: its journey and stage.
+type feedbackPlace struct{ journeyID, stageID string }
+
 // NewFeedback is an empty model.
-func NewFeedback() *Feedback { return &Feedback{} }
+func NewFeedback() *Feedback {
+	return &Feedback{byID: map[string]*FeedbackItem{}, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}}
+}
 
 // Name implements Model.
 func (m *Feedback) Name() string { return "feedback" }
@@ -21,5 +74,107 @@ func (m *Feedback) Name() string { return "feedback" }
 func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	switch e := p.(type) {
+	case events.TouchpointAdded:
+		agg, _, err := events.ParseSubject(rec.Subject)
+		if err != nil {
+			return err
+		}
+		m.places[e.TouchpointID] = feedbackPlace{journeyID: agg.ID, stageID: e.StageID}
+	case events.FeedbackLogged:
+		m.log(rec, e)
+	case events.FollowUpOpened:
+		if it := m.byID[e.FeedbackID]; it != nil && it.FollowUp == nil {
+			it.FollowUp = &FollowUpView{Status: FollowUpOpen, AssigneeID: e.AssigneeID, Note: e.Note, OpenedAt: rec.Event.Time}
+			m.open++
+		}
+	case events.FollowUpClosed:
+		agg, _, err := events.ParseSubject(rec.Subject)
+		if err != nil {
+			return err
+		}
+		if it := m.byID[agg.ID]; it != nil && it.FollowUp != nil && it.FollowUp.Status == FollowUpOpen {
+			at := rec.Event.Time
+			f := it.FollowUp
+			f.Status, f.ActionTaken, f.CustomerInformed, f.ClosedAt = FollowUpClosed, e.ActionTaken, e.CustomerInformed, &at
+			m.open--
+		}
+	}
 	return nil
+}
+
+// log adds one item in id order and counts it in every running aggregate.
+func (m *Feedback) log(rec events.Record, e events.FeedbackLogged) {
+	if _, ok := m.byID[e.FeedbackID]; ok {
+		return
+	}
+	at := e.OccurredAt
+	if at.IsZero() {
+		at = rec.Event.Time
+	}
+	place := m.places[e.TouchpointID]
+	it := &FeedbackItem{ID: e.FeedbackID, TouchpointID: e.TouchpointID, JourneyID: place.journeyID, StageID: place.stageID,
+		Metric: e.Metric, Score: e.Score, Comment: e.Comment, Segment: e.Segment, Source: e.Source,
+		OccurredAt: at.UTC(), LoggedAt: rec.Event.Time}
+	m.byID[it.ID] = it
+	// Ids are ULIDs made by the writers, so they mostly come in order; an
+	// id from a writer whose clock is behind is put in its place.
+	if n := len(m.items); n == 0 || m.items[n-1].ID < it.ID {
+		m.items = append(m.items, it)
+	} else {
+		i := sort.Search(n, func(i int) bool { return m.items[i].ID > it.ID })
+		m.items = append(m.items, nil)
+		copy(m.items[i+1:], m.items[i:])
+		m.items[i] = it
+	}
+	_ = m.all.Add(e.Metric, e.Score) // A score off its scale was never logged.
+	m.weeks.add(isoWeekStart(it.OccurredAt), it.TouchpointID, e.Metric, e.Score)
+	m.months.add(monthStart(it.OccurredAt), it.TouchpointID, e.Metric, e.Score)
+}
+
+// Item is the feedback item with id.
+func (m *Feedback) Item(id string) (FeedbackItem, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	it, ok := m.byID[id]
+	if !ok {
+		return FeedbackItem{}, false
+	}
+	return it.copy(), true
+}
+
+// Headline is the metrics of all the feedback logged.
+func (m *Feedback) Headline() Metrics {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return MetricsOf(m.all)
+}
+
+// OpenFollowUps counts the follow-ups opened and not yet closed.
+func (m *Feedback) OpenFollowUps() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.open
+}
+
+// copy is the item with its own copy of the follow-up.
+func (it *FeedbackItem) copy() FeedbackItem {
+	out := *it
+	if it.FollowUp != nil {
+		f := *it.FollowUp
+		if f.ClosedAt != nil {
+			at := *f.ClosedAt
+			f.ClosedAt = &at
+		}
+		out.FollowUp = &f
+	}
+	return out
+}
+
+// followUpState is the item's follow-up state as the filter names it.
+func (it *FeedbackItem) followUpState() string {
+	if it.FollowUp == nil {
+		return FollowUpNone
+	}
+	return it.FollowUp.Status
 }

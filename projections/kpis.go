@@ -1,25 +1,154 @@
 package projections
 
 import (
+	"slices"
+	"sort"
 	"sync"
+	"time"
 
 	"cxtracker/events"
 )
 
-// KPIs is a read model (to be built).
+// KPIs is the read model of KPIs: each one's current value against its
+// target, and its history of measurements and target changes.
 type KPIs struct {
-	mu sync.RWMutex
+	mu   sync.RWMutex
+	byID map[string]*KPIView
+}
+
+// KPIView is one KPI as the API shows it. Current is the measurement with
+// the latest measured_at (the latest recorded among equals); Met says
+// whether it reaches the target in the KPI's direction, and both are null
+// until something is measured.
+type KPIView struct {
+	ID            string            `json:"id"`
+	Name          string            `json:"name"`
+	Metric        string            `json:"metric"`
+	Unit          string            `json:"unit"`
+	Target        float64           `json:"target"`
+	Direction     string            `json:"direction"`
+	OwnerID       string            `json:"owner_id,omitempty"`
+	Scope         string            `json:"scope,omitempty"`
+	Retired       bool              `json:"retired"`
+	DefinedAt     time.Time         `json:"defined_at"`
+	Current       *KPIMeasurement   `json:"current"`
+	Met           *bool             `json:"met"`
+	Measurements  []KPIMeasurement  `json:"measurements"`
+	TargetChanges []KPITargetChange `json:"target_changes"`
+}
+
+// KPIMeasurement is one recorded value, oldest measured first in a history.
+type KPIMeasurement struct {
+	Value      float64   `json:"value"`
+	MeasuredAt time.Time `json:"measured_at"`
+	Note       string    `json:"note,omitempty"`
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// KPITargetChange is one change of a KPI's target.
+type KPITargetChange struct {
+	Target         float64   `json:"target"`
+	PreviousTarget float64   `json:"previous_target"`
+	ChangedAt      time.Time `json:"changed_at"`
 }
 
 // NewKPIs is an empty model.
-func NewKPIs() *KPIs { return &KPIs{} }
+func NewKPIs() *KPIs { return &KPIs{byID: map[string]*KPIView{}} }
 
 // Name implements Model.
 func (m *KPIs) Name() string { return "kpis" }
 
 // Apply implements Model.
 func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
+	if rec.Event.Kind() != events.KindKPI {
+		return nil
+	}
+	agg, _, err := events.ParseSubject(rec.Subject)
+	if err != nil {
+		return err
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	at := rec.Event.Time
+	if e, ok := p.(events.KPIDefined); ok {
+		m.byID[agg.ID] = &KPIView{ID: agg.ID, Name: e.Name, Metric: e.Metric, Unit: e.Unit, Target: e.Target,
+			Direction: e.Direction, OwnerID: e.OwnerID, Scope: e.Scope, DefinedAt: at,
+			Measurements: []KPIMeasurement{}, TargetChanges: []KPITargetChange{}}
+		return nil
+	}
+	k := m.byID[agg.ID]
+	if k == nil {
+		return nil
+	}
+	switch e := p.(type) {
+	case events.KPITargetChanged:
+		k.Target = e.Target
+		k.TargetChanges = append(k.TargetChanges, KPITargetChange{Target: e.Target, PreviousTarget: e.PreviousTarget, ChangedAt: at})
+	case events.KPIOwnerChanged:
+		k.OwnerID = e.OwnerID
+	case events.MeasurementRecorded:
+		ms := KPIMeasurement{Value: e.Value, MeasuredAt: e.MeasuredAt, Note: e.Note, RecordedAt: at}
+		if ms.MeasuredAt.IsZero() {
+			ms.MeasuredAt = at
+		}
+		i := sort.Search(len(k.Measurements), func(i int) bool { return k.Measurements[i].MeasuredAt.After(ms.MeasuredAt) })
+		k.Measurements = slices.Insert(k.Measurements, i, ms)
+	case events.KPIRetired:
+		k.Retired = true
+	}
 	return nil
+}
+
+// Get is the KPI with id.
+func (m *KPIs) Get(id string) (KPIView, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	k, ok := m.byID[id]
+	if !ok {
+		return KPIView{}, false
+	}
+	return k.view(), true
+}
+
+// List is every KPI, retired ones too, ordered by id.
+func (m *KPIs) List() []KPIView {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]KPIView, 0, len(m.byID))
+	for _, k := range m.byID {
+		out = append(out, k.view())
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
+	return out
+}
+
+// WithoutOwner lists, by id, the KPIs still tracked that nobody owns: a
+// goal assigned to no one, which the program overview shows as a gap.
+func (m *KPIs) WithoutOwner() []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := []string{}
+	for id, k := range m.byID {
+		if !k.Retired && k.OwnerID == "" {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// view is a copy of the KPI with its standing against the target.
+func (k *KPIView) view() KPIView {
+	v := *k
+	v.Measurements = slices.Clone(k.Measurements)
+	v.TargetChanges = slices.Clone(k.TargetChanges)
+	if n := len(v.Measurements); n > 0 {
+		cur := v.Measurements[n-1]
+		met := cur.Value >= v.Target
+		if v.Direction == events.LowerIsBetter {
+			met = cur.Value <= v.Target
+		}
+		v.Current, v.Met = &cur, &met
+	}
+	return v
 }

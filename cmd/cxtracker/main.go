@@ -19,6 +19,7 @@ const usage = `Usage: cxtracker <command> [flags]
 Commands:
   serve    run the tracker: the event log (embedded NATS by default) and the HTTP API
   verify   replay the log: no gap, every event decodes, the digests given match
+  report   the quality council's report for a period, by replaying the log (--from, --to, --format md|json|csv)
 
 Run 'cxtracker <command> -h' for a command's flags.
 `
@@ -39,9 +40,10 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch args[0] {
 	case "serve":
 		err = serve(args[1:], getenv, stderr)
-	case "verify":
+	case "verify", "report":
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-		err = verifyCmd(ctx, args[1:], getenv, stdout, stderr)
+		cmd := map[string]func(context.Context, []string, func(string) string, io.Writer, io.Writer) error{"verify": verifyCmd, "report": reportCmd}[args[0]]
+		err = cmd(ctx, args[1:], getenv, stdout, stderr)
 		stop()
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

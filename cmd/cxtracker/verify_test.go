@@ -118,3 +118,27 @@ func TestASecondServerCannotOpenTheSameDataDirectory(t *testing.T) {
 		t.Fatalf("a second server on the same directory answered %d: %s", code, errs.String())
 	}
 }
+
+func TestReportCommandReplaysTheLog(t *testing.T) {
+	dir := t.TempDir()
+	digests, _ := seedLog(t, dir, "Reported")
+	last := digests[uint64(len(digests))]
+	var out, errs bytes.Buffer
+	code := run([]string{"report", "--data", dir, "--from", "2020-01-01T00:00:00Z"}, func(string) string { return "" }, &out, &errs)
+	if code != 0 || !strings.Contains(out.String(), "# Quality council report") || !strings.Contains(out.String(), last.Hex()) {
+		t.Fatalf("report answered %d: %s %s", code, out.String(), errs.String())
+	}
+	if !strings.Contains(errs.String(), "replaying") {
+		t.Errorf("no progress was shown: %q", errs.String())
+	}
+	out.Reset()
+	if code := run([]string{"report", "--data", dir, "--from", "2020-01-01T00:00:00Z", "--format", "json"}, func(string) string { return "" }, &out, io.Discard); code != 0 || !strings.Contains(out.String(), `"events_read"`) {
+		t.Fatalf("json report answered %d: %s", code, out.String())
+	}
+	for _, bad := range [][]string{{"report", "--data", dir}, {"report", "--data", dir, "--from", "soon"}, {"report", "--data", dir, "--from", "2020-01-01T00:00:00Z", "--format", "pdf"}} {
+		var e bytes.Buffer
+		if code := run(bad, func(string) string { return "" }, io.Discard, &e); code != 2 {
+			t.Errorf("%v answered %d, want 2: %s", bad, code, e.String())
+		}
+	}
+}

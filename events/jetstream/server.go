@@ -23,6 +23,8 @@ type ServerConfig struct {
 	// services can subscribe. Empty means no TCP listener at all: the tracker
 	// connects through the in-process connection.
 	Listen string
+	// ListenAuth secures the listener; beyond loopback it is required.
+	ListenAuth ListenerAuth
 	// Logger receives the server's own log lines; nil discards them.
 	Logger *slog.Logger
 	// StartTimeout bounds how long the server may take to be ready.
@@ -33,6 +35,9 @@ type ServerConfig struct {
 type Server struct {
 	ns   *server.Server
 	lock *os.File
+	// user and password sign the in-process connection in when the
+	// listener requires credentials.
+	user, password string
 }
 
 // StartServer starts nats-server in this process with JetStream on file
@@ -75,6 +80,12 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		}
 		opts.DontListen, opts.Host, opts.Port = false, host, port
 	}
+	var user, password string
+	if cfg.Listen != "" {
+		if user, password, err = secureListener(opts, cfg.Listen, cfg.ListenAuth); err != nil {
+			return nil, err
+		}
+	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("embedded NATS server: %w", err)
@@ -104,13 +115,16 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		return nil, errors.New("embedded NATS server started without JetStream")
 	}
 	started = true
-	return &Server{ns: ns, lock: lock}, nil
+	return &Server{ns: ns, lock: lock, user: user, password: password}, nil
 }
 
 // Connect opens a client connection through the in-process pipe, which needs
 // no TCP listener.
 func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
 	opts = append([]nats.Option{nats.InProcessServer(s.ns), nats.Name("cxtracker")}, opts...)
+	if s.user != "" {
+		opts = append(opts, nats.UserInfo(s.user, s.password))
+	}
 	return nats.Connect("", opts...)
 }
 

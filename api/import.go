@@ -1,0 +1,239 @@
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+
+	"cxtracker/events"
+)
+
+// ndjson is the media type of the feedback import: one JSON object a line.
+const ndjson = "application/x-ndjson"
+
+// Limits of the import.
+const (
+	maxImportLine   = 64 << 10 // bytes in one line; a comment is at most 4000 characters
+	maxImportErrors = 1000     // errors listed; the rest are counted
+	importBlock     = 500      // lines checked against the state under one lock
+	importWorkers   = 4        // appends under way at once, for the store to gather
+)
+
+// ImportResult is the answer of an import: every line that was not blank is
+// received, and then either logged or rejected.
+type ImportResult struct {
+	Received int         `json:"received"`
+	Logged   int         `json:"logged"`
+	Rejected int         `json:"rejected"`
+	Errors   []LineError `json:"errors"`
+	// ErrorsOmitted counts the errors past the first 1000, which are not listed.
+	ErrorsOmitted int `json:"errors_omitted,omitempty"`
+}
+
+// LineError is what is wrong with one line of an import (1 is the first
+// line); a line with several bad fields has one error for each.
+type LineError struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// importLine is a good line on its way to the log.
+type importLine struct {
+	n   int
+	cmd events.LogFeedback
+}
+
+// feedbackImport is one import under way. Lines are checked one by one as
+// they are read; the good ones wait per touchpoint until a full append's
+// worth (events.MaxFeedbackBatch) is there, or the body ends, and go to the
+// log through a few workers at once, so that the store gathers them into
+// atomic batches while the next lines are read.
+type feedbackImport struct {
+	s       *Server
+	ctx     context.Context
+	meta    events.Meta
+	pending map[string][]importLine
+	work    chan []importLine
+	workers sync.WaitGroup
+
+	mu      sync.Mutex
+	res     ImportResult
+	errs    []LineError
+	bad     map[int]bool
+	lastSeq uint64
+}
+
+func (s *Server) importFeedback(c echo.Context) error {
+	req := c.Request()
+	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != ndjson {
+			return &Problem{Status: http.StatusUnsupportedMediaType, Title: "Unsupported media type", Detail: "send the items as " + ndjson + ", one JSON object a line"}
+		}
+	}
+	caller, key := callerOf(c), req.Header.Get(HeaderIdempotencyKey)
+	if len(key) > 200 {
+		return badRequest("%s may be at most 200 characters", HeaderIdempotencyKey)
+	}
+	// An import's answer is not in the log, so a repeated key cannot be
+	// answered as the first time; it is refused rather than logged twice.
+	if done, seen := s.Views.Idempotency.Lookup(caller.TokenID, key); key != "" && seen {
+		return &Problem{Status: http.StatusConflict, Title: "Already imported",
+			Detail: "an import with this Idempotency-Key was logged up to seq " + formatSeq(done.Seq) + "; nothing was logged again"}
+	}
+	body := io.Reader(req.Body)
+	if req.ContentLength < 0 {
+		// Without a length, only the end tells whether the body is over
+		// the limit: read it all first, so that an oversized import logs
+		// nothing.
+		raw, err := io.ReadAll(req.Body)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(raw)
+	}
+	imp := &feedbackImport{s: s, ctx: req.Context(), pending: map[string][]importLine{}, work: make(chan []importLine, importWorkers), bad: map[int]bool{},
+		meta: events.Meta{Actor: caller.actor(), ActorToken: caller.TokenID, CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID), IdempotencyKey: key}}
+	for range importWorkers {
+		imp.workers.Go(imp.append)
+	}
+	readErr := imp.read(body)
+	if readErr == nil {
+		for tp := range imp.pending {
+			imp.work <- imp.pending[tp]
+		}
+	}
+	close(imp.work)
+	imp.workers.Wait()
+	if readErr != nil {
+		return readErr
+	}
+	if imp.lastSeq > 0 {
+		if err := s.waitFor(imp.ctx, imp.lastSeq); err != nil {
+			return err
+		}
+		c.Response().Header().Set(HeaderEventSeq, formatSeq(imp.lastSeq))
+	}
+	return ok(c, imp.result())
+}
+
+// read checks each line of the body and sends the good ones on.
+func (imp *feedbackImport) read(body io.Reader) error {
+	r := bufio.NewReaderSize(body, maxImportLine)
+	block := make([]importLine, 0, importBlock)
+	for n := 1; ; n++ {
+		line, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = r.ReadSlice('\n')
+			}
+			line = nil
+			imp.res.Received++
+			imp.reject(n, LineError{Message: "is longer than 64 KiB"})
+		}
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			imp.res.Received++
+			if cmd, errs := parseImportLine(line); len(errs) > 0 {
+				imp.reject(n, errs...)
+			} else if block = append(block, importLine{n, cmd}); len(block) == importBlock {
+				imp.check(block)
+				block = block[:0]
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			imp.check(block)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// check decides each line of block against the current state, the rules
+// that log it would apply, and queues the good ones by touchpoint.
+func (imp *feedbackImport) check(block []importLine) {
+	var rejected []error
+	imp.s.Engine.View(func(st *events.State) {
+		rejected = make([]error, len(block))
+		for i, l := range block {
+			_, rejected[i] = l.cmd.Decide(st)
+		}
+	})
+	for i, l := range block {
+		if rejected[i] != nil {
+			imp.reject(l.n, lineErrors(rejected[i])...)
+			continue
+		}
+		tp := l.cmd.TouchpointID
+		imp.pending[tp] = append(imp.pending[tp], l)
+		if len(imp.pending[tp]) == events.MaxFeedbackBatch {
+			imp.work <- imp.pending[tp]
+			delete(imp.pending, tp)
+		}
+	}
+}
+
+// append logs groups of lines, one append each, until there are no more.
+func (imp *feedbackImport) append() {
+	for lines := range imp.work {
+		batch := events.LogFeedbackBatch{TouchpointID: lines[0].cmd.TouchpointID, Items: make([]events.LogFeedback, len(lines))}
+		for i, l := range lines {
+			batch.Items[i] = l.cmd
+		}
+		res, err := imp.s.Engine.Execute(imp.ctx, batch, imp.meta)
+		if err != nil {
+			imp.s.Logger.Warn("an import's append failed", "touchpoint", batch.TouchpointID, "lines", len(lines), "err", err)
+			why := "not logged: the event log did not take it; send this line again"
+			if p, internal := problemOf(err); !internal {
+				why = "not logged: " + p.Detail
+			}
+			for _, l := range lines {
+				imp.reject(l.n, LineError{Field: "", Message: why})
+			}
+			continue
+		}
+		imp.mu.Lock()
+		imp.res.Logged += len(lines)
+		imp.lastSeq = max(imp.lastSeq, res.Appended.LastSeq)
+		imp.mu.Unlock()
+	}
+}
+
+func formatSeq(seq uint64) string { return strconv.FormatUint(seq, 10) }
+
+func (imp *feedbackImport) reject(n int, errs ...LineError) {
+	imp.mu.Lock()
+	defer imp.mu.Unlock()
+	if !imp.bad[n] {
+		imp.bad[n] = true
+		imp.res.Rejected++
+	}
+	for _, e := range errs {
+		e.Line = n
+		imp.errs = append(imp.errs, e)
+	}
+}
+
+// result is the answer, errors in line order.
+func (imp *feedbackImport) result() ImportResult {
+	imp.mu.Lock()
+	defer imp.mu.Unlock()
+	out := imp.res
+	sort.SliceStable(imp.errs, func(i, j int) bool { return imp.errs[i].Line < imp.errs[j].Line })
+	out.Errors = imp.errs[:min(len(imp.errs), maxImportErrors)]
+	out.ErrorsOmitted = len(imp.errs) - len(out.Errors)
+	if out.Errors == nil {
+		out.Errors = []LineError{}
+	}
+	return out
+}

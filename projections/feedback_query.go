@@ -1,0 +1,196 @@
+package projections
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"time"
+
+	"cxtracker/events"
+)
+
+// FeedbackFilter selects feedback items; a zero field selects every item.
+type FeedbackFilter struct {
+	JourneyID    string
+	TouchpointID string
+	Metric       string
+	// From and To bound occurred_at: From included, To excluded.
+	From, To time.Time
+	// FollowUp is FollowUpNone, FollowUpOpen or FollowUpClosed.
+	FollowUp string
+}
+
+func (f FeedbackFilter) matches(it *FeedbackItem) bool {
+	return (f.JourneyID == "" || it.JourneyID == f.JourneyID) &&
+		(f.TouchpointID == "" || it.TouchpointID == f.TouchpointID) &&
+		(f.Metric == "" || it.Metric == f.Metric) &&
+		(f.From.IsZero() || !it.OccurredAt.Before(f.From)) &&
+		(f.To.IsZero() || it.OccurredAt.Before(f.To)) &&
+		(f.FollowUp == "" || it.followUpState() == f.FollowUp)
+}
+
+// List is, in id order, up to limit items that match f and whose ids come
+// after the id after (none: from the first), and whether more match after
+// them. It walks the items from after on, so a page costs as much as the
+// items it passes over, not the whole list.
+func (m *Feedback) List(f FeedbackFilter, after string, limit int) ([]FeedbackItem, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := make([]FeedbackItem, 0, min(limit, 64))
+	start := sort.Search(len(m.items), func(i int) bool { return m.items[i].ID > after })
+	for _, it := range m.items[start:] {
+		if !f.matches(it) {
+			continue
+		}
+		if len(out) == limit {
+			return out, true
+		}
+		out = append(out, it.copy())
+	}
+	return out, false
+}
+
+// Periods and groupings of trends.
+const (
+	PeriodWeek        = "week"
+	PeriodMonth       = "month"
+	TrendByStage      = "stage"
+	TrendByTouchpoint = "touchpoint"
+)
+
+// TrendQuery selects a trend: the periods that overlap [From, To) (a zero
+// bound is open), grouped by stage or by touchpoint, of one journey and one
+// metric or all.
+type TrendQuery struct {
+	Period    string
+	By        string
+	JourneyID string
+	Metric    string
+	From, To  time.Time
+}
+
+// TrendPeriod is one week (from Monday, ISO 8601) or calendar month, in UTC,
+// with the figures of each stage or touchpoint that had feedback in it.
+type TrendPeriod struct {
+	// Period is the week's Monday (2025-03-10) or the month (2025-03).
+	Period string       `json:"period"`
+	From   time.Time    `json:"from"`
+	To     time.Time    `json:"to"`
+	Groups []TrendGroup `json:"groups"`
+}
+
+// TrendGroup is the figures of one stage, or one touchpoint, in a period.
+type TrendGroup struct {
+	JourneyID    string `json:"journey_id"`
+	StageID      string `json:"stage_id"`
+	TouchpointID string `json:"touchpoint_id,omitempty"`
+	Count        int    `json:"count"`
+	Metrics
+}
+
+// periodTable is a running Summary per period start and touchpoint.
+type periodTable map[time.Time]map[string]*events.Summary
+
+func (t periodTable) add(start time.Time, touchpointID, metric string, score int) {
+	row := t[start]
+	if row == nil {
+		row = map[string]*events.Summary{}
+		t[start] = row
+	}
+	s := row[touchpointID]
+	if s == nil {
+		s = &events.Summary{}
+		row[touchpointID] = s
+	}
+	_ = s.Add(metric, score) // A score off its scale was never logged.
+}
+
+// isoWeekStart is the Monday, in UTC, that starts t's ISO week.
+func isoWeekStart(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))
+}
+
+// monthStart is the first of t's month, in UTC.
+func monthStart(t time.Time) time.Time {
+	y, m, _ := t.UTC().Date()
+	return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// Trends is the figures per period and per stage or touchpoint, oldest
+// period first; groups are ordered by journey, stage and touchpoint id, and
+// periods and groups without feedback are left out. It merges the running
+// aggregates, never the items.
+func (m *Feedback) Trends(q TrendQuery) []TrendPeriod {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	table, next, layout := m.months, func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }, "2006-01"
+	if q.Period == PeriodWeek {
+		table, next, layout = m.weeks, func(t time.Time) time.Time { return t.AddDate(0, 0, 7) }, "2006-01-02"
+	}
+	starts := make([]time.Time, 0, len(table))
+	for start := range table {
+		starts = append(starts, start)
+	}
+	slices.SortFunc(starts, time.Time.Compare)
+	out := []TrendPeriod{}
+	for _, start := range starts {
+		end := next(start)
+		if (!q.From.IsZero() && !end.After(q.From)) || (!q.To.IsZero() && !start.Before(q.To)) {
+			continue
+		}
+		if groups := m.trendGroups(table[start], q); len(groups) > 0 {
+			out = append(out, TrendPeriod{Period: start.Format(layout), From: start, To: end, Groups: groups})
+		}
+	}
+	return out
+}
+
+// trendGroups merges one period's touchpoint summaries into the query's
+// groups.
+func (m *Feedback) trendGroups(row map[string]*events.Summary, q TrendQuery) []TrendGroup {
+	type group struct {
+		TrendGroup
+		sum events.Summary
+	}
+	byKey := map[string]*group{}
+	for tp, s := range row {
+		place := m.places[tp]
+		sum := onlyMetric(*s, q.Metric)
+		if (q.JourneyID != "" && place.journeyID != q.JourneyID) || summaryCount(sum) == 0 {
+			continue
+		}
+		g := TrendGroup{JourneyID: place.journeyID, StageID: place.stageID}
+		if q.By == TrendByTouchpoint {
+			g.TouchpointID = tp
+		}
+		key := g.StageID + "/" + g.TouchpointID
+		if byKey[key] == nil {
+			byKey[key] = &group{TrendGroup: g}
+		}
+		byKey[key].sum.Merge(sum)
+	}
+	out := make([]TrendGroup, 0, len(byKey))
+	for _, g := range byKey {
+		g.Count, g.Metrics = summaryCount(g.sum), MetricsOf(g.sum)
+		out = append(out, g.TrendGroup)
+	}
+	slices.SortFunc(out, func(a, b TrendGroup) int {
+		return cmp.Or(cmp.Compare(a.JourneyID, b.JourneyID), cmp.Compare(a.StageID, b.StageID), cmp.Compare(a.TouchpointID, b.TouchpointID))
+	})
+	return out
+}
+
+// onlyMetric is the part of s about metric, or all of s when metric is "".
+func onlyMetric(s events.Summary, metric string) events.Summary {
+	switch metric {
+	case events.MetricNPS:
+		return events.Summary{NPSCount: s.NPSCount, Promoters: s.Promoters, Detractors: s.Detractors}
+	case events.MetricCSAT:
+		return events.Summary{CSATCount: s.CSATCount, Satisfied: s.Satisfied, CSATSum: s.CSATSum}
+	case events.MetricCES:
+		return events.Summary{CESCount: s.CESCount, CESSum: s.CESSum}
+	}
+	return s
+}
