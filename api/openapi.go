@@ -93,7 +93,7 @@ func document(routes []Route) (*openAPI, error) {
 func describe(g *schemaGen, r Route) (*operation, error) {
 	op := &operation{OperationID: operationID(r), Summary: r.Summary, Tags: []string{tagOf(r.Path)}, Responses: map[string]*response{}}
 	for _, name := range pathParams(r.Path) {
-		op.Parameters = append(op.Parameters, &parameter{Name: name, In: "path", Required: true, Schema: &Schema{Type: "string"}})
+		op.Parameters = append(op.Parameters, &parameter{Name: name, In: "path", Required: true, Schema: &jsonSchema{Type: "string"}})
 	}
 	if r.Query != nil {
 		qs, err := queryParams(g, reflect.TypeOf(r.Query))

@@ -9,7 +9,7 @@ type openAPI struct {
 }
 
 type components struct {
-	Schemas         map[string]*Schema           `json:"schemas"`
+	Schemas         map[string]*jsonSchema       `json:"schemas"`
 	Responses       map[string]*response         `json:"responses"`
 	Parameters      map[string]*parameter        `json:"parameters"`
 	SecuritySchemes map[string]map[string]string `json:"securitySchemes"`
@@ -26,12 +26,12 @@ type operation struct {
 }
 
 type parameter struct {
-	Ref         string  `json:"$ref,omitempty"`
-	Name        string  `json:"name,omitempty"`
-	In          string  `json:"in,omitempty"`
-	Description string  `json:"description,omitempty"`
-	Required    bool    `json:"required,omitempty"`
-	Schema      *Schema `json:"schema,omitempty"`
+	Ref         string      `json:"$ref,omitempty"`
+	Name        string      `json:"name,omitempty"`
+	In          string      `json:"in,omitempty"`
+	Description string      `json:"description,omitempty"`
+	Required    bool        `json:"required,omitempty"`
+	Schema      *jsonSchema `json:"schema,omitempty"`
 }
 
 type requestBody struct {
@@ -41,7 +41,7 @@ type requestBody struct {
 }
 
 type mediaType struct {
-	Schema *Schema `json:"schema"`
+	Schema *jsonSchema `json:"schema"`
 }
 
 type response struct {
@@ -52,6 +52,6 @@ type response struct {
 }
 
 type header struct {
-	Description string  `json:"description,omitempty"`
-	Schema      *Schema `json:"schema"`
+	Description string      `json:"description,omitempty"`
+	Schema      *jsonSchema `json:"schema"`
 }

@@ -11,11 +11,11 @@ import (
 // headerParameters are the request headers of the write and read protocol.
 func headerParameters() map[string]*parameter {
 	return map[string]*parameter{
-		HeaderMinSeq: {Name: HeaderMinSeq, In: "header", Schema: &Schema{Type: "integer", Format: "int64"},
+		HeaderMinSeq: {Name: HeaderMinSeq, In: "header", Schema: &jsonSchema{Type: "integer", Format: "int64"},
 			Description: "wait (bounded) until the read models have applied this stream sequence, e.g. the X-Event-Seq of a write"},
-		"If-Match": {Name: "If-Match", In: "header", Schema: &Schema{Type: "string"},
+		"If-Match": {Name: "If-Match", In: "header", Schema: &jsonSchema{Type: "string"},
 			Description: "write only if the entity is still at this ETag; 412 otherwise"},
-		HeaderIdempotencyKey: {Name: HeaderIdempotencyKey, In: "header", Schema: &Schema{Type: "string"},
+		HeaderIdempotencyKey: {Name: HeaderIdempotencyKey, In: "header", Schema: &jsonSchema{Type: "string"},
 			Description: "a retry with the same key (and token) gets the first answer, and writes nothing again; at most 200 characters"},
 	}
 }
@@ -24,7 +24,7 @@ func headerParameters() map[string]*parameter {
 // text body of its ContentType, such as NDJSON with one object a line.
 func requestBodyOf(g *schemaGen, r Route) (*requestBody, error) {
 	if r.ContentType != "" && r.ContentType != echo.MIMEApplicationJSON {
-		b := &requestBody{Required: true, Content: map[string]*mediaType{r.ContentType: {Schema: &Schema{Type: "string"}}}}
+		b := &requestBody{Required: true, Content: map[string]*mediaType{r.ContentType: {Schema: &jsonSchema{Type: "string"}}}}
 		if r.Request != nil {
 			t := indirect(reflect.TypeOf(r.Request))
 			if _, err := g.of(t); err != nil {

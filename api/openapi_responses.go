@@ -57,16 +57,16 @@ func problemName(status int) string {
 }
 
 // problemResponses are the shared problem answers, one per status.
-func problemResponses(problem *Schema) map[string]*response {
+func problemResponses(problem *jsonSchema) map[string]*response {
 	out := map[string]*response{}
 	for _, status := range allProblemStatuses {
 		r := &response{Description: http.StatusText(status) + " (RFC 9457 problem)",
 			Content: map[string]*mediaType{ProblemType: {Schema: problem}}}
 		switch status {
 		case http.StatusUnauthorized:
-			r.Headers = map[string]*header{echo.HeaderWWWAuthenticate: {Description: "the scheme to sign in with", Schema: &Schema{Type: "string"}}}
+			r.Headers = map[string]*header{echo.HeaderWWWAuthenticate: {Description: "the scheme to sign in with", Schema: &jsonSchema{Type: "string"}}}
 		case http.StatusServiceUnavailable, http.StatusTooManyRequests:
-			r.Headers = map[string]*header{"Retry-After": {Description: "seconds to wait before retrying", Schema: &Schema{Type: "integer"}}}
+			r.Headers = map[string]*header{"Retry-After": {Description: "seconds to wait before retrying", Schema: &jsonSchema{Type: "integer"}}}
 		}
 		out[problemName(status)] = r
 	}
@@ -103,9 +103,9 @@ func successOf(g *schemaGen, r Route, write bool) (*response, error) {
 	}
 	if write {
 		resp.Headers = map[string]*header{
-			HeaderEventSeq:        {Description: "the stream sequence of the last event written; send it as X-Min-Seq to read this write elsewhere", Schema: &Schema{Type: "integer", Format: "int64"}},
-			"ETag":                {Description: "the entity's version, for If-Match", Schema: &Schema{Type: "string"}},
-			"Idempotent-Replayed": {Description: "true when this answers a retry: the first answer to the same Idempotency-Key, given again", Schema: &Schema{Type: "string", Enum: []string{"true"}}},
+			HeaderEventSeq:        {Description: "the stream sequence of the last event written; send it as X-Min-Seq to read this write elsewhere", Schema: &jsonSchema{Type: "integer", Format: "int64"}},
+			"ETag":                {Description: "the entity's version, for If-Match", Schema: &jsonSchema{Type: "string"}},
+			"Idempotent-Replayed": {Description: "true when this answers a retry: the first answer to the same Idempotency-Key, given again", Schema: &jsonSchema{Type: "string", Enum: []string{"true"}}},
 		}
 	}
 	return resp, nil

@@ -11,20 +11,20 @@ import (
 	"time"
 )
 
-// Schema is an OpenAPI 3.0 schema object, as far as the document needs one.
-type Schema struct {
-	Ref                  string             `json:"$ref,omitempty"`
-	Type                 string             `json:"type,omitempty"`
-	Format               string             `json:"format,omitempty"`
-	Description          string             `json:"description,omitempty"`
-	Nullable             bool               `json:"nullable,omitempty"`
-	Enum                 []string           `json:"enum,omitempty"`
-	Minimum              *float64           `json:"minimum,omitempty"`
-	Items                *Schema            `json:"items,omitempty"`
-	Properties           map[string]*Schema `json:"properties,omitempty"`
-	Required             []string           `json:"required,omitempty"`
-	AdditionalProperties any                `json:"additionalProperties,omitempty"`
-	AllOf                []*Schema          `json:"allOf,omitempty"`
+// jsonSchema is an OpenAPI 3.0 schema object, as far as the document needs one.
+type jsonSchema struct {
+	Ref                  string                 `json:"$ref,omitempty"`
+	Type                 string                 `json:"type,omitempty"`
+	Format               string                 `json:"format,omitempty"`
+	Description          string                 `json:"description,omitempty"`
+	Nullable             bool                   `json:"nullable,omitempty"`
+	Enum                 []string               `json:"enum,omitempty"`
+	Minimum              *float64               `json:"minimum,omitempty"`
+	Items                *jsonSchema            `json:"items,omitempty"`
+	Properties           map[string]*jsonSchema `json:"properties,omitempty"`
+	Required             []string               `json:"required,omitempty"`
+	AdditionalProperties any                    `json:"additionalProperties,omitempty"`
+	AllOf                []*jsonSchema          `json:"allOf,omitempty"`
 }
 
 // schemaGen turns Go types into schemas of the JSON that encoding/json
@@ -32,13 +32,13 @@ type Schema struct {
 // named struct becomes a component, referenced wherever it is used, so that
 // recursive types end and the document stays small.
 type schemaGen struct {
-	components map[string]*Schema
+	components map[string]*jsonSchema
 	names      map[reflect.Type]string
 	owners     map[string]reflect.Type
 }
 
 func newSchemaGen() *schemaGen {
-	return &schemaGen{components: map[string]*Schema{}, names: map[reflect.Type]string{}, owners: map[string]reflect.Type{}}
+	return &schemaGen{components: map[string]*jsonSchema{}, names: map[reflect.Type]string{}, owners: map[string]reflect.Type{}}
 }
 
 var (
@@ -49,48 +49,48 @@ var (
 )
 
 // of is the schema of t's JSON.
-func (g *schemaGen) of(t reflect.Type) (*Schema, error) {
+func (g *schemaGen) of(t reflect.Type) (*jsonSchema, error) {
 	switch {
 	case t == timeType:
-		return &Schema{Type: "string", Format: "date-time"}, nil
+		return &jsonSchema{Type: "string", Format: "date-time"}, nil
 	case t == rawMessageType:
-		return &Schema{Nullable: true, Description: "any JSON value"}, nil
+		return &jsonSchema{Nullable: true, Description: "any JSON value"}, nil
 	case t.Kind() == reflect.Pointer:
 		s, err := g.of(t.Elem())
 		return nullable(s), err
 	case implements(t, jsonMarshalerType):
 		// Types that write their own JSON have a shape reflection cannot see.
-		return &Schema{Nullable: true, Description: "JSON of the type's own making"}, nil
+		return &jsonSchema{Nullable: true, Description: "JSON of the type's own making"}, nil
 	case implements(t, textMarshalerType):
-		return &Schema{Type: "string"}, nil
+		return &jsonSchema{Type: "string"}, nil
 	}
 	switch t.Kind() {
 	case reflect.Bool:
-		return &Schema{Type: "boolean"}, nil
+		return &jsonSchema{Type: "boolean"}, nil
 	case reflect.Int8, reflect.Int16, reflect.Int32:
-		return &Schema{Type: "integer", Format: "int32"}, nil
+		return &jsonSchema{Type: "integer", Format: "int32"}, nil
 	case reflect.Int, reflect.Int64:
-		return &Schema{Type: "integer", Format: "int64"}, nil
+		return &jsonSchema{Type: "integer", Format: "int64"}, nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		zero := 0.0
-		return &Schema{Type: "integer", Format: "int64", Minimum: &zero}, nil
+		return &jsonSchema{Type: "integer", Format: "int64", Minimum: &zero}, nil
 	case reflect.Float32:
-		return &Schema{Type: "number", Format: "float"}, nil
+		return &jsonSchema{Type: "number", Format: "float"}, nil
 	case reflect.Float64:
-		return &Schema{Type: "number", Format: "double"}, nil
+		return &jsonSchema{Type: "number", Format: "double"}, nil
 	case reflect.String:
-		return &Schema{Type: "string"}, nil
+		return &jsonSchema{Type: "string"}, nil
 	case reflect.Interface:
-		return &Schema{Nullable: true, Description: "any JSON value"}, nil
+		return &jsonSchema{Nullable: true, Description: "any JSON value"}, nil
 	case reflect.Slice, reflect.Array:
 		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 && !implements(t.Elem(), jsonMarshalerType) && !implements(t.Elem(), textMarshalerType) {
-			return &Schema{Type: "string", Format: "byte"}, nil
+			return &jsonSchema{Type: "string", Format: "byte"}, nil
 		}
 		items, err := g.of(t.Elem())
 		if err != nil {
 			return nil, err
 		}
-		return &Schema{Type: "array", Items: items}, nil
+		return &jsonSchema{Type: "array", Items: items}, nil
 	case reflect.Map:
 		switch k := t.Key(); {
 		case k.Kind() == reflect.String, implements(k, textMarshalerType):
@@ -102,7 +102,7 @@ func (g *schemaGen) of(t reflect.Type) (*Schema, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Schema{Type: "object", AdditionalProperties: values}, nil
+		return &jsonSchema{Type: "object", AdditionalProperties: values}, nil
 	case reflect.Struct:
 		if t.Name() == "" {
 			return g.object(t)
@@ -118,12 +118,12 @@ func implements(t, iface reflect.Type) bool {
 
 // nullable lets s be null too. A $ref admits no siblings in OpenAPI 3.0,
 // so a referenced schema is wrapped.
-func nullable(s *Schema) *Schema {
+func nullable(s *jsonSchema) *jsonSchema {
 	if s == nil {
 		return nil
 	}
 	if s.Ref != "" {
-		return &Schema{AllOf: []*Schema{s}, Nullable: true}
+		return &jsonSchema{AllOf: []*jsonSchema{s}, Nullable: true}
 	}
 	c := *s
 	c.Nullable = true
@@ -131,19 +131,19 @@ func nullable(s *Schema) *Schema {
 }
 
 // ref makes the named struct t a component once and refers to it.
-func (g *schemaGen) ref(t reflect.Type) (*Schema, error) {
+func (g *schemaGen) ref(t reflect.Type) (*jsonSchema, error) {
 	name, ok := g.names[t]
 	if !ok {
 		name = g.nameOf(t)
 		g.names[t], g.owners[name] = name, t
-		g.components[name] = &Schema{} // a placeholder that stops recursion
+		g.components[name] = &jsonSchema{} // a placeholder that stops recursion
 		s, err := g.object(t)
 		if err != nil {
 			return nil, err
 		}
 		g.components[name] = s
 	}
-	return &Schema{Ref: "#/components/schemas/" + name}, nil
+	return &jsonSchema{Ref: "#/components/schemas/" + name}, nil
 }
 
 var (
@@ -174,22 +174,22 @@ func (g *schemaGen) nameOf(t reflect.Type) string {
 // flattened as encoding/json does. Fields that are always written are
 // required; fields left out when empty are not. No other field may appear,
 // so a response that does not match its declared type fails validation.
-func (g *schemaGen) object(t reflect.Type) (*Schema, error) {
-	s := &Schema{Type: "object", Properties: map[string]*Schema{}, AdditionalProperties: false}
+func (g *schemaGen) object(t reflect.Type) (*jsonSchema, error) {
+	s := &jsonSchema{Type: "object", Properties: map[string]*jsonSchema{}, AdditionalProperties: false}
 	for _, f := range jsonFields(t) {
 		fs, err := g.of(f.typ)
 		if err != nil {
 			return nil, fmt.Errorf("%s.%s: %w", t, f.goName, err)
 		}
 		if f.asString {
-			fs = &Schema{Type: "string", Nullable: fs.Nullable}
+			fs = &jsonSchema{Type: "string", Nullable: fs.Nullable}
 		}
 		if f.enum != "" {
 			fs.Enum = strings.Split(f.enum, ",")
 		}
 		if f.doc != "" {
 			if fs.Ref != "" {
-				fs = &Schema{AllOf: []*Schema{fs}}
+				fs = &jsonSchema{AllOf: []*jsonSchema{fs}}
 			}
 			fs.Description = f.doc
 		}

@@ -88,22 +88,24 @@ func TestSchemasFollowEncodingJSON(t *testing.T) {
 	if !slices.Equal(s.Required, want) {
 		t.Errorf("required %v\nwant     %v", s.Required, want)
 	}
-	for name, check := range map[string]func(*Schema) bool{
-		"shadow": func(p *Schema) bool { return p.Type == "integer" }, // the outer field hides the embedded one
-		"p":      func(p *Schema) bool { return p.Type == "string" },  // promoted from an embedded pointer, so optional
-		"name":   func(p *Schema) bool { return p.Description == "what it is called" },
-		"when":   func(p *Schema) bool { return p.Type == "string" && p.Format == "date-time" && !p.Nullable },
-		"maybe":  func(p *Schema) bool { return p.Format == "date-time" && p.Nullable },
-		"tags":   func(p *Schema) bool { return p.Type == "array" && p.Items.Type == "string" && !p.Nullable },
-		"scores": func(p *Schema) bool { return p.Type == "object" && p.AdditionalProperties.(*Schema).Type == "number" },
-		"nested": func(p *Schema) bool { return p.Ref == "#/components/schemas/schemaInner" },
-		"opt":    func(p *Schema) bool { return p.Nullable && p.AllOf[0].Ref == "#/components/schemas/schemaInner" },
-		"anon":   func(p *Schema) bool { return p.Type == "object" && p.Properties["x"].Type == "boolean" },
-		"count":  func(p *Schema) bool { return p.Type == "string" },
-		"bytes":  func(p *Schema) bool { return p.Format == "byte" },
-		"kind":   func(p *Schema) bool { return slices.Equal(p.Enum, []string{"a", "b"}) },
-		"page":   func(p *Schema) bool { return p.Ref == "#/components/schemas/PageOfschemaInner" },
-		"self":   func(p *Schema) bool { return p.AllOf[0].Ref == "#/components/schemas/schemaSample" },
+	for name, check := range map[string]func(*jsonSchema) bool{
+		"shadow": func(p *jsonSchema) bool { return p.Type == "integer" }, // the outer field hides the embedded one
+		"p":      func(p *jsonSchema) bool { return p.Type == "string" },  // promoted from an embedded pointer, so optional
+		"name":   func(p *jsonSchema) bool { return p.Description == "what it is called" },
+		"when":   func(p *jsonSchema) bool { return p.Type == "string" && p.Format == "date-time" && !p.Nullable },
+		"maybe":  func(p *jsonSchema) bool { return p.Format == "date-time" && p.Nullable },
+		"tags":   func(p *jsonSchema) bool { return p.Type == "array" && p.Items.Type == "string" && !p.Nullable },
+		"scores": func(p *jsonSchema) bool {
+			return p.Type == "object" && p.AdditionalProperties.(*jsonSchema).Type == "number"
+		},
+		"nested": func(p *jsonSchema) bool { return p.Ref == "#/components/schemas/schemaInner" },
+		"opt":    func(p *jsonSchema) bool { return p.Nullable && p.AllOf[0].Ref == "#/components/schemas/schemaInner" },
+		"anon":   func(p *jsonSchema) bool { return p.Type == "object" && p.Properties["x"].Type == "boolean" },
+		"count":  func(p *jsonSchema) bool { return p.Type == "string" },
+		"bytes":  func(p *jsonSchema) bool { return p.Format == "byte" },
+		"kind":   func(p *jsonSchema) bool { return slices.Equal(p.Enum, []string{"a", "b"}) },
+		"page":   func(p *jsonSchema) bool { return p.Ref == "#/components/schemas/PageOfschemaInner" },
+		"self":   func(p *jsonSchema) bool { return p.AllOf[0].Ref == "#/components/schemas/schemaSample" },
 	} {
 		if p := s.Properties[name]; p == nil || !check(p) {
 			got, _ := json.Marshal(p)
@@ -216,7 +218,7 @@ func TestOperationIDsAndComponentNames(t *testing.T) {
 	loadSchemas(t, g)
 }
 
-func mapsKeys(m map[string]*Schema) func(func(string) bool) {
+func mapsKeys(m map[string]*jsonSchema) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {
 			if !yield(k) {
