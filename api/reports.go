@@ -26,7 +26,8 @@ const (
 func (s *Server) reportRoutes() []Route {
 	return []Route{{Method: http.MethodGet, Path: "/v1/reports/council",
 		Summary: "the council's report for a period, built by replaying the log; Accept: text/markdown or text/csv for those formats",
-		Query:   ReportQuery{}, Response: projections.CouncilReport{}, Handler: s.councilReport}}
+		Query:   ReportQuery{}, Response: Media{echo.MIMEApplicationJSON: projections.CouncilReport{}, mediaMarkdown: "", mediaCSV: ""},
+		Handler: s.councilReport}}
 }
 
 func (s *Server) councilReport(c echo.Context) error {

@@ -38,6 +38,10 @@ type Server struct {
 	echo   *echo.Echo
 	routes []Route
 	rates  *rateLimiter
+	// doc is the OpenAPI document, built once at start (openapi.go).
+	doc []byte
+	// metrics are the Server's Prometheus metrics (metrics.go).
+	metrics *metrics
 }
 
 // New builds the API with every route of API.md.
@@ -62,9 +66,11 @@ func New(d Deps) *Server {
 	if d.Limits.Rate > 0 {
 		s.rates = newRateLimiter(*d.Limits)
 	}
+	s.metrics = newMetrics(s)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = problemHandler(d.Logger)
+	e.Use(s.observe) // outermost, so that it counts every answer's final status
 	e.Use(middleware.RequestID())
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
@@ -96,6 +102,8 @@ func New(d Deps) *Server {
 	for _, r := range s.routes {
 		s.register(r)
 	}
+	s.metrics.http.track(s.routes)
+	s.doc = mustDocument(s.routes)
 	return s
 }
 

@@ -46,6 +46,12 @@ func (s *Server) issueToken(c echo.Context) error {
 		Status:  http.StatusCreated,
 		View: func() (any, error) {
 			v, _ := s.Views.Tokens.ByID(id)
+			if v.Hash() != hash {
+				// A retry with the same Idempotency-Key is answered with the
+				// token first issued, whose secret was shown once and is not
+				// kept; the one this request drew was never issued.
+				return IssuedToken{TokenView: v}, nil
+			}
 			return IssuedToken{TokenView: v, Token: token}, nil
 		},
 	})

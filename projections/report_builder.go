@@ -195,6 +195,7 @@ func (b *reportBuilder) report() *CouncilReport {
 		return a.position < c.position
 	})
 	r.Coverage = b.coverage()
+	r.nonNil()
 	for _, id := range b.kpiOrder {
 		if k := b.kpis[id]; k != nil {
 			if k.Value != nil {
@@ -236,4 +237,30 @@ func (b *reportBuilder) coverage() []Coverage {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Department < out[j].Department })
 	return out
+}
+
+// nonNil makes every list of the report a list, even when empty: clients
+// read [] as "none", and null as something else.
+func (r *CouncilReport) nonNil() {
+	for _, l := range []*[]ReportInitiative{&r.Started, &r.Completed, &r.Cancelled} {
+		if *l == nil {
+			*l = []ReportInitiative{}
+		}
+	}
+	for _, l := range []*[]MetricChange{&r.Stages, &r.Falling} {
+		if *l == nil {
+			*l = []MetricChange{}
+		}
+	}
+	for _, l := range []*[]ReportCrew{&r.Formed, &r.Disbanded} {
+		if *l == nil {
+			*l = []ReportCrew{}
+		}
+	}
+	if r.Decisions == nil {
+		r.Decisions = []ReportDecision{}
+	}
+	if r.KPIs == nil {
+		r.KPIs = []ReportKPI{}
+	}
 }
