@@ -94,11 +94,3 @@ func (s *Server) refuse(c echo.Context, detail string) error {
 	}
 	return unauthorized(c, detail)
 }
-
-// requireAdmin answers 403 unless the caller is an administrator.
-func requireAdmin(c echo.Context) error {
-	if !callerOf(c).Admin() {
-		return &Problem{Status: http.StatusForbidden, Title: "Forbidden", Detail: "only an administrator may do this"}
-	}
-	return nil
-}

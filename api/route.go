@@ -52,6 +52,9 @@ func (s *Server) register(r Route) {
 		mw = append(mw, s.authenticate)
 	}
 	mw = append(mw, s.limitRate)
+	if !r.Public {
+		mw = append(mw, s.authorize(r))
+	}
 	if r.Produces != "text/event-stream" {
 		mw = append(mw, timeout(s.Limits.RequestTimeout))
 	}
