@@ -74,25 +74,7 @@ func New(d Deps) *Server {
 	e.Use(middleware.RequestID())
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
-	s.routes = slices.Concat(
-		s.serviceRoutes(),
-		s.docRoutes(),
-		s.metricsRoutes(),
-		s.tokenRoutes(),
-		s.overviewRoutes(),
-		s.peopleRoutes(),
-		s.programRoutes(),
-		s.councilRoutes(),
-		s.crewRoutes(),
-		s.initiativeRoutes(),
-		s.journeyRoutes(),
-		s.feedbackRoutes(),
-		s.kpiRoutes(),
-		s.actionPlanRoutes(),
-		s.auditRoutes(),
-		s.eventRoutes(),
-		s.reportRoutes(),
-	)
+	s.routes = s.allRoutes()
 	travel := asOfRoutes()
 	for i, r := range s.routes {
 		if _, ok := travel[r.Path]; ok && r.Method == http.MethodGet && r.Query == nil {
@@ -134,4 +116,27 @@ func (s *Server) serviceRoutes() []Route {
 // Status is the answer of the service probes.
 type Status struct {
 	Status string `json:"status"`
+}
+
+// allRoutes is every route of the API, in the order they are registered.
+func (s *Server) allRoutes() []Route {
+	return slices.Concat(
+		s.serviceRoutes(),
+		s.docRoutes(),
+		s.metricsRoutes(),
+		s.tokenRoutes(),
+		s.overviewRoutes(),
+		s.peopleRoutes(),
+		s.programRoutes(),
+		s.councilRoutes(),
+		s.crewRoutes(),
+		s.initiativeRoutes(),
+		s.journeyRoutes(),
+		s.feedbackRoutes(),
+		s.kpiRoutes(),
+		s.actionPlanRoutes(),
+		s.auditRoutes(),
+		s.eventRoutes(),
+		s.reportRoutes(),
+	)
 }

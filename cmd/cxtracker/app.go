@@ -132,6 +132,9 @@ func (m *Main) connect(ctx context.Context) error {
 		if m.Config.NATSCreds != "" {
 			opts = append(opts, nats.UserCredentials(m.Config.NATSCreds))
 		}
+		if m.Config.NATSUser != "" {
+			opts = append(opts, nats.UserInfo(m.Config.NATSUser, m.Config.NATSPassword))
+		}
 		if m.Config.NATSTLSCert != "" {
 			opts = append(opts, nats.ClientCert(m.Config.NATSTLSCert, m.Config.NATSTLSKey))
 		}

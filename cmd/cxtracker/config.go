@@ -27,11 +27,13 @@ type Config struct {
 	ListenAuth jetstream.ListenerAuth
 	// NATSURL, when set, connects to that server or cluster instead of
 	// starting the embedded one.
-	NATSURL     string
-	NATSCreds   string
-	NATSTLSCert string
-	NATSTLSKey  string
-	NATSTLSCA   string
+	NATSURL      string
+	NATSUser     string
+	NATSPassword string
+	NATSCreds    string
+	NATSTLSCert  string
+	NATSTLSKey   string
+	NATSTLSCA    string
 	// Replicas is how many replicas the CX stream has on a cluster.
 	Replicas int
 	// ShutdownTimeout bounds a clean shutdown.
@@ -104,6 +106,8 @@ func (c *Config) logFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Data, "data", c.Data, "directory for the event log and the tracker's files")
 	fs.StringVar(&c.NATSURL, "nats-url", c.NATSURL, "use this NATS server or cluster instead of the embedded one")
 	fs.StringVar(&c.NATSCreds, "nats-creds", c.NATSCreds, "credentials file for --nats-url")
+	fs.StringVar(&c.NATSUser, "nats-user", c.NATSUser, "user for --nats-url")
+	fs.StringVar(&c.NATSPassword, "nats-password", c.NATSPassword, "password for --nats-url (better set as CXTRACKER_NATS_PASSWORD)")
 	fs.StringVar(&c.NATSTLSCert, "nats-tls-cert", c.NATSTLSCert, "client certificate for --nats-url")
 	fs.StringVar(&c.NATSTLSKey, "nats-tls-key", c.NATSTLSKey, "client key for --nats-url")
 	fs.StringVar(&c.NATSTLSCA, "nats-tls-ca", c.NATSTLSCA, "CA certificates to trust for --nats-url")
@@ -159,7 +163,10 @@ func (c Config) Validate() error {
 	if c.NATSURL != "" && c.NATSListen != "" {
 		errs = append(errs, errors.New("--nats-listen opens a listener on the embedded server, which --nats-url does not start"))
 	}
-	if c.NATSURL == "" && (c.NATSCreds != "" || c.NATSTLSCert != "" || c.NATSTLSKey != "" || c.NATSTLSCA != "") {
+	if (c.NATSUser == "") != (c.NATSPassword == "") {
+		errs = append(errs, errors.New("--nats-user and --nats-password go together"))
+	}
+	if c.NATSURL == "" && (c.NATSCreds != "" || c.NATSUser != "" || c.NATSTLSCert != "" || c.NATSTLSKey != "" || c.NATSTLSCA != "") {
 		errs = append(errs, errors.New("--nats-creds and --nats-tls-* go with --nats-url"))
 	}
 	if (c.NATSTLSCert == "") != (c.NATSTLSKey == "") {

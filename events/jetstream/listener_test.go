@@ -2,16 +2,6 @@ package jetstream_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,37 +12,11 @@ import (
 
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
+	"cxtracker/events/jetstream/jstest"
 )
 
-// selfSigned writes a certificate for 127.0.0.1 and its key, and answers
-// their paths; the certificate is its own CA.
-func selfSigned(t *testing.T) (cert, key string) {
-	t.Helper()
-	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "cxtracker test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA: true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, _ := x509.MarshalECPrivateKey(priv)
-	dir := t.TempDir()
-	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	os.WriteFile(cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	os.WriteFile(key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
-	return cert, key
-}
-
 func TestListenerBeyondLoopbackNeedsCredentialsAndTLS(t *testing.T) {
-	cert, key := selfSigned(t)
+	cert, key := jstest.SelfSigned(t)
 	for name, auth := range map[string]jetstream.ListenerAuth{
 		"nothing":          {},
 		"credentials only": {User: "crm", Password: "secret"},
@@ -72,7 +36,7 @@ func TestListenerBeyondLoopbackNeedsCredentialsAndTLS(t *testing.T) {
 }
 
 func TestSecuredListenerLetsServicesReadButNotWrite(t *testing.T) {
-	cert, key := selfSigned(t)
+	cert, key := jstest.SelfSigned(t)
 	user, _ := nkeys.CreateUser()
 	pub, _ := user.PublicKey()
 	seed, _ := user.Seed()
