@@ -69,12 +69,12 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
 		scheme, token, found := strings.Cut(h, " ")
 		if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
-			return unauthorized(c, "send Authorization: Bearer <token>")
+			return s.refuse(c, "send Authorization: Bearer <token>")
 		}
 		hash := HashToken(strings.TrimSpace(token))
 		t, ok := s.Views.Tokens.ByHash(hash)
 		if !ok || subtle.ConstantTimeCompare([]byte(t.Hash()), []byte(hash)) != 1 {
-			return unauthorized(c, "the token is unknown or revoked")
+			return s.refuse(c, "the token is unknown or revoked")
 		}
 		c.Set(callerKey, Caller{TokenID: t.ID, PersonID: t.PersonID, Grants: t.Grants})
 		return next(c)
@@ -86,10 +86,11 @@ func unauthorized(c echo.Context, detail string) error {
 	return &Problem{Status: http.StatusUnauthorized, Title: "Unauthorized", Detail: detail}
 }
 
-// requireAdmin answers 403 unless the caller is an administrator.
-func requireAdmin(c echo.Context) error {
-	if !callerOf(c).Admin() {
-		return &Problem{Status: http.StatusForbidden, Title: "Forbidden", Detail: "only an administrator may do this"}
+// refuse answers a failed sign-in, counting it against the caller's address
+// so that guessing tokens is rate limited like any other traffic.
+func (s *Server) refuse(c echo.Context, detail string) error {
+	if err := s.limitRate(func(echo.Context) error { return nil })(c); err != nil {
+		return err
 	}
-	return nil
+	return unauthorized(c, detail)
 }

@@ -18,7 +18,8 @@ import (
 )
 
 // testAPI is the API over real HTTP on a real embedded JetStream, with an
-// admin token, as the binary wires it.
+// admin token, as the binary wires it. Every answer it receives is
+// validated against the server's /openapi.json (openapi_contract_test.go).
 type testAPI struct {
 	t      testing.TB
 	URL    string
@@ -26,10 +27,19 @@ type testAPI struct {
 	Server *api.Server
 	Engine *events.Engine
 	Views  *projections.Views
+	Store  events.Store
 }
 
-// startAPI starts the whole read and write path for one test.
-func startAPI(t testing.TB) *testAPI {
+// startAPI starts the whole read and write path for one test. Extra models
+// are fed by the projector after the tracker's own.
+func startAPI(t testing.TB, extra ...projections.Model) *testAPI {
+	t.Helper()
+	return startAPIWith(t, nil, extra...)
+}
+
+// startAPIWith is startAPI with the dependencies edited before the server
+// is built.
+func startAPIWith(t testing.TB, edit func(*api.Deps), extra ...projections.Model) *testAPI {
 	t.Helper()
 	store := jstest.Start(t)
 	engine, err := events.NewEngine(store)
@@ -37,13 +47,17 @@ func startAPI(t testing.TB) *testAPI {
 		t.Fatal(err)
 	}
 	views := projections.NewViews()
-	proj := projections.NewProjector(store, engine, nil, views.Models()...)
+	proj := projections.NewProjector(store, engine, nil, append(views.Models(), extra...)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Ready: proj.Ready})
+	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Ready: proj.Ready}
+	if edit != nil {
+		edit(&deps)
+	}
+	srv := api.New(deps)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 
@@ -54,7 +68,9 @@ func startAPI(t testing.TB) *testAPI {
 	if err := proj.WaitFor(ctx, engine.LastSeq()); err != nil {
 		t.Fatal(err)
 	}
-	return &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views}
+	a := &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views, Store: store}
+	a.loadContract()
+	return a
 }
 
 // Response is an answer as a test sees it.
@@ -123,8 +139,13 @@ func (a *testAPI) DoAs(token, method, path string, body any, headers ...string) 
 		a.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return Response{Status: resp.StatusCode, Header: resp.Header, Body: out}
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		a.t.Fatalf("%s %s: reading the answer: %v", method, path, err)
+	}
+	answer := Response{Status: resp.StatusCode, Header: resp.Header, Body: out}
+	a.validate(req, answer)
+	return answer
 }
 
 // Must sends a request that must answer want, and answers it.
@@ -135,4 +156,39 @@ func (a *testAPI) Must(want int, method, path string, body any, headers ...strin
 		a.t.Fatalf("%s %s answered %d, want %d: %s", method, path, r.Status, want, r.Body)
 	}
 	return r
+}
+
+// Stream opens a streaming answer, such as Server-Sent Events, with the
+// admin token: its status, headers and media type are validated against
+// the document, and its route counts as exercised, while the caller reads
+// the body (and closes it). ctx bounds the whole stream; headers are pairs.
+func (a *testAPI) Stream(ctx context.Context, path string, headers ...string) *http.Response {
+	a.t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.URL+path, nil)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+a.Admin)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if resp.StatusCode >= 300 {
+		// An answer that is not the stream is read and checked whole.
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+		a.validate(req, Response{Status: resp.StatusCode, Header: resp.Header, Body: body})
+		return resp
+	}
+	for _, err := range checkAnswer(req, Response{Status: resp.StatusCode, Header: resp.Header}, false) {
+		a.t.Error(err)
+	}
+	return resp
 }

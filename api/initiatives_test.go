@@ -173,7 +173,7 @@ func TestInitiativeErrors(t *testing.T) {
 	checkProblems(t, a, []problemCase{
 		{"unknown field", p.tokens[p.diego], http.MethodPost, "/v1/initiatives", `{"title":"x","problem":"y","owner":"z"}`, nil, http.StatusBadRequest, "owner"},
 		{"unknown vote field", p.tokens[p.diego], http.MethodPost, path + "/votes", `{"ballot":"approve"}`, nil, http.StatusBadRequest, "ballot"},
-		{"not a member", hanaToken, http.MethodPost, "/v1/initiatives", map[string]any{"title": "x", "problem": "y"}, nil, http.StatusConflict, ""},
+		{"not a member", hanaToken, http.MethodPost, "/v1/initiatives", map[string]any{"title": "x", "problem": "y"}, nil, http.StatusForbidden, ""},
 		{"naming someone else", p.tokens[p.diego], http.MethodPost, path + "/votes", map[string]any{"vote": "approve", "person_id": p.elena}, nil, http.StatusForbidden, ""},
 		{"service naming someone", service, http.MethodPost, path + "/votes", map[string]any{"vote": "approve", "person_id": p.diego}, nil, http.StatusForbidden, ""},
 		{"admin naming nobody", a.Admin, http.MethodPost, path + "/votes", map[string]any{"vote": "approve"}, nil, http.StatusUnprocessableEntity, "person_id"},

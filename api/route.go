@@ -26,7 +26,9 @@ type Route struct {
 	BodyLimit int64
 	// ContentType is the request body's media type when it is not JSON.
 	ContentType string
-	Handler     echo.HandlerFunc
+	// Produces is the success body's media type when it is not JSON.
+	Produces string
+	Handler  echo.HandlerFunc
 }
 
 // SuccessStatus is the route's success code.
@@ -49,8 +51,18 @@ func (s *Server) register(r Route) {
 	if !r.Public {
 		mw = append(mw, s.authenticate)
 	}
+	mw = append(mw, s.limitRate)
+	if !r.Public {
+		mw = append(mw, s.authorize(r))
+	}
+	if r.Produces != "text/event-stream" {
+		mw = append(mw, timeout(s.Limits.RequestTimeout))
+	}
 	if r.Method == http.MethodGet {
 		mw = append(mw, s.minSeq)
+		if a, ok := asOfRoutes()[r.Path]; ok {
+			mw = append(mw, s.timeTravel(a))
+		}
 	}
 	s.echo.Add(r.Method, echoPath(r.Path), r.Handler, mw...)
 }

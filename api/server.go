@@ -28,6 +28,8 @@ type Deps struct {
 	// WaitTimeout bounds how long a request waits for the projections
 	// (its own write, or X-Min-Seq).
 	WaitTimeout time.Duration
+	// Limits are the rate limit and request timeout; zero means DefaultLimits.
+	Limits *Limits
 }
 
 // Server is the HTTP API.
@@ -35,6 +37,11 @@ type Server struct {
 	Deps
 	echo   *echo.Echo
 	routes []Route
+	rates  *rateLimiter
+	// doc is the OpenAPI document, built once at start (openapi.go).
+	doc []byte
+	// metrics are the Server's Prometheus metrics (metrics.go).
+	metrics *metrics
 }
 
 // New builds the API with every route of API.md.
@@ -51,31 +58,34 @@ func New(d Deps) *Server {
 	if d.WaitTimeout == 0 {
 		d.WaitTimeout = 5 * time.Second
 	}
+	if d.Limits == nil {
+		l := DefaultLimits()
+		d.Limits = &l
+	}
 	s := &Server{Deps: d, echo: echo.New()}
+	if d.Limits.Rate > 0 {
+		s.rates = newRateLimiter(*d.Limits)
+	}
+	s.metrics = newMetrics(s)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = problemHandler(d.Logger)
+	e.Use(s.observe) // outermost, so that it counts every answer's final status
 	e.Use(middleware.RequestID())
 	e.Use(middleware.Recover())
-	s.routes = slices.Concat(
-		s.serviceRoutes(),
-		s.docRoutes(),
-		s.metricsRoutes(),
-		s.tokenRoutes(),
-		s.overviewRoutes(),
-		s.peopleRoutes(),
-		s.programRoutes(),
-		s.councilRoutes(),
-		s.crewRoutes(),
-		s.initiativeRoutes(),
-		s.journeyRoutes(),
-		s.feedbackRoutes(),
-		s.kpiRoutes(),
-		s.actionPlanRoutes(),
-	)
+	e.Use(securityHeaders)
+	s.routes = s.allRoutes()
+	travel := asOfRoutes()
+	for i, r := range s.routes {
+		if _, ok := travel[r.Path]; ok && r.Method == http.MethodGet && r.Query == nil {
+			s.routes[i].Query = AsOfQuery{}
+		}
+	}
 	for _, r := range s.routes {
 		s.register(r)
 	}
+	s.metrics.http.track(s.routes)
+	s.doc = mustDocument(s.routes)
 	return s
 }
 
@@ -106,4 +116,27 @@ func (s *Server) serviceRoutes() []Route {
 // Status is the answer of the service probes.
 type Status struct {
 	Status string `json:"status"`
+}
+
+// allRoutes is every route of the API, in the order they are registered.
+func (s *Server) allRoutes() []Route {
+	return slices.Concat(
+		s.serviceRoutes(),
+		s.docRoutes(),
+		s.metricsRoutes(),
+		s.tokenRoutes(),
+		s.overviewRoutes(),
+		s.peopleRoutes(),
+		s.programRoutes(),
+		s.councilRoutes(),
+		s.crewRoutes(),
+		s.initiativeRoutes(),
+		s.journeyRoutes(),
+		s.feedbackRoutes(),
+		s.kpiRoutes(),
+		s.actionPlanRoutes(),
+		s.auditRoutes(),
+		s.eventRoutes(),
+		s.reportRoutes(),
+	)
 }

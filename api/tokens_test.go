@@ -40,6 +40,9 @@ func TestWritesHonourIfMatchAndIdempotencyKey(t *testing.T) {
 		t.Fatalf("the retry was written again: seq %s then %s", first.Header.Get("X-Event-Seq"), again.Header.Get("X-Event-Seq"))
 	}
 	id := first.Map(t)["id"].(string)
+	if again.Map(t)["id"] != id {
+		t.Fatalf("the retry answered token %v, the first %s", again.Map(t)["id"], id)
+	}
 	if r := a.Do(http.MethodDelete, "/v1/tokens/"+id, nil, "If-Match", `"7"`); r.Status != http.StatusPreconditionFailed {
 		t.Fatalf("a stale If-Match answered %d %s", r.Status, r.Body)
 	}

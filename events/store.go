@@ -49,16 +49,28 @@ type Appended struct {
 type Record struct {
 	Seq     uint64
 	Subject string
-	Event   Event
+	// Stored is when the log stored the event: the server's clock, which
+	// never goes back along the stream, unlike the events' own times.
+	Stored time.Time
+	Event  Event
 	// Raw is the event's bytes exactly as stored; the log digest chains them.
 	Raw []byte
 }
 
 // Position says where reading starts: at a stream sequence, or at the first
-// event stored at or after a time.
+// event stored at or after a time; and, with Subject, which events: a NATS
+// subject filter such as cx.crew.> or cx.*.*.vote_cast. A filtered read
+// skips other events by design, so only its order is checked, not gaps.
 type Position struct {
-	Seq  uint64
-	Time time.Time
+	Seq     uint64
+	Time    time.Time
+	Subject string
+}
+
+// Only narrows the position to the events on subjects matching filter.
+func (p Position) Only(filter string) Position {
+	p.Subject = filter
+	return p
 }
 
 // FromSeq starts reading at stream sequence seq (1 is the start of the log).
@@ -134,3 +146,17 @@ func (e *GapError) Error() string {
 
 // Is makes errors.Is(err, ErrGap) hold.
 func (e *GapError) Is(target error) bool { return target == ErrGap }
+
+// CorruptError says the record stored at Seq is not an event this tracker can
+// read. A reader stops at it, as at a gap.
+type CorruptError struct {
+	Seq     uint64
+	Subject string
+	Err     error
+}
+
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("seq %d (%s): %v", e.Seq, e.Subject, e.Err)
+}
+
+func (e *CorruptError) Unwrap() error { return e.Err }

@@ -35,6 +35,7 @@ type Projector struct {
 
 	mu       sync.Mutex
 	lastSeq  uint64
+	digest   events.Digest
 	changed  chan struct{}
 	failures map[string]*Failure
 	stopped  error
@@ -111,6 +112,7 @@ func (p *Projector) apply(rec events.Record) error {
 	p.applied.Add(1)
 	p.mu.Lock()
 	p.lastSeq = rec.Seq
+	p.digest = p.digest.Next(rec)
 	close(p.changed)
 	p.changed = make(chan struct{})
 	p.mu.Unlock()
@@ -146,6 +148,13 @@ func (p *Projector) LastSeq() uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.lastSeq
+}
+
+// Digest is the running digest of the log up to the last event applied.
+func (p *Projector) Digest() events.Digest {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.digest
 }
 
 // Applied counts the events applied since start.

@@ -83,3 +83,24 @@ func walk(t *testing.T, root string) []string {
 	}
 	return files
 }
+
+func TestWritesAnswer503WithRetryAfterWhenJetStreamIsGone(t *testing.T) {
+	m := startMain(t, nil)
+	raw, _ := os.ReadFile(filepath.Join(m.Config.Data, AdminTokenFile))
+	token := strings.TrimSpace(string(raw))
+	m.server.Shutdown()
+	req, _ := http.NewRequest(http.MethodPost, "http://"+m.HTTPAddr()+"/v1/tokens", strings.NewReader(`{"label":"x","grants":["admin"]}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("a write without JetStream answered %d (Retry-After %q), want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if code := call(t, http.MethodGet, "http://"+m.HTTPAddr()+"/readyz", ""); code != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz answered %d without JetStream, want 503", code)
+	}
+}

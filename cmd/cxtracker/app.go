@@ -55,12 +55,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			m.Close()
 		}
 	}()
-	if err := m.connect(ctx); err != nil {
+	if err := m.openLog(ctx, jetstream.WithReplicas(m.Config.Replicas)); err != nil {
 		return err
-	}
-	m.store, err = jetstream.New(ctx, m.conn, jetstream.WithReplicas(m.Config.Replicas), jetstream.WithLogger(m.Logger))
-	if err != nil {
-		return fmt.Errorf("open the event log: %w", err)
 	}
 	m.engine, err = events.NewEngine(m.store)
 	if err != nil {
@@ -68,7 +64,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.views = projections.NewViews()
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
-	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Ready: m.readiness, Logger: m.Logger})
+	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Ready: m.readiness, Logger: m.Logger,
+		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout}})
 
 	m.ln, err = net.Listen("tcp", m.Config.HTTP)
 	if err != nil {
@@ -115,12 +112,28 @@ func (m *Main) catchUp(ctx context.Context) error {
 	return nil
 }
 
+// openLog connects to NATS and opens the event log on it.
+func (m *Main) openLog(ctx context.Context, opts ...jetstream.Option) error {
+	if err := m.connect(ctx); err != nil {
+		return err
+	}
+	var err error
+	m.store, err = jetstream.New(ctx, m.conn, append(opts, jetstream.WithLogger(m.Logger))...)
+	if err != nil {
+		return fmt.Errorf("open the event log: %w", err)
+	}
+	return nil
+}
+
 // connect starts the embedded server, or reaches the external one.
 func (m *Main) connect(ctx context.Context) error {
 	if m.Config.NATSURL != "" {
 		opts := []nats.Option{nats.Name("cxtracker"), nats.Timeout(5 * time.Second), nats.MaxReconnects(-1)}
 		if m.Config.NATSCreds != "" {
 			opts = append(opts, nats.UserCredentials(m.Config.NATSCreds))
+		}
+		if m.Config.NATSUser != "" {
+			opts = append(opts, nats.UserInfo(m.Config.NATSUser, m.Config.NATSPassword))
 		}
 		if m.Config.NATSTLSCert != "" {
 			opts = append(opts, nats.ClientCert(m.Config.NATSTLSCert, m.Config.NATSTLSKey))
@@ -135,7 +148,8 @@ func (m *Main) connect(ctx context.Context) error {
 		m.conn = nc
 		return nil
 	}
-	srv, err := jetstream.StartServer(jetstream.ServerConfig{Dir: m.Config.Data, Listen: m.Config.NATSListen, Logger: m.Logger})
+	srv, err := jetstream.StartServer(jetstream.ServerConfig{Dir: m.Config.Data, Listen: m.Config.NATSListen, Logger: m.Logger,
+		ListenAuth: m.Config.ListenAuth})
 	if err != nil {
 		return err
 	}

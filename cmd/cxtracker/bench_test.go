@@ -91,10 +91,10 @@ func BenchmarkRawPublish16(b *testing.B) {
 	})
 }
 
-// benchTracker is a tracker for a benchmark and a client with its admin
-// token.
+// benchTracker is a tracker for a benchmark, without a rate limit since the
+// benchmarks measure how fast it goes, and a client with its admin token.
 func benchTracker(b *testing.B) (*Main, *client) {
-	m := startMain(b, nil)
+	m := startMain(b, func(c *Config) { c.RateLimit = 0 })
 	c := newClient("http://"+m.HTTPAddr(), adminTokenOf(b, m))
 	c.http = benchHTTP()
 	return m, c
@@ -176,7 +176,7 @@ func benchImport(b *testing.B, c *client, chunk int, line func(int) []byte) {
 		}
 		b.StartTimer()
 		var ans importAnswer
-		if err := c.send(ctx, http.MethodPost, "/v1/feedback/import", "application/x-ndjson", &body, &ans); err != nil {
+		if err := c.send(ctx, http.MethodPost, "/v1/feedback/import", "application/x-ndjson", body.Bytes(), &ans); err != nil {
 			b.Fatal(err)
 		}
 		if ans.Logged != n {
@@ -204,7 +204,7 @@ func BenchmarkJourneyRead(b *testing.B) {
 	ctx := context.Background()
 	opt := demoOptions{Seed: 1, Feedback: benchDemoFeedback(), Now: time.Now().UTC().Truncate(24 * time.Hour)}
 	start := time.Now()
-	res, err := loadDemo(ctx, c, opt, newProgress(io.Discard))
+	res, err := loadDemo(ctx, c, opt, newDemoSteps(io.Discard))
 	if err != nil {
 		b.Fatal(err)
 	}

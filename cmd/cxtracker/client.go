@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -76,22 +77,50 @@ func (p *problem) Error() string {
 // do sends a JSON body (none when body is nil) and decodes a JSON answer
 // into out (ignored when out is nil). An error answer is a *problem.
 func (c *client) do(ctx context.Context, method, path string, body, out any) error {
-	var r io.Reader
+	var raw []byte
 	if body != nil {
-		raw, err := json.Marshal(body)
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
+			return err
+		}
+	}
+	return c.send(ctx, method, path, "application/json", raw, out)
+}
+
+// maxRateRetries bounds how often one request is sent again after a 429.
+const maxRateRetries = 30
+
+// send sends a body of the given media type (none when nil) and decodes the
+// JSON answer. A 429 is waited out as its Retry-After says and the request
+// sent again: the rate limit refuses a request before it does anything, so
+// sending it again cannot do it twice.
+func (c *client) send(ctx context.Context, method, path, contentType string, body []byte, out any) error {
+	for attempt := 0; ; attempt++ {
+		resp, raw, err := c.roundTrip(ctx, method, path, contentType, body)
 		if err != nil {
 			return err
 		}
-		r = bytes.NewReader(raw)
+		if resp.StatusCode == http.StatusTooManyRequests && attempt < maxRateRetries {
+			select {
+			case <-time.After(retryAfter(resp.Header.Get("Retry-After"))):
+				continue
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return decodeAnswer(method+" "+path, resp, raw, out)
 	}
-	return c.send(ctx, method, path, "application/json", r, out)
 }
 
-// send sends a body of the given media type and decodes the JSON answer.
-func (c *client) send(ctx context.Context, method, path, contentType string, body io.Reader, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+// roundTrip sends one request and reads the whole answer.
+func (c *client) roundTrip(ctx context.Context, method, path, contentType string, body []byte) (*http.Response, []byte, error) {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, r)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return nil, nil, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", contentType)
@@ -103,17 +132,23 @@ func (c *client) send(ctx context.Context, method, path, contentType string, bod
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, nil, ctx.Err()
 		}
-		return fmt.Errorf("cannot reach the tracker at %s: %w", c.base, errors.Unwrap(err))
+		return nil, nil, fmt.Errorf("cannot reach the tracker at %s: %w", c.base, errors.Unwrap(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return fmt.Errorf("%s %s: reading the answer: %w", method, path, err)
+		return nil, nil, fmt.Errorf("%s %s: reading the answer: %w", method, path, err)
 	}
+	return resp, raw, nil
+}
+
+// decodeAnswer turns an error answer into a *problem, or decodes a success
+// into out.
+func decodeAnswer(request string, resp *http.Response, raw []byte, out any) error {
 	if resp.StatusCode >= 300 {
-		p := &problem{Status: resp.StatusCode, request: method + " " + path}
+		p := &problem{Status: resp.StatusCode, request: request}
 		if json.Unmarshal(raw, p) != nil || p.Title == "" {
 			p.Title = resp.Status
 			p.Detail = strings.TrimSpace(string(raw))
@@ -127,9 +162,19 @@ func (c *client) send(ctx context.Context, method, path, contentType string, bod
 		return nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("%s %s: the answer is not the JSON expected: %w", method, path, err)
+		return fmt.Errorf("%s: the answer is not the JSON expected: %w", request, err)
 	}
 	return nil
+}
+
+// retryAfter is a Retry-After in seconds, one second when it says nothing
+// usable, at most a minute.
+func retryAfter(v string) time.Duration {
+	secs, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || secs < 1 {
+		return time.Second
+	}
+	return time.Duration(min(secs, 60)) * time.Second
 }
 
 // create sends a creating POST and answers the new resource's id.

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"cxtracker/events/jetstream"
 )
 
 // Config is everything the server can be told, with its defaults. Each field
@@ -21,18 +23,26 @@ type Config struct {
 	HTTP string
 	// NATSListen, when set, opens a client listener on the embedded server.
 	NATSListen string
+	// ListenAuth secures the listener: required beyond loopback.
+	ListenAuth jetstream.ListenerAuth
 	// NATSURL, when set, connects to that server or cluster instead of
 	// starting the embedded one.
-	NATSURL     string
-	NATSCreds   string
-	NATSTLSCert string
-	NATSTLSKey  string
-	NATSTLSCA   string
+	NATSURL      string
+	NATSUser     string
+	NATSPassword string
+	NATSCreds    string
+	NATSTLSCert  string
+	NATSTLSKey   string
+	NATSTLSCA    string
 	// Replicas is how many replicas the CX stream has on a cluster.
 	Replicas int
 	// ShutdownTimeout bounds a clean shutdown.
 	ShutdownTimeout time.Duration
 	LogLevel        slog.Level
+	// Limits are the API's rate limit per token and request timeout.
+	RateLimit      float64
+	RateBurst      int
+	RequestTimeout time.Duration
 	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
 	// administrator's. It has no flag, so that it never shows in a process list.
 	AdminToken string
@@ -47,6 +57,9 @@ func DefaultConfig() Config {
 		Replicas:        1,
 		ShutdownTimeout: 10 * time.Second,
 		LogLevel:        slog.LevelInfo,
+		RateLimit:       100,
+		RateBurst:       200,
+		RequestTimeout:  30 * time.Second,
 	}
 }
 
@@ -54,34 +67,65 @@ func DefaultConfig() Config {
 // environment (getenv), flags winning over variables.
 func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Config, error) {
 	c := DefaultConfig()
-	fs := flag.NewFlagSet("cxtracker serve", flag.ContinueOnError)
-	fs.SetOutput(usage)
-	fs.StringVar(&c.Data, "data", c.Data, "directory for the event log and the tracker's files")
+	fs := newFlagSet("serve", usage)
+	c.logFlags(fs)
 	fs.StringVar(&c.HTTP, "http", c.HTTP, "address of the HTTP JSON API")
 	fs.StringVar(&c.NATSListen, "nats-listen", c.NATSListen, "also open a NATS client listener here (host:port) on the embedded server")
-	fs.StringVar(&c.NATSURL, "nats-url", c.NATSURL, "use this NATS server or cluster instead of the embedded one")
-	fs.StringVar(&c.NATSCreds, "nats-creds", c.NATSCreds, "credentials file for --nats-url")
-	fs.StringVar(&c.NATSTLSCert, "nats-tls-cert", c.NATSTLSCert, "client certificate for --nats-url")
-	fs.StringVar(&c.NATSTLSKey, "nats-tls-key", c.NATSTLSKey, "client key for --nats-url")
-	fs.StringVar(&c.NATSTLSCA, "nats-tls-ca", c.NATSTLSCA, "CA certificates to trust for --nats-url")
+	fs.StringVar(&c.ListenAuth.User, "nats-listen-user", "", "user other services sign in to the listener with")
+	fs.StringVar(&c.ListenAuth.Password, "nats-listen-password", "", "that user's password (better set as CXTRACKER_NATS_LISTEN_PASSWORD)")
+	fs.StringVar(&c.ListenAuth.NKey, "nats-listen-nkey", "", "public nkey of a service allowed on the listener")
+	fs.StringVar(&c.ListenAuth.TLSCert, "nats-listen-tls-cert", "", "TLS certificate of the listener")
+	fs.StringVar(&c.ListenAuth.TLSKey, "nats-listen-tls-key", "", "TLS key of the listener")
 	fs.IntVar(&c.Replicas, "replicas", c.Replicas, "replicas of the CX stream on a cluster")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long a clean shutdown may take")
 	fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
-	fs.Usage = func() {
-		fmt.Fprintf(usage, "Usage: cxtracker serve [flags]\n\nEvery flag can also be set as CXTRACKER_<FLAG>, e.g. CXTRACKER_NATS_URL.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fromEnv(fs, getenv); err != nil {
-		return Config{}, err
-	}
-	if err := fs.Parse(args); err != nil {
+	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second one API token may send (0: no limit)")
+	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests one API token may send at once")
+	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "how long one API request may work")
+	if err := parseFlags(fs, args, getenv); err != nil {
 		return Config{}, err
 	}
 	c.AdminToken = getenv("CXTRACKER_ADMIN_TOKEN")
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("serve takes no arguments, got %q", strings.Join(fs.Args(), " "))
-	}
 	return c, c.Validate()
+}
+
+// newFlagSet is a command's flag set, its usage naming the variables.
+func newFlagSet(cmd string, usage io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("cxtracker "+cmd, flag.ContinueOnError)
+	fs.SetOutput(usage)
+	fs.Usage = func() {
+		fmt.Fprintf(usage, "Usage: cxtracker %s [flags]\n\nEvery flag can also be set as CXTRACKER_<FLAG>, e.g. CXTRACKER_NATS_URL.\n\n", cmd)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// logFlags are the flags that say where the event log is: every command
+// that opens it takes them.
+func (c *Config) logFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Data, "data", c.Data, "directory for the event log and the tracker's files")
+	fs.StringVar(&c.NATSURL, "nats-url", c.NATSURL, "use this NATS server or cluster instead of the embedded one")
+	fs.StringVar(&c.NATSCreds, "nats-creds", c.NATSCreds, "credentials file for --nats-url")
+	fs.StringVar(&c.NATSUser, "nats-user", c.NATSUser, "user for --nats-url")
+	fs.StringVar(&c.NATSPassword, "nats-password", c.NATSPassword, "password for --nats-url (better set as CXTRACKER_NATS_PASSWORD)")
+	fs.StringVar(&c.NATSTLSCert, "nats-tls-cert", c.NATSTLSCert, "client certificate for --nats-url")
+	fs.StringVar(&c.NATSTLSKey, "nats-tls-key", c.NATSTLSKey, "client key for --nats-url")
+	fs.StringVar(&c.NATSTLSCA, "nats-tls-ca", c.NATSTLSCA, "CA certificates to trust for --nats-url")
+}
+
+// parseFlags fills fs from the environment, then from args, which win; the
+// commands of this binary take no arguments besides flags.
+func parseFlags(fs *flag.FlagSet, args []string, getenv func(string) string) error {
+	if err := fromEnv(fs, getenv); err != nil {
+		return err
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%s takes no arguments, got %q", fs.Name(), strings.Join(fs.Args(), " "))
+	}
+	return nil
 }
 
 // fromEnv sets each flag from its CXTRACKER_* variable, before the command
@@ -119,11 +163,17 @@ func (c Config) Validate() error {
 	if c.NATSURL != "" && c.NATSListen != "" {
 		errs = append(errs, errors.New("--nats-listen opens a listener on the embedded server, which --nats-url does not start"))
 	}
-	if c.NATSURL == "" && (c.NATSCreds != "" || c.NATSTLSCert != "" || c.NATSTLSKey != "" || c.NATSTLSCA != "") {
+	if (c.NATSUser == "") != (c.NATSPassword == "") {
+		errs = append(errs, errors.New("--nats-user and --nats-password go together"))
+	}
+	if c.NATSURL == "" && (c.NATSCreds != "" || c.NATSUser != "" || c.NATSTLSCert != "" || c.NATSTLSKey != "" || c.NATSTLSCA != "") {
 		errs = append(errs, errors.New("--nats-creds and --nats-tls-* go with --nats-url"))
 	}
 	if (c.NATSTLSCert == "") != (c.NATSTLSKey == "") {
 		errs = append(errs, errors.New("--nats-tls-cert and --nats-tls-key go together"))
+	}
+	if c.RateLimit < 0 || c.RateBurst < 1 || c.RequestTimeout <= 0 {
+		errs = append(errs, errors.New("--rate-limit must be 0 or more, --rate-burst at least 1, --request-timeout positive"))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))

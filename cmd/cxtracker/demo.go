@@ -102,6 +102,9 @@ func startInProcess(ctx context.Context, dir string, getenv func(string) string,
 	cfg := DefaultConfig()
 	cfg.Data, cfg.HTTP = dir, "127.0.0.1:0"
 	cfg.AdminToken = getenv("CXTRACKER_ADMIN_TOKEN")
+	// Nobody but the demo uses this tracker, so its rate limit would only
+	// slow the load down.
+	cfg.RateLimit = 0
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, usageError{err}
 	}
@@ -124,7 +127,7 @@ func startInProcess(ctx context.Context, dir string, getenv func(string) string,
 // runDemo loads the demo and prints what it loaded.
 func runDemo(ctx context.Context, c *client, opt demoOptions, stdout, stderr io.Writer) error {
 	start := time.Now()
-	pr := newProgress(stderr)
+	pr := newDemoSteps(stderr)
 	res, err := loadDemo(ctx, c, opt, pr)
 	pr.Done()
 	if err != nil {
@@ -154,7 +157,7 @@ func (r demoResult) String() string {
 type demoLoader struct {
 	c   *client
 	rng *rand.Rand
-	pr  *progress
+	pr  *demoSteps
 	opt demoOptions
 	res demoResult
 
@@ -171,7 +174,7 @@ type demoLoader struct {
 }
 
 // loadDemo writes the whole demo program, step by step.
-func loadDemo(ctx context.Context, c *client, opt demoOptions, pr *progress) (demoResult, error) {
+func loadDemo(ctx context.Context, c *client, opt demoOptions, pr *demoSteps) (demoResult, error) {
 	l := &demoLoader{
 		c: c, pr: pr, opt: opt,
 		rng:    rand.New(rand.NewPCG(opt.Seed, 0x6378747261636b)), // the second word is "cxtrack"

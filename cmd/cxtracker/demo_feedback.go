@@ -248,7 +248,7 @@ type importAnswer struct {
 // the demo writes only good lines.
 func (l *demoLoader) importChunk(ctx context.Context, body *bytes.Buffer, lines int) error {
 	var ans importAnswer
-	if err := l.c.send(ctx, http.MethodPost, "/v1/feedback/import", "application/x-ndjson", bytes.NewReader(body.Bytes()), &ans); err != nil {
+	if err := l.c.send(ctx, http.MethodPost, "/v1/feedback/import", "application/x-ndjson", body.Bytes(), &ans); err != nil {
 		return err
 	}
 	if len(ans.Errors) > 0 {

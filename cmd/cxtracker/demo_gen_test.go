@@ -115,30 +115,27 @@ func TestEmailsAreAddressesAndUnique(t *testing.T) {
 	}
 }
 
-func TestProgressKeepsOneLineOnATerminalAndPrintsLinesElsewhere(t *testing.T) {
-	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	now := func() time.Time { clock = clock.Add(time.Second); return clock }
+func TestDemoStepsPrintWholeLinesOutsideATerminal(t *testing.T) {
 	var out bytes.Buffer
-	p := &progress{w: &out, tty: true, interval: 100 * time.Millisecond, now: now}
-	p.Step("feedback", 10)
-	p.Add(5)
-	p.Add(5)
-	p.Done()
-	if strings.Count(out.String(), "\n") != 1 || !strings.Contains(out.String(), "\r\033[Kdemo: feedback 5/10 (50%)") || !strings.Contains(out.String(), "10/10 (100%) done in") {
-		t.Fatalf("terminal output %q", out.String())
-	}
-	out.Reset()
-	p = &progress{w: &out, tty: false, interval: 5 * time.Second, now: now}
-	p.Step("feedback", 10)
+	d := newDemoSteps(&out)
+	d.Step("people and roles", 0)
+	d.Add(3)
+	d.Step("feedback", 10)
 	for range 10 {
-		p.Add(1)
+		d.Add(1)
 	}
-	p.Done()
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if strings.Contains(out.String(), "\r") || len(lines) < 3 || len(lines) > 5 {
-		t.Fatalf("plain output %q: want a few whole lines", out.String())
+	d.Done()
+	d.Done()
+	got := out.String()
+	if strings.Contains(got, "\r") {
+		t.Fatalf("carriage returns outside a terminal: %q", got)
 	}
-	if isTerminal(&out) {
-		t.Fatal("a buffer was taken for a terminal")
+	for _, want := range []string{"demo: people and roles: 3,", "demo: feedback: 0 of 10 (0%)", "demo: feedback: 10 of 10 (100%)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output %q does not say %q", got, want)
+		}
+	}
+	if n := strings.Count(got, "\n"); n != 4 {
+		t.Errorf("%d lines, want a start and an end line per step: %q", n, got)
 	}
 }

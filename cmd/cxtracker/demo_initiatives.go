@@ -9,8 +9,8 @@ import (
 // demoVote is one council member's vote.
 type demoVote struct{ member, vote, comment string }
 
-// demoProgress is one progress report.
-type demoProgress struct {
+// demoReport is one progress report on an initiative.
+type demoReport struct {
 	note    string
 	percent int
 }
@@ -25,7 +25,7 @@ type demoInitiative struct {
 	decidedBy, outcome, rationale string
 	owner, crew                   string
 	start                         bool
-	progress                      []demoProgress
+	progress                      []demoReport
 	completion, cancellation      string
 }
 
@@ -38,7 +38,7 @@ var demoInitiatives = []demoInitiative{
 			{"it_director", "approve", "The platform crew can staff it."}, {"marketing_director", "abstain", ""}},
 		decidedBy: "cs_director", outcome: "approved", rationale: "The largest effort driver in onboarding; every week of delay costs customers their first value.",
 		owner: "product_expert", crew: "onboarding", start: true,
-		progress: []demoProgress{{"Root causes found: date formats and file size limits cause most failures.", 25},
+		progress: []demoReport{{"Root causes found: date formats and file size limits cause most failures.", 25},
 			{"Validation before upload in beta with ten customers.", 60}, {"Rolled out to every customer.", 90}},
 		completion: "Import failures fell from 31% to 6% of first imports; onboarding effort improved from 4.7 to 2.8 within two months."},
 	{title: "Call back instead of holding",
@@ -49,7 +49,7 @@ var demoInitiatives = []demoInitiative{
 			{"sales_director", "approve", "Changed my mind after the pilot figures: urgent calls keep their own queue."}},
 		decidedBy: "cs_director", outcome: "approved", rationale: "Waiting is the first complaint at the hotline; a call-back keeps the customer's place without holding.",
 		owner: "cs_expert", crew: "service", start: true,
-		progress: []demoProgress{{"Call-back offered on the billing queue; 64% of callers accept it.", 40}}},
+		progress: []demoReport{{"Call-back offered on the billing queue; 64% of callers accept it.", 40}}},
 	{title: "Plain-language invoices",
 		problem:  "Customers cannot match invoice lines to their contract; billing questions are the hotline's second reason for calls.",
 		proposer: "marketing_director", stages: []string{"Revenue"}, touchpoints: []string{"billing"}, kpis: []string{"billing_csat"},
@@ -57,7 +57,7 @@ var demoInitiatives = []demoInitiative{
 			{"it_director", "approve", ""}, {"marketing_director", "approve", "We will test the layout with five customers."}},
 		decidedBy: "cs_director", outcome: "approved", rationale: "Cheap to do, and billing satisfaction is the lowest CSAT we measure.",
 		owner: "finance_expert", crew: "service", start: true,
-		progress:   []demoProgress{{"New layout tested with five customers.", 50}},
+		progress:   []demoReport{{"New layout tested with five customers.", 50}},
 		completion: "Billing satisfaction rose from 52% to 71%; invoice questions to the hotline fell by a third."},
 	{title: "Phone support around the clock",
 		problem:  "Enterprise customers ask for phone support at night and at weekends.",
@@ -76,7 +76,7 @@ var demoInitiatives = []demoInitiative{
 		votes:     []demoVote{{"sales_director", "approve", ""}, {"cs_director", "approve", ""}, {"product_director", "approve", ""}, {"it_director", "approve", ""}},
 		decidedBy: "cs_director", outcome: "approved", rationale: "Renewals are where revenue and experience meet; a health check ninety days ahead removes the surprise.",
 		owner: "sales_expert", crew: "experience", start: true,
-		progress:     []demoProgress{{"Health score drafted from usage and support data.", 20}},
+		progress:     []demoReport{{"Health score drafted from usage and support data.", 20}},
 		cancellation: "Superseded by the CRM vendor's built-in health score, which the company rolls out everywhere."},
 	{title: "Put onboarding quality ahead of upsell targets",
 		problem:  "Account managers push upgrades during the first 90 days, when customers are still struggling to get going.",

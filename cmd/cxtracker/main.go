@@ -18,6 +18,9 @@ const usage = `Usage: cxtracker <command> [flags]
 
 Commands:
   serve    run the tracker: the event log (embedded NATS by default) and the HTTP API
+  verify   replay the log: no gap, every event decodes, the digests given match
+  replay   the whole program state as of a time, as JSON (--until, --out)
+  report   the quality council's report for a period, by replaying the log (--from, --to, --format md|json|csv)
   token    issue or revoke an API token on a running tracker
   demo     load a realistic CX program into a running tracker or a data directory
 
@@ -40,6 +43,11 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	switch args[0] {
 	case "serve":
 		err = serve(args[1:], getenv, stderr)
+	case "verify", "report", "replay":
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		cmd := map[string]func(context.Context, []string, func(string) string, io.Writer, io.Writer) error{"verify": verifyCmd, "report": reportCmd, "replay": replayCmd}[args[0]]
+		err = cmd(ctx, args[1:], getenv, stdout, stderr)
+		stop()
 	case "token":
 		err = tokenCmd(args[1:], getenv, stdout, stderr)
 	case "demo":

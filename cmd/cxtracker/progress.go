@@ -4,41 +4,26 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"time"
 )
 
-// progress shows how far a long job is. On a terminal it keeps one line up
-// to date (carriage return, erase line); anywhere else (a log file, a pipe,
-// CI) it prints a plain line when a step starts, every few seconds while it
-// runs, and when it ends, so a log stays readable.
+// progress shows how far a long task (a replay, an import, a report) has
+// come: one line rewritten in place on a terminal, a line every few seconds
+// in a log.
 type progress struct {
-	mu       sync.Mutex
-	w        io.Writer
-	tty      bool
-	interval time.Duration
-	now      func() time.Time
-
-	step        string
-	done, total int
-	started     time.Time
-	shown       time.Time
+	w     io.Writer
+	tty   bool
+	label string
+	total uint64
+	start time.Time
+	shown time.Time
 }
 
-// newProgress writes to w, as a single updating line when w is a terminal.
-func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, tty: isTerminal(w), now: time.Now}
-	p.interval = 5 * time.Second
-	if p.tty {
-		p.interval = 100 * time.Millisecond
-	}
-	return p
+func newProgress(w io.Writer, label string, total uint64) *progress {
+	return &progress{w: w, tty: isTerminal(w), label: label, total: total, start: time.Now()}
 }
 
-// isTerminal reports whether w is a character device such as a terminal.
-// The check is Stat's mode rather than an ioctl, so it needs nothing beyond
-// the standard library and works on every platform Go does; /dev/null also
-// counts, which only means an invisible line is kept up to date.
+// isTerminal reports whether w is a character device, such as a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
@@ -48,62 +33,36 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
-// Step starts a step of total units (0 when it has no count).
-func (p *progress) Step(name string, total int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.endLocked()
-	p.step, p.done, p.total, p.started = name, 0, total, p.now()
-	p.showLocked()
-}
-
-// Add counts n more units of the current step done.
-func (p *progress) Add(n int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done += n
-	if p.now().Sub(p.shown) >= p.interval {
-		p.showLocked()
+// Update shows n done, at most five times a second on a terminal and every
+// five seconds elsewhere.
+func (p *progress) Update(n uint64) {
+	every := 5 * time.Second
+	if p.tty {
+		every = 200 * time.Millisecond
 	}
-}
-
-// Done ends the current step and the display.
-func (p *progress) Done() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.endLocked()
-	p.step = ""
-}
-
-// endLocked shows the finished step with its count and duration.
-func (p *progress) endLocked() {
-	if p.step == "" {
+	if time.Since(p.shown) < every {
 		return
 	}
-	line := p.lineLocked() + fmt.Sprintf(" done in %s", p.now().Sub(p.started).Round(10*time.Millisecond))
-	if p.tty {
+	p.shown = time.Now()
+	p.show(n, false)
+}
+
+// Done shows the final count and ends the line.
+func (p *progress) Done(n uint64) { p.show(n, true) }
+
+func (p *progress) show(n uint64, final bool) {
+	rate := float64(n) / max(time.Since(p.start).Seconds(), 1e-9)
+	line := fmt.Sprintf("%s: %d", p.label, n)
+	if p.total > 0 {
+		line = fmt.Sprintf("%s: %d of %d (%.0f%%)", p.label, n, p.total, 100*float64(n)/float64(p.total))
+	}
+	line += fmt.Sprintf(", %.0f/s", rate)
+	switch {
+	case p.tty && final:
 		fmt.Fprintf(p.w, "\r\033[K%s\n", line)
-	} else {
+	case p.tty:
+		fmt.Fprintf(p.w, "\r\033[K%s", line)
+	default:
 		fmt.Fprintln(p.w, line)
 	}
-}
-
-func (p *progress) showLocked() {
-	p.shown = p.now()
-	if p.tty {
-		fmt.Fprintf(p.w, "\r\033[K%s", p.lineLocked())
-		return
-	}
-	fmt.Fprintln(p.w, p.lineLocked())
-}
-
-func (p *progress) lineLocked() string {
-	line := "demo: " + p.step
-	switch {
-	case p.total > 0:
-		line += fmt.Sprintf(" %d/%d (%d%%)", p.done, p.total, p.done*100/p.total)
-	case p.done > 0:
-		line += fmt.Sprintf(" %d", p.done)
-	}
-	return line
 }

@@ -32,6 +32,9 @@ func (m storedMsg) eventID() string {
 // direct get, which a non-leader replica may answer without the latest
 // writes. It answers false when no message matches.
 func (s *Store) getMsg(ctx context.Context, req map[string]any) (storedMsg, bool, error) {
+	if err := s.connected(); err != nil {
+		return storedMsg{}, false, err
+	}
 	body, _ := json.Marshal(req)
 	ctx, cancel := context.WithTimeout(ctx, s.opts.publishTimeout)
 	defer cancel()

@@ -103,6 +103,9 @@ func (m outMsg) message(checkSubject string, expect events.Expect, first bool) *
 
 // request publishes msg and waits for JetStream's answer.
 func (s *Store) request(ctx context.Context, msg *nats.Msg) (pubAck, error) {
+	if err := s.connected(); err != nil {
+		return pubAck{}, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.publishTimeout)
 	defer cancel()
 	reply, err := s.nc.RequestMsgWithContext(ctx, msg)
@@ -117,6 +120,15 @@ func (s *Store) request(ctx context.Context, msg *nats.Msg) (pubAck, error) {
 		return ack, ack.Error
 	}
 	return ack, nil
+}
+
+// connected fails fast while the connection is down, rather than letting
+// every request wait out its timeout: the caller is told to come back.
+func (s *Store) connected() error {
+	if st := s.nc.Status(); st != nats.CONNECTED {
+		return fmt.Errorf("%w: connection to NATS is %s", errNoAnswer, st)
+	}
+	return nil
 }
 
 // publishBatch sends msgs as one JetStream atomic batch: every message carries

@@ -2,7 +2,7 @@ package jetstream
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -14,26 +14,20 @@ const readBuffer = 4096
 
 // Read implements events.Store.
 func (s *Store) Read(ctx context.Context, from events.Position, fn func(events.Record) error) error {
-	until, err := s.LastSeq(ctx)
-	if err != nil {
-		return err
-	}
-	if until == 0 || from.Seq > until {
-		return nil
-	}
-	return s.consume(ctx, from, until, fn)
+	return s.consume(ctx, from, true, fn)
 }
 
 // Follow implements events.Store.
 func (s *Store) Follow(ctx context.Context, from events.Position, fn func(events.Record) error) error {
-	return s.consume(ctx, from, 0, fn)
+	return s.consume(ctx, from, false, fn)
 }
 
-// consume reads the whole stream through one ordered consumer, from the
-// position on, and stops after seq until (0: never). Each stream sequence
-// must follow the one before: the stream refuses deletes, so a gap is lost
-// history, and the reader stops at it rather than skip.
-func (s *Store) consume(ctx context.Context, from events.Position, until uint64, fn func(events.Record) error) error {
+// consume reads the stream through one ordered consumer, from the position
+// on. A bounded read stops after the events that matched when it began. In
+// a whole-stream read each sequence must follow the one before: the stream
+// refuses deletes, so a gap is lost history, and the reader stops at it
+// rather than skip. A filtered read checks only that sequences rise.
+func (s *Store) consume(ctx context.Context, from events.Position, bounded bool, fn func(events.Record) error) error {
 	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
 	switch {
 	case from.Seq > 1:
@@ -42,12 +36,20 @@ func (s *Store) consume(ctx context.Context, from events.Position, until uint64,
 		t := from.Time
 		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &t
 	}
+	if from.Subject != "" {
+		cfg.FilterSubjects = []string{from.Subject}
+	}
 	cons, err := s.stream.OrderedConsumer(ctx, cfg)
 	if err != nil {
 		return unavailable(err)
 	}
-	if until > 0 {
-		if info := cons.CachedInfo(); info != nil && info.NumPending == 0 {
+	var pending uint64
+	if bounded {
+		info := cons.CachedInfo()
+		if info == nil {
+			return unavailable(errors.New("the ordered consumer has no info"))
+		}
+		if pending = info.NumPending; pending == 0 {
 			return nil
 		}
 	}
@@ -63,7 +65,8 @@ func (s *Store) consume(ctx context.Context, from events.Position, until uint64,
 	if from.Seq > 0 {
 		prev = from.Seq - 1
 	}
-	for {
+	whole := from.Subject == ""
+	for n := uint64(1); ; n++ {
 		msg, err := iter.Next()
 		if err != nil {
 			if ctx.Err() != nil {
@@ -76,21 +79,18 @@ func (s *Store) consume(ctx context.Context, from events.Position, until uint64,
 			return unavailable(err)
 		}
 		seq := meta.Sequence.Stream
-		if until > 0 && seq > until {
-			return nil
-		}
-		if prev > 0 && seq != prev+1 || prev == 0 && from.Seq == 1 && seq != 1 {
+		if whole && (prev > 0 && seq != prev+1 || prev == 0 && from.Seq == 1 && seq != 1) || seq <= prev && prev > 0 {
 			return &events.GapError{After: prev, Got: seq}
 		}
 		prev = seq
 		ev, err := events.Decode(msg.Data())
 		if err != nil {
-			return fmt.Errorf("seq %d (%s): %w", seq, msg.Subject(), err)
+			return &events.CorruptError{Seq: seq, Subject: msg.Subject(), Err: err}
 		}
-		if err := fn(events.Record{Seq: seq, Subject: msg.Subject(), Event: ev, Raw: msg.Data()}); err != nil {
+		if err := fn(events.Record{Seq: seq, Subject: msg.Subject(), Stored: meta.Timestamp, Event: ev, Raw: msg.Data()}); err != nil {
 			return err
 		}
-		if seq == until {
+		if bounded && n == pending {
 			return nil
 		}
 	}

@@ -116,3 +116,27 @@ func TestReaderStopsAtAGapInTheLog(t *testing.T) {
 		t.Fatalf("reader delivered %v before the gap, want 1 and 2", seen)
 	}
 }
+
+func TestFilteredReadsSeeOnlyTheirSubjects(t *testing.T) {
+	st := jstest.Start(t)
+	crew := events.Aggregate{Kind: "crew", ID: events.NewID()}
+	kpi := events.Aggregate{Kind: "kpi", ID: events.NewID()}
+	mustAppend(t, st, crew, events.ExpectNew(), testEvents(t, crew, 1, 2)...)
+	mustAppend(t, st, kpi, events.ExpectNew(), testEvents(t, kpi, 1, 3)...)
+	mustAppend(t, st, crew, events.ExpectSeq(2), testEvent(t, crew, "renamed", 3))
+
+	var seqs []uint64
+	if err := st.Read(context.Background(), events.FromSeq(1).Only(crew.Filter()), func(r events.Record) error {
+		seqs = append(seqs, r.Seq)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(seqs) != 3 || seqs[0] != 1 || seqs[2] != 6 {
+		t.Fatalf("the crew's events are at %v, want 1, 2, 6", seqs)
+	}
+	n := 0
+	if err := st.Read(context.Background(), events.FromSeq(1).Only("cx.*.*.renamed"), func(events.Record) error { n++; return nil }); err != nil || n != 1 {
+		t.Fatalf("read by event name found %d (%v), want 1", n, err)
+	}
+}

@@ -23,6 +23,8 @@ type ServerConfig struct {
 	// services can subscribe. Empty means no TCP listener at all: the tracker
 	// connects through the in-process connection.
 	Listen string
+	// ListenAuth secures the listener; beyond loopback it is required.
+	ListenAuth ListenerAuth
 	// Logger receives the server's own log lines; nil discards them.
 	Logger *slog.Logger
 	// StartTimeout bounds how long the server may take to be ready.
@@ -31,7 +33,11 @@ type ServerConfig struct {
 
 // Server is a running embedded NATS server with JetStream.
 type Server struct {
-	ns *server.Server
+	ns   *server.Server
+	lock *os.File
+	// user and password sign the in-process connection in when the
+	// listener requires credentials.
+	user, password string
 }
 
 // StartServer starts nats-server in this process with JetStream on file
@@ -47,6 +53,16 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 	if err := checkWritable(dir); err != nil {
 		return nil, err
 	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	started := false
+	defer func() {
+		if !started {
+			lock.Close()
+		}
+	}()
 	opts := &server.Options{
 		ServerName: "cxtracker",
 		JetStream:  true,
@@ -63,6 +79,12 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 			return nil, err
 		}
 		opts.DontListen, opts.Host, opts.Port = false, host, port
+	}
+	var user, password string
+	if cfg.Listen != "" {
+		if user, password, err = secureListener(opts, cfg.Listen, cfg.ListenAuth); err != nil {
+			return nil, err
+		}
 	}
 	ns, err := server.NewServer(opts)
 	if err != nil {
@@ -92,13 +114,17 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		ns.Shutdown()
 		return nil, errors.New("embedded NATS server started without JetStream")
 	}
-	return &Server{ns: ns}, nil
+	started = true
+	return &Server{ns: ns, lock: lock, user: user, password: password}, nil
 }
 
 // Connect opens a client connection through the in-process pipe, which needs
 // no TCP listener.
 func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
 	opts = append([]nats.Option{nats.InProcessServer(s.ns), nats.Name("cxtracker")}, opts...)
+	if s.user != "" {
+		opts = append(opts, nats.UserInfo(s.user, s.password))
+	}
 	return nats.Connect("", opts...)
 }
 
@@ -114,6 +140,7 @@ func (s *Server) ClientURL() string {
 func (s *Server) Shutdown() {
 	s.ns.Shutdown()
 	s.ns.WaitForShutdown()
+	s.lock.Close() // releases the flock
 }
 
 // checkWritable creates dir and proves a file can be written in it, so a bad

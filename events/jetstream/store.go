@@ -40,6 +40,7 @@ type options struct {
 	inflight       int
 	publishTimeout time.Duration
 	logger         *slog.Logger
+	openOnly       bool
 }
 
 // WithReplicas sets how many replicas the stream has on a cluster.
@@ -86,6 +87,16 @@ func WithPublishTimeout(d time.Duration) Option {
 	}
 }
 
+// OpenOnly opens an existing CX stream and never creates one, for tools
+// that read a log (verify, report) and must not mistake a wrong directory
+// for an empty log.
+func OpenOnly() Option {
+	return func(o *options) error {
+		o.openOnly = true
+		return nil
+	}
+}
+
 // WithLogger sets where the store logs; the default discards.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
@@ -110,7 +121,7 @@ func New(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := EnsureStream(ctx, js, o.replicas)
+	st, err := EnsureStream(ctx, js, o.replicas, !o.openOnly)
 	if err != nil {
 		return nil, err
 	}

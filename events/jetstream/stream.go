@@ -46,15 +46,21 @@ func StreamConfig(replicas int) jetstream.StreamConfig {
 	}
 }
 
+// ErrNoStream says there is no CX stream where one was expected.
+var ErrNoStream = errors.New("no CX event log here")
+
 // ErrWeakStream says an existing CX stream is configured below the audit grade.
 var ErrWeakStream = errors.New("the CX stream exists with weaker settings than the audit trail needs")
 
-// EnsureStream creates the CX stream on first start. On later starts it checks
+// EnsureStream creates the CX stream on first start (when create is set). On later starts it checks
 // the stream that exists and refuses one whose settings are weaker than
 // StreamConfig's, naming each, rather than silently writing to it.
-func EnsureStream(ctx context.Context, js jetstream.JetStream, replicas int) (jetstream.Stream, error) {
+func EnsureStream(ctx context.Context, js jetstream.JetStream, replicas int, create bool) (jetstream.Stream, error) {
 	want := StreamConfig(replicas)
 	st, err := js.Stream(ctx, StreamName)
+	if errors.Is(err, jetstream.ErrStreamNotFound) && !create {
+		return nil, ErrNoStream
+	}
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
 		st, err = js.CreateStream(ctx, want)
 		if err != nil {

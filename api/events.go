@@ -1,0 +1,257 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"cxtracker/events"
+)
+
+// EventView is one event of the audit log as clients read it: what
+// happened, to what, when, by whom, why (where the event says), and what
+// changed (its data).
+type EventView struct {
+	Seq           uint64          `json:"seq"`
+	ID            string          `json:"id"`
+	Type          string          `json:"type"`
+	Event         string          `json:"event"`
+	Aggregate     string          `json:"aggregate"`
+	AggregateID   string          `json:"aggregate_id"`
+	Version       uint64          `json:"version"`
+	SchemaVersion int             `json:"schema_version"`
+	Time          time.Time       `json:"time"`
+	Actor         string          `json:"actor,omitempty"`
+	ActorToken    string          `json:"actor_token,omitempty"`
+	CorrelationID string          `json:"correlation_id,omitempty"`
+	CausationID   string          `json:"causation_id,omitempty"`
+	Reason        string          `json:"reason,omitempty"`
+	Data          json.RawMessage `json:"data"`
+}
+
+// viewEvent shows a record, with its data upcast to the current schema.
+func viewEvent(rec events.Record) EventView {
+	ev, err := events.Upcast(rec.Event)
+	if err != nil {
+		ev = rec.Event
+	}
+	agg, name, _ := events.ParseSubject(rec.Subject)
+	v := EventView{
+		Seq: rec.Seq, ID: ev.ID, Type: ev.Type, Event: name, Aggregate: agg.Kind, AggregateID: agg.ID,
+		Version: ev.AggregateVersion, SchemaVersion: ev.SchemaVersion, Time: ev.Time, Actor: ev.Actor,
+		ActorToken: ev.ActorToken, CorrelationID: ev.CorrelationID, CausationID: ev.CausationID, Data: ev.Data,
+	}
+	var why struct {
+		Reason    string `json:"reason"`
+		Rationale string `json:"rationale"`
+	}
+	if json.Unmarshal(ev.Data, &why) == nil {
+		v.Reason = why.Reason
+		if v.Reason == "" {
+			v.Reason = why.Rationale
+		}
+	}
+	return v
+}
+
+// EventQuery documents the audit log's filters.
+type EventQuery struct {
+	AfterSeq  uint64    `query:"after_seq" doc:"only events after this stream sequence"`
+	Aggregate string    `query:"aggregate" doc:"aggregate kind: person, program, council, crew, initiative, journey, feedback, followup, kpi, actionplan, token"`
+	ID        string    `query:"id" doc:"aggregate id"`
+	Type      string    `query:"type" doc:"event name (vote_cast) or CloudEvents type (cx.initiative.vote_cast)"`
+	Actor     string    `query:"actor" doc:"the person (or token/<id>) who caused the event"`
+	From      time.Time `query:"from" doc:"RFC 3339: events at or after"`
+	To        time.Time `query:"to" doc:"RFC 3339: events before"`
+	Limit     int       `query:"limit" doc:"events per page, at most 500 (50 when absent)"`
+	Cursor    string    `query:"cursor" doc:"the next_cursor of the page before"`
+}
+
+// eventFilter is a parsed EventQuery.
+type eventFilter struct {
+	from     events.Position
+	actor    string
+	to       time.Time
+	limit    int
+	typeName string
+}
+
+// parseEventQuery reads the audit filters; every bad value is named.
+func parseEventQuery(c echo.Context) (eventFilter, error) {
+	var f eventFilter
+	var errs []FieldError
+	after := uint64(0)
+	for _, name := range []string{"after_seq", "cursor"} {
+		if v := c.QueryParam(name); v != "" {
+			n, err := strconv.ParseUint(v, 10, 64)
+			if err != nil {
+				errs = append(errs, FieldError{Field: name, Message: "must be a stream sequence"})
+			}
+			after = max(after, n)
+		}
+	}
+	kind, id, name := "*", "*", "*"
+	if v := c.QueryParam("aggregate"); v != "" {
+		kind = v
+	}
+	if v := c.QueryParam("id"); v != "" {
+		id = v
+	}
+	if v := c.QueryParam("type"); v != "" {
+		name = v
+		if parts := strings.Split(v, "."); len(parts) == 3 && parts[0] == events.SubjectPrefix {
+			kind, name = parts[1], parts[2]
+		}
+	}
+	for field, tok := range map[string]string{"aggregate": kind, "id": id, "type": name} {
+		if tok != "*" && (strings.ContainsAny(tok, ".*> \t") || tok == "") {
+			errs = append(errs, FieldError{Field: field, Message: "is not a single subject token"})
+		}
+	}
+	f.from = events.FromSeq(after + 1)
+	if v := c.QueryParam("from"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			errs = append(errs, FieldError{Field: "from", Message: "must be an RFC 3339 time"})
+		} else if after == 0 {
+			f.from = events.FromTime(t)
+		}
+	}
+	if v := c.QueryParam("to"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			errs = append(errs, FieldError{Field: "to", Message: "must be an RFC 3339 time"})
+		}
+		f.to = t
+	}
+	f.limit = defaultLimit
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			errs = append(errs, FieldError{Field: "limit", Message: "must be a whole number from 1"})
+		}
+		f.limit = min(max(n, 1), maxLimit)
+	}
+	if len(errs) > 0 {
+		return eventFilter{}, invalid(errs...)
+	}
+	f.actor = c.QueryParam("actor")
+	f.from = f.from.Only(strings.Join([]string{events.SubjectPrefix, kind, id, name}, "."))
+	return f, nil
+}
+
+// keep reports whether a record passes the filters the subject cannot say.
+func (f eventFilter) keep(rec events.Record) bool {
+	return (f.actor == "" || rec.Event.Actor == f.actor) && (f.to.IsZero() || rec.Event.Time.Before(f.to))
+}
+
+// errPageFull stops a read once a page is full.
+var errPageFull = errors.New("page full")
+
+// readEvents reads one page of the log.
+func (s *Server) readEvents(ctx context.Context, f eventFilter) (Page[EventView], error) {
+	page := Page[EventView]{Items: []EventView{}}
+	var last uint64
+	err := s.Store.Read(ctx, f.from, func(rec events.Record) error {
+		last = rec.Seq
+		if !f.keep(rec) {
+			return nil
+		}
+		if len(page.Items) == f.limit {
+			page.NextCursor = strconv.FormatUint(page.Items[len(page.Items)-1].Seq, 10)
+			return errPageFull
+		}
+		page.Items = append(page.Items, viewEvent(rec))
+		return nil
+	})
+	_ = last
+	if err != nil && !errors.Is(err, errPageFull) {
+		return Page[EventView]{}, err
+	}
+	return page, nil
+}
+
+// listEvents answers GET /v1/events.
+func (s *Server) listEvents(c echo.Context) error {
+	f, err := parseEventQuery(c)
+	if err != nil {
+		return err
+	}
+	page, err := s.readEvents(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return ok(c, page)
+}
+
+// historyCollections maps each collection of the API to its aggregate kind;
+// the singletons have a fixed id.
+var historyCollections = []struct {
+	path, kind, singleton string
+}{
+	{"people", events.KindPerson, ""},
+	{"crews", events.KindCrew, ""},
+	{"initiatives", events.KindInitiative, ""},
+	{"journeys", events.KindJourney, ""},
+	{"kpis", events.KindKPI, ""},
+	{"action-plans", events.KindActionPlan, ""},
+	{"tokens", events.KindToken, ""},
+	{"program", events.KindProgram, events.ProgramAggregate.ID},
+	{"council", events.KindCouncil, events.CouncilAggregate.ID},
+}
+
+// History is every event of one entity, oldest first.
+type History struct {
+	Aggregate   string      `json:"aggregate"`
+	AggregateID string      `json:"aggregate_id"`
+	Events      []EventView `json:"events"`
+}
+
+func (s *Server) history(kind, fixedID string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := fixedID
+		if id == "" {
+			id = c.Param("id")
+		}
+		agg := events.Aggregate{Kind: kind, ID: id}
+		if agg.Validate() != nil {
+			return notFound(kind, id)
+		}
+		h := History{Aggregate: kind, AggregateID: id, Events: []EventView{}}
+		err := s.Store.Read(c.Request().Context(), events.FromSeq(1).Only(agg.Filter()), func(rec events.Record) error {
+			h.Events = append(h.Events, viewEvent(rec))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(h.Events) == 0 && fixedID == "" {
+			return notFound(kind, id)
+		}
+		return ok(c, h)
+	}
+}
+
+func (s *Server) eventRoutes() []Route {
+	routes := []Route{
+		{Method: http.MethodGet, Path: "/v1/events", Summary: "the audit log: every event, oldest first, filtered; next_cursor is the last sequence of the page",
+			Query: EventQuery{}, Response: Page[EventView]{}, Handler: s.listEvents},
+		{Method: http.MethodGet, Path: "/v1/events/stream", Summary: "Server-Sent Events, live, id = stream sequence; Last-Event-ID resumes after that sequence; filters aggregate, id, type",
+			Query: StreamQuery{}, Produces: "text/event-stream", Handler: s.streamEvents},
+	}
+	for _, col := range historyCollections {
+		path := "/v1/" + col.path + "/{id}/history"
+		if col.singleton != "" {
+			path = "/v1/" + col.path + "/history"
+		}
+		routes = append(routes, Route{Method: http.MethodGet, Path: path, Summary: "every event of one " + col.kind + ", oldest first",
+			Response: History{}, Handler: s.history(col.kind, col.singleton)})
+	}
+	return routes
+}

@@ -1,0 +1,95 @@
+package api
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// headerParameters are the request headers of the write and read protocol.
+func headerParameters() map[string]*parameter {
+	return map[string]*parameter{
+		HeaderMinSeq: {Name: HeaderMinSeq, In: "header", Schema: &jsonSchema{Type: "integer", Format: "int64"},
+			Description: "wait (bounded) until the read models have applied this stream sequence, e.g. the X-Event-Seq of a write"},
+		"If-Match": {Name: "If-Match", In: "header", Schema: &jsonSchema{Type: "string"},
+			Description: "write only if the entity is still at this ETag; 412 otherwise"},
+		HeaderIdempotencyKey: {Name: HeaderIdempotencyKey, In: "header", Schema: &jsonSchema{Type: "string"},
+			Description: "a retry with the same key (and token) gets the first answer, and writes nothing again; at most 200 characters"},
+	}
+}
+
+// requestBodyOf documents the route's body: JSON of its Request type, or a
+// text body of its ContentType, such as NDJSON with one object a line.
+func requestBodyOf(g *schemaGen, r Route) (*requestBody, error) {
+	if r.ContentType != "" && r.ContentType != echo.MIMEApplicationJSON {
+		b := &requestBody{Required: true, Content: map[string]*mediaType{r.ContentType: {Schema: &jsonSchema{Type: "string"}}}}
+		if r.Request != nil {
+			t := indirect(reflect.TypeOf(r.Request))
+			if _, err := g.of(t); err != nil {
+				return nil, err
+			}
+			b.Description = "one JSON " + g.nameOrKind(t) + " a line"
+		}
+		return b, nil
+	}
+	if r.Request == nil {
+		return nil, nil
+	}
+	s, err := g.of(indirect(reflect.TypeOf(r.Request)))
+	if err != nil {
+		return nil, err
+	}
+	return &requestBody{Required: true, Content: map[string]*mediaType{echo.MIMEApplicationJSON: {Schema: s}}}, nil
+}
+
+// nameOrKind is how a description names t: its component, or its kind.
+func (g *schemaGen) nameOrKind(t reflect.Type) string {
+	if n, ok := g.names[t]; ok {
+		return n
+	}
+	return t.Kind().String()
+}
+
+func indirect(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// queryParams documents the `query`-tagged fields of t, embedded structs
+// (such as PageQuery) included. A `doc` tag describes a parameter, an
+// `enum` tag lists its values, and `required:"true"` makes it required.
+func queryParams(g *schemaGen, t reflect.Type) ([]*parameter, error) {
+	t = indirect(t)
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("Query is a %s, not a struct", t.Kind())
+	}
+	var out []*parameter
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("query")
+		if f.Anonymous && name == "" {
+			inner, err := queryParams(g, f.Type)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, inner...)
+			continue
+		}
+		if name == "" || name == "-" {
+			continue
+		}
+		s, err := g.of(indirect(f.Type))
+		if err != nil {
+			return nil, fmt.Errorf("query %s: %w", name, err)
+		}
+		if e := f.Tag.Get("enum"); e != "" {
+			s.Enum = strings.Split(e, ",")
+		}
+		out = append(out, &parameter{Name: name, In: "query", Description: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Schema: s})
+	}
+	return out, nil
+}

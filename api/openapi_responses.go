@@ -1,0 +1,114 @@
+package api
+
+import (
+	"maps"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// errorStatuses are the problems a route can answer, from what the shared
+// middleware and helpers do: every GET reads X-Min-Seq (400, or 503 when
+// the projections lag), a token can be missing or lack a grant, a body can
+// be malformed, too large, of the wrong media type or invalid, a write's
+// command can be refused by the rules (404, 409, 422) or an If-Match be
+// stale, a query can hold invalid values, and any caller can be rate
+// limited (429).
+func errorStatuses(r Route, hasBody, hasPathParams, write bool) []int {
+	// Every route is rate limited (limits.go): per token, or per address.
+	set := map[int]bool{http.StatusBadRequest: true, http.StatusTooManyRequests: true, http.StatusServiceUnavailable: true}
+	if !r.Public {
+		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
+	}
+	if hasPathParams {
+		set[http.StatusNotFound] = true
+	}
+	if write {
+		set[http.StatusRequestEntityTooLarge] = true
+		if !r.Public {
+			for _, s := range []int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusUnprocessableEntity} {
+				set[s] = true
+			}
+		}
+	}
+	if hasBody {
+		set[http.StatusUnsupportedMediaType], set[http.StatusUnprocessableEntity] = true, true
+	}
+	if r.Query != nil {
+		set[http.StatusUnprocessableEntity] = true
+	}
+	var out []int
+	for _, s := range allProblemStatuses {
+		if set[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// allProblemStatuses are the error statuses API.md names, plus 415 for a
+// body of the wrong media type.
+var allProblemStatuses = []int{400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503}
+
+// problemName names the shared response of a problem status, such as
+// UnprocessableEntity.
+func problemName(status int) string {
+	return strings.NewReplacer(" ", "", "-", "").Replace(http.StatusText(status))
+}
+
+// problemResponses are the shared problem answers, one per status.
+func problemResponses(problem *jsonSchema) map[string]*response {
+	out := map[string]*response{}
+	for _, status := range allProblemStatuses {
+		r := &response{Description: http.StatusText(status) + " (RFC 9457 problem)",
+			Content: map[string]*mediaType{ProblemType: {Schema: problem}}}
+		switch status {
+		case http.StatusUnauthorized:
+			r.Headers = map[string]*header{echo.HeaderWWWAuthenticate: {Description: "the scheme to sign in with", Schema: &jsonSchema{Type: "string"}}}
+		case http.StatusServiceUnavailable, http.StatusTooManyRequests:
+			r.Headers = map[string]*header{"Retry-After": {Description: "seconds to wait before retrying", Schema: &jsonSchema{Type: "integer"}}}
+		}
+		out[problemName(status)] = r
+	}
+	return out
+}
+
+// successOf documents the success answer: JSON of the Response type, the
+// bodies of a Media, or text of the Produces media type; with the write
+// protocol's headers on a write.
+func successOf(g *schemaGen, r Route, write bool) (*response, error) {
+	status := r.SuccessStatus()
+	resp := &response{Description: http.StatusText(status)}
+	media := Media{}
+	switch v := r.Response.(type) {
+	case nil:
+	case Media:
+		maps.Copy(media, v)
+	default:
+		media[echo.MIMEApplicationJSON] = v
+	}
+	if r.Produces != "" {
+		// A body of another media type, such as an event stream, is text.
+		media[r.Produces] = ""
+	}
+	for mt, v := range media {
+		if resp.Content == nil {
+			resp.Content = map[string]*mediaType{}
+		}
+		s, err := g.of(indirect(reflect.TypeOf(v)))
+		if err != nil {
+			return nil, err
+		}
+		resp.Content[mt] = &mediaType{Schema: s}
+	}
+	if write {
+		resp.Headers = map[string]*header{
+			HeaderEventSeq:        {Description: "the stream sequence of the last event written; send it as X-Min-Seq to read this write elsewhere", Schema: &jsonSchema{Type: "integer", Format: "int64"}},
+			"ETag":                {Description: "the entity's version, for If-Match", Schema: &jsonSchema{Type: "string"}},
+			"Idempotent-Replayed": {Description: "true when this answers a retry: the first answer to the same Idempotency-Key, given again", Schema: &jsonSchema{Type: "string", Enum: []string{"true"}}},
+		}
+	}
+	return resp, nil
+}

@@ -1,0 +1,100 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"cxtracker/events"
+)
+
+// StreamQuery documents the live stream's filters.
+type StreamQuery struct {
+	Aggregate   string `query:"aggregate" doc:"aggregate kind"`
+	ID          string `query:"id" doc:"aggregate id"`
+	Type        string `query:"type" doc:"event name or CloudEvents type"`
+	LastEventID uint64 `query:"last_event_id" doc:"resume after this sequence, for clients that cannot send the Last-Event-ID header"`
+}
+
+// heartbeat keeps idle connections (and the proxies between) open.
+const heartbeat = 15 * time.Second
+
+// streamEvents sends the log as Server-Sent Events from the point the client
+// names on, then live. Each client reads the log through its own ordered
+// consumer at its own pace: a slow client holds back only itself, and it
+// loses nothing, since what it has not read yet waits in the log.
+func (s *Server) streamEvents(c echo.Context) error {
+	f, err := parseEventQuery(c)
+	if err != nil {
+		return err
+	}
+	after := uint64(0)
+	for _, v := range []string{c.Request().Header.Get("Last-Event-ID"), c.QueryParam("last_event_id")} {
+		if v == "" {
+			continue
+		}
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return badRequest("Last-Event-ID must be a stream sequence")
+		}
+		after = max(after, n)
+	}
+	if after > 0 {
+		f.from = events.FromSeq(after + 1).Only(f.from.Subject)
+	}
+
+	ctx, cancel := context.WithCancel(c.Request().Context())
+	defer cancel()
+	recs := make(chan events.Record)
+	failed := make(chan error, 1)
+	go func() {
+		failed <- s.Store.Follow(ctx, f.from, func(rec events.Record) error {
+			select {
+			case recs <- rec:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, ": connected\n\n")
+	w.Flush()
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case rec := <-recs:
+			if !f.keep(rec) {
+				continue
+			}
+			data, _ := json.Marshal(viewEvent(rec))
+			if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", rec.Seq, rec.Event.Type, data); err != nil {
+				return nil
+			}
+			w.Flush()
+		case <-tick.C:
+			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
+				return nil
+			}
+			w.Flush()
+		case err := <-failed:
+			if ctx.Err() == nil && err != nil {
+				s.Logger.Warn("event stream ended", "err", err)
+			}
+			return nil
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}

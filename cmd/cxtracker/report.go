@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"cxtracker/events/jetstream"
+	"cxtracker/projections"
+)
+
+// timeFlag is a flag holding an RFC 3339 time.
+type timeFlag struct{ t *time.Time }
+
+func (f timeFlag) String() string {
+	if f.t == nil || f.t.IsZero() {
+		return ""
+	}
+	return f.t.Format(time.RFC3339)
+}
+
+func (f timeFlag) Set(v string) error {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return fmt.Errorf("%q is not an RFC 3339 time such as 2026-01-01T00:00:00Z", v)
+	}
+	*f.t = t
+	return nil
+}
+
+// reportCmd builds the council's report for a period by replaying the log,
+// showing progress on stderr, and writes it to stdout.
+func reportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg := DefaultConfig()
+	fs := newFlagSet("report", stderr)
+	cfg.logFlags(fs)
+	var from, to time.Time
+	fs.Var(timeFlag{&from}, "from", "RFC 3339 start of the period (required)")
+	fs.Var(timeFlag{&to}, "to", "RFC 3339 end of the period, exclusive (default now)")
+	format := fs.String("format", "md", "md, json or csv")
+	if err := parseFlags(fs, args, getenv); err != nil {
+		return usageError{err}
+	}
+	if from.IsZero() {
+		return usageError{fmt.Errorf("--from is required")}
+	}
+	if to.IsZero() {
+		to = time.Now()
+	}
+	if !from.Before(to) {
+		return usageError{fmt.Errorf("--to must be after --from")}
+	}
+	if *format != "md" && *format != "json" && *format != "csv" {
+		return usageError{fmt.Errorf("--format must be md, json or csv, not %q", *format)}
+	}
+	m := NewMain(cfg, nil)
+	defer m.Close()
+	if err := m.openLog(ctx, jetstream.OpenOnly()); err != nil {
+		return err
+	}
+	last, err := m.store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(stderr, "replaying", last)
+	r, err := projections.BuildCouncilReport(ctx, m.store, from, to, prog.Update)
+	if err != nil {
+		return err
+	}
+	prog.Done(r.EventsRead)
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	case "csv":
+		return r.WriteCSV(stdout)
+	}
+	return r.WriteMarkdown(stdout)
+}

@@ -1,0 +1,58 @@
+package events
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Digest is the running digest of the log up to Seq: each event's stored
+// bytes chained onto the digest before it, in stream order. Two logs with the
+// same digest at a sequence hold the same events up to it, byte for byte, on
+// the same subjects; a digest taken once and kept elsewhere proves later that
+// nothing before it changed.
+type Digest struct {
+	Seq uint64
+	Sum [sha256.Size]byte
+}
+
+// Next is the digest after rec: SHA-256 of the previous sum, the record's
+// sequence (8 bytes, big-endian), its subject, a zero byte, and its bytes.
+func (d Digest) Next(rec Record) Digest {
+	h := sha256.New()
+	h.Write(d.Sum[:])
+	var seq [8]byte
+	binary.BigEndian.PutUint64(seq[:], rec.Seq)
+	h.Write(seq[:])
+	h.Write([]byte(rec.Subject))
+	h.Write([]byte{0})
+	h.Write(rec.Raw)
+	next := Digest{Seq: rec.Seq}
+	h.Sum(next.Sum[:0])
+	return next
+}
+
+// Hex is the sum in lower-case hex.
+func (d Digest) Hex() string { return hex.EncodeToString(d.Sum[:]) }
+
+// String is SEQ:HEX, the form verify takes.
+func (d Digest) String() string { return strconv.FormatUint(d.Seq, 10) + ":" + d.Hex() }
+
+// ParseDigest reads SEQ:HEX.
+func ParseDigest(s string) (Digest, error) {
+	seqText, hexText, ok := strings.Cut(s, ":")
+	seq, err := strconv.ParseUint(seqText, 10, 64)
+	if !ok || err != nil || seq == 0 {
+		return Digest{}, fmt.Errorf("digest %q is not SEQ:HEX with SEQ a stream sequence from 1", s)
+	}
+	raw, err := hex.DecodeString(hexText)
+	if err != nil || len(raw) != sha256.Size {
+		return Digest{}, fmt.Errorf("digest %q: HEX must be %d bytes in hex", s, sha256.Size)
+	}
+	d := Digest{Seq: seq}
+	copy(d.Sum[:], raw)
+	return d, nil
+}

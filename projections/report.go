@@ -1,0 +1,183 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"time"
+
+	"cxtracker/events"
+)
+
+// CouncilReport is the quality council's report for a period, built by
+// replaying the log from the start: what was decided and done in the period,
+// and how the customer's experience stood at its start and at its end. It
+// reads only events the log stored up to the period's end, so a report for a
+// past period is the same whenever it is run.
+type CouncilReport struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Digest is the log's running digest at the last event of the period.
+	Digest     DigestRef          `json:"digest"`
+	Decisions  []ReportDecision   `json:"decisions"`
+	Started    []ReportInitiative `json:"initiatives_started"`
+	Completed  []ReportInitiative `json:"initiatives_completed"`
+	Cancelled  []ReportInitiative `json:"initiatives_cancelled"`
+	Stages     []MetricChange     `json:"stages"`
+	Falling    []MetricChange     `json:"touchpoints_falling"`
+	FollowUps  int                `json:"open_follow_ups"`
+	Formed     []ReportCrew       `json:"crews_formed"`
+	Disbanded  []ReportCrew       `json:"crews_disbanded"`
+	Coverage   []Coverage         `json:"ambassador_coverage"`
+	KPIs       []ReportKPI        `json:"kpis"`
+	EventsRead uint64             `json:"events_read"`
+}
+
+// DigestRef is a point of the log and its digest there.
+type DigestRef struct {
+	Seq    uint64 `json:"seq"`
+	Digest string `json:"digest"`
+}
+
+// ReportDecision is one decision of the period.
+type ReportDecision struct {
+	InitiativeID  string       `json:"initiative_id"`
+	Title         string       `json:"title"`
+	Outcome       string       `json:"outcome"`
+	Rationale     string       `json:"rationale,omitempty"`
+	DecidedBy     string       `json:"decided_by"`
+	DecidedAt     time.Time    `json:"decided_at"`
+	Tally         events.Tally `json:"tally"`
+	Quorum        bool         `json:"quorum"`
+	ChairDecision bool         `json:"chair_decision"`
+}
+
+// ReportInitiative is an initiative started, completed or cancelled in the
+// period; Note is the outcome or the reason.
+type ReportInitiative struct {
+	InitiativeID string    `json:"initiative_id"`
+	Title        string    `json:"title"`
+	At           time.Time `json:"at"`
+	Note         string    `json:"note,omitempty"`
+}
+
+// MetricChange is a stage's or touchpoint's scores at the period's start and
+// end, and the change of each.
+type MetricChange struct {
+	JourneyID string        `json:"journey_id"`
+	Journey   string        `json:"journey"`
+	ID        string        `json:"id"`
+	Name      string        `json:"name"`
+	Start     Metrics       `json:"start"`
+	End       Metrics       `json:"end"`
+	Change    MetricsChange `json:"change"`
+}
+
+// MetricsChange is end minus start, for each metric that has both.
+type MetricsChange struct {
+	NPS  *float64 `json:"nps"`
+	CSAT *float64 `json:"csat"`
+	CES  *float64 `json:"ces"`
+}
+
+// ReportCrew is a crew formed or disbanded in the period.
+type ReportCrew struct {
+	CrewID string    `json:"crew_id"`
+	Name   string    `json:"name"`
+	Type   string    `json:"type"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// Coverage is one department's ambassadors at the period's end.
+type Coverage struct {
+	Department  string   `json:"department"`
+	Ambassadors []string `json:"ambassadors"`
+}
+
+// ReportKPI is a KPI against its target at the period's end.
+type ReportKPI struct {
+	KPIID     string   `json:"kpi_id"`
+	Name      string   `json:"name"`
+	Metric    string   `json:"metric"`
+	Target    float64  `json:"target"`
+	Direction string   `json:"direction"`
+	Value     *float64 `json:"value"`
+	Met       *bool    `json:"met"`
+	OwnerID   string   `json:"owner_id,omitempty"`
+}
+
+// errPastPeriod stops a replay at the first event stored after the period.
+var errPastPeriod = errors.New("past the period")
+
+// BuildCouncilReport replays the log into a fresh report for [from, to).
+// progress, if not nil, is told each sequence read.
+func BuildCouncilReport(ctx context.Context, store events.Store, from, to time.Time, progress func(seq uint64)) (*CouncilReport, error) {
+	if !from.Before(to) {
+		return nil, errors.New("the period's start must be before its end")
+	}
+	b := newReportBuilder(from, to)
+	var d events.Digest
+	err := store.Read(ctx, events.FromSeq(1), func(rec events.Record) error {
+		if !rec.Stored.Before(to) {
+			return errPastPeriod
+		}
+		p, err := events.DecodePayload(rec.Event)
+		if err != nil {
+			return &events.CorruptError{Seq: rec.Seq, Subject: rec.Subject, Err: err}
+		}
+		b.apply(rec, p)
+		d = d.Next(rec)
+		if progress != nil {
+			progress(rec.Seq)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errPastPeriod) {
+		return nil, err
+	}
+	r := b.report()
+	r.Digest = DigestRef{Seq: d.Seq, Digest: d.Hex()}
+	r.EventsRead = d.Seq
+	return r, nil
+}
+
+// change is end minus start where both exist.
+func change(start, end *float64) *float64 {
+	if start == nil || end == nil {
+		return nil
+	}
+	v := *end - *start
+	return &v
+}
+
+func metricChange(journeyID, journey, id, name string, start, end events.Summary) MetricChange {
+	s, e := MetricsOf(start), MetricsOf(end)
+	return MetricChange{JourneyID: journeyID, Journey: journey, ID: id, Name: name, Start: s, End: e,
+		Change: MetricsChange{NPS: change(s.NPS, e.NPS), CSAT: change(s.CSAT, e.CSAT), CES: change(s.CES, e.CES)}}
+}
+
+// fallingTouchpoints keeps the touchpoints whose NPS (or, without one,
+// CSAT) fell, the most first, at most limit.
+func fallingTouchpoints(all []MetricChange, limit int) []MetricChange {
+	fall := func(m MetricChange) float64 {
+		if m.Change.NPS != nil {
+			return *m.Change.NPS
+		}
+		if m.Change.CSAT != nil {
+			return *m.Change.CSAT
+		}
+		return 0
+	}
+	var out []MetricChange
+	for _, m := range all {
+		if fall(m) < 0 {
+			out = append(out, m)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return fall(out[i]) < fall(out[j]) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}

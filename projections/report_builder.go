@@ -1,0 +1,266 @@
+package projections
+
+import (
+	"sort"
+	"time"
+
+	"cxtracker/events"
+)
+
+// reportBuilder folds the log into what a council report needs.
+type reportBuilder struct {
+	from, to time.Time
+
+	r           CouncilReport
+	initiatives map[string]string // id -> title
+	journeys    map[string]string // id -> name
+	stages      map[string]*reportStage
+	touchpoints map[string]*reportTouchpoint
+	openFollow  map[string]bool
+	crews       map[string]ReportCrew
+	people      map[string]reportPerson
+	ambassadors map[string]string // person id -> department
+	kpis        map[string]*ReportKPI
+	kpiOrder    []string
+}
+
+type reportStage struct {
+	journeyID, name string
+	position        int
+}
+
+type reportTouchpoint struct {
+	journeyID, stageID, name string
+	start, end               events.Summary
+}
+
+type reportPerson struct {
+	name, department string
+	left             bool
+}
+
+func newReportBuilder(from, to time.Time) *reportBuilder {
+	return &reportBuilder{
+		from: from, to: to,
+		r:           CouncilReport{From: from, To: to},
+		initiatives: map[string]string{}, journeys: map[string]string{},
+		stages: map[string]*reportStage{}, touchpoints: map[string]*reportTouchpoint{},
+		openFollow: map[string]bool{}, crews: map[string]ReportCrew{}, people: map[string]reportPerson{},
+		ambassadors: map[string]string{}, kpis: map[string]*ReportKPI{},
+	}
+}
+
+// apply folds one event in; in reports whether it was stored in the period.
+func (b *reportBuilder) apply(rec events.Record, p events.Payload) {
+	agg, _, _ := events.ParseSubject(rec.Subject)
+	at := rec.Stored
+	in := !at.Before(b.from) && at.Before(b.to)
+	switch e := p.(type) {
+	case events.PersonRegistered:
+		b.people[e.PersonID] = reportPerson{name: e.Name, department: e.Department}
+	case events.PersonDetailsChanged:
+		b.people[e.PersonID] = reportPerson{name: e.Name, department: e.Department, left: b.people[e.PersonID].left}
+	case events.PersonLeft:
+		pp := b.people[e.PersonID]
+		pp.left = true
+		b.people[e.PersonID] = pp
+	case events.AmbassadorAssigned:
+		b.ambassadors[e.PersonID] = e.Department
+	case events.AmbassadorReleased:
+		delete(b.ambassadors, e.PersonID)
+	case events.CrewFormed:
+		c := ReportCrew{CrewID: e.CrewID, Name: e.Name, Type: e.Type, At: at}
+		b.crews[e.CrewID] = c
+		if in {
+			b.r.Formed = append(b.r.Formed, c)
+		}
+	case events.CrewDisbanded:
+		if c := b.crews[agg.ID]; in {
+			c.At, c.Reason = at, e.Reason
+			b.r.Disbanded = append(b.r.Disbanded, c)
+		}
+	case events.InitiativeProposed:
+		b.initiatives[e.InitiativeID] = e.Title
+	case events.InitiativeDecided:
+		if in {
+			b.r.Decisions = append(b.r.Decisions, ReportDecision{InitiativeID: agg.ID, Title: b.initiatives[agg.ID], Outcome: e.Outcome,
+				Rationale: e.Rationale, DecidedBy: e.DecidedBy, DecidedAt: at, Tally: e.Tally, Quorum: e.Quorum, ChairDecision: e.ChairDecision})
+		}
+	case events.InitiativeStarted:
+		b.lifecycle(&b.r.Started, in, agg.ID, at, "")
+	case events.InitiativeCompleted:
+		b.lifecycle(&b.r.Completed, in, agg.ID, at, e.Outcome)
+	case events.InitiativeCancelled:
+		b.lifecycle(&b.r.Cancelled, in, agg.ID, at, e.Reason)
+	case events.JourneyMapped:
+		b.journeys[e.JourneyID] = e.Name
+	case events.StageAdded:
+		b.stages[e.StageID] = &reportStage{journeyID: agg.ID, name: e.Name, position: e.Position}
+	case events.StageRenamed:
+		if s := b.stages[e.StageID]; s != nil {
+			s.name = e.Name
+		}
+	case events.StageMoved:
+		if s := b.stages[e.StageID]; s != nil {
+			s.position = e.Position
+		}
+	case events.TouchpointAdded:
+		b.touchpoints[e.TouchpointID] = &reportTouchpoint{journeyID: agg.ID, stageID: e.StageID, name: e.Name}
+	case events.FeedbackLogged:
+		b.feedback(e, rec.Event.Time)
+	case events.FollowUpOpened:
+		b.openFollow[e.FeedbackID] = true
+	case events.FollowUpClosed:
+		delete(b.openFollow, agg.ID)
+	case events.KPIDefined:
+		b.kpis[e.KPIID] = &ReportKPI{KPIID: e.KPIID, Name: e.Name, Metric: e.Metric, Target: e.Target, Direction: e.Direction, OwnerID: e.OwnerID}
+		b.kpiOrder = append(b.kpiOrder, e.KPIID)
+	case events.KPITargetChanged:
+		if k := b.kpis[agg.ID]; k != nil {
+			k.Target = e.Target
+		}
+	case events.KPIOwnerChanged:
+		if k := b.kpis[agg.ID]; k != nil {
+			k.OwnerID = e.OwnerID
+		}
+	case events.MeasurementRecorded:
+		if k := b.kpis[agg.ID]; k != nil {
+			v := e.Value
+			k.Value = &v
+		}
+	case events.KPIRetired:
+		delete(b.kpis, agg.ID)
+	}
+}
+
+func (b *reportBuilder) lifecycle(list *[]ReportInitiative, in bool, id string, at time.Time, note string) {
+	if in {
+		*list = append(*list, ReportInitiative{InitiativeID: id, Title: b.initiatives[id], At: at, Note: note})
+	}
+}
+
+// feedback counts an item at the start if it occurred before the period,
+// and at the end if it occurred before the period's end.
+func (b *reportBuilder) feedback(e events.FeedbackLogged, eventTime time.Time) {
+	tp := b.touchpoints[e.TouchpointID]
+	if tp == nil {
+		return
+	}
+	occurred := e.OccurredAt
+	if occurred.IsZero() {
+		occurred = eventTime
+	}
+	if occurred.Before(b.from) {
+		_ = tp.start.Add(e.Metric, e.Score)
+	}
+	if occurred.Before(b.to) {
+		_ = tp.end.Add(e.Metric, e.Score)
+	}
+}
+
+// report finishes the report at the period's end.
+func (b *reportBuilder) report() *CouncilReport {
+	r := b.r
+	r.FollowUps = len(b.openFollow)
+	type stageAgg struct {
+		id         string
+		start, end events.Summary
+	}
+	perStage := map[string]*stageAgg{}
+	var tps []MetricChange
+	for id, tp := range b.touchpoints {
+		tps = append(tps, metricChange(tp.journeyID, b.journeys[tp.journeyID], id, tp.name, tp.start, tp.end))
+		sa := perStage[tp.stageID]
+		if sa == nil {
+			sa = &stageAgg{id: tp.stageID}
+			perStage[tp.stageID] = sa
+		}
+		sa.start.Merge(tp.start)
+		sa.end.Merge(tp.end)
+	}
+	sort.Slice(tps, func(i, j int) bool { return tps[i].ID < tps[j].ID })
+	r.Falling = fallingTouchpoints(tps, 5)
+	for id, st := range b.stages {
+		sa := perStage[id]
+		if sa == nil {
+			sa = &stageAgg{id: id}
+		}
+		r.Stages = append(r.Stages, metricChange(st.journeyID, b.journeys[st.journeyID], id, st.name, sa.start, sa.end))
+	}
+	sort.Slice(r.Stages, func(i, j int) bool {
+		a, c := b.stages[r.Stages[i].ID], b.stages[r.Stages[j].ID]
+		if a.journeyID != c.journeyID {
+			return r.Stages[i].Journey+a.journeyID < r.Stages[j].Journey+c.journeyID
+		}
+		return a.position < c.position
+	})
+	r.Coverage = b.coverage()
+	r.nonNil()
+	for _, id := range b.kpiOrder {
+		if k := b.kpis[id]; k != nil {
+			if k.Value != nil {
+				met := *k.Value >= k.Target
+				if k.Direction == events.LowerIsBetter {
+					met = *k.Value <= k.Target
+				}
+				k.Met = &met
+			}
+			r.KPIs = append(r.KPIs, *k)
+		}
+	}
+	return &r
+}
+
+// coverage lists every department of the program (of its people and its
+// ambassadors) with its ambassadors by name: an empty list is a gap.
+func (b *reportBuilder) coverage() []Coverage {
+	byDept := map[string][]string{}
+	for _, p := range b.people {
+		if !p.left && p.department != "" {
+			byDept[p.department] = byDept[p.department]
+		}
+	}
+	for pid, dept := range b.ambassadors {
+		name := b.people[pid].name
+		if name == "" {
+			name = pid
+		}
+		byDept[dept] = append(byDept[dept], name)
+	}
+	out := make([]Coverage, 0, len(byDept))
+	for d, names := range byDept {
+		sort.Strings(names)
+		if names == nil {
+			names = []string{}
+		}
+		out = append(out, Coverage{Department: d, Ambassadors: names})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Department < out[j].Department })
+	return out
+}
+
+// nonNil makes every list of the report a list, even when empty: clients
+// read [] as "none", and null as something else.
+func (r *CouncilReport) nonNil() {
+	for _, l := range []*[]ReportInitiative{&r.Started, &r.Completed, &r.Cancelled} {
+		if *l == nil {
+			*l = []ReportInitiative{}
+		}
+	}
+	for _, l := range []*[]MetricChange{&r.Stages, &r.Falling} {
+		if *l == nil {
+			*l = []MetricChange{}
+		}
+	}
+	for _, l := range []*[]ReportCrew{&r.Formed, &r.Disbanded} {
+		if *l == nil {
+			*l = []ReportCrew{}
+		}
+	}
+	if r.Decisions == nil {
+		r.Decisions = []ReportDecision{}
+	}
+	if r.KPIs == nil {
+		r.KPIs = []ReportKPI{}
+	}
+}

@@ -1,0 +1,165 @@
+package projections
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// num shows an optional score with one decimal, "–" when there is none.
+func num(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*v, 'f', 1, 64)
+}
+
+// signed shows a change with its sign.
+func signed(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%+.1f", *v)
+}
+
+func day(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
+
+// WriteMarkdown writes the report for people: the council reads it.
+func (r *CouncilReport) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Quality council report\n\nPeriod: %s to %s (UTC). Built by replaying %d events.\n\n", day(r.From), day(r.To), r.EventsRead)
+	fmt.Fprintf(&b, "## Decisions (%d)\n\n", len(r.Decisions))
+	if len(r.Decisions) > 0 {
+		b.WriteString("| initiative | outcome | approve / reject / abstain | voted of seats | quorum | by the chair | rationale |\n|---|---|---|---|---|---|---|\n")
+		for _, d := range r.Decisions {
+			fmt.Fprintf(&b, "| %s | %s | %d / %d / %d | %d of %d | %t | %t | %s |\n", cell(d.Title), d.Outcome, d.Tally.Approve, d.Tally.Reject,
+				d.Tally.Abstain, d.Tally.Voted, d.Tally.Seats, d.Quorum, d.ChairDecision, cell(d.Rationale))
+		}
+		b.WriteString("\n")
+	}
+	for _, sec := range []struct {
+		title string
+		list  []ReportInitiative
+	}{{"Initiatives started", r.Started}, {"Initiatives completed", r.Completed}, {"Initiatives cancelled", r.Cancelled}} {
+		fmt.Fprintf(&b, "## %s (%d)\n\n", sec.title, len(sec.list))
+		for _, in := range sec.list {
+			fmt.Fprintf(&b, "- %s (%s)%s\n", in.Title, day(in.At), suffix(in.Note))
+		}
+		if len(sec.list) > 0 {
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("## Journey stages: start and end of the period\n\n| journey | stage | NPS | CSAT | CES (lower is better) | responses |\n|---|---|---|---|---|---|\n")
+	for _, s := range r.Stages {
+		fmt.Fprintf(&b, "| %s | %s | %s → %s (%s) | %s → %s (%s) | %s → %s (%s) | %d → %d |\n", cell(s.Journey), cell(s.Name),
+			num(s.Start.NPS), num(s.End.NPS), signed(s.Change.NPS), num(s.Start.CSAT), num(s.End.CSAT), signed(s.Change.CSAT),
+			num(s.Start.CES), num(s.End.CES), signed(s.Change.CES), s.Start.count(), s.End.count())
+	}
+	fmt.Fprintf(&b, "\n## Touchpoints that fell most (%d)\n\n", len(r.Falling))
+	for _, t := range r.Falling {
+		fmt.Fprintf(&b, "- %s / %s: NPS %s → %s (%s), CSAT %s → %s (%s)\n", cell(t.Journey), cell(t.Name), num(t.Start.NPS), num(t.End.NPS),
+			signed(t.Change.NPS), num(t.Start.CSAT), num(t.End.CSAT), signed(t.Change.CSAT))
+	}
+	fmt.Fprintf(&b, "\n## Open follow-ups at the end: %d\n\n", r.FollowUps)
+	fmt.Fprintf(&b, "## Crews formed (%d) and disbanded (%d)\n\n", len(r.Formed), len(r.Disbanded))
+	for _, c := range r.Formed {
+		fmt.Fprintf(&b, "- formed: %s (%s), %s\n", c.Name, c.Type, day(c.At))
+	}
+	for _, c := range r.Disbanded {
+		fmt.Fprintf(&b, "- disbanded: %s (%s), %s%s\n", c.Name, c.Type, day(c.At), suffix(c.Reason))
+	}
+	b.WriteString("\n## Ambassador coverage\n\n| department | ambassadors |\n|---|---|\n")
+	for _, c := range r.Coverage {
+		who := strings.Join(c.Ambassadors, ", ")
+		if who == "" {
+			who = "**none**"
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", cell(c.Department), cell(who))
+	}
+	b.WriteString("\n## KPIs against target\n\n| KPI | metric | value | target | direction | met |\n|---|---|---|---|---|---|\n")
+	for _, k := range r.KPIs {
+		met := "–"
+		if k.Met != nil {
+			met = strconv.FormatBool(*k.Met)
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.1f | %s | %s |\n", cell(k.Name), k.Metric, num(k.Value), k.Target, k.Direction, met)
+	}
+	fmt.Fprintf(&b, "\n## Log digest\n\nAt seq %d: `%s`. Check it with `cxtracker verify --digest %d:%s`.\n", r.Digest.Seq, r.Digest.Digest, r.Digest.Seq, r.Digest.Digest)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (m Metrics) count() int { return m.NPSCount + m.CSATCount + m.CESCount }
+
+func suffix(note string) string {
+	if note == "" {
+		return ""
+	}
+	return ": " + note
+}
+
+// cell keeps a text from breaking a Markdown table.
+func cell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ", "\r", " ").Replace(s)
+}
+
+// WriteCSV writes the report as one table of rows: section, item, name,
+// field, value; a spreadsheet pivots it as it needs.
+func (r *CouncilReport) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	row := func(cells ...string) { _ = cw.Write(cells) }
+	row("section", "id", "name", "field", "value")
+	row("period", "", "", "from", r.From.UTC().Format(time.RFC3339))
+	row("period", "", "", "to", r.To.UTC().Format(time.RFC3339))
+	row("digest", strconv.FormatUint(r.Digest.Seq, 10), "", "digest", r.Digest.Digest)
+	for _, d := range r.Decisions {
+		for f, v := range map[string]string{"outcome": d.Outcome, "rationale": d.Rationale, "approve": strconv.Itoa(d.Tally.Approve),
+			"reject": strconv.Itoa(d.Tally.Reject), "abstain": strconv.Itoa(d.Tally.Abstain), "voted": strconv.Itoa(d.Tally.Voted),
+			"seats": strconv.Itoa(d.Tally.Seats), "quorum": strconv.FormatBool(d.Quorum), "chair_decision": strconv.FormatBool(d.ChairDecision)} {
+			row("decision", d.InitiativeID, d.Title, f, v)
+		}
+	}
+	for sec, list := range map[string][]ReportInitiative{"initiative_started": r.Started, "initiative_completed": r.Completed, "initiative_cancelled": r.Cancelled} {
+		for _, in := range list {
+			row(sec, in.InitiativeID, in.Title, "at", in.At.UTC().Format(time.RFC3339))
+			if in.Note != "" {
+				row(sec, in.InitiativeID, in.Title, "note", in.Note)
+			}
+		}
+	}
+	changes := func(sec string, list []MetricChange) {
+		for _, m := range list {
+			for f, v := range map[string]*float64{"nps_start": m.Start.NPS, "nps_end": m.End.NPS, "nps_change": m.Change.NPS,
+				"csat_start": m.Start.CSAT, "csat_end": m.End.CSAT, "csat_change": m.Change.CSAT,
+				"ces_start": m.Start.CES, "ces_end": m.End.CES, "ces_change": m.Change.CES} {
+				if v != nil {
+					row(sec, m.ID, m.Name, f, strconv.FormatFloat(*v, 'f', -1, 64))
+				}
+			}
+		}
+	}
+	changes("stage", r.Stages)
+	changes("touchpoint_falling", r.Falling)
+	row("follow_ups", "", "", "open", strconv.Itoa(r.FollowUps))
+	for _, c := range r.Formed {
+		row("crew_formed", c.CrewID, c.Name, "type", c.Type)
+	}
+	for _, c := range r.Disbanded {
+		row("crew_disbanded", c.CrewID, c.Name, "reason", c.Reason)
+	}
+	for _, c := range r.Coverage {
+		row("ambassador_coverage", "", c.Department, "ambassadors", strings.Join(c.Ambassadors, "; "))
+	}
+	for _, k := range r.KPIs {
+		row("kpi", k.KPIID, k.Name, "target", strconv.FormatFloat(k.Target, 'f', -1, 64))
+		if k.Value != nil {
+			row("kpi", k.KPIID, k.Name, "value", strconv.FormatFloat(*k.Value, 'f', -1, 64))
+			row("kpi", k.KPIID, k.Name, "met", strconv.FormatBool(*k.Met))
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
