@@ -17,15 +17,20 @@ import (
 	"cxtracker/events/jetstream"
 )
 
-// freePort is a TCP port nobody listens on right now.
-func freePort(t *testing.T) int {
+// freePorts are n distinct TCP ports nobody listens on right now: all are
+// held open until all are chosen, so none is handed out twice.
+func freePorts(t *testing.T, n int) []int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return ports
 }
 
 // cluster starts three nats-server nodes in this process, routed to each
@@ -35,7 +40,8 @@ func cluster(t *testing.T) []string {
 	if testing.Short() {
 		t.Skip("starts a three-node cluster")
 	}
-	ports := []int{freePort(t), freePort(t), freePort(t)}
+	all := freePorts(t, 6)
+	ports, clients := all[:3], all[3:]
 	var routes []*url.URL
 	for _, p := range ports {
 		routes = append(routes, &url.URL{Scheme: "nats-route", Host: fmt.Sprintf("127.0.0.1:%d", p)})
@@ -43,7 +49,7 @@ func cluster(t *testing.T) []string {
 	var urls []string
 	for i, p := range ports {
 		opts := &server.Options{
-			ServerName: fmt.Sprintf("n%d", i+1), Host: "127.0.0.1", Port: -1, NoSigs: true, NoLog: true,
+			ServerName: fmt.Sprintf("n%d", i+1), Host: "127.0.0.1", Port: clients[i], NoSigs: true, NoLog: true,
 			JetStream: true, StoreDir: t.TempDir(), SyncAlways: true,
 			Cluster: server.ClusterOpts{Name: "cx", Host: "127.0.0.1", Port: p}, Routes: routes,
 		}
