@@ -8,7 +8,7 @@ import (
 	"os"
 	"time"
 
-	"cxtracker/events/jetstream"
+	"cxtracker/events"
 	"cxtracker/projections"
 )
 
@@ -27,21 +27,19 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if *out == "" {
 		return usageError{fmt.Errorf("--out is required")}
 	}
-	m := NewMain(cfg, nil)
-	defer m.Close()
-	if err := m.openLog(ctx, jetstream.OpenOnly()); err != nil {
+	var (
+		views  *projections.Views
+		digest events.Digest
+	)
+	err := readLog(ctx, cfg, stderr, "replaying", func(store events.Store, prog *progress) (err error) {
+		if views, digest, err = projections.ReplayUntil(ctx, store, until, prog.Update); err == nil {
+			prog.Done(digest.Seq)
+		}
 		return err
-	}
-	last, err := m.store.LastSeq(ctx)
+	})
 	if err != nil {
 		return err
 	}
-	prog := newProgress(stderr, "replaying", last)
-	views, digest, err := projections.ReplayUntil(ctx, m.store, until, prog.Update)
-	if err != nil {
-		return err
-	}
-	prog.Done(digest.Seq)
 	snap := views.Snapshot()
 	snap.AsOf, snap.Digest = until, projections.DigestRef{Seq: digest.Seq, Digest: digest.Hex()}
 	if until.IsZero() {

@@ -7,7 +7,7 @@ import (
 	"io"
 	"time"
 
-	"cxtracker/events/jetstream"
+	"cxtracker/events"
 	"cxtracker/projections"
 )
 
@@ -55,21 +55,16 @@ func reportCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if *format != "md" && *format != "json" && *format != "csv" {
 		return usageError{fmt.Errorf("--format must be md, json or csv, not %q", *format)}
 	}
-	m := NewMain(cfg, nil)
-	defer m.Close()
-	if err := m.openLog(ctx, jetstream.OpenOnly()); err != nil {
+	var r *projections.CouncilReport
+	err := readLog(ctx, cfg, stderr, "replaying", func(store events.Store, prog *progress) (err error) {
+		if r, err = projections.BuildCouncilReport(ctx, store, from, to, prog.Update); err == nil {
+			prog.Done(r.EventsRead)
+		}
 		return err
-	}
-	last, err := m.store.LastSeq(ctx)
+	})
 	if err != nil {
 		return err
 	}
-	prog := newProgress(stderr, "replaying", last)
-	r, err := projections.BuildCouncilReport(ctx, m.store, from, to, prog.Update)
-	if err != nil {
-		return err
-	}
-	prog.Done(r.EventsRead)
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(stdout)

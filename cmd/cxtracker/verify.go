@@ -8,7 +8,6 @@ import (
 	"sort"
 
 	"cxtracker/events"
-	"cxtracker/events/jetstream"
 )
 
 // digestFlags collects repeated --digest SEQ:HEX values.
@@ -41,16 +40,11 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return usageError{err}
 	}
-	m := NewMain(cfg, nil)
-	defer m.Close()
-	if err := m.openLog(ctx, jetstream.OpenOnly()); err != nil {
+	var res events.Digest
+	err := readLog(ctx, cfg, stderr, "verifying", func(store events.Store, prog *progress) (err error) {
+		res, err = verifyLog(ctx, store, want, prog)
 		return err
-	}
-	last, err := m.store.LastSeq(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := verifyLog(ctx, m.store, want, newProgress(stderr, "verifying", last))
+	})
 	if err != nil {
 		return err
 	}
