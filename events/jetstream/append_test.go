@@ -1,9 +1,6 @@
 package jetstream_test
 
 import (
-	"context"
-	"errors"
-	"sync"
 	"testing"
 
 	"cxtracker/events"
@@ -45,35 +42,7 @@ func TestConcurrentAppendsWithSameExpectationOnlyOneWins(t *testing.T) {
 				res := mustAppend(t, st, agg, events.ExpectNew(), testEvent(t, agg, "proposed", 1))
 				expect = events.ExpectSeq(res.LastSeq)
 			}
-			const writers = 50
-			var wg sync.WaitGroup
-			errs := make([]error, writers)
-			start := make(chan struct{})
-			for i := range writers {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					evs := testEvents(t, agg, 2, 2)
-					<-start
-					_, errs[i] = st.Append(context.Background(), agg, expect, evs...)
-				}()
-			}
-			close(start)
-			wg.Wait()
-			wins := 0
-			for _, err := range errs {
-				var ce *events.ConflictError
-				switch {
-				case err == nil:
-					wins++
-				case errors.As(err, &ce) && errors.Is(err, events.ErrConflict):
-					if ce.Aggregate != agg || ce.Actual == 0 {
-						t.Errorf("conflict names %s at seq %d", ce.Aggregate, ce.Actual)
-					}
-				default:
-					t.Errorf("append failed with %v, want a conflict", err)
-				}
-			}
+			wins := race(t, 50, agg, expect, st)
 			if wins != 1 {
 				t.Fatalf("%d appends won, want exactly 1", wins)
 			}

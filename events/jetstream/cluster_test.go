@@ -2,7 +2,6 @@ package jetstream_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -100,30 +99,7 @@ func TestOnAThreeNodeClusterOnlyOneOfManyRacingAppendsWins(t *testing.T) {
 
 	// Writers on every node, all with the same expectation: a replicated
 	// stream may answer 10164 rather than 10071, and both are a conflict.
-	const writers = 30
-	var wg sync.WaitGroup
-	errs := make([]error, writers)
-	start := make(chan struct{})
-	for i := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			evs := testEvents(t, agg, 2, 2)
-			<-start
-			_, errs[i] = stores[i%3].Append(context.Background(), agg, events.ExpectSeq(res.LastSeq), evs...)
-		}()
-	}
-	close(start)
-	wg.Wait()
-	wins := 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			wins++
-		case !errors.Is(err, events.ErrConflict):
-			t.Errorf("append failed with %v, want a conflict", err)
-		}
-	}
+	wins := race(t, 30, agg, events.ExpectSeq(res.LastSeq), stores...)
 	if wins != 1 {
 		t.Fatalf("%d racing appends won on the cluster, want 1", wins)
 	}

@@ -2,7 +2,9 @@ package jetstream_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,4 +66,41 @@ func mustAppend(tb testing.TB, st *jetstream.Store, agg events.Aggregate, expect
 		tb.Fatalf("append to %s: %v", agg, err)
 	}
 	return res
+}
+
+// race appends, from n goroutines released at once, two events each to agg
+// with the same expectation, the i-th through stores[i%len(stores)], and
+// answers how many won and every other error, which must be conflicts about
+// agg that name the log's sequence.
+func race(t *testing.T, n int, agg events.Aggregate, expect events.Expect, stores ...*jetstream.Store) int {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			evs := testEvents(t, agg, 2, 2)
+			<-start
+			_, errs[i] = stores[i%len(stores)].Append(context.Background(), agg, expect, evs...)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		var ce *events.ConflictError
+		switch {
+		case err == nil:
+			wins++
+		case errors.As(err, &ce):
+			if ce.Aggregate != agg || ce.Actual == 0 {
+				t.Errorf("conflict names %s at seq %d", ce.Aggregate, ce.Actual)
+			}
+		default:
+			t.Errorf("append failed with %v, want a conflict", err)
+		}
+	}
+	return wins
 }
