@@ -155,12 +155,7 @@ func (j *Journey) agg() Aggregate { return Aggregate{KindJourney, j.ID} }
 // applyJourney applies a journey's event and keeps the indexes from stage and
 // touchpoint ids to their journey, which other aggregates' rules look up.
 func (s *State) applyJourney(id string, ev Payload) {
-	j := s.journeys[id]
-	if j == nil {
-		j = &Journey{ID: id, Touchpoints: map[string]*Touchpoint{}}
-		s.journeys[id] = j
-	}
-	j.apply(ev)
+	created(s.journeys, id, func() *Journey { return &Journey{ID: id, Touchpoints: map[string]*Touchpoint{}} }).apply(ev)
 	switch e := ev.(type) {
 	case StageAdded:
 		s.stages[e.StageID] = id

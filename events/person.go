@@ -65,11 +65,7 @@ func (p *Person) apply(ev Payload) {
 // applyPerson applies a person's event and keeps the e-mail index, which
 // makes an address name one person at most.
 func (s *State) applyPerson(id string, ev Payload) {
-	p := s.people[id]
-	if p == nil {
-		p = &Person{ID: id}
-		s.people[id] = p
-	}
+	p := created(s.people, id, func() *Person { return &Person{ID: id} })
 	if p.Email != "" {
 		delete(s.emails, emailKey(p.Email))
 	}
