@@ -97,6 +97,27 @@ func (s *State) activePerson(id string) (*Person, error) {
 	return p, nil
 }
 
+// activePersonFor finds a person who has not left, with the department they
+// are to act for: department when one is given, else their own.
+func (s *State) activePersonFor(personID, department string) (*Person, string, error) {
+	var v checks
+	v.id("person_id", personID)
+	if department != "" {
+		v.name("department", department)
+	}
+	if err := v.err(); err != nil {
+		return nil, "", err
+	}
+	p, err := s.activePerson(personID)
+	if err != nil {
+		return nil, "", err
+	}
+	if department == "" {
+		department = p.Department
+	}
+	return p, department, nil
+}
+
 // RegisterPerson registers a new person. PersonID is chosen by the caller
 // (NewID) so that deciding again after a conflict names the same person.
 type RegisterPerson struct {

@@ -153,21 +153,9 @@ type AssignAmbassador struct {
 
 // Decide records the assignment, or nothing if it already holds.
 func (c AssignAmbassador) Decide(s *State) (Decision, error) {
-	var v checks
-	v.id("person_id", c.PersonID)
-	if c.Department != "" {
-		v.name("department", c.Department)
-	}
-	if err := v.err(); err != nil {
-		return Decision{}, err
-	}
-	p, err := s.activePerson(c.PersonID)
+	p, dept, err := s.activePersonFor(c.PersonID, c.Department)
 	if err != nil {
 		return Decision{}, err
-	}
-	dept := c.Department
-	if dept == "" {
-		dept = p.Department
 	}
 	if d, ok := s.program.Ambassadors[p.ID]; ok && d == dept {
 		return decide(ProgramAggregate)
