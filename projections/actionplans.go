@@ -2,7 +2,6 @@ package projections
 
 import (
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -99,23 +98,14 @@ func (m *ActionPlans) Apply(rec events.Record, p events.Payload) error {
 func (m *ActionPlans) Get(id string) (ActionPlanView, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	v, ok := m.byID[id]
-	if !ok {
-		return ActionPlanView{}, false
-	}
-	return v.copy(), true
+	return viewOf(m.byID, id, (*ActionPlanView).copy)
 }
 
 // List is every action plan, ordered by id.
 func (m *ActionPlans) List() []ActionPlanView {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := make([]ActionPlanView, 0, len(m.byID))
-	for _, v := range m.byID {
-		out = append(out, v.copy())
-	}
-	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
-	return out
+	return viewsByID(m.byID, (*ActionPlanView).copy)
 }
 
 // copy is the plan with its own slices; the times it points to are never

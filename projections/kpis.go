@@ -103,23 +103,14 @@ func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
 func (m *KPIs) Get(id string) (KPIView, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	k, ok := m.byID[id]
-	if !ok {
-		return KPIView{}, false
-	}
-	return k.view(), true
+	return viewOf(m.byID, id, (*KPIView).view)
 }
 
 // List is every KPI, retired ones too, ordered by id.
 func (m *KPIs) List() []KPIView {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := make([]KPIView, 0, len(m.byID))
-	for _, k := range m.byID {
-		out = append(out, k.view())
-	}
-	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
-	return out
+	return viewsByID(m.byID, (*KPIView).view)
 }
 
 // WithoutOwner lists, by id, the KPIs still tracked that nobody owns: a
