@@ -87,12 +87,18 @@ func (s *State) Person(id string) (*Person, bool) {
 // activePerson returns the person with id if they exist and have not left:
 // only they can take a role, a seat, a vote or an ownership.
 func (s *State) activePerson(id string) (*Person, error) {
+	return s.personNotLeft(id, "has left and can take no new role")
+}
+
+// personNotLeft finds the person with id who has not left; ifLeft ends the
+// sentence, after their name, that says which rule their leaving breaks.
+func (s *State) personNotLeft(id, ifLeft string) (*Person, error) {
 	p, ok := s.people[id]
 	if !ok {
 		return nil, notFound("person", id)
 	}
 	if p.Left {
-		return nil, forbidden("%s has left and can take no new role", p.Name)
+		return nil, forbidden("%s %s", p.Name, ifLeft)
 	}
 	return p, nil
 }
@@ -174,12 +180,9 @@ func (c ChangePersonDetails) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	p, ok := s.people[c.PersonID]
-	if !ok {
-		return Decision{}, notFound("person", c.PersonID)
-	}
-	if p.Left {
-		return Decision{}, forbidden("%s has left; their details are kept as they were", p.Name)
+	p, err := s.personNotLeft(c.PersonID, "has left; their details are kept as they were")
+	if err != nil {
+		return Decision{}, err
 	}
 	next := PersonDetailsChanged{PersonID: p.ID, Name: p.Name, Email: p.Email, Department: p.Department}
 	if c.Name != nil {
@@ -214,12 +217,9 @@ func (c RecordDeparture) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	p, ok := s.people[c.PersonID]
-	if !ok {
-		return Decision{}, notFound("person", c.PersonID)
-	}
-	if p.Left {
-		return Decision{}, forbidden("%s has already left", p.Name)
+	p, err := s.personNotLeft(c.PersonID, "has already left")
+	if err != nil {
+		return Decision{}, err
 	}
 	return decide(Aggregate{KindPerson, p.ID}, PersonLeft{PersonID: p.ID, Reason: c.Reason})
 }
