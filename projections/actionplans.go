@@ -60,7 +60,7 @@ func (m *ActionPlans) Apply(rec events.Record, p events.Payload) error {
 	if rec.Event.Kind() != events.KindActionPlan {
 		return nil
 	}
-	agg, _, err := events.ParseSubject(rec.Subject)
+	id, err := aggregateID(rec)
 	if err != nil {
 		return err
 	}
@@ -68,15 +68,15 @@ func (m *ActionPlans) Apply(rec events.Record, p events.Payload) error {
 	defer m.mu.Unlock()
 	at := rec.Event.Time
 	if e, ok := p.(events.ActionPlanDrafted); ok {
-		v := &ActionPlanView{ID: agg.ID, Account: e.Account, Title: e.Title, Status: PlanDrafted,
+		v := &ActionPlanView{ID: id, Account: e.Account, Title: e.Title, Status: PlanDrafted,
 			FeedbackIDs: append([]string{}, e.FeedbackIDs...), OpenActions: len(e.Actions), DraftedAt: at}
 		for _, a := range e.Actions {
 			v.Actions = append(v.Actions, PlanAction{ID: a.ActionID, Description: a.Description, OwnerID: a.OwnerID})
 		}
-		m.byID[agg.ID] = v
+		m.byID[id] = v
 		return nil
 	}
-	v := m.byID[agg.ID]
+	v := m.byID[id]
 	if v == nil {
 		return nil
 	}

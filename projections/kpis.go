@@ -63,7 +63,7 @@ func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
 	if rec.Event.Kind() != events.KindKPI {
 		return nil
 	}
-	agg, _, err := events.ParseSubject(rec.Subject)
+	id, err := aggregateID(rec)
 	if err != nil {
 		return err
 	}
@@ -71,12 +71,12 @@ func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
 	defer m.mu.Unlock()
 	at := rec.Event.Time
 	if e, ok := p.(events.KPIDefined); ok {
-		m.byID[agg.ID] = &KPIView{ID: agg.ID, Name: e.Name, Metric: e.Metric, Unit: e.Unit, Target: e.Target,
+		m.byID[id] = &KPIView{ID: id, Name: e.Name, Metric: e.Metric, Unit: e.Unit, Target: e.Target,
 			Direction: e.Direction, OwnerID: e.OwnerID, Scope: e.Scope, DefinedAt: at,
 			Measurements: []KPIMeasurement{}, TargetChanges: []KPITargetChange{}}
 		return nil
 	}
-	k := m.byID[agg.ID]
+	k := m.byID[id]
 	if k == nil {
 		return nil
 	}
