@@ -109,15 +109,7 @@ type SeatMember struct {
 // Decide seats a person once, and as chair only when the council has none:
 // taking the chair from someone is ChangeChair, so it is never implicit.
 func (c SeatMember) Decide(s *State) (Decision, error) {
-	var v checks
-	v.id("person_id", c.PersonID)
-	if c.Department != "" {
-		v.name("department", c.Department)
-	}
-	if err := v.err(); err != nil {
-		return Decision{}, err
-	}
-	p, err := s.activePerson(c.PersonID)
+	p, dept, err := s.activePersonFor(c.PersonID, c.Department)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -126,10 +118,6 @@ func (c SeatMember) Decide(s *State) (Decision, error) {
 	}
 	if c.Chair && s.council.ChairID != "" {
 		return Decision{}, forbidden("the council already has a chair; change the chair instead")
-	}
-	dept := c.Department
-	if dept == "" {
-		dept = p.Department
 	}
 	return decide(CouncilAggregate, MemberSeated{PersonID: p.ID, Department: dept, Chair: c.Chair})
 }

@@ -71,12 +71,7 @@ func (p *FeedbackPartition) apply(ev Payload) {
 // applyFeedback applies a feedback item to its touchpoint's partition and
 // remembers the item.
 func (s *State) applyFeedback(touchpointID string, ev Payload) {
-	p := s.partitions[touchpointID]
-	if p == nil {
-		p = &FeedbackPartition{TouchpointID: touchpointID}
-		s.partitions[touchpointID] = p
-	}
-	p.apply(ev)
+	created(s.partitions, touchpointID, func() *FeedbackPartition { return &FeedbackPartition{TouchpointID: touchpointID} }).apply(ev)
 	if e, ok := ev.(FeedbackLogged); ok {
 		s.feedback[e.FeedbackID] = FeedbackRef{TouchpointID: touchpointID, Metric: e.Metric, Score: e.Score}
 	}

@@ -295,12 +295,9 @@ func (c CastVote) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	in, err := s.initiative(c.InitiativeID)
+	in, err := s.initiativeIn(c.InitiativeID, "votes are taken only before the decision", StatusProposed)
 	if err != nil {
 		return Decision{}, err
-	}
-	if in.Status != StatusProposed {
-		return Decision{}, forbidden("initiative %q is %s; votes are taken only before the decision", in.Title, in.Status)
 	}
 	if err := s.seated(c.PersonID); err != nil {
 		return Decision{}, err
@@ -333,12 +330,9 @@ func (c DecideInitiative) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	in, err := s.initiative(c.InitiativeID)
+	in, err := s.initiativeIn(c.InitiativeID, "only a proposed initiative can be decided", StatusProposed)
 	if err != nil {
 		return Decision{}, err
-	}
-	if in.Status != StatusProposed {
-		return Decision{}, forbidden("initiative %q is %s; only a proposed initiative can be decided", in.Title, in.Status)
 	}
 	if err := s.seated(c.DecidedBy); err != nil {
 		return Decision{}, err
@@ -385,12 +379,9 @@ func (c AssignOwner) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	in, err := s.initiative(c.InitiativeID)
+	in, err := s.initiativeIn(c.InitiativeID, "owners are assigned once it is approved and until it is over", StatusApproved, StatusInProgress)
 	if err != nil {
 		return Decision{}, err
-	}
-	if in.Status != StatusApproved && in.Status != StatusInProgress {
-		return Decision{}, forbidden("initiative %q is %s; owners are assigned once it is approved and until it is over", in.Title, in.Status)
 	}
 	if c.PersonID != "" {
 		p, err := s.activePerson(c.PersonID)

@@ -155,12 +155,7 @@ func (j *Journey) agg() Aggregate { return Aggregate{KindJourney, j.ID} }
 // applyJourney applies a journey's event and keeps the indexes from stage and
 // touchpoint ids to their journey, which other aggregates' rules look up.
 func (s *State) applyJourney(id string, ev Payload) {
-	j := s.journeys[id]
-	if j == nil {
-		j = &Journey{ID: id, Touchpoints: map[string]*Touchpoint{}}
-		s.journeys[id] = j
-	}
-	j.apply(ev)
+	created(s.journeys, id, func() *Journey { return &Journey{ID: id, Touchpoints: map[string]*Touchpoint{}} }).apply(ev)
 	switch e := ev.(type) {
 	case StageAdded:
 		s.stages[e.StageID] = id
@@ -291,18 +286,22 @@ func positionText(last int) string {
 	return "must be from 1 to " + strconv.Itoa(last)
 }
 
-// stage finds a stage of this journey.
-func (j *Journey) stage(id string) (int, error) {
+// journeyStage finds a journey and the place of one of its stages.
+func (s *State) journeyStage(journeyID, stageID string) (*Journey, int, error) {
+	j, err := s.journey(journeyID)
+	if err != nil {
+		return nil, -1, err
+	}
 	var v checks
-	v.id("stage_id", id)
+	v.id("stage_id", stageID)
 	if err := v.err(); err != nil {
-		return -1, err
+		return nil, -1, err
 	}
-	i := j.stageIndex(id)
+	i := j.stageIndex(stageID)
 	if i < 0 {
-		return -1, notFound("stage of journey "+j.Name, id)
+		return nil, -1, notFound("stage of journey "+j.Name, stageID)
 	}
-	return i, nil
+	return j, i, nil
 }
 
 // RenameStage gives a stage a new name.
@@ -319,11 +318,7 @@ func (c RenameStage) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	j, err := s.journey(c.JourneyID)
-	if err != nil {
-		return Decision{}, err
-	}
-	i, err := j.stage(c.StageID)
+	j, i, err := s.journeyStage(c.JourneyID, c.StageID)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -345,11 +340,7 @@ type MoveStage struct {
 
 // Decide moves a stage within the journey's stages.
 func (c MoveStage) Decide(s *State) (Decision, error) {
-	j, err := s.journey(c.JourneyID)
-	if err != nil {
-		return Decision{}, err
-	}
-	i, err := j.stage(c.StageID)
+	j, i, err := s.journeyStage(c.JourneyID, c.StageID)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -407,21 +398,26 @@ func (c AddTouchpoint) Decide(s *State) (Decision, error) {
 	})
 }
 
-// touchpoint finds a touchpoint of this journey that is not retired.
-func (j *Journey) touchpoint(id string) (*Touchpoint, error) {
-	var v checks
-	v.id("touchpoint_id", id)
-	if err := v.err(); err != nil {
-		return nil, err
+// journeyTouchpoint finds a journey and one of its touchpoints that is not
+// retired.
+func (s *State) journeyTouchpoint(journeyID, touchpointID string) (*Journey, *Touchpoint, error) {
+	j, err := s.journey(journeyID)
+	if err != nil {
+		return nil, nil, err
 	}
-	tp, ok := j.Touchpoints[id]
+	var v checks
+	v.id("touchpoint_id", touchpointID)
+	if err := v.err(); err != nil {
+		return nil, nil, err
+	}
+	tp, ok := j.Touchpoints[touchpointID]
 	if !ok {
-		return nil, notFound("touchpoint of journey "+j.Name, id)
+		return nil, nil, notFound("touchpoint of journey "+j.Name, touchpointID)
 	}
 	if tp.Retired {
-		return nil, forbidden("touchpoint %s is retired", tp.Name)
+		return nil, nil, forbidden("touchpoint %s is retired", tp.Name)
 	}
-	return tp, nil
+	return j, tp, nil
 }
 
 // ChangeTouchpointOwner hands a touchpoint to another crew.
@@ -438,11 +434,7 @@ func (c ChangeTouchpointOwner) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	j, err := s.journey(c.JourneyID)
-	if err != nil {
-		return Decision{}, err
-	}
-	tp, err := j.touchpoint(c.TouchpointID)
+	j, tp, err := s.journeyTouchpoint(c.JourneyID, c.TouchpointID)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -469,11 +461,7 @@ func (c RetireTouchpoint) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	j, err := s.journey(c.JourneyID)
-	if err != nil {
-		return Decision{}, err
-	}
-	tp, err := j.touchpoint(c.TouchpointID)
+	j, tp, err := s.journeyTouchpoint(c.JourneyID, c.TouchpointID)
 	if err != nil {
 		return Decision{}, err
 	}

@@ -65,11 +65,7 @@ func (p *Person) apply(ev Payload) {
 // applyPerson applies a person's event and keeps the e-mail index, which
 // makes an address name one person at most.
 func (s *State) applyPerson(id string, ev Payload) {
-	p := s.people[id]
-	if p == nil {
-		p = &Person{ID: id}
-		s.people[id] = p
-	}
+	p := created(s.people, id, func() *Person { return &Person{ID: id} })
 	if p.Email != "" {
 		delete(s.emails, emailKey(p.Email))
 	}
@@ -91,14 +87,41 @@ func (s *State) Person(id string) (*Person, bool) {
 // activePerson returns the person with id if they exist and have not left:
 // only they can take a role, a seat, a vote or an ownership.
 func (s *State) activePerson(id string) (*Person, error) {
+	return s.personNotLeft(id, "has left and can take no new role")
+}
+
+// personNotLeft finds the person with id who has not left; ifLeft ends the
+// sentence, after their name, that says which rule their leaving breaks.
+func (s *State) personNotLeft(id, ifLeft string) (*Person, error) {
 	p, ok := s.people[id]
 	if !ok {
 		return nil, notFound("person", id)
 	}
 	if p.Left {
-		return nil, forbidden("%s has left and can take no new role", p.Name)
+		return nil, forbidden("%s %s", p.Name, ifLeft)
 	}
 	return p, nil
+}
+
+// activePersonFor finds a person who has not left, with the department they
+// are to act for: department when one is given, else their own.
+func (s *State) activePersonFor(personID, department string) (*Person, string, error) {
+	var v checks
+	v.id("person_id", personID)
+	if department != "" {
+		v.name("department", department)
+	}
+	if err := v.err(); err != nil {
+		return nil, "", err
+	}
+	p, err := s.activePerson(personID)
+	if err != nil {
+		return nil, "", err
+	}
+	if department == "" {
+		department = p.Department
+	}
+	return p, department, nil
 }
 
 // RegisterPerson registers a new person. PersonID is chosen by the caller
@@ -157,12 +180,9 @@ func (c ChangePersonDetails) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	p, ok := s.people[c.PersonID]
-	if !ok {
-		return Decision{}, notFound("person", c.PersonID)
-	}
-	if p.Left {
-		return Decision{}, forbidden("%s has left; their details are kept as they were", p.Name)
+	p, err := s.personNotLeft(c.PersonID, "has left; their details are kept as they were")
+	if err != nil {
+		return Decision{}, err
 	}
 	next := PersonDetailsChanged{PersonID: p.ID, Name: p.Name, Email: p.Email, Department: p.Department}
 	if c.Name != nil {
@@ -197,12 +217,9 @@ func (c RecordDeparture) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	p, ok := s.people[c.PersonID]
-	if !ok {
-		return Decision{}, notFound("person", c.PersonID)
-	}
-	if p.Left {
-		return Decision{}, forbidden("%s has already left", p.Name)
+	p, err := s.personNotLeft(c.PersonID, "has already left")
+	if err != nil {
+		return Decision{}, err
 	}
 	return decide(Aggregate{KindPerson, p.ID}, PersonLeft{PersonID: p.ID, Reason: c.Reason})
 }

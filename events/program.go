@@ -112,16 +112,8 @@ type AppointSponsor struct {
 // Decide records the appointment, naming whom it replaces; appointing the
 // sitting sponsor again changes nothing.
 func (c AppointSponsor) Decide(s *State) (Decision, error) {
-	if err := checkPersonID(c.PersonID); err != nil {
-		return Decision{}, err
-	}
-	if _, err := s.activePerson(c.PersonID); err != nil {
-		return Decision{}, err
-	}
-	if s.program.SponsorID == c.PersonID {
-		return decide(ProgramAggregate)
-	}
-	return decide(ProgramAggregate, SponsorAppointed{PersonID: c.PersonID, PreviousPersonID: s.program.SponsorID})
+	return s.appoint(c.PersonID, s.program.SponsorID,
+		SponsorAppointed{PersonID: c.PersonID, PreviousPersonID: s.program.SponsorID})
 }
 
 // AppointCXManager makes a person the CX manager, replacing the current one.
@@ -132,16 +124,23 @@ type AppointCXManager struct {
 // Decide records the appointment; appointing the sitting manager again
 // changes nothing.
 func (c AppointCXManager) Decide(s *State) (Decision, error) {
-	if err := checkPersonID(c.PersonID); err != nil {
+	return s.appoint(c.PersonID, s.program.CXManagerID,
+		CXManagerAppointed{PersonID: c.PersonID, PreviousPersonID: s.program.CXManagerID})
+}
+
+// appoint gives a program role that holder holds now to a person who has not
+// left, recording appointed; appointing the holder again changes nothing.
+func (s *State) appoint(personID, holder string, appointed Payload) (Decision, error) {
+	if err := checkPersonID(personID); err != nil {
 		return Decision{}, err
 	}
-	if _, err := s.activePerson(c.PersonID); err != nil {
+	if _, err := s.activePerson(personID); err != nil {
 		return Decision{}, err
 	}
-	if s.program.CXManagerID == c.PersonID {
+	if holder == personID {
 		return decide(ProgramAggregate)
 	}
-	return decide(ProgramAggregate, CXManagerAppointed{PersonID: c.PersonID, PreviousPersonID: s.program.CXManagerID})
+	return decide(ProgramAggregate, appointed)
 }
 
 // AssignAmbassador makes a person the CX ambassador of a department; an empty
@@ -153,21 +152,9 @@ type AssignAmbassador struct {
 
 // Decide records the assignment, or nothing if it already holds.
 func (c AssignAmbassador) Decide(s *State) (Decision, error) {
-	var v checks
-	v.id("person_id", c.PersonID)
-	if c.Department != "" {
-		v.name("department", c.Department)
-	}
-	if err := v.err(); err != nil {
-		return Decision{}, err
-	}
-	p, err := s.activePerson(c.PersonID)
+	p, dept, err := s.activePersonFor(c.PersonID, c.Department)
 	if err != nil {
 		return Decision{}, err
-	}
-	dept := c.Department
-	if dept == "" {
-		dept = p.Department
 	}
 	if d, ok := s.program.Ambassadors[p.ID]; ok && d == dept {
 		return decide(ProgramAggregate)

@@ -150,50 +150,31 @@ func (s *State) apply(agg Aggregate, p Payload) {
 	case KindCouncil:
 		s.council.apply(p)
 	case KindCrew:
-		c := s.crews[id]
-		if c == nil {
-			c = &Crew{ID: id, Members: map[string]string{}}
-			s.crews[id] = c
-		}
-		c.apply(p)
+		created(s.crews, id, func() *Crew { return &Crew{ID: id, Members: map[string]string{}} }).apply(p)
 	case KindInitiative:
-		in := s.initiatives[id]
-		if in == nil {
-			in = &Initiative{ID: id, Votes: map[string]Vote{}}
-			s.initiatives[id] = in
-		}
-		in.apply(p)
+		created(s.initiatives, id, func() *Initiative { return &Initiative{ID: id, Votes: map[string]Vote{}} }).apply(p)
 	case KindJourney:
 		s.applyJourney(id, p)
 	case KindFeedback:
 		s.applyFeedback(id, p)
 	case KindFollowUp:
-		f := s.followUps[id]
-		if f == nil {
-			f = &FollowUp{FeedbackID: id}
-			s.followUps[id] = f
-		}
-		f.apply(p)
+		created(s.followUps, id, func() *FollowUp { return &FollowUp{FeedbackID: id} }).apply(p)
 	case KindKPI:
-		k := s.kpis[id]
-		if k == nil {
-			k = &KPI{ID: id}
-			s.kpis[id] = k
-		}
-		k.apply(p)
+		created(s.kpis, id, func() *KPI { return &KPI{ID: id} }).apply(p)
 	case KindToken:
-		t := s.tokens[id]
-		if t == nil {
-			t = &Token{ID: id}
-			s.tokens[id] = t
-		}
-		t.apply(p)
+		created(s.tokens, id, func() *Token { return &Token{ID: id} }).apply(p)
 	case KindActionPlan:
-		a := s.plans[id]
-		if a == nil {
-			a = &ActionPlan{ID: id}
-			s.plans[id] = a
-		}
-		a.apply(p)
+		created(s.plans, id, func() *ActionPlan { return &ActionPlan{ID: id} }).apply(p)
 	}
+}
+
+// created is the aggregate with id in m, made by fresh and kept in m on the
+// aggregate's first event, so that every event after the first finds it.
+func created[T any](m map[string]*T, id string, fresh func() *T) *T {
+	x := m[id]
+	if x == nil {
+		x = fresh()
+		m[id] = x
+	}
+	return x
 }

@@ -2,7 +2,6 @@ package projections
 
 import (
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -61,7 +60,7 @@ func (m *ActionPlans) Apply(rec events.Record, p events.Payload) error {
 	if rec.Event.Kind() != events.KindActionPlan {
 		return nil
 	}
-	agg, _, err := events.ParseSubject(rec.Subject)
+	id, err := aggregateID(rec)
 	if err != nil {
 		return err
 	}
@@ -69,15 +68,15 @@ func (m *ActionPlans) Apply(rec events.Record, p events.Payload) error {
 	defer m.mu.Unlock()
 	at := rec.Event.Time
 	if e, ok := p.(events.ActionPlanDrafted); ok {
-		v := &ActionPlanView{ID: agg.ID, Account: e.Account, Title: e.Title, Status: PlanDrafted,
+		v := &ActionPlanView{ID: id, Account: e.Account, Title: e.Title, Status: PlanDrafted,
 			FeedbackIDs: append([]string{}, e.FeedbackIDs...), OpenActions: len(e.Actions), DraftedAt: at}
 		for _, a := range e.Actions {
 			v.Actions = append(v.Actions, PlanAction{ID: a.ActionID, Description: a.Description, OwnerID: a.OwnerID})
 		}
-		m.byID[agg.ID] = v
+		m.byID[id] = v
 		return nil
 	}
-	v := m.byID[agg.ID]
+	v := m.byID[id]
 	if v == nil {
 		return nil
 	}
@@ -99,23 +98,14 @@ func (m *ActionPlans) Apply(rec events.Record, p events.Payload) error {
 func (m *ActionPlans) Get(id string) (ActionPlanView, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	v, ok := m.byID[id]
-	if !ok {
-		return ActionPlanView{}, false
-	}
-	return v.copy(), true
+	return viewOf(m.byID, id, (*ActionPlanView).copy)
 }
 
 // List is every action plan, ordered by id.
 func (m *ActionPlans) List() []ActionPlanView {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := make([]ActionPlanView, 0, len(m.byID))
-	for _, v := range m.byID {
-		out = append(out, v.copy())
-	}
-	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
-	return out
+	return viewsByID(m.byID, (*ActionPlanView).copy)
 }
 
 // copy is the plan with its own slices; the times it points to are never

@@ -26,11 +26,7 @@ type InitiativeCard struct {
 func (m *Initiatives) Get(id string) (InitiativeView, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	in, ok := m.initiatives[id]
-	if !ok {
-		return InitiativeView{}, false
-	}
-	return m.view(in), true
+	return viewOf(m.initiatives, id, m.view)
 }
 
 // List is the board: the initiatives with status (any when "") owned by

@@ -122,11 +122,7 @@ func (m *Crews) applyCrew(rec events.Record, p events.Payload) error {
 func (m *Crews) Get(id string) (CrewView, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	crew, ok := m.crews[id]
-	if !ok {
-		return CrewView{}, false
-	}
-	return m.view(crew, m.owned()), true
+	return viewOf(m.crews, id, func(crew *crewRow) CrewView { return m.view(crew, m.owned()) })
 }
 
 // List is every crew, disbanded or not, of the type typ ("" for every

@@ -76,11 +76,11 @@ func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 	defer m.mu.Unlock()
 	switch e := p.(type) {
 	case events.TouchpointAdded:
-		agg, _, err := events.ParseSubject(rec.Subject)
+		id, err := aggregateID(rec)
 		if err != nil {
 			return err
 		}
-		m.places[e.TouchpointID] = feedbackPlace{journeyID: agg.ID, stageID: e.StageID}
+		m.places[e.TouchpointID] = feedbackPlace{journeyID: id, stageID: e.StageID}
 	case events.FeedbackLogged:
 		m.log(rec, e)
 	case events.FollowUpOpened:
@@ -89,11 +89,11 @@ func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 			m.open++
 		}
 	case events.FollowUpClosed:
-		agg, _, err := events.ParseSubject(rec.Subject)
+		id, err := aggregateID(rec)
 		if err != nil {
 			return err
 		}
-		if it := m.byID[agg.ID]; it != nil && it.FollowUp != nil && it.FollowUp.Status == FollowUpOpen {
+		if it := m.byID[id]; it != nil && it.FollowUp != nil && it.FollowUp.Status == FollowUpOpen {
 			at := rec.Event.Time
 			f := it.FollowUp
 			f.Status, f.ActionTaken, f.CustomerInformed, f.ClosedAt = FollowUpClosed, e.ActionTaken, e.CustomerInformed, &at

@@ -107,14 +107,14 @@ func (m *Journeys) Apply(rec events.Record, p events.Payload) error {
 		}
 		return nil
 	case events.FollowUpClosed:
-		agg, _, err := events.ParseSubject(rec.Subject)
+		id, err := aggregateID(rec)
 		if err != nil {
 			return err
 		}
-		if tp := m.touchpoints[m.following[agg.ID]]; tp != nil {
+		if tp := m.touchpoints[m.following[id]]; tp != nil {
 			tp.open--
 		}
-		delete(m.following, agg.ID)
+		delete(m.following, id)
 		return nil
 	case events.JourneyMapped:
 		m.journeys[e.JourneyID] = &journeyMap{id: e.JourneyID, name: e.Name, segment: e.Segment, mappedAt: rec.Event.Time}
@@ -123,11 +123,11 @@ func (m *Journeys) Apply(rec events.Record, p events.Payload) error {
 	if rec.Event.Kind() != events.KindJourney {
 		return nil
 	}
-	agg, _, err := events.ParseSubject(rec.Subject)
+	id, err := aggregateID(rec)
 	if err != nil {
 		return err
 	}
-	if j := m.journeys[agg.ID]; j != nil {
+	if j := m.journeys[id]; j != nil {
 		m.applyToMap(j, p)
 	}
 	return nil

@@ -1,32 +1,19 @@
 package projections
 
-import (
-	"sort"
-
-	"cxtracker/events"
-)
+import "cxtracker/events"
 
 // Get is the map of the journey with id.
 func (m *Journeys) Get(id string) (JourneyView, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	j, ok := m.journeys[id]
-	if !ok {
-		return JourneyView{}, false
-	}
-	return j.view(), true
+	return viewOf(m.journeys, id, (*journeyMap).view)
 }
 
 // List is every journey map, ordered by id.
 func (m *Journeys) List() []JourneyView {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := make([]JourneyView, 0, len(m.journeys))
-	for _, j := range m.journeys {
-		out = append(out, j.view())
-	}
-	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
-	return out
+	return viewsByID(m.journeys, (*journeyMap).view)
 }
 
 // Stage is one stage of a journey, with its touchpoints and figures.

@@ -63,7 +63,7 @@ func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
 	if rec.Event.Kind() != events.KindKPI {
 		return nil
 	}
-	agg, _, err := events.ParseSubject(rec.Subject)
+	id, err := aggregateID(rec)
 	if err != nil {
 		return err
 	}
@@ -71,12 +71,12 @@ func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
 	defer m.mu.Unlock()
 	at := rec.Event.Time
 	if e, ok := p.(events.KPIDefined); ok {
-		m.byID[agg.ID] = &KPIView{ID: agg.ID, Name: e.Name, Metric: e.Metric, Unit: e.Unit, Target: e.Target,
+		m.byID[id] = &KPIView{ID: id, Name: e.Name, Metric: e.Metric, Unit: e.Unit, Target: e.Target,
 			Direction: e.Direction, OwnerID: e.OwnerID, Scope: e.Scope, DefinedAt: at,
 			Measurements: []KPIMeasurement{}, TargetChanges: []KPITargetChange{}}
 		return nil
 	}
-	k := m.byID[agg.ID]
+	k := m.byID[id]
 	if k == nil {
 		return nil
 	}
@@ -103,23 +103,14 @@ func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
 func (m *KPIs) Get(id string) (KPIView, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	k, ok := m.byID[id]
-	if !ok {
-		return KPIView{}, false
-	}
-	return k.view(), true
+	return viewOf(m.byID, id, (*KPIView).view)
 }
 
 // List is every KPI, retired ones too, ordered by id.
 func (m *KPIs) List() []KPIView {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := make([]KPIView, 0, len(m.byID))
-	for _, k := range m.byID {
-		out = append(out, k.view())
-	}
-	sort.Slice(out, func(a, b int) bool { return out[a].ID < out[b].ID })
-	return out
+	return viewsByID(m.byID, (*KPIView).view)
 }
 
 // WithoutOwner lists, by id, the KPIs still tracked that nobody owns: a

@@ -171,11 +171,7 @@ func (m *People) applyMembership(rec events.Record, p events.Payload) error {
 func (m *People) Get(id string) (PersonView, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	row, ok := m.people[id]
-	if !ok {
-		return PersonView{}, false
-	}
-	return m.view(row), true
+	return viewOf(m.people, id, m.view)
 }
 
 // List is everyone, those who left included, in no particular order.

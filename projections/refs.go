@@ -45,8 +45,9 @@ func (d directory) ref(id string) PersonRef {
 	return PersonRef{PersonID: id}
 }
 
-// aggregateID is the id of the entity a record belongs to, for payloads
-// that do not repeat it (a vote, a crew member joining).
+// aggregateID is the id of the entity a record belongs to, read from its
+// subject: the one way every model finds it, since most payloads (a vote, a
+// crew member joining, a follow-up closing) do not repeat it.
 func aggregateID(rec events.Record) (string, error) {
 	agg, _, err := events.ParseSubject(rec.Subject)
 	return agg.ID, err
