@@ -238,6 +238,41 @@ func (s *Server) history(kind, fixedID string) echo.HandlerFunc {
 	}
 }
 
+// feedbackHistory is one feedback item's events: its feedback_logged, read
+// from its touchpoint's partition (items share it, so the partition is
+// read and the item's own event kept), then its follow-up's events.
+func (s *Server) feedbackHistory(c echo.Context) error {
+	id := c.Param("id")
+	item, found := s.Views.Feedback.Item(id)
+	if !found {
+		return notFound("feedback", id)
+	}
+	ctx := c.Request().Context()
+	h := History{Aggregate: events.KindFeedback, AggregateID: id, Events: []EventView{}}
+	logged := events.Aggregate{Kind: events.KindFeedback, ID: item.TouchpointID}.Subject(events.EventFeedbackLogged)
+	err := s.Store.Read(ctx, events.FromSeq(1).Only(logged), func(rec events.Record) error {
+		var d struct {
+			FeedbackID string `json:"feedback_id"`
+		}
+		if json.Unmarshal(rec.Event.Data, &d) == nil && d.FeedbackID == id {
+			h.Events = append(h.Events, viewEvent(rec))
+			return errPageFull // an item is logged once
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errPageFull) {
+		return err
+	}
+	followUp := events.Aggregate{Kind: events.KindFollowUp, ID: id}
+	if err := s.Store.Read(ctx, events.FromSeq(1).Only(followUp.Filter()), func(rec events.Record) error {
+		h.Events = append(h.Events, viewEvent(rec))
+		return nil
+	}); err != nil {
+		return err
+	}
+	return ok(c, h)
+}
+
 func (s *Server) eventRoutes() []Route {
 	routes := []Route{
 		{Method: http.MethodGet, Path: "/v1/events", Summary: "the audit log: every event, oldest first, filtered; next_cursor is the last sequence of the page",
@@ -245,6 +280,8 @@ func (s *Server) eventRoutes() []Route {
 		{Method: http.MethodGet, Path: "/v1/events/stream", Summary: "Server-Sent Events, live, id = stream sequence; Last-Event-ID resumes after that sequence; filters aggregate, id, type",
 			Query: StreamQuery{}, Produces: "text/event-stream", Handler: s.streamEvents},
 	}
+	routes = append(routes, Route{Method: http.MethodGet, Path: "/v1/feedback/{id}/history",
+		Summary: "every event of one feedback item, oldest first: how it was logged, and its follow-up", Response: History{}, Handler: s.feedbackHistory})
 	for _, col := range historyCollections {
 		path := "/v1/" + col.path + "/{id}/history"
 		if col.singleton != "" {
