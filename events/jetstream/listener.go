@@ -23,14 +23,22 @@ type ListenerAuth struct {
 func (a ListenerAuth) credentials() bool { return a.User != "" || a.NKey != "" }
 func (a ListenerAuth) tls() bool         { return a.TLSCert != "" }
 
+// InboxPrefix is where the tracker's own connection takes its replies, so
+// that no outside user can read or answer them.
+const InboxPrefix = "_CXT_INBOX"
+
 // outsideRights let another service read the log and keep consumers of its
 // own, but not write events nor change or remove the stream: only the
-// tracker writes the audit trail.
+// tracker writes the audit trail. Nor may it publish to any inbox: a
+// subscriber to cx.> sees the reply subject of each of the tracker's
+// publishes and could otherwise answer before JetStream, faking an ack.
 var outsideRights = &server.Permissions{
 	Publish: &server.SubjectPermission{Deny: []string{
 		"cx.>", "$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.DELETE.>",
 		"$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>", "$JS.API.STREAM.RESTORE.>",
+		"_INBOX.>", InboxPrefix + ".>",
 	}},
+	Subscribe: &server.SubjectPermission{Deny: []string{InboxPrefix + ".>"}},
 }
 
 // secureListener applies auth to opts. A listener beyond the loopback

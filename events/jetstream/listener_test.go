@@ -2,6 +2,7 @@ package jetstream_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,26 @@ func TestSecuredListenerLetsServicesReadButNotWrite(t *testing.T) {
 			}
 			if err := js.DeleteStream(ctx, jetstream.StreamName); err == nil {
 				t.Fatal("the service deleted the stream")
+			}
+			// A subscriber to cx.> sees the reply subject of the tracker's
+			// publishes; answering it with a forged ack must not reach the
+			// tracker, which must still get JetStream's own answer.
+			forged := make(chan error, 8)
+			sub, err := c.Subscribe("cx.>", func(m *nats.Msg) {
+				if m.Reply != "" {
+					forged <- m.Respond([]byte(`{"stream":"CX","seq":900}`))
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sub.Unsubscribe()
+			c.Flush()
+			// A large batch takes JetStream long enough to commit for a
+			// forged answer to come first.
+			_, err = st.Append(context.Background(), agg, events.ExpectNew(), testEvents(t, agg, 2, 800)...)
+			if !errors.Is(err, events.ErrConflict) {
+				t.Fatalf("with a forger listening, a stale append answered %v, want the conflict JetStream found", err)
 			}
 		})
 	}

@@ -121,7 +121,7 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 // Connect opens a client connection through the in-process pipe, which needs
 // no TCP listener.
 func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
-	opts = append([]nats.Option{nats.InProcessServer(s.ns), nats.Name("cxtracker")}, opts...)
+	opts = append([]nats.Option{nats.InProcessServer(s.ns), nats.Name("cxtracker"), nats.CustomInboxPrefix(InboxPrefix)}, opts...)
 	if s.user != "" {
 		opts = append(opts, nats.UserInfo(s.user, s.password))
 	}
