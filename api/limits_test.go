@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -72,5 +73,18 @@ func TestABodyOfUnknownLengthOverTheLimitIs413(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("a 2.5 MiB body of unknown length answered %d, want 413", resp.StatusCode)
+	}
+}
+
+func TestNothingUnderV1IsServedBeforeTheViewsCatchUp(t *testing.T) {
+	a := startAPIWith(t, func(d *api.Deps) {
+		d.Serving = func() error { return errors.New("replaying") }
+	})
+	r := a.Do(http.MethodGet, "/v1/program", nil)
+	if r.Status != http.StatusServiceUnavailable || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("a read before the replay finished answered %d, want 503 with Retry-After", r.Status)
+	}
+	if r := a.DoAs("", http.MethodGet, "/healthz", nil); r.Status != http.StatusOK {
+		t.Fatalf("/healthz answered %d while starting", r.Status)
 	}
 }

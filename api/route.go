@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -49,7 +50,7 @@ func (s *Server) register(r Route) {
 		mw = append(mw, bodyLimit(limit))
 	}
 	if !r.Public {
-		mw = append(mw, s.authenticate)
+		mw = append(mw, s.whenServing, s.authenticate)
 	}
 	mw = append(mw, s.limitRate)
 	if !r.Public {
@@ -93,3 +94,21 @@ func bodyLimit(limit int64) echo.MiddlewareFunc {
 		}
 	}
 }
+
+// whenServing answers 503 until the views have caught up with the log: a
+// token revoked, or a seat lost, later in the log than the replay has
+// reached would otherwise still count.
+func (s *Server) whenServing(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := s.Serving()
+		if err == nil && !s.Projector.CaughtUp() {
+			err = errCatchingUp
+		}
+		if err != nil {
+			return unavailable("not serving yet: " + err.Error())
+		}
+		return next(c)
+	}
+}
+
+var errCatchingUp = errors.New("catching up with the event log")

@@ -21,8 +21,12 @@ type Deps struct {
 	Views     *projections.Views
 	Store     events.Store
 	// Ready reports nil once the tracker can serve, or why not.
-	Ready  func() error
-	Logger *slog.Logger
+	Ready func() error
+	// Serving reports nil once /v1 may be served: the tracker has started
+	// and the views have caught up with the log; nil means the projector's
+	// catching up is all that counts.
+	Serving func() error
+	Logger  *slog.Logger
 	// MaxBody caps a request body; MaxImportBody the NDJSON import's.
 	MaxBody, MaxImportBody int64
 	// WaitTimeout bounds how long a request waits for the projections
@@ -57,6 +61,9 @@ func New(d Deps) *Server {
 	}
 	if d.WaitTimeout == 0 {
 		d.WaitTimeout = 5 * time.Second
+	}
+	if d.Serving == nil {
+		d.Serving = func() error { return nil }
 	}
 	if d.Limits == nil {
 		l := DefaultLimits()

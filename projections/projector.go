@@ -157,6 +157,10 @@ func (p *Projector) Digest() events.Digest {
 	return p.digest
 }
 
+// CaughtUp reports whether the projector has applied the log as it was when
+// it started: before that, the views are a past state.
+func (p *Projector) CaughtUp() bool { return p.caughtUp.Load() }
+
 // Applied counts the events applied since start.
 func (p *Projector) Applied() uint64 { return p.applied.Load() }
 

@@ -65,7 +65,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.views = projections.NewViews()
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
 	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Ready: m.readiness, Logger: m.Logger,
-		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout}})
+		Serving: m.started,
+		Limits:  &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout}})
 
 	m.ln, err = net.Listen("tcp", m.Config.HTTP)
 	if err != nil {
@@ -170,6 +171,14 @@ func (m *Main) natsDescription() string {
 	default:
 		return "embedded, in process only"
 	}
+}
+
+// started is nil once the start-up (replay and admin token) is done.
+func (m *Main) started() error {
+	if !m.ready.Load() {
+		return errors.New("starting")
+	}
+	return nil
 }
 
 // readiness says whether the tracker can take requests.
