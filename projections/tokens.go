@@ -12,6 +12,9 @@ type Tokens struct {
 	mu     sync.RWMutex
 	byHash map[string]*TokenView
 	byID   map[string]*TokenView
+	// revoked holds the hashes of revoked tokens: a revoked token is never
+	// issued again.
+	revoked map[string]bool
 }
 
 // TokenView is a token as the API knows it.
@@ -26,7 +29,7 @@ type TokenView struct {
 
 // NewTokens is an empty token model.
 func NewTokens() *Tokens {
-	return &Tokens{byHash: map[string]*TokenView{}, byID: map[string]*TokenView{}}
+	return &Tokens{byHash: map[string]*TokenView{}, byID: map[string]*TokenView{}, revoked: map[string]bool{}}
 }
 
 // Name implements Model.
@@ -44,6 +47,7 @@ func (t *Tokens) Apply(_ events.Record, p events.Payload) error {
 		if v := t.byID[e.TokenID]; v != nil {
 			v.Revoked = true
 			delete(t.byHash, v.hash)
+			t.revoked[v.hash] = true
 		}
 	}
 	return nil
@@ -58,6 +62,13 @@ func (t *Tokens) ByHash(hash string) (TokenView, bool) {
 		return TokenView{}, false
 	}
 	return *v, true
+}
+
+// Revoked reports whether a token with this hash was revoked.
+func (t *Tokens) Revoked(hash string) bool {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.revoked[hash]
 }
 
 // ByID is the token with id, revoked or not.

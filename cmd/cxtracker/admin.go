@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"fmt"
 	"os"
@@ -25,6 +26,9 @@ func (m *Main) bootstrapAdmin(ctx context.Context) error {
 		hash := api.HashToken(tok)
 		if _, ok := m.views.Tokens.ByHash(hash); ok {
 			return nil
+		}
+		if m.views.Tokens.Revoked(hash) {
+			return errors.New("CXTRACKER_ADMIN_TOKEN was revoked; a revoked token is never issued again: set another")
 		}
 		if err := m.issueAdmin(ctx, hash, "from CXTRACKER_ADMIN_TOKEN"); err != nil {
 			return err

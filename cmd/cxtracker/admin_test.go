@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"cxtracker/api"
 )
 
 // call sends a request with a bearer token and answers the status.
@@ -102,5 +105,31 @@ func TestWritesAnswer503WithRetryAfterWhenJetStreamIsGone(t *testing.T) {
 	}
 	if code := call(t, http.MethodGet, "http://"+m.HTTPAddr()+"/readyz", ""); code != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz answered %d without JetStream, want 503", code)
+	}
+}
+
+func TestARevokedEnvironmentAdminTokenStaysRevoked(t *testing.T) {
+	const token = "cxt_env-token-that-gets-revoked-0123456789"
+	dir := t.TempDir()
+	m := startMain(t, func(c *Config) { c.Data, c.AdminToken = dir, token })
+	tv, ok := m.views.Tokens.ByHash(api.HashToken(token))
+	if !ok {
+		t.Fatal("the environment's admin token was not registered")
+	}
+	id := tv.ID
+	if code := call(t, http.MethodDelete, "http://"+m.HTTPAddr()+"/v1/tokens/"+id, token); code != http.StatusOK {
+		t.Fatalf("revoking the admin token answered %d", code)
+	}
+	m.Close()
+	cfg := DefaultConfig()
+	cfg.Data, cfg.HTTP, cfg.AdminToken = dir, "127.0.0.1:0", token
+	again := NewMain(cfg, nil)
+	err := again.Run(context.Background())
+	if err == nil {
+		again.Close()
+		t.Fatal("the revoked token was issued again at the next start")
+	}
+	if !strings.Contains(err.Error(), "was revoked") {
+		t.Fatalf("the start failed with %v", err)
 	}
 }
