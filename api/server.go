@@ -42,6 +42,7 @@ type Server struct {
 	echo   *echo.Echo
 	routes []Route
 	rates  *rateLimiter
+	keys   keyLocks
 	// doc is the OpenAPI document, built once at start (openapi.go).
 	doc []byte
 	// metrics are the Server's Prometheus metrics (metrics.go).

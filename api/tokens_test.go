@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -78,5 +79,39 @@ func TestErrorsAreProblemDocuments(t *testing.T) {
 				t.Fatalf("problem %s", r.Body)
 			}
 		})
+	}
+}
+
+func TestConcurrentRetriesWithOneIdempotencyKeyWriteOnce(t *testing.T) {
+	a := startAPI(t)
+	before := a.Engine.LastSeq()
+	body := map[string]any{"name": "Ravi", "email": "ravi@example.com", "department": "Claims"}
+	ids := make(chan string, 8)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := a.Do(http.MethodPost, "/v1/people", body, "Idempotency-Key", "ravi-1")
+			if r.Status != http.StatusCreated {
+				t.Errorf("a retry answered %d %s", r.Status, r.Body)
+				return
+			}
+			ids <- r.Map(t)["id"].(string)
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	first := ""
+	for id := range ids {
+		if first == "" {
+			first = id
+		}
+		if id != first {
+			t.Fatalf("concurrent retries answered different people: %s and %s", first, id)
+		}
+	}
+	if written := a.Engine.LastSeq() - before; written != 1 {
+		t.Fatalf("eight concurrent retries wrote %d events, want 1", written)
 	}
 }
