@@ -46,6 +46,9 @@ func problemOf(err error) (*Problem, bool) {
 			Detail: "the entity kept changing while the command was decided; try again"}, false
 	case errors.As(err, &tooBig):
 		return tooLarge(tooBig.Limit), false
+	case errors.Is(err, events.ErrInvalid):
+		return &Problem{Status: http.StatusUnprocessableEntity, Title: "Unprocessable content",
+			Detail: "the request makes an event the log cannot store as it is (too large, most likely)"}, false
 	case errors.Is(err, events.ErrUnavailable), errors.Is(err, projections.ErrStopped),
 		errors.Is(err, context.DeadlineExceeded):
 		return unavailable("the event log did not answer in time; the request may be retried safely"), false

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -43,6 +44,10 @@ type Server struct {
 	routes []Route
 	rates  *rateLimiter
 	keys   keyLocks
+	// streamsDone ends every open event stream when the server shuts down,
+	// since an open stream never goes idle for http.Server.Shutdown.
+	streamsDone chan struct{}
+	closeOnce   sync.Once
 	// doc is the OpenAPI document, built once at start (openapi.go).
 	doc []byte
 	// metrics are the Server's Prometheus metrics (metrics.go).
@@ -70,7 +75,7 @@ func New(d Deps) *Server {
 		l := DefaultLimits()
 		d.Limits = &l
 	}
-	s := &Server{Deps: d, echo: echo.New()}
+	s := &Server{Deps: d, echo: echo.New(), streamsDone: make(chan struct{})}
 	if d.Limits.Rate > 0 {
 		s.rates = newRateLimiter(*d.Limits)
 	}
@@ -96,6 +101,10 @@ func New(d Deps) *Server {
 	s.doc = mustDocument(s.routes)
 	return s
 }
+
+// CloseStreams ends every open event stream; call it before shutting the
+// HTTP server down.
+func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.streamsDone) }) }
 
 // Handler is the API as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.echo }

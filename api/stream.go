@@ -95,6 +95,8 @@ func (s *Server) streamEvents(c echo.Context) error {
 			return nil
 		case <-ctx.Done():
 			return nil
+		case <-s.streamsDone:
+			return nil
 		}
 	}
 }

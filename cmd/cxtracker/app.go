@@ -223,6 +223,7 @@ func (m *Main) Store() *jetstream.Store { return m.store }
 func (m *Main) Close() {
 	m.ready.Store(false)
 	if m.http != nil {
+		m.api.CloseStreams()
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
 		if err := m.http.Shutdown(ctx); err != nil {
 			m.Logger.Warn("HTTP shutdown", "err", err)

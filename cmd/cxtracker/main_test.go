@@ -215,3 +215,19 @@ func TestSIGTERMShutsDownCleanly(t *testing.T) {
 		})
 	}
 }
+
+func TestAnOpenEventStreamDoesNotHoldUpShutdown(t *testing.T) {
+	m := startMain(t, nil)
+	req, _ := http.NewRequest(http.MethodGet, "http://"+m.HTTPAddr()+"/v1/events/stream", nil)
+	req.Header.Set("Authorization", "Bearer "+adminTokenOf(t, m))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	start := time.Now()
+	m.Close()
+	if took := time.Since(start); took >= m.Config.ShutdownTimeout {
+		t.Fatalf("shutdown with a stream open took %s, the whole shutdown timeout", took)
+	}
+}

@@ -29,17 +29,21 @@ type batcher struct {
 	in               chan *pending
 	slots            chan struct{}
 	stop             chan struct{}
-	once             sync.Once
-	wg               sync.WaitGroup
+	// exited is closed when the loop has returned: nothing reads the queue
+	// any more.
+	exited chan struct{}
+	once   sync.Once
+	wg     sync.WaitGroup
 }
 
 func newBatcher(s *Store) *batcher {
 	b := &batcher{
-		s:     s,
-		cost:  newCommitCost(),
-		in:    make(chan *pending, 4096),
-		slots: make(chan struct{}, s.opts.inflight),
-		stop:  make(chan struct{}),
+		s:      s,
+		cost:   newCommitCost(),
+		in:     make(chan *pending, 4096),
+		slots:  make(chan struct{}, s.opts.inflight),
+		stop:   make(chan struct{}),
+		exited: make(chan struct{}),
 	}
 	b.wg.Add(1)
 	go b.loop()
@@ -68,6 +72,14 @@ func (b *batcher) submit(ctx context.Context, p *pending) (events.Appended, erro
 	select {
 	case o := <-p.done:
 		return o.res, o.err
+	case <-b.exited:
+		// Queued as the store closed: answered by the drain, or never.
+		select {
+		case o := <-p.done:
+			return o.res, o.err
+		default:
+			return events.Appended{}, unavailable(errClosed)
+		}
 	case <-ctx.Done():
 		return events.Appended{}, unavailable(ctx.Err())
 	}
@@ -80,6 +92,7 @@ func (b *batcher) close() {
 
 func (b *batcher) loop() {
 	defer b.wg.Done()
+	defer close(b.exited)
 	var queue []*pending
 	for {
 		if len(queue) == 0 {

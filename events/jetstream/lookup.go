@@ -113,12 +113,25 @@ func (s *Store) resolve(ctx context.Context, p *pending, cause error) (events.Ap
 }
 
 // republish settles an unconditional append whose batch was refused as a
-// duplicate or went unanswered: each event is published on its own, and the
-// server's duplicate window answers with the stored sequence of each one
-// already there. The original batch was atomic, so either all are found or
-// none.
+// duplicate or went unanswered. Unanswered, the batch is sent again whole,
+// so the append stays all or nothing: if the first try was stored, the
+// server refuses the second as a duplicate. Refused as a duplicate, each
+// event is published on its own, and the server's duplicate window answers
+// with the stored sequence of each; the first try was atomic, so either all
+// are found or none.
 func (s *Store) republish(ctx context.Context, p *pending, cause error) (events.Appended, error) {
 	var apiErr *apiError
+	if errors.Is(cause, errNoAnswer) && len(p.msgs) > 1 {
+		ack, err := s.publishBatch(ctx, p.messages())
+		if err == nil {
+			n := uint64(len(p.msgs))
+			return events.Appended{FirstSeq: ack.Seq - n + 1, LastSeq: ack.Seq}, nil
+		}
+		if !(errors.As(err, &apiErr) && apiErr.duplicate()) {
+			return events.Appended{}, unavailable(err)
+		}
+		cause = err
+	}
 	if len(p.msgs) == 1 && !errors.Is(cause, errNoAnswer) && !(errors.As(cause, &apiErr) && apiErr.duplicate()) {
 		return events.Appended{}, unavailable(cause)
 	}

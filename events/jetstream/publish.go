@@ -29,7 +29,7 @@ const (
 const (
 	codeWrongLastSeq         = 10071 // the expected sequence does not hold
 	codeWrongLastSeqConstant = 10164 // the same, as a replicated stream reports it
-	codeDuplicateConflict    = 10158 // a message id already stored, with other content
+	codeDuplicateInProcess   = 10158 // a message id still being stored by another publish
 	codeBatchDuplicate       = 10201 // an atomic batch holds an already-stored message id
 	codeBatchTooManyInflight = 10210 // the stream has too many open atomic batches
 	codeMessageTooLarge      = 10054 // a message above the stream's or server's limit
@@ -54,9 +54,7 @@ func (e *apiError) conflict() bool {
 }
 
 // duplicate reports whether the error says an event id is already stored.
-func (e *apiError) duplicate() bool {
-	return e.ErrCode == codeBatchDuplicate || e.ErrCode == codeDuplicateConflict
-}
+func (e *apiError) duplicate() bool { return e.ErrCode == codeBatchDuplicate }
 
 // invalid reports whether the error is the append's own fault, so trying
 // again cannot help.
@@ -64,8 +62,12 @@ func (e *apiError) invalid() bool {
 	return e.ErrCode == codeMessageTooLarge || e.ErrCode == codeHeaderTooLarge
 }
 
-// busy reports whether the server asks to come back shortly.
-func (e *apiError) busy() bool { return e.ErrCode == codeBatchTooManyInflight }
+// busy reports whether the server asks to come back shortly: too many
+// batches open, or the same event id still being stored by an earlier try
+// (on a replicated stream), whose outcome a moment will tell.
+func (e *apiError) busy() bool {
+	return e.ErrCode == codeBatchTooManyInflight || e.ErrCode == codeDuplicateInProcess
+}
 
 // pubAck is the server's answer to a publish or to an atomic batch's commit.
 type pubAck struct {
