@@ -41,7 +41,10 @@ type Projector struct {
 	stopped  error
 
 	caughtUp atomic.Bool
-	applied  atomic.Uint64
+	// target is the log's last sequence when Run began: caught up means
+	// applied up to it.
+	target  atomic.Uint64
+	applied atomic.Uint64
 }
 
 // Failure is what a model's failing looks like from outside.
@@ -68,19 +71,11 @@ func (p *Projector) Run(ctx context.Context) error {
 	if err != nil {
 		return p.stop(err)
 	}
+	p.target.Store(target)
 	if p.LastSeq() >= target {
-		p.caughtUp.Store(true)
+		p.markCaughtUp()
 	}
-	err = p.store.Follow(ctx, events.FromSeq(p.LastSeq()+1), func(rec events.Record) error {
-		if err := p.apply(rec); err != nil {
-			return err
-		}
-		if !p.caughtUp.Load() && rec.Seq >= target {
-			p.caughtUp.Store(true)
-			p.log.Info("projections caught up", "seq", rec.Seq)
-		}
-		return nil
-	})
+	err = p.store.Follow(ctx, events.FromSeq(p.LastSeq()+1), p.apply)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -90,6 +85,8 @@ func (p *Projector) Run(ctx context.Context) error {
 func (p *Projector) stop(err error) error {
 	p.mu.Lock()
 	p.stopped = err
+	close(p.changed) // waiters wake, find it stopped, and give up
+	p.changed = make(chan struct{})
 	p.mu.Unlock()
 	p.log.Error("projections stopped", "err", err)
 	return err
@@ -110,6 +107,12 @@ func (p *Projector) apply(rec events.Record) error {
 		}
 	}
 	p.applied.Add(1)
+	// Caught up is marked before the waiters wake: whoever waited for this
+	// sequence must find the projector caught up.
+	if !p.caughtUp.Load() && rec.Seq >= p.target.Load() {
+		p.caughtUp.Store(true)
+		p.log.Info("projections caught up", "seq", rec.Seq)
+	}
 	p.mu.Lock()
 	p.lastSeq = rec.Seq
 	p.digest = p.digest.Next(rec)
@@ -155,6 +158,39 @@ func (p *Projector) Digest() events.Digest {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.digest
+}
+
+// markCaughtUp says the projector has caught up with nothing to apply, and
+// wakes whoever waits for it.
+func (p *Projector) markCaughtUp() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.caughtUp.Store(true)
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// WaitCaughtUp returns once the projector has caught up with the log as it
+// was when Run began.
+//
+// Errors: ErrStopped, ctx.Err().
+func (p *Projector) WaitCaughtUp(ctx context.Context) error {
+	for {
+		p.mu.Lock()
+		changed, stopped := p.changed, p.stopped
+		p.mu.Unlock()
+		if p.caughtUp.Load() {
+			return nil
+		}
+		if stopped != nil {
+			return fmt.Errorf("%w: %v", ErrStopped, stopped)
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // CaughtUp reports whether the projector has applied the log as it was when

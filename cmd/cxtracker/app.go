@@ -98,16 +98,13 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	return nil
 }
 
-// catchUp waits until the projector has applied the log as it was at start.
+// catchUp waits until the projector has applied the log as it was when it
+// began: what /v1 needs before it serves.
 func (m *Main) catchUp(ctx context.Context) error {
-	last, err := m.store.LastSeq(ctx)
-	if err != nil {
-		return err
-	}
-	if last > 0 {
+	if last, err := m.store.LastSeq(ctx); err == nil && last > 0 {
 		m.Logger.Info("replaying the event log", "events", last)
 	}
-	if err := m.projector.WaitFor(ctx, last); err != nil {
+	if err := m.projector.WaitCaughtUp(ctx); err != nil {
 		return fmt.Errorf("replay the event log: %w", err)
 	}
 	return nil
