@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cxtracker/events"
 	"encoding"
 	"encoding/json"
 	"fmt"
@@ -176,26 +177,26 @@ func (g *schemaGen) nameOf(t reflect.Type) string {
 // so a response that does not match its declared type fails validation.
 func (g *schemaGen) object(t reflect.Type) (*jsonSchema, error) {
 	s := &jsonSchema{Type: "object", Properties: map[string]*jsonSchema{}, AdditionalProperties: false}
-	for _, f := range jsonFields(t) {
-		fs, err := g.of(f.typ)
+	for _, f := range events.JSONFields(t) {
+		fs, err := g.of(f.Type)
 		if err != nil {
-			return nil, fmt.Errorf("%s.%s: %w", t, f.goName, err)
+			return nil, fmt.Errorf("%s.%s: %w", t, f.GoName, err)
 		}
-		if f.asString {
+		if f.AsString {
 			fs = &jsonSchema{Type: "string", Nullable: fs.Nullable}
 		}
-		if f.enum != "" {
-			fs.Enum = strings.Split(f.enum, ",")
+		if enum := f.Tag.Get("enum"); enum != "" {
+			fs.Enum = strings.Split(enum, ",")
 		}
-		if f.doc != "" {
+		if doc := f.Tag.Get("doc"); doc != "" {
 			if fs.Ref != "" {
 				fs = &jsonSchema{AllOf: []*jsonSchema{fs}}
 			}
-			fs.Description = f.doc
+			fs.Description = doc
 		}
-		s.Properties[f.name] = fs
-		if !f.optional {
-			s.Required = append(s.Required, f.name)
+		s.Properties[f.Name] = fs
+		if !f.Optional {
+			s.Required = append(s.Required, f.Name)
 		}
 	}
 	return s, nil

@@ -3,7 +3,6 @@ package events
 import (
 	"reflect"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -55,7 +54,12 @@ func SchemaOf(t reflect.Type) map[string]any {
 		return map[string]any{"type": "object", "additionalProperties": SchemaOf(t.Elem())}
 	case reflect.Struct:
 		props, required := map[string]any{}, []string{}
-		structFields(t, props, &required)
+		for _, f := range JSONFields(t) {
+			props[f.Name] = SchemaOf(f.Type)
+			if !f.Optional && f.Type.Kind() != reflect.Pointer {
+				required = append(required, f.Name)
+			}
+		}
 		s := map[string]any{"type": "object", "properties": props}
 		if len(required) > 0 {
 			s["required"] = required
@@ -65,36 +69,4 @@ func SchemaOf(t reflect.Type) map[string]any {
 		return map[string]any{}
 	}
 	return map[string]any{}
-}
-
-// structFields adds t's JSON fields to props, in field order.
-func structFields(t reflect.Type, props map[string]any, required *[]string) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		tag := f.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				structFields(ft, props, required)
-				continue
-			}
-		}
-		if name == "" {
-			name = f.Name
-		}
-		props[name] = SchemaOf(f.Type)
-		if !strings.Contains(opts, "omitempty") && !strings.Contains(opts, "omitzero") && f.Type.Kind() != reflect.Pointer {
-			*required = append(*required, name)
-		}
-	}
 }

@@ -1,29 +1,30 @@
-package api
+package events
 
 import (
 	"reflect"
 	"strings"
 )
 
-// jsonField is one field of a struct's JSON.
-type jsonField struct {
-	name, goName string
-	typ          reflect.Type
-	depth        int
-	tagged       bool
-	// optional fields may be missing: omitempty, omitzero, or inside an
+// JSONField is one field of a struct's JSON, as encoding/json writes it.
+type JSONField struct {
+	Name, GoName string
+	Type         reflect.Type
+	// Tag is the Go field's tag, for other tags (doc, enum) a reader knows.
+	Tag reflect.StructTag
+	// Optional fields may be missing: omitempty, omitzero, or inside an
 	// embedded pointer that may be nil.
-	optional bool
-	asString bool
-	doc      string
-	enum     string
+	Optional bool
+	// AsString is the ",string" option on a type it applies to.
+	AsString bool
+	depth    int
+	tagged   bool
 }
 
-// jsonFields lists the fields encoding/json writes for struct t: exported
+// JSONFields lists the fields encoding/json writes for struct t: exported
 // fields named by their json tag, embedded structs' fields promoted, and a
 // shallower (or else the one tagged) field hiding others of its name.
-func jsonFields(t reflect.Type) []jsonField {
-	var all []jsonField
+func JSONFields(t reflect.Type) []JSONField {
+	var all []JSONField
 	var walk func(t reflect.Type, depth int, optional bool, path map[reflect.Type]bool)
 	walk = func(t reflect.Type, depth int, optional bool, path map[reflect.Type]bool) {
 		for i := range t.NumField() {
@@ -56,17 +57,16 @@ func jsonFields(t reflect.Type) []jsonField {
 			} else if !sf.IsExported() {
 				continue
 			}
-			f := jsonField{name: name, goName: sf.Name, typ: ft, depth: depth, tagged: name != "", optional: optional,
-				doc: sf.Tag.Get("doc"), enum: sf.Tag.Get("enum")}
-			if f.name == "" {
-				f.name = sf.Name
+			f := JSONField{Name: name, GoName: sf.Name, Type: ft, Tag: sf.Tag, depth: depth, tagged: name != "", Optional: optional}
+			if f.Name == "" {
+				f.Name = sf.Name
 			}
 			for o := range strings.SplitSeq(opts, ",") {
 				switch o {
 				case "omitempty", "omitzero":
-					f.optional = true
+					f.Optional = true
 				case "string":
-					f.asString = quotable(ft)
+					f.AsString = quotable(ft)
 				}
 			}
 			all = append(all, f)
@@ -74,7 +74,7 @@ func jsonFields(t reflect.Type) []jsonField {
 	}
 	walk(t, 0, false, map[reflect.Type]bool{t: true})
 
-	var out []jsonField
+	var out []JSONField
 	for _, f := range all {
 		if dominant(f, all) {
 			out = append(out, f)
@@ -86,10 +86,10 @@ func jsonFields(t reflect.Type) []jsonField {
 // dominant reports whether f is the field its name stands for: encoding/json
 // keeps the shallowest, and among equally deep ones the only tagged one, and
 // drops a name it cannot decide.
-func dominant(f jsonField, all []jsonField) bool {
+func dominant(f JSONField, all []JSONField) bool {
 	rivals, tagged := 0, 0
 	for _, o := range all {
-		if o.name != f.name || o.depth > f.depth {
+		if o.Name != f.Name || o.depth > f.depth {
 			continue
 		}
 		if o.depth < f.depth {
