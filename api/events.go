@@ -157,9 +157,7 @@ var errPageFull = errors.New("page full")
 // readEvents reads one page of the log.
 func (s *Server) readEvents(ctx context.Context, f eventFilter) (Page[EventView], error) {
 	page := Page[EventView]{Items: []EventView{}}
-	var last uint64
 	err := s.Store.Read(ctx, f.from, func(rec events.Record) error {
-		last = rec.Seq
 		if !f.keep(rec) {
 			return nil
 		}
@@ -170,7 +168,6 @@ func (s *Server) readEvents(ctx context.Context, f eventFilter) (Page[EventView]
 		page.Items = append(page.Items, viewEvent(rec))
 		return nil
 	})
-	_ = last
 	if err != nil && !errors.Is(err, errPageFull) {
 		return Page[EventView]{}, err
 	}

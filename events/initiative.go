@@ -295,11 +295,8 @@ func (c CastVote) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	in, err := s.initiativeIn(c.InitiativeID, "votes are taken only before the decision", StatusProposed)
+	in, err := s.memberActsOnProposed(c.InitiativeID, c.PersonID, "votes are taken only before the decision")
 	if err != nil {
-		return Decision{}, err
-	}
-	if err := s.seated(c.PersonID); err != nil {
 		return Decision{}, err
 	}
 	prev, voted := in.Votes[c.PersonID]
@@ -307,6 +304,20 @@ func (c CastVote) Decide(s *State) (Decision, error) {
 		return decide(in.agg())
 	}
 	return decide(in.agg(), VoteCast{PersonID: c.PersonID, Vote: c.Vote, Comment: c.Comment, PreviousVote: prev.Vote})
+}
+
+// memberActsOnProposed is the initiative a council member votes on or
+// decides: it must still be proposed (rule says why otherwise), and the
+// member must hold a seat.
+func (s *State) memberActsOnProposed(initiativeID, memberID, rule string) (*Initiative, error) {
+	in, err := s.initiativeIn(initiativeID, rule, StatusProposed)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.seated(memberID); err != nil {
+		return nil, err
+	}
+	return in, nil
 }
 
 // DecideInitiative records the council's decision on a proposed initiative.
@@ -330,11 +341,8 @@ func (c DecideInitiative) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	in, err := s.initiativeIn(c.InitiativeID, "only a proposed initiative can be decided", StatusProposed)
+	in, err := s.memberActsOnProposed(c.InitiativeID, c.DecidedBy, "only a proposed initiative can be decided")
 	if err != nil {
-		return Decision{}, err
-	}
-	if err := s.seated(c.DecidedBy); err != nil {
 		return Decision{}, err
 	}
 	t := s.tally(in)
