@@ -70,11 +70,18 @@ func NewEngine(store Store, opts ...EngineOption) (*Engine, error) {
 //
 // Errors: ErrUndecodable (the record's sequence counts as applied all the
 // same; the subscriber decides whether to stop).
-func (e *Engine) Apply(rec Record) error {
+func (e *Engine) Apply(rec Record) error { return e.ApplyDecoded(rec, nil) }
+
+// ApplyDecoded is Apply for a record whose payload the caller has decoded
+// already (nil: decode here), so that a projector feeding many models
+// decodes each event once.
+//
+// Errors: ErrUndecodable.
+func (e *Engine) ApplyDecoded(rec Record, p Payload) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	before := e.state.lastSeq
-	err := e.state.Apply(rec)
+	err := e.state.ApplyDecoded(rec, p)
 	if e.state.lastSeq != before {
 		close(e.changed)
 		e.changed = make(chan struct{})

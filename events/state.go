@@ -95,7 +95,14 @@ func (s *State) Stream(agg Aggregate) Stream { return s.streams[agg] }
 // as an error: the caller decides whether to stop.
 //
 // Errors: ErrUndecodable.
-func (s *State) Apply(rec Record) error {
+func (s *State) Apply(rec Record) error { return s.ApplyDecoded(rec, nil) }
+
+// ApplyDecoded is Apply for a record whose payload the caller has decoded
+// (and upcast) already, as the projector does once for every model; a nil
+// payload is decoded here.
+//
+// Errors: ErrUndecodable.
+func (s *State) ApplyDecoded(rec Record, p Payload) error {
 	if rec.Seq != 0 && rec.Seq <= s.lastSeq {
 		return nil
 	}
@@ -112,9 +119,10 @@ func (s *State) Apply(rec Record) error {
 	if k := rec.Event.Kind(); k != agg.Kind {
 		return fmt.Errorf("%w: seq %d: event type %q on a %s subject", ErrUndecodable, rec.Seq, rec.Event.Type, agg.Kind)
 	}
-	p, err := DecodePayload(rec.Event)
-	if err != nil {
-		return fmt.Errorf("seq %d: %w", rec.Seq, err)
+	if p == nil {
+		if p, err = DecodePayload(rec.Event); err != nil {
+			return fmt.Errorf("seq %d: %w", rec.Seq, err)
+		}
 	}
 	s.apply(agg, p)
 	return nil

@@ -94,11 +94,11 @@ func (p *Projector) stop(err error) error {
 
 // apply feeds one record to the state and every model, then wakes waiters.
 func (p *Projector) apply(rec events.Record) error {
-	if err := p.engine.Apply(rec); err != nil {
-		return fmt.Errorf("seq %d: %w", rec.Seq, err)
-	}
-	payload, err := events.DecodePayload(rec.Event)
-	if err != nil {
+	// Decoded once here for the state and every model. Undecodable, the
+	// state still moves its positions on (so waiting for this sequence
+	// ends) and reports the error, which stops the projector.
+	payload, _ := events.DecodePayload(rec.Event)
+	if err := p.engine.ApplyDecoded(rec, payload); err != nil {
 		return fmt.Errorf("seq %d: %w", rec.Seq, err)
 	}
 	for _, m := range p.models {
