@@ -89,7 +89,7 @@ func unauthorized(c echo.Context, detail string) error {
 // refuse answers a failed sign-in, counting it against the caller's address
 // so that guessing tokens is rate limited like any other traffic.
 func (s *Server) refuse(c echo.Context, detail string) error {
-	if err := s.limitRate(func(echo.Context) error { return nil })(c); err != nil {
+	if err := s.takeRate(c); err != nil {
 		return err
 	}
 	return unauthorized(c, detail)

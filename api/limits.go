@@ -89,17 +89,25 @@ func rateKey(c echo.Context) string {
 // limitRate answers 429 with Retry-After once the caller's bucket is empty.
 func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if s.rates == nil {
-			return next(c)
-		}
-		if ok, wait := s.rates.allow(rateKey(c), time.Now()); !ok {
-			secs := int(math.Ceil(wait.Seconds()))
-			c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-			return &Problem{Status: http.StatusTooManyRequests, Title: "Too many requests",
-				Detail: "this token has sent more requests than its rate allows; retry after the time in Retry-After"}
+		if err := s.takeRate(c); err != nil {
+			return err
 		}
 		return next(c)
 	}
+}
+
+// takeRate takes one request from the caller's bucket, or answers the 429.
+func (s *Server) takeRate(c echo.Context) error {
+	if s.rates == nil {
+		return nil
+	}
+	if ok, wait := s.rates.allow(rateKey(c), time.Now()); !ok {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+		return &Problem{Status: http.StatusTooManyRequests, Title: "Too many requests",
+			Detail: "this token has sent more requests than its rate allows; retry after the time in Retry-After"}
+	}
+	return nil
 }
 
 // securityHeaders are sent on every answer: the API serves JSON to programs,

@@ -130,7 +130,14 @@ func TestMetricsCountReadModelFailuresAndReadiness(t *testing.T) {
 		t.Fatalf("before any failure: %v (%v)", n, ok)
 	}
 	id := a.Must(http.StatusCreated, http.MethodPost, "/v1/tokens", map[string]any{"label": "x", "grants": []string{"action:read_events"}}).Map(t)["id"].(string)
-	a.Must(http.StatusOK, http.MethodDelete, "/v1/tokens/"+id, nil)
+	revoked := a.Must(http.StatusOK, http.MethodDelete, "/v1/tokens/"+id, nil)
+	// The other models went on: the tokens model took the revocation the
+	// failing one could not, and a later event is still applied.
+	if !strings.Contains(string(revoked.Body), `"revoked":true`) {
+		t.Fatalf("the tokens model did not apply the revocation: %s", revoked.Body)
+	}
+	later := a.Must(http.StatusCreated, http.MethodPost, "/v1/people", map[string]any{"name": "Zoe", "email": "zoe@example.com", "department": "Ops"}).Map(t)["id"].(string)
+	a.Must(http.StatusOK, http.MethodGet, "/v1/people/"+later, nil)
 	m := scrape(t, a)
 	if n, _ := value(m, "cxtracker_read_model_failures_total", "model", "failing"); n != 1 {
 		t.Fatalf("failing model failures: %v, want 1", n)
