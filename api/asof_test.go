@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,4 +38,46 @@ func TestEntitiesAsTheyStoodAtATimeOrSequence(t *testing.T) {
 	}
 	a.Must(http.StatusNotFound, http.MethodGet, "/v1/people/"+id+"?as_of=1", nil) // seq 1 is the admin token
 	a.Must(http.StatusUnprocessableEntity, http.MethodGet, "/v1/people/"+id+"?as_of=yesterday", nil)
+}
+
+func TestEveryKindOfEntityTravelsInTime(t *testing.T) {
+	a := startAPI(t)
+	ctx := context.Background()
+	do := func(cmds ...events.Command) uint64 {
+		t.Helper()
+		var seq uint64
+		for _, c := range cmds {
+			res, err := a.Engine.Execute(ctx, c, events.Meta{Actor: "test"})
+			if err != nil {
+				t.Fatalf("%T: %v", c, err)
+			}
+			seq = res.Appended.LastSeq
+		}
+		return seq
+	}
+	crew, jny, stage, kpi := events.NewID(), events.NewID(), events.NewID(), events.NewID()
+	thirty, forty := 30.0, 40.0
+	mark := do(
+		events.FormCrew{CrewID: crew, Name: "Seams", Type: events.CrewExperience, Purpose: "watch the seams"},
+		events.MapJourney{JourneyID: jny, Name: "Retail"},
+		events.AddStage{JourneyID: jny, StageID: stage, Name: "Acquisition", Position: 1},
+		events.DefineKPI{KPIID: kpi, Name: "NPS", Metric: events.MetricNPS, Unit: "points", Target: thirty, Direction: events.HigherIsBetter},
+	)
+	do(
+		events.ChangeCrewPurpose{CrewID: crew, Purpose: "own onboarding"},
+		events.RenameStage{JourneyID: jny, StageID: stage, Name: "Awareness"},
+		events.ChangeKPI{KPIID: kpi, Target: &forty},
+	)
+	at := "?as_of=" + strconv.FormatUint(mark, 10)
+	for _, tc := range []struct{ path, then, now string }{
+		{"/v1/crews/" + crew, `"purpose":"watch the seams"`, `"purpose":"own onboarding"`},
+		{"/v1/journeys/" + jny, `"name":"Acquisition"`, `"name":"Awareness"`},
+		{"/v1/kpis/" + kpi, `"target":30`, `"target":40`},
+	} {
+		then := string(a.Must(http.StatusOK, http.MethodGet, tc.path+at, nil).Body)
+		now := string(a.Must(http.StatusOK, http.MethodGet, tc.path, nil).Body)
+		if !strings.Contains(then, tc.then) || strings.Contains(then, tc.now) || !strings.Contains(now, tc.now) {
+			t.Errorf("%s: as of seq %d %s; now %s", tc.path, mark, then, now)
+		}
+	}
 }
