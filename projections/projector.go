@@ -175,22 +175,7 @@ func (p *Projector) markCaughtUp() {
 //
 // Errors: ErrStopped, ctx.Err().
 func (p *Projector) WaitCaughtUp(ctx context.Context) error {
-	for {
-		p.mu.Lock()
-		changed, stopped := p.changed, p.stopped
-		p.mu.Unlock()
-		if p.caughtUp.Load() {
-			return nil
-		}
-		if stopped != nil {
-			return fmt.Errorf("%w: %v", ErrStopped, stopped)
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	return p.waitUntil(ctx, func() bool { return p.caughtUp.Load() })
 }
 
 // CaughtUp reports whether the projector has applied the log as it was when
@@ -207,11 +192,17 @@ var ErrStopped = errors.New("projections stopped")
 //
 // Errors: ErrStopped, ctx.Err().
 func (p *Projector) WaitFor(ctx context.Context, seq uint64) error {
+	return p.waitUntil(ctx, func() bool { return p.lastSeq >= seq })
+}
+
+// waitUntil returns once done (checked under the lock) holds, waking each
+// time the projector moves on, stops, or catches up.
+func (p *Projector) waitUntil(ctx context.Context, done func() bool) error {
 	for {
 		p.mu.Lock()
-		done, changed, stopped := p.lastSeq >= seq, p.changed, p.stopped
+		ok, changed, stopped := done(), p.changed, p.stopped
 		p.mu.Unlock()
-		if done {
+		if ok {
 			return nil
 		}
 		if stopped != nil {
