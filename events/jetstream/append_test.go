@@ -1,6 +1,8 @@
 package jetstream_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 
 	"cxtracker/events"
@@ -54,5 +56,59 @@ func TestConcurrentAppendsWithSameExpectationOnlyOneWins(t *testing.T) {
 				t.Fatalf("aggregate holds %d events, want %d: the losers left something behind", got, want)
 			}
 		})
+	}
+}
+
+// Many writers, each waiting for its answer before appending again, are
+// group committed: their appends go out in atomic batches of many, and every
+// writer's events land in its own order, each at the sequence it was told.
+func TestManyWritersAreGroupCommittedIntoBatches(t *testing.T) {
+	st := jstest.Start(t)
+	const writers, rounds = 64, 6
+	type written struct {
+		agg  events.Aggregate
+		seqs []uint64
+	}
+	out := make([]written, writers)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			agg := events.Aggregate{Kind: "crew", ID: events.NewID()}
+			out[w].agg = agg
+			expect := events.ExpectNew()
+			for v := range uint64(rounds) {
+				res, err := st.Append(context.Background(), agg, expect, testEvent(t, agg, "renamed", v+1))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				out[w].seqs = append(out[w].seqs, res.LastSeq)
+				expect = events.ExpectSeq(res.LastSeq)
+			}
+		}()
+	}
+	wg.Wait()
+	stats := st.CommitStats()
+	total := uint64(writers * rounds)
+	if stats.BatchedAppends+stats.PlainAppends != total {
+		t.Fatalf("commit stats %+v account for %d appends, want %d", stats, stats.BatchedAppends+stats.PlainAppends, total)
+	}
+	if stats.BatchedAppends < total/2 || stats.BatchedAppends < 4*stats.Batches {
+		t.Fatalf("commit stats %+v: want most appends in batches of 4 or more", stats)
+	}
+	recs := readAll(t, st)
+	bySeq := make(map[uint64]events.Record, len(recs))
+	for _, r := range recs {
+		bySeq[r.Seq] = r
+	}
+	for _, w := range out {
+		for i, seq := range w.seqs {
+			r, ok := bySeq[seq]
+			if !ok || r.Event.AggregateVersion != uint64(i+1) || r.Subject != w.agg.Subject("renamed") {
+				t.Fatalf("%s: append %d was told seq %d, which holds %+v", w.agg, i+1, seq, r.Event)
+			}
+		}
 	}
 }

@@ -26,9 +26,13 @@ type batcher struct {
 	// plainOut counts plain publishes under way; queued counts appends
 	// waiting for a batch.
 	plainOut, queued atomic.Int64
-	in               chan *pending
-	slots            chan struct{}
-	stop             chan struct{}
+	herd             herd
+	stats            commitStats
+	// lingerGap and lingerMax bound how long a batch waits for its herd.
+	lingerGap, lingerMax time.Duration
+	in                   chan *pending
+	slots                chan struct{}
+	stop                 chan struct{}
 	// exited is closed when the loop has returned: nothing reads the queue
 	// any more.
 	exited chan struct{}
@@ -38,12 +42,15 @@ type batcher struct {
 
 func newBatcher(s *Store) *batcher {
 	b := &batcher{
-		s:      s,
-		cost:   newCommitCost(),
-		in:     make(chan *pending, 4096),
-		slots:  make(chan struct{}, s.opts.inflight),
-		stop:   make(chan struct{}),
-		exited: make(chan struct{}),
+		s:         s,
+		cost:      newCommitCost(),
+		in:        make(chan *pending, 4096),
+		herd:      herd{memory: herdMemory},
+		lingerGap: lingerGap,
+		lingerMax: lingerMax,
+		slots:     make(chan struct{}, s.opts.inflight),
+		stop:      make(chan struct{}),
+		exited:    make(chan struct{}),
 	}
 	b.wg.Add(1)
 	go b.loop()
@@ -56,6 +63,7 @@ var errClosed = errors.New("the event store is closed")
 // gets ErrUnavailable: the append may still land, and retrying it with the
 // same events is safe.
 func (b *batcher) submit(ctx context.Context, p *pending) (events.Appended, error) {
+	b.herd.arrived()
 	if res, err, ok := b.publishAlone(ctx, p); ok {
 		return res, err
 	}
@@ -104,7 +112,6 @@ func (b *batcher) loop() {
 				return
 			}
 		}
-		queue = b.gather(queue)
 		// Wait for a free commit slot, gathering what arrives meanwhile.
 	wait:
 		for {
@@ -118,6 +125,7 @@ func (b *batcher) loop() {
 				return
 			}
 		}
+		queue = b.gather(queue)
 		var batch []*pending
 		batch, queue = takeBatch(queue, b.s.opts.maxBatch)
 		b.queued.Add(-int64(len(batch)))
@@ -133,19 +141,20 @@ func (b *batcher) loop() {
 	}
 }
 
-// Gathering: a batch waits for more appends while they keep coming, each
-// within lingerGap of the one before, up to lingerMax in all. The callers of
-// the last batch were just answered and most append again at once; waiting
-// for them costs far less than the fsync that a smaller batch would add.
+// Gathering: once a commit slot is free, a batch waits for the callers the
+// last batch answered, as long as they keep coming, each within lingerGap of
+// the one before, up to lingerMax in all. Waiting for them costs far less
+// than the batch the stragglers would need of their own.
 const (
-	lingerGap = 50 * time.Microsecond
-	lingerMax = 500 * time.Microsecond
+	lingerGap = 200 * time.Microsecond
+	lingerMax = time.Millisecond
 )
 
-// gather adds to the queue what arrives while appends keep coming.
+// gather adds to the queue what has arrived, then the callers of the last
+// batch as they come back.
 func (b *batcher) gather(queue []*pending) []*pending {
-	deadline := time.Now().Add(lingerMax)
-	timer := time.NewTimer(lingerGap)
+	deadline := time.Now().Add(b.lingerMax)
+	timer := time.NewTimer(b.lingerGap)
 	defer timer.Stop()
 	for {
 		select {
@@ -154,10 +163,10 @@ func (b *batcher) gather(queue []*pending) []*pending {
 			continue
 		default:
 		}
-		if time.Now().After(deadline) {
+		if b.herd.returning() == 0 || time.Now().After(deadline) {
 			return queue
 		}
-		timer.Reset(lingerGap)
+		timer.Reset(b.lingerGap)
 		select {
 		case p := <-b.in:
 			queue = append(queue, p)
@@ -192,6 +201,7 @@ func (b *batcher) publishFew(batch []*pending) bool {
 // publishPlain publishes a single-event append and keeps count of the cost.
 func (b *batcher) publishPlain(ctx context.Context, p *pending) (events.Appended, error) {
 	b.plainOut.Add(1)
+	b.stats.plain.Add(1)
 	start := time.Now()
 	res, err := b.s.commitOne(ctx, p)
 	others := b.plainOut.Add(-1)
@@ -201,11 +211,10 @@ func (b *batcher) publishPlain(ctx context.Context, p *pending) (events.Appended
 }
 
 // publishAlone publishes a single-event append at once, as a plain publish
-// from the caller's goroutine, while the store is lightly loaded: nothing
-// queued, no batch committing, and too few plain publishes under way for a
-// batch to be cheaper. It reports false when the append should be batched.
+// from the caller's goroutine, when alone says so. It reports false when the
+// append should be batched.
 func (b *batcher) publishAlone(ctx context.Context, p *pending) (events.Appended, error, bool) {
-	if len(p.msgs) != 1 || b.queued.Load() > 0 || len(b.slots) > 0 {
+	if !b.alone(p) {
 		return events.Appended{}, nil, false
 	}
 	select {
@@ -213,11 +222,16 @@ func (b *batcher) publishAlone(ctx context.Context, p *pending) (events.Appended
 		return events.Appended{}, unavailable(errClosed), true
 	default:
 	}
-	if !b.cost.plainCheaper(int(b.plainOut.Load()) + 1) {
-		return events.Appended{}, nil, false
-	}
 	res, err := b.publishPlain(ctx, p)
 	return res, err, true
+}
+
+// alone reports whether a single-event append is best published on its own:
+// nothing is queued, no batch is committing, and too few appends are under
+// way or expected back for a batch to be cheaper.
+func (b *batcher) alone(p *pending) bool {
+	return len(p.msgs) == 1 && b.queued.Load() == 0 && len(b.slots) == 0 &&
+		b.cost.plainCheaper(max(b.herd.returning(), int(b.plainOut.Load()))+1)
 }
 
 // drain answers every queued append once the store is closing, after the
@@ -275,6 +289,11 @@ const settleParallel = 8
 func (b *batcher) commit(batch []*pending) {
 	ctx := context.Background()
 	if len(batch) == 1 {
+		if len(batch[0].msgs) == 1 {
+			b.stats.plain.Add(1)
+		} else {
+			b.stats.batch(1)
+		}
 		batch[0].finish(b.s.commitOne(ctx, batch[0]))
 		return
 	}
@@ -323,6 +342,9 @@ func (b *batcher) commitAll(ctx context.Context, batch []*pending) error {
 		if ack.Count != len(msgs) {
 			return fmt.Errorf("batch of %d committed as %d", len(msgs), ack.Count)
 		}
+		// The callers are expected back: note them before answering.
+		b.herd.answered(len(batch))
+		b.stats.batch(len(batch))
 		seq := ack.Seq - uint64(len(msgs)) + 1
 		for _, p := range batch {
 			n := uint64(len(p.msgs))

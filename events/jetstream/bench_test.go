@@ -106,6 +106,11 @@ func BenchmarkAppend(b *testing.B) {
 				}
 				wr.expect = events.ExpectSeq(res.LastSeq)
 			})
+			// How group commit went: appends per atomic batch, and the
+			// share of appends published plainly.
+			cs := st.CommitStats()
+			b.ReportMetric(float64(cs.BatchedAppends)/float64(max(cs.Batches, 1)), "appends/batch")
+			b.ReportMetric(float64(cs.PlainAppends)/float64(max(cs.BatchedAppends+cs.PlainAppends, 1)), "plain-share")
 		})
 	}
 }
