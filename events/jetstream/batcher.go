@@ -297,10 +297,15 @@ func (b *batcher) commit(batch []*pending) {
 		batch[0].finish(b.s.commitOne(ctx, batch[0]))
 		return
 	}
+	// A batch that shares the server with plain publishes waits for their
+	// fsyncs too: its time is not its own cost, and is not kept.
+	alone, plainBefore := b.plainOut.Load() == 0, b.stats.plain.Load()
 	start := time.Now()
 	err := b.commitAll(ctx, batch)
 	if err == nil {
-		b.cost.observeBatch(time.Since(start))
+		if alone && b.stats.plain.Load() == plainBefore {
+			b.cost.observeBatch(time.Since(start))
+		}
 		return
 	}
 	b.s.opts.logger.Debug("batch refused, settling appends one by one", "appends", len(batch), "err", err)

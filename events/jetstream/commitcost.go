@@ -1,6 +1,7 @@
 package jetstream
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -11,16 +12,33 @@ import (
 // same whatever its size, but that cost is many fsyncs (the server stages
 // each batch in a store of its own). So a few single-event appends are
 // cheaper published side by side, and many are cheaper as one batch.
+//
+// A disk's timings jump about, so each cost is the median of its recent
+// samples. Only the way in use is measured, so when the choice is close
+// and the other way's figure has gone stale, the other way is taken once to
+// measure it afresh.
 type commitCost struct {
 	mu sync.Mutex
-	// batch is the recent duration of one atomic batch commit; event is the
-	// recent duration per event of plain publishes made side by side.
-	batch, event time.Duration
+	// batch samples the duration of one atomic batch commit; event the
+	// duration per event of plain publishes made side by side.
+	batch, event costSamples
 	// window is when the current run of busy plain publishing began, and
 	// done how many publishes it has answered.
 	window time.Time
 	done   int
+	// trying is the way being measured afresh, if any, until tryUntil.
+	trying   way
+	tryUntil time.Time
 }
+
+// way is a way of committing appends.
+type way int
+
+const (
+	anyWay way = iota
+	plainWay
+	batchWay
+)
 
 // Starting guesses, from a single-replica file stream on a 2-core machine.
 const (
@@ -28,8 +46,22 @@ const (
 	initialEventCost = 250 * time.Microsecond
 )
 
+// costStale is how old a cost may grow before a close choice measures it
+// again, for at most costTrial; costClose is how near, as a ratio, the two
+// ways must be for the choice to be close.
+const (
+	costStale = time.Second
+	costTrial = 20 * time.Millisecond
+	costClose = 2
+)
+
+// newCommitCost starts from the guesses, which count as fresh for their
+// first costStale.
 func newCommitCost() *commitCost {
-	return &commitCost{batch: initialBatchCost, event: initialEventCost}
+	c, now := &commitCost{}, time.Now()
+	c.batch.add(initialBatchCost, now)
+	c.event.add(initialEventCost, now)
+	return c
 }
 
 // plainCheaper reports whether n single-event appends cost less published
@@ -38,15 +70,32 @@ func newCommitCost() *commitCost {
 // more to the pause between batches than plain publishes lose to their
 // round trips.
 func (c *commitCost) plainCheaper(n int) bool {
+	now := time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return time.Duration(n)*c.event < c.batch
+	if c.trying != anyWay && now.Before(c.tryUntil) {
+		return c.trying == plainWay
+	}
+	c.trying = anyWay
+	plain, batch := time.Duration(n)*c.event.median(), c.batch.median()
+	if n > 1 && plain < costClose*batch && batch < costClose*plain {
+		switch {
+		case c.event.staleAt(now):
+			c.trying, c.tryUntil, c.event.at = plainWay, now.Add(costTrial), now
+			return true
+		case c.batch.staleAt(now):
+			c.trying, c.tryUntil, c.batch.at = batchWay, now.Add(costTrial), now
+			return false
+		}
+	}
+	return plain < batch
 }
 
 // observeBatch records an atomic batch's commit time.
 func (c *commitCost) observeBatch(d time.Duration) {
+	now := time.Now()
 	c.mu.Lock()
-	c.batch = ewma(c.batch, d)
+	c.batch.add(d, now)
 	c.mu.Unlock()
 }
 
@@ -62,7 +111,7 @@ func (c *commitCost) observePlain(now time.Time, latency time.Duration, others i
 	}
 	c.done++
 	if took := now.Sub(c.window); others == 0 || took >= costWindow {
-		c.event = ewma(c.event, took/time.Duration(c.done))
+		c.event.add(took/time.Duration(c.done), now)
 		c.window, c.done = time.Time{}, 0
 		if others > 0 {
 			c.window = now
@@ -73,5 +122,28 @@ func (c *commitCost) observePlain(now time.Time, latency time.Duration, others i
 // costWindow is the longest run of plain publishes measured as one.
 const costWindow = 20 * time.Millisecond
 
-// ewma weighs a new observation by a fifth.
-func ewma(old, obs time.Duration) time.Duration { return old + (obs-old)/5 }
+// costSamples are the latest samples of one cost, and when the last came.
+type costSamples struct {
+	ring [costSampleCount]time.Duration
+	n    int
+	at   time.Time
+}
+
+// costSampleCount is how many recent samples a cost is the median of.
+const costSampleCount = 9
+
+func (s *costSamples) add(d time.Duration, now time.Time) {
+	s.ring[s.n%costSampleCount] = d
+	s.n++
+	s.at = now
+}
+
+// median is the median of the samples held.
+func (s *costSamples) median() time.Duration {
+	held := slices.Clone(s.ring[:min(s.n, costSampleCount)])
+	slices.Sort(held)
+	return held[len(held)/2]
+}
+
+// staleAt reports whether the last sample is older than costStale at now.
+func (s *costSamples) staleAt(now time.Time) bool { return now.Sub(s.at) > costStale }
