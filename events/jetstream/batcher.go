@@ -185,7 +185,7 @@ func (b *batcher) publishFew(batch []*pending) bool {
 			return false
 		}
 	}
-	if !b.cost.plainCheaper(len(batch) + int(b.plainOut.Load())) {
+	if !b.cost.plainCheaper(len(batch)+int(b.plainOut.Load()), b.herd.recent()) {
 		return false
 	}
 	for _, p := range batch {
@@ -202,11 +202,8 @@ func (b *batcher) publishFew(batch []*pending) bool {
 func (b *batcher) publishPlain(ctx context.Context, p *pending) (events.Appended, error) {
 	b.plainOut.Add(1)
 	b.stats.plain.Add(1)
-	start := time.Now()
 	res, err := b.s.commitOne(ctx, p)
-	others := b.plainOut.Add(-1)
-	now := time.Now()
-	b.cost.observePlain(now, now.Sub(start), others)
+	b.cost.observePlain(time.Now(), b.plainOut.Add(-1))
 	return res, err
 }
 
@@ -230,8 +227,11 @@ func (b *batcher) publishAlone(ctx context.Context, p *pending) (events.Appended
 // nothing is queued, no batch is committing, and too few appends are under
 // way or expected back for a batch to be cheaper.
 func (b *batcher) alone(p *pending) bool {
-	return len(p.msgs) == 1 && b.queued.Load() == 0 && len(b.slots) == 0 &&
-		b.cost.plainCheaper(max(b.herd.returning(), int(b.plainOut.Load()))+1)
+	if len(p.msgs) != 1 || b.queued.Load() > 0 || len(b.slots) > 0 {
+		return false
+	}
+	back := b.herd.returning()
+	return b.cost.plainCheaper(max(back, int(b.plainOut.Load()))+1, back > 0)
 }
 
 // drain answers every queued append once the store is closing, after the

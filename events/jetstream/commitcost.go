@@ -65,11 +65,12 @@ func newCommitCost() *commitCost {
 }
 
 // plainCheaper reports whether n single-event appends cost less published
-// side by side than as one atomic batch. The two are weighed evenly: a batch
-// waits for its herd of callers to come back (see herd), so it loses no
-// more to the pause between batches than plain publishes lose to their
-// round trips.
-func (c *commitCost) plainCheaper(n int) bool {
+// side by side than as one atomic batch. A herd, callers just answered by a
+// batch, is kept in one batch unless plain publishes are clearly cheaper
+// (costClose): measured side by side, a herd split between the two ways
+// costs more than either way, and near a tie the figures are within their
+// own noise. Other appends weigh the two evenly.
+func (c *commitCost) plainCheaper(n int, herd bool) bool {
 	now := time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -88,6 +89,9 @@ func (c *commitCost) plainCheaper(n int) bool {
 			return false
 		}
 	}
+	if herd {
+		return plain*costClose < batch
+	}
 	return plain < batch
 }
 
@@ -99,25 +103,34 @@ func (c *commitCost) observeBatch(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// observePlain records a plain publish answered at now after latency, with
-// others still under way. Answers come back in bursts, so the cost of one is
-// measured over a run: the time the run took over the publishes it answered,
-// taken when the publishing pauses or every costWindow.
-func (c *commitCost) observePlain(now time.Time, latency time.Duration, others int64) {
+// observePlain records a plain publish answered at now, with others still
+// under way. While others are under way the server is busy with them, so
+// the time between answers is what one publish costs it. Answers come back
+// in bursts, so that time is measured over a busy run: from the answer that
+// opens it to the one that empties it, or costWindow at most, over the
+// answers in between. A run of fewer than costRunMin answers is no sample.
+func (c *commitCost) observePlain(now time.Time, others int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.window.IsZero() {
-		c.window, c.done = now.Add(-latency), 0
-	}
-	c.done++
-	if took := now.Sub(c.window); others == 0 || took >= costWindow {
-		c.event.add(took/time.Duration(c.done), now)
-		c.window, c.done = time.Time{}, 0
-		if others > 0 {
-			c.window = now
+	if !c.window.IsZero() {
+		c.done++
+		took := now.Sub(c.window)
+		if others > 0 && took < costWindow {
+			return
+		}
+		if c.done >= costRunMin {
+			c.event.add(took/time.Duration(c.done), now)
 		}
 	}
+	c.window, c.done = time.Time{}, 0
+	if others > 0 {
+		c.window = now
+	}
 }
+
+// costRunMin is the fewest answers a busy run of plain publishes is
+// measured over.
+const costRunMin = 4
 
 // costWindow is the longest run of plain publishes measured as one.
 const costWindow = 20 * time.Millisecond

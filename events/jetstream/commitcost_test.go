@@ -23,7 +23,7 @@ func costsOf(plain, batch time.Duration, plainFresh, batchFresh bool) *commitCos
 func TestPlainOrBatchByWhatEachHasCost(t *testing.T) {
 	c := costsOf(250*time.Microsecond, 4*time.Millisecond, true, true)
 	for n, plain := range map[int]bool{1: true, 8: true, 15: true, 17: false, 256: false} {
-		if got := c.plainCheaper(n); got != plain {
+		if got := c.plainCheaper(n, false); got != plain {
 			t.Errorf("%d appends: plain %v, want %v", n, got, plain)
 		}
 	}
@@ -51,20 +51,58 @@ func TestAStaleCostIsMeasuredAgainWhenTheChoiceIsClose(t *testing.T) {
 	// batch: the next group is batched to measure it, and so is all else
 	// for the length of the trial.
 	c := costsOf(250*time.Microsecond, 4*time.Millisecond, true, false)
-	if c.plainCheaper(16) {
+	if c.plainCheaper(16, false) {
 		t.Fatal("a close choice with a stale batch cost did not try a batch")
 	}
-	if c.plainCheaper(2) {
+	if c.plainCheaper(2, false) {
 		t.Fatal("the trial of batches ended before its time")
 	}
 	// A stale plain figure is tried the same way.
 	c = costsOf(250*time.Microsecond, 4*time.Millisecond, false, true)
-	if !c.plainCheaper(17) {
+	if !c.plainCheaper(17, false) {
 		t.Fatal("a close choice with a stale plain cost did not try plain publishes")
 	}
 	// Far from close, a stale figure changes nothing.
 	c = costsOf(250*time.Microsecond, 4*time.Millisecond, false, false)
-	if c.plainCheaper(1000) || !c.plainCheaper(1) {
+	if c.plainCheaper(1000, false) || !c.plainCheaper(1, false) {
 		t.Fatal("a stale cost was tried on a choice that is not close")
+	}
+}
+
+func TestPlainCostIsTheTimeBetweenAnswersWhileTheServerIsBusy(t *testing.T) {
+	c := &commitCost{}
+	t0 := time.Now()
+	// Nine publishes under way, answered 300µs apart: the first answer
+	// opens the run, the last (nothing left under way) closes it.
+	for i := range 9 {
+		c.observePlain(t0.Add(time.Duration(i)*300*time.Microsecond), int64(8-i))
+	}
+	if c.event.n != 1 || c.event.median() != 300*time.Microsecond {
+		t.Fatalf("cost %v from %d samples, want 300µs from 1", c.event.median(), c.event.n)
+	}
+	// Answers with nothing else under way say nothing of the cost: the
+	// server may have idled between them.
+	c = &commitCost{}
+	for i := range 5 {
+		c.observePlain(t0.Add(time.Duration(i)*time.Second), 0)
+	}
+	if c.event.n != 0 {
+		t.Fatalf("%d samples taken from lone publishes", c.event.n)
+	}
+}
+
+func TestAHerdStaysInOneBatchUnlessPlainIsClearlyCheaper(t *testing.T) {
+	c := costsOf(250*time.Microsecond, 4*time.Millisecond, true, true)
+	// 15 plain publishes cost 3.75ms against the batch's 4ms: cheaper, but
+	// not clearly, so a herd of 15 stays a batch; other appends go plain.
+	if c.plainCheaper(15, true) {
+		t.Fatal("a herd of 15 was split into plain publishes at a near tie")
+	}
+	if !c.plainCheaper(15, false) {
+		t.Fatal("15 appends that are no herd were batched though plain is cheaper")
+	}
+	// Plain at under half the batch's cost takes even a herd.
+	if !c.plainCheaper(7, true) {
+		t.Fatal("a herd of 7 was batched though plain costs under half as much")
 	}
 }

@@ -35,10 +35,15 @@ func (h *herd) answered(n int) {
 	h.at.Store(time.Now().UnixNano())
 }
 
+// recent reports whether the last batch was answered within memory.
+func (h *herd) recent() bool {
+	return time.Since(time.Unix(0, h.at.Load())) <= h.memory
+}
+
 // returning is how many callers of the last batch are expected back and are
 // not back yet: none once its memory has passed.
 func (h *herd) returning() int {
-	if time.Since(time.Unix(0, h.at.Load())) > h.memory {
+	if !h.recent() {
 		return 0
 	}
 	return max(0, int(h.size.Load()-(h.arrivals.Load()-h.then.Load())))
