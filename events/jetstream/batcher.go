@@ -144,10 +144,12 @@ func (b *batcher) loop() {
 // Gathering: once a commit slot is free, a batch waits for the callers the
 // last batch answered, as long as they keep coming, each within lingerGap of
 // the one before, up to lingerMax in all. Waiting for them costs far less
-// than the batch the stragglers would need of their own.
+// than the batch the stragglers would need of their own: a herd cut in two
+// settles into two batches a round, each paying the batch's fixed cost
+// (about 4 ms here). 256 writers take about 2 ms to come back on two cores.
 const (
 	lingerGap = 200 * time.Microsecond
-	lingerMax = time.Millisecond
+	lingerMax = 2 * time.Millisecond
 )
 
 // gather adds to the queue what has arrived, then the callers of the last

@@ -21,9 +21,10 @@ type herd struct {
 	memory time.Duration
 }
 
-// herdMemory is how soon the callers of a batch are expected back. Those who
-// take longer are not a herd: they are published as any other append.
-const herdMemory = 2 * time.Millisecond
+// herdMemory is how soon the callers of a batch are expected back: longer
+// than a batch waits for them (lingerMax). Those who take longer are not a
+// herd: they are published as any other append.
+const herdMemory = 4 * time.Millisecond
 
 // arrived counts an append in.
 func (h *herd) arrived() { h.arrivals.Add(1) }
