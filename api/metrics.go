@@ -13,7 +13,7 @@ import (
 // exposition format.
 func (s *Server) metricsRoutes() []Route {
 	return []Route{
-		{Method: http.MethodGet, Path: "/metrics", Summary: "Prometheus metrics: HTTP requests, projections, read-model failures, readiness", Public: true,
+		{Method: http.MethodGet, Path: "/metrics", Summary: "Prometheus metrics: HTTP requests, projections, read-model failures, readiness, the event log's commits", Public: true,
 			Response: Media{"text/plain": ""},
 			Handler:  func(c echo.Context) error { s.metrics.handler.ServeHTTP(c.Response(), c.Request()); return nil }},
 	}
@@ -40,6 +40,7 @@ func newMetrics(s *Server) *metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		projectionCollector{s},
 	)
+	reg.MustRegister(s.Collectors...)
 	return m
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"cxtracker/events"
 	"cxtracker/projections"
@@ -35,6 +36,9 @@ type Deps struct {
 	WaitTimeout time.Duration
 	// Limits are the rate limit and request timeout; zero means DefaultLimits.
 	Limits *Limits
+	// Collectors are further Prometheus collectors served on /metrics,
+	// such as the event store's.
+	Collectors []prometheus.Collector
 }
 
 // Server is the HTTP API.

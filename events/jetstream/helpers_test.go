@@ -10,6 +10,7 @@ import (
 
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
+	"cxtracker/events/jetstream/jstest"
 )
 
 // testEvent is a small valid event of agg for the store's tests, which care
@@ -21,6 +22,28 @@ func testEvent(tb testing.TB, agg events.Aggregate, name string, version uint64)
 		tb.Fatal(err)
 	}
 	return e
+}
+
+// appendShapes are the kinds of append a retry or a lost acknowledgement
+// must be settled for: n events, with the expectation expect gives after
+// the aggregate's creation at seq created.
+var appendShapes = []struct {
+	name   string
+	n      int
+	expect func(created uint64) events.Expect
+}{
+	{"one event, conditional", 1, events.ExpectSeq},
+	{"several events, conditional", 3, events.ExpectSeq},
+	{"one event, unconditional", 1, func(uint64) events.Expect { return events.ExpectAny() }},
+	{"several events, unconditional", 3, func(uint64) events.Expect { return events.ExpectAny() }},
+}
+
+// createdJourney is a fresh store holding one journey, created at created.
+func createdJourney(t *testing.T) (*jetstream.Store, events.Aggregate, events.Appended) {
+	t.Helper()
+	st := jstest.Start(t)
+	agg := events.Aggregate{Kind: "journey", ID: events.NewID()}
+	return st, agg, mustAppend(t, st, agg, events.ExpectNew(), testEvent(t, agg, "mapped", 1))
 }
 
 // testEvents is n events of agg starting at version from.

@@ -8,24 +8,14 @@ import (
 	"testing"
 
 	"cxtracker/events"
+	"cxtracker/events/jetstream"
 	"cxtracker/events/jetstream/jstest"
 )
 
 func TestRetriedAppendIsRecognisedAndStoredOnce(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		n      int
-		expect func(created uint64) events.Expect
-	}{
-		{"one event, conditional", 1, events.ExpectSeq},
-		{"several events, conditional", 3, events.ExpectSeq},
-		{"one event, unconditional", 1, func(uint64) events.Expect { return events.ExpectAny() }},
-		{"several events, unconditional", 3, func(uint64) events.Expect { return events.ExpectAny() }},
-	} {
+	for _, tc := range appendShapes {
 		t.Run(tc.name, func(t *testing.T) {
-			st := jstest.Start(t)
-			agg := events.Aggregate{Kind: "journey", ID: events.NewID()}
-			created := mustAppend(t, st, agg, events.ExpectNew(), testEvent(t, agg, "mapped", 1))
+			st, agg, created := createdJourney(t)
 			evs := testEvents(t, agg, 2, tc.n)
 			expect := tc.expect(created.LastSeq)
 			first := mustAppend(t, st, agg, expect, evs...)
@@ -36,9 +26,22 @@ func TestRetriedAppendIsRecognisedAndStoredOnce(t *testing.T) {
 			if !again.Duplicate || again.FirstSeq != first.FirstSeq || again.LastSeq != first.LastSeq {
 				t.Fatalf("retry answered %+v, want the first append's %+v marked duplicate", again, first)
 			}
-			if got := len(ofAggregate(readAll(t, st), agg)); got != 1+tc.n {
-				t.Fatalf("aggregate holds %d events, want %d", got, 1+tc.n)
+			assertStoredOnce(t, st, agg, 1+tc.n)
+		})
+		// The store's own try loses its acknowledgement: it cannot know
+		// whether the server stored the append, and must find out, answer
+		// where the events are, and leave the append whole and stored once.
+		t.Run(tc.name+", acknowledgement lost", func(t *testing.T) {
+			st, agg, created := createdJourney(t)
+			jetstream.LoseAcks(st, 1)
+			res := mustAppend(t, st, agg, tc.expect(created.LastSeq), testEvents(t, agg, 2, tc.n)...)
+			if left := jetstream.FaultsLeft(st); left != 0 {
+				t.Fatalf("the staged lost acknowledgement never struck (%d left)", left)
 			}
+			if res.FirstSeq != created.LastSeq+1 || res.LastSeq != created.LastSeq+uint64(tc.n) {
+				t.Fatalf("append answered %+v, want seqs %d..%d", res, created.LastSeq+1, created.LastSeq+uint64(tc.n))
+			}
+			assertStoredOnce(t, st, agg, 1+tc.n)
 		})
 	}
 }

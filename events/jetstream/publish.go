@@ -108,11 +108,17 @@ func (s *Store) request(ctx context.Context, msg *nats.Msg) (pubAck, error) {
 	if err := s.connected(); err != nil {
 		return pubAck{}, err
 	}
+	if err := s.faults.before(); err != nil {
+		return pubAck{}, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.publishTimeout)
 	defer cancel()
 	reply, err := s.nc.RequestMsgWithContext(ctx, msg)
 	if err != nil {
 		return pubAck{}, fmt.Errorf("%w: %v", errNoAnswer, err)
+	}
+	if err := s.faults.after(msg); err != nil {
+		return pubAck{}, err
 	}
 	var ack pubAck
 	if err := json.Unmarshal(reply.Data, &ack); err != nil {

@@ -27,6 +27,7 @@ type Store struct {
 	// then every append is published on its own.
 	atomic  bool
 	batcher *batcher
+	faults  faults
 }
 
 var _ events.Store = (*Store)(nil)
