@@ -26,10 +26,13 @@ type batcher struct {
 	// plainOut counts plain publishes under way; queued counts appends
 	// waiting for a batch.
 	plainOut, queued atomic.Int64
-	herd             herd
-	stats            commitStats
-	// lingerGap and lingerMax bound how long a batch waits for its herd.
+	// plainStarts counts plain publishes begun.
+	plainStarts atomic.Uint64
+	herd        herd
+	// lingerGap and lingerMax bound how long a batch waits for its herd;
+	// maxBatch is how many messages a batch holds at most.
 	lingerGap, lingerMax time.Duration
+	maxBatch             int
 	in                   chan *pending
 	slots                chan struct{}
 	stop                 chan struct{}
@@ -48,6 +51,7 @@ func newBatcher(s *Store) *batcher {
 		herd:      herd{memory: herdMemory},
 		lingerGap: lingerGap,
 		lingerMax: lingerMax,
+		maxBatch:  s.opts.maxBatch,
 		slots:     make(chan struct{}, s.opts.inflight),
 		stop:      make(chan struct{}),
 		exited:    make(chan struct{}),
@@ -127,7 +131,7 @@ func (b *batcher) loop() {
 		}
 		queue = b.gather(queue)
 		var batch []*pending
-		batch, queue = takeBatch(queue, b.s.opts.maxBatch)
+		batch, queue = takeBatch(queue, b.maxBatch)
 		b.queued.Add(-int64(len(batch)))
 		if b.publishFew(batch) {
 			<-b.slots
@@ -165,7 +169,7 @@ func (b *batcher) gather(queue []*pending) []*pending {
 			continue
 		default:
 		}
-		if b.herd.returning() == 0 || time.Now().After(deadline) {
+		if b.herd.returning() == 0 || time.Now().After(deadline) || queuedMsgs(queue) >= b.maxBatch {
 			return queue
 		}
 		timer.Reset(b.lingerGap)
@@ -176,6 +180,15 @@ func (b *batcher) gather(queue []*pending) []*pending {
 			return queue
 		}
 	}
+}
+
+// queuedMsgs is how many messages the queued appends hold.
+func queuedMsgs(queue []*pending) int {
+	n := 0
+	for _, p := range queue {
+		n += len(p.msgs)
+	}
+	return n
 }
 
 // publishFew publishes a batch of single-event appends as plain publishes,
@@ -203,7 +216,7 @@ func (b *batcher) publishFew(batch []*pending) bool {
 // publishPlain publishes a single-event append and keeps count of the cost.
 func (b *batcher) publishPlain(ctx context.Context, p *pending) (events.Appended, error) {
 	b.plainOut.Add(1)
-	b.stats.plain.Add(1)
+	b.plainStarts.Add(1)
 	res, err := b.s.commitOne(ctx, p)
 	b.cost.observePlain(time.Now(), b.plainOut.Add(-1))
 	return res, err
@@ -291,21 +304,16 @@ const settleParallel = 8
 func (b *batcher) commit(batch []*pending) {
 	ctx := context.Background()
 	if len(batch) == 1 {
-		if len(batch[0].msgs) == 1 {
-			b.stats.plain.Add(1)
-		} else {
-			b.stats.batch(1)
-		}
 		batch[0].finish(b.s.commitOne(ctx, batch[0]))
 		return
 	}
 	// A batch that shares the server with plain publishes waits for their
 	// fsyncs too: its time is not its own cost, and is not kept.
-	alone, plainBefore := b.plainOut.Load() == 0, b.stats.plain.Load()
+	alone, plainBefore := b.plainOut.Load() == 0, b.plainStarts.Load()
 	start := time.Now()
 	err := b.commitAll(ctx, batch)
 	if err == nil {
-		if alone && b.stats.plain.Load() == plainBefore {
+		if alone && b.plainStarts.Load() == plainBefore {
 			b.cost.observeBatch(time.Since(start))
 		}
 		return
@@ -351,7 +359,7 @@ func (b *batcher) commitAll(ctx context.Context, batch []*pending) error {
 		}
 		// The callers are expected back: note them before answering.
 		b.herd.answered(len(batch))
-		b.stats.batch(len(batch))
+		b.s.stats.batch(len(batch))
 		seq := ack.Seq - uint64(len(msgs)) + 1
 		for _, p := range batch {
 			n := uint64(len(p.msgs))

@@ -17,8 +17,9 @@ import (
 // samples. Only the way in use is measured. While plain publishes are in
 // use and the choice is close, a batch figure gone stale is measured afresh
 // by batching for a moment; that also lets a crowd of writers that began
-// plainly find out that it is cheaper as a herd. A stale plain figure is
-// left: trying plain publishes would split a herd.
+// plainly find out that it is cheaper as a herd. A plain figure is not
+// tried that way, since that would split a herd; instead a herd holds to
+// its batch near a tie only while the plain figure is fresh (herdTrust).
 type commitCost struct {
 	mu sync.Mutex
 	// batch samples the duration of one atomic batch commit; event the
@@ -28,8 +29,9 @@ type commitCost struct {
 	// done how many publishes it has answered.
 	window time.Time
 	done   int
-	// trialUntil is when the current trial of batches ends.
-	trialUntil time.Time
+	// trialAt is when the last trial of batches began, trialUntil when
+	// it ends.
+	trialAt, trialUntil time.Time
 }
 
 // Starting guesses, from a single-replica file stream on a 2-core machine.
@@ -39,12 +41,16 @@ const (
 )
 
 // costStale is how old the batch cost may grow before a close choice
-// measures it again, by batching for costTrial; costClose is how near, as a
-// ratio, the two ways must be for the choice to be close.
+// measures it again, by batching for costTrial, at most once a costStale;
+// costClose is how near, as a ratio, the two ways must be for the choice to
+// be close. herdTrust is how long a plain figure keeps a herd batched near a
+// tie: older, the herd is weighed as other appends are, so that it can go
+// plain and the plain figure be measured again.
 const (
 	costStale = 500 * time.Millisecond
 	costTrial = 20 * time.Millisecond
 	costClose = 2
+	herdTrust = 2 * time.Second
 )
 
 // newCommitCost starts from the guesses, which count as fresh for their
@@ -74,11 +80,11 @@ func (c *commitCost) plainCheaper(n int, herd bool) bool {
 		return false
 	}
 	plain, batch := time.Duration(n)*c.event.median(), c.batch.median()
-	if n > 1 && plain < costClose*batch && batch < costClose*plain && c.batch.staleAt(now) {
-		c.trialUntil, c.batch.at = now.Add(costTrial), now
+	if n > 1 && plain < costClose*batch && batch < costClose*plain && c.batch.staleAt(now, costStale) && now.Sub(c.trialAt) > costStale {
+		c.trialAt, c.trialUntil = now, now.Add(costTrial)
 		return false
 	}
-	if herd {
+	if herd && !c.event.staleAt(now, herdTrust) {
 		return plain*costClose < batch
 	}
 	return plain*100 < batch*plainShare
@@ -151,5 +157,5 @@ func (s *costSamples) median() time.Duration {
 	return held[len(held)/2]
 }
 
-// staleAt reports whether the last sample is older than costStale at now.
-func (s *costSamples) staleAt(now time.Time) bool { return now.Sub(s.at) > costStale }
+// staleAt reports whether the last sample is older than age at now.
+func (s *costSamples) staleAt(now time.Time, age time.Duration) bool { return now.Sub(s.at) > age }

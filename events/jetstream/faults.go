@@ -14,7 +14,7 @@ import (
 // of the next requests suffer it. Nothing outside tests sets them.
 type faults struct {
 	// lostAcks loses the answer to any request, lostBatchAcks only to an
-	// atomic batch's commit; busy answers 10158 without sending.
+	// atomic batch's commit; busy answers 10158 without sending anything.
 	lostAcks, lostBatchAcks, busy atomic.Int32
 }
 
@@ -31,7 +31,8 @@ func take(n *atomic.Int32) bool {
 	}
 }
 
-// before is consulted before msg is sent: a staged busy answer.
+// before is consulted before a publish or a whole batch is sent: a staged
+// busy answer.
 func (f *faults) before() error {
 	if take(&f.busy) {
 		return &apiError{Code: 503, ErrCode: codeDuplicateInProcess, Description: "duplicate message id is in process (staged)"}

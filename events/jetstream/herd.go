@@ -14,8 +14,8 @@ import (
 // batch's fixed cost.
 type herd struct {
 	// arrivals counts appends submitted; size is how many appends the last
-	// batch answered, at when (unix nanoseconds), and then the arrivals by
-	// that time.
+	// batch answered, at when (nanoseconds on the monotonic clock, since
+	// clockStart), and then the arrivals by that time.
 	arrivals, size, at, then atomic.Int64
 	// memory is how soon the callers are expected back: herdMemory.
 	memory time.Duration
@@ -26,6 +26,10 @@ type herd struct {
 // herd: they are published as any other append.
 const herdMemory = 4 * time.Millisecond
 
+// clockStart anchors the herd's times to the monotonic clock, so that a
+// step of the wall clock cannot make an old herd look recent.
+var clockStart = time.Now()
+
 // arrived counts an append in.
 func (h *herd) arrived() { h.arrivals.Add(1) }
 
@@ -33,12 +37,12 @@ func (h *herd) arrived() { h.arrivals.Add(1) }
 func (h *herd) answered(n int) {
 	h.size.Store(int64(n))
 	h.then.Store(h.arrivals.Load())
-	h.at.Store(time.Now().UnixNano())
+	h.at.Store(int64(time.Since(clockStart)))
 }
 
 // recent reports whether the last batch was answered within memory.
 func (h *herd) recent() bool {
-	return time.Since(time.Unix(0, h.at.Load())) <= h.memory
+	return time.Since(clockStart)-time.Duration(h.at.Load()) <= h.memory
 }
 
 // returning is how many callers of the last batch are expected back and are

@@ -12,7 +12,8 @@ const long = time.Minute
 // newGatherer is a batcher with only what gathering needs: the queue, the
 // herd, and lingers of a minute, so any needless wait shows.
 func newGatherer(memory time.Duration) *batcher {
-	return &batcher{in: make(chan *pending, 16), herd: herd{memory: memory}, lingerGap: long, lingerMax: long, cost: newCommitCost(), slots: make(chan struct{}, 1)}
+	return &batcher{in: make(chan *pending, 16), herd: herd{memory: memory}, lingerGap: long, lingerMax: long, maxBatch: MaxBatch,
+		cost: newCommitCost(), slots: make(chan struct{}, 1)}
 }
 
 func single() *pending { return &pending{msgs: make([]outMsg, 1)} }
@@ -62,6 +63,17 @@ func TestGatherStopsOnceTheHerdIsBack(t *testing.T) {
 	arrive(b, single())
 	if q := gatherWithin(t, b, nil, 10*time.Second); len(q) != 2 {
 		t.Fatalf("gathered %d appends, want 2", len(q))
+	}
+}
+
+func TestGatherStopsAtAFullBatch(t *testing.T) {
+	b := newGatherer(long)
+	b.maxBatch = 2
+	b.herd.answered(5)
+	arrive(b, single())
+	arrive(b, single())
+	if q := gatherWithin(t, b, nil, 10*time.Second); len(q) != 2 {
+		t.Fatalf("gathered %d appends, want the 2 a batch holds", len(q))
 	}
 }
 

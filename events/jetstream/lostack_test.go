@@ -47,8 +47,15 @@ func TestALostGroupCommitAcknowledgementIsSettledAppendByAppend(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	if t.Failed() {
+		return
+	}
 	if left := jetstream.FaultsLeft(st); left != 0 {
 		t.Fatal("no group commit happened for the staged lost acknowledgement to strike")
+	}
+	// Settled one by one, each append is counted as committed on its own.
+	if cs := st.CommitStats(); cs.BatchedAppends+cs.PlainAppends != writers {
+		t.Errorf("commit stats %+v account for %d appends, want %d", cs, cs.BatchedAppends+cs.PlainAppends, writers)
 	}
 	recs := readAll(t, st)
 	if len(recs) != writers {

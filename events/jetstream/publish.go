@@ -108,8 +108,10 @@ func (s *Store) request(ctx context.Context, msg *nats.Msg) (pubAck, error) {
 	if err := s.connected(); err != nil {
 		return pubAck{}, err
 	}
-	if err := s.faults.before(); err != nil {
-		return pubAck{}, err
+	if msg.Header.Get(hdrBatchID) == "" {
+		if err := s.faults.before(); err != nil {
+			return pubAck{}, err
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.publishTimeout)
 	defer cancel()
@@ -143,6 +145,9 @@ func (s *Store) connected() error {
 // the batch id and its place, the last one commits and is the only request.
 // The server stores all of them or none.
 func (s *Store) publishBatch(ctx context.Context, msgs []*nats.Msg) (pubAck, error) {
+	if err := s.faults.before(); err != nil {
+		return pubAck{}, err
+	}
 	id := nuid.Next()
 	for i, m := range msgs {
 		m.Header[hdrBatchID] = []string{id}

@@ -28,6 +28,7 @@ type Store struct {
 	atomic  bool
 	batcher *batcher
 	faults  faults
+	stats   commitStats
 }
 
 var _ events.Store = (*Store)(nil)
@@ -231,6 +232,16 @@ func (s *Store) commitOne(ctx context.Context, p *pending) (events.Appended, err
 	if len(p.msgs) > 1 && !s.atomic {
 		return s.commitChained(ctx, p)
 	}
+	res, err := s.publishOne(ctx, p)
+	if err == nil {
+		s.stats.one(len(p.msgs))
+	}
+	return res, err
+}
+
+// publishOne publishes one append by itself and settles what a refusal or a
+// lost answer really did.
+func (s *Store) publishOne(ctx context.Context, p *pending) (events.Appended, error) {
 	for attempt := 0; ; attempt++ {
 		var (
 			ack pubAck
