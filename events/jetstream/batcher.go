@@ -36,8 +36,8 @@ type batcher struct {
 	in                   chan *pending
 	slots                chan struct{}
 	stop                 chan struct{}
-	// exited is closed when the loop has returned: nothing reads the queue
-	// any more.
+	// exited is closed once the loop and every commit under way have
+	// returned: every append they took has been answered.
 	exited chan struct{}
 	once   sync.Once
 	wg     sync.WaitGroup
@@ -85,7 +85,8 @@ func (b *batcher) submit(ctx context.Context, p *pending) (events.Appended, erro
 	case o := <-p.done:
 		return o.res, o.err
 	case <-b.exited:
-		// Queued as the store closed: answered by the drain, or never.
+		// Queued as the store closed: answered by the drain, or never
+		// taken.
 		select {
 		case o := <-p.done:
 			return o.res, o.err
@@ -98,13 +99,15 @@ func (b *batcher) submit(ctx context.Context, p *pending) (events.Appended, erro
 }
 
 func (b *batcher) close() {
-	b.once.Do(func() { close(b.stop) })
-	b.wg.Wait()
+	b.once.Do(func() {
+		close(b.stop)
+		b.wg.Wait()
+		close(b.exited)
+	})
 }
 
 func (b *batcher) loop() {
 	defer b.wg.Done()
-	defer close(b.exited)
 	var queue []*pending
 	for {
 		if len(queue) == 0 {

@@ -2,8 +2,10 @@ package jetstream_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
@@ -30,25 +32,11 @@ func TestALostGroupCommitAcknowledgementIsSettledAppendByAppend(t *testing.T) {
 	st := jstest.Start(t)
 	const writers = 256
 	jetstream.LoseBatchAcks(st, 1)
-	aggs := make([]events.Aggregate, writers)
-	seqs := make([]uint64, writers)
-	var wg sync.WaitGroup
-	for w := range writers {
-		aggs[w] = events.Aggregate{Kind: "crew", ID: events.NewID()}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res, err := st.Append(context.Background(), aggs[w], events.ExpectNew(), testEvent(t, aggs[w], "formed", 1))
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			seqs[w] = res.LastSeq
-		}()
-	}
-	wg.Wait()
-	if t.Failed() {
-		return
+	aggs, res, errs := formCrews(t, st, writers, nil)
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	if left := jetstream.FaultsLeft(st); left != 0 {
 		t.Fatal("no group commit happened for the staged lost acknowledgement to strike")
@@ -62,9 +50,9 @@ func TestALostGroupCommitAcknowledgementIsSettledAppendByAppend(t *testing.T) {
 		t.Fatalf("log holds %d events, want %d", len(recs), writers)
 	}
 	for w, agg := range aggs {
-		r := recs[seqs[w]-1]
+		r := recs[res[w].LastSeq-1]
 		if r.Subject != agg.Subject("formed") {
-			t.Fatalf("writer %d was told seq %d, which holds %s", w, seqs[w], r.Subject)
+			t.Fatalf("writer %d was told seq %d, which holds %s", w, res[w].LastSeq, r.Subject)
 		}
 	}
 }
@@ -83,4 +71,56 @@ func assertStoredOnce(t *testing.T, st events.Store, agg events.Aggregate, want 
 	if len(recs) != want {
 		t.Fatalf("aggregate holds %d events, want %d", len(recs), want)
 	}
+}
+
+// Closing the store answers the appends of the batches under way with what
+// became of them: an append told ErrUnavailable must not be in the log.
+func TestCloseAnswersTheBatchesUnderWayWithTheirOutcome(t *testing.T) {
+	st := jstest.Start(t)
+	const writers = 256
+	aggs, _, errs := formCrews(t, st, writers, func() {
+		time.Sleep(3 * time.Millisecond)
+		st.Close()
+	})
+	stored := map[string]bool{}
+	for _, r := range readAll(t, st) {
+		stored[r.Subject] = true
+	}
+	unavailable := 0
+	for w, err := range errs {
+		in := stored[aggs[w].Subject("formed")]
+		switch {
+		case err == nil && !in:
+			t.Fatalf("writer %d was told its append is stored, and it is not", w)
+		case errors.Is(err, events.ErrUnavailable) && in:
+			t.Fatalf("writer %d was told the store is unavailable, yet its append is stored", w)
+		case err != nil && !errors.Is(err, events.ErrUnavailable):
+			t.Fatalf("writer %d: %v", w, err)
+		case err != nil:
+			unavailable++
+		}
+	}
+	t.Logf("%d of %d appends were stored before the store closed", writers-unavailable, writers)
+}
+
+// formCrews has n writers at once each form a crew of its own, and answers
+// what each was told. during, if set, runs while they are under way.
+func formCrews(t *testing.T, st *jetstream.Store, n int, during func()) ([]events.Aggregate, []events.Appended, []error) {
+	aggs := make([]events.Aggregate, n)
+	res := make([]events.Appended, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for w := range n {
+		aggs[w] = events.Aggregate{Kind: "crew", ID: events.NewID()}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[w], errs[w] = st.Append(context.Background(), aggs[w], events.ExpectNew(), testEvent(t, aggs[w], "formed", 1))
+		}()
+	}
+	if during != nil {
+		during()
+	}
+	wg.Wait()
+	return aggs, res, errs
 }
