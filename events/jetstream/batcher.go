@@ -160,38 +160,37 @@ const (
 )
 
 // gather adds to the queue what has arrived, then the callers of the last
-// batch as they come back.
+// batch as they come back, until a batch is full.
 func (b *batcher) gather(queue []*pending) []*pending {
+	msgs := 0
+	for _, p := range queue {
+		msgs += len(p.msgs)
+	}
+	take := func(p *pending) {
+		queue = append(queue, p)
+		msgs += len(p.msgs)
+	}
 	deadline := time.Now().Add(b.lingerMax)
 	timer := time.NewTimer(b.lingerGap)
 	defer timer.Stop()
 	for {
 		select {
 		case p := <-b.in:
-			queue = append(queue, p)
+			take(p)
 			continue
 		default:
 		}
-		if b.herd.returning() == 0 || time.Now().After(deadline) || queuedMsgs(queue) >= b.maxBatch {
+		if b.herd.returning() == 0 || msgs >= b.maxBatch || time.Now().After(deadline) {
 			return queue
 		}
 		timer.Reset(b.lingerGap)
 		select {
 		case p := <-b.in:
-			queue = append(queue, p)
+			take(p)
 		case <-timer.C:
 			return queue
 		}
 	}
-}
-
-// queuedMsgs is how many messages the queued appends hold.
-func queuedMsgs(queue []*pending) int {
-	n := 0
-	for _, p := range queue {
-		n += len(p.msgs)
-	}
-	return n
 }
 
 // publishFew publishes a batch of single-event appends as plain publishes,

@@ -134,10 +134,13 @@ const costRunMin = 4
 // costWindow is the longest run of plain publishes measured as one.
 const costWindow = 20 * time.Millisecond
 
-// costSamples are the latest samples of one cost, and when the last came.
+// costSamples are the latest samples of one cost, their median, and when
+// the last came. The median is kept as samples come, which is far rarer than
+// the decisions that read it (one per append).
 type costSamples struct {
 	ring [costSampleCount]time.Duration
 	n    int
+	med  time.Duration
 	at   time.Time
 }
 
@@ -148,14 +151,14 @@ func (s *costSamples) add(d time.Duration, now time.Time) {
 	s.ring[s.n%costSampleCount] = d
 	s.n++
 	s.at = now
+	held := s.ring
+	sorted := held[:min(s.n, costSampleCount)]
+	slices.Sort(sorted)
+	s.med = sorted[len(sorted)/2]
 }
 
 // median is the median of the samples held.
-func (s *costSamples) median() time.Duration {
-	held := slices.Clone(s.ring[:min(s.n, costSampleCount)])
-	slices.Sort(held)
-	return held[len(held)/2]
-}
+func (s *costSamples) median() time.Duration { return s.med }
 
 // staleAt reports whether the last sample is older than age at now.
 func (s *costSamples) staleAt(now time.Time, age time.Duration) bool { return now.Sub(s.at) > age }
