@@ -57,11 +57,8 @@ func (m *ActionPlans) Name() string { return "actionplans" }
 
 // Apply implements Model.
 func (m *ActionPlans) Apply(rec events.Record, p events.Payload) error {
-	if rec.Event.Kind() != events.KindActionPlan {
-		return nil
-	}
-	id, err := aggregateID(rec)
-	if err != nil {
+	id, ok, err := idOfKind(rec, events.KindActionPlan)
+	if !ok {
 		return err
 	}
 	m.mu.Lock()

@@ -120,11 +120,8 @@ func (m *Journeys) Apply(rec events.Record, p events.Payload) error {
 		m.journeys[e.JourneyID] = &journeyMap{id: e.JourneyID, name: e.Name, segment: e.Segment, mappedAt: rec.Event.Time}
 		return nil
 	}
-	if rec.Event.Kind() != events.KindJourney {
-		return nil
-	}
-	id, err := aggregateID(rec)
-	if err != nil {
+	id, ok, err := idOfKind(rec, events.KindJourney)
+	if !ok {
 		return err
 	}
 	if j := m.journeys[id]; j != nil {

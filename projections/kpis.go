@@ -60,11 +60,8 @@ func (m *KPIs) Name() string { return "kpis" }
 
 // Apply implements Model.
 func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
-	if rec.Event.Kind() != events.KindKPI {
-		return nil
-	}
-	id, err := aggregateID(rec)
-	if err != nil {
+	id, ok, err := idOfKind(rec, events.KindKPI)
+	if !ok {
 		return err
 	}
 	m.mu.Lock()

@@ -53,6 +53,16 @@ func aggregateID(rec events.Record) (string, error) {
 	return agg.ID, err
 }
 
+// idOfKind is the id of the entity a record belongs to when the entity is
+// of kind; ok is false for a record of another kind, which the model skips.
+func idOfKind(rec events.Record, kind string) (id string, ok bool, err error) {
+	if rec.Event.Kind() != kind {
+		return "", false, nil
+	}
+	id, err = aggregateID(rec)
+	return id, err == nil, err
+}
+
 // rowOf is the row of the entity a record belongs to; an event on an entity
 // the model never saw created is an error, as the log is out of order.
 func rowOf[T any](rows map[string]*T, rec events.Record, what string) (*T, error) {
