@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"cxtracker/events"
+	"cxtracker/projections"
 )
 
 // Caller is who sent a request: the token and, for a person's token, the
@@ -59,6 +62,34 @@ func NewToken() (token, hash string) {
 func HashToken(token string) string {
 	sum := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(sum[:])
+}
+
+// CredentialKeeper keeps the tokens' hashes outside the event log, so that
+// no reader of the log gets them (events/jetstream/credentials.go).
+type CredentialKeeper interface {
+	// Keep stores the hash of token id, and answers false, storing
+	// nothing, when id holds one already.
+	Keep(ctx context.Context, tokenID, hash string) (bool, error)
+}
+
+// KeepCredential keeps a new token's hash before its token_issued event is
+// written, and tells the token model at once, so that this tracker signs
+// the token in as soon as it has applied the event; other trackers learn
+// the hash from the credential store. It answers false when id holds a hash
+// already (a retried issue): the token whose hash was passed is then never
+// issued.
+//
+// Errors: ErrInvalid, ErrUnavailable.
+func KeepCredential(ctx context.Context, keeper CredentialKeeper, tokens *projections.Tokens, id, hash string) (bool, error) {
+	if keeper == nil {
+		return false, fmt.Errorf("%w: no credential store", events.ErrUnavailable)
+	}
+	kept, err := keeper.Keep(ctx, id, hash)
+	if err != nil || !kept {
+		return false, err
+	}
+	tokens.Credential(id, hash)
+	return true, nil
 }
 
 // authenticate signs the caller in with the bearer token, or answers 401.

@@ -75,6 +75,8 @@ type EventQuery struct {
 
 // eventFilter is a parsed EventQuery.
 type eventFilter struct {
+	// viewer is who reads: what of an event's data is shown depends on it.
+	viewer   Caller
 	from     events.Position
 	actor    string
 	to       time.Time
@@ -142,6 +144,7 @@ func parseEventQuery(c echo.Context) (eventFilter, error) {
 		return eventFilter{}, invalid(errs...)
 	}
 	f.actor = c.QueryParam("actor")
+	f.viewer = callerOf(c)
 	f.from = f.from.Only(strings.Join([]string{events.SubjectPrefix, kind, id, name}, "."))
 	return f, nil
 }
@@ -165,7 +168,7 @@ func (s *Server) readEvents(ctx context.Context, f eventFilter) (Page[EventView]
 			page.NextCursor = strconv.FormatUint(page.Items[len(page.Items)-1].Seq, 10)
 			return errPageFull
 		}
-		page.Items = append(page.Items, viewEvent(rec))
+		page.Items = append(page.Items, showEvent(f.viewer, rec))
 		return nil
 	})
 	if err != nil && !errors.Is(err, errPageFull) {
@@ -222,7 +225,7 @@ func (s *Server) history(kind, fixedID string) echo.HandlerFunc {
 		}
 		h := History{Aggregate: kind, AggregateID: id, Events: []EventView{}}
 		err := s.Store.Read(c.Request().Context(), events.FromSeq(1).Only(agg.Filter()), func(rec events.Record) error {
-			h.Events = append(h.Events, viewEvent(rec))
+			h.Events = append(h.Events, showEvent(callerOf(c), rec))
 			return nil
 		})
 		if err != nil {
@@ -252,7 +255,7 @@ func (s *Server) feedbackHistory(c echo.Context) error {
 			FeedbackID string `json:"feedback_id"`
 		}
 		if json.Unmarshal(rec.Event.Data, &d) == nil && d.FeedbackID == id {
-			h.Events = append(h.Events, viewEvent(rec))
+			h.Events = append(h.Events, showEvent(callerOf(c), rec))
 			return errPageFull // an item is logged once
 		}
 		return nil
@@ -262,7 +265,7 @@ func (s *Server) feedbackHistory(c echo.Context) error {
 	}
 	followUp := events.Aggregate{Kind: events.KindFollowUp, ID: id}
 	if err := s.Store.Read(ctx, events.FromSeq(1).Only(followUp.Filter()), func(rec events.Record) error {
-		h.Events = append(h.Events, viewEvent(rec))
+		h.Events = append(h.Events, showEvent(callerOf(c), rec))
 		return nil
 	}); err != nil {
 		return err

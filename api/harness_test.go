@@ -50,11 +50,18 @@ func startAPIWith(t testing.TB, edit func(*api.Deps), extra ...projections.Model
 	views := projections.NewViews()
 	proj := projections.NewProjector(store, engine, nil, append(views.Models(), extra...)...)
 	ctx, cancel := context.WithCancel(context.Background())
+	creds, err := store.Credentials(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := creds.Follow(ctx, views.Tokens.Credential); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Ready: proj.Ready}
+	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Credentials: creds, Ready: proj.Ready}
 	if edit != nil {
 		edit(&deps)
 	}
@@ -63,7 +70,11 @@ func startAPIWith(t testing.TB, edit func(*api.Deps), extra ...projections.Model
 	t.Cleanup(hs.Close)
 
 	token, hash := api.NewToken()
-	if _, err := engine.Execute(ctx, events.IssueToken{TokenID: events.NewID(), Label: "test admin", Hash: hash, Grants: []string{events.GrantAdmin}}, events.Meta{Actor: "test"}); err != nil {
+	adminID := events.NewID()
+	if _, err := api.KeepCredential(ctx, creds, views.Tokens, adminID, hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.Execute(ctx, events.IssueToken{TokenID: adminID, Label: "test admin", Grants: []string{events.GrantAdmin}}, events.Meta{Actor: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := proj.WaitFor(ctx, engine.LastSeq()); err != nil {

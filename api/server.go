@@ -22,6 +22,8 @@ type Deps struct {
 	Projector *projections.Projector
 	Views     *projections.Views
 	Store     events.Store
+	// Credentials keeps the tokens' hashes, out of the event log.
+	Credentials CredentialKeeper
 	// Ready reports nil once the tracker can serve, or why not.
 	Ready func() error
 	// Serving reports nil once /v1 may be served: the tracker has started

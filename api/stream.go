@@ -78,7 +78,7 @@ func (s *Server) streamEvents(c echo.Context) error {
 			if !f.keep(rec) {
 				continue
 			}
-			data, _ := json.Marshal(viewEvent(rec))
+			data, _ := json.Marshal(showEvent(f.viewer, rec))
 			if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", rec.Seq, rec.Event.Type, data); err != nil {
 				return nil
 			}

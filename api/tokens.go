@@ -38,12 +38,16 @@ func (s *Server) issueToken(c echo.Context) error {
 	}
 	token, hash := NewToken()
 	id := s.newID(c)
+	kept, err := KeepCredential(c.Request().Context(), s.Credentials, s.Views.Tokens, id, hash)
+	if err != nil {
+		return err
+	}
 	return s.write(c, Write{
-		Command: events.IssueToken{TokenID: id, PersonID: req.PersonID, Label: req.Label, Hash: hash, Grants: req.Grants},
+		Command: events.IssueToken{TokenID: id, PersonID: req.PersonID, Label: req.Label, Grants: req.Grants},
 		Status:  http.StatusCreated,
 		View: func() (any, error) {
 			v, _ := s.Views.Tokens.ByID(id)
-			if v.Hash() != hash {
+			if !kept {
 				// A retry with the same Idempotency-Key is answered with the
 				// token first issued, whose secret was shown once and is not
 				// kept; the one this request drew was never issued.

@@ -51,7 +51,7 @@ var catalogue = newCatalogue(
 	def[ExpertNamed](KindProgram, 1),
 	def[ExpertReleased](KindProgram, 1),
 
-	def[TokenIssued](KindToken, 1),
+	def[TokenIssued](KindToken, 2, upcastTokenIssuedV1),
 	def[TokenRevoked](KindToken, 1),
 
 	def[MemberSeated](KindCouncil, 1),

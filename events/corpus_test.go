@@ -30,7 +30,7 @@ func examples() []fact {
 		{personAgg(ann), PersonRegistered{PersonID: ann, Name: "Ana Souza", Email: "ana.souza@example.com", Department: "Customer Service"}},
 		{personAgg(ann), PersonDetailsChanged{PersonID: ann, Name: "Ana Souza", Email: "ana@example.com", Department: "Retail"}},
 		{personAgg(ann), PersonLeft{PersonID: ann, Reason: "retired"}},
-		{Aggregate{KindToken, tok1}, TokenIssued{TokenID: tok1, PersonID: ann, Label: "Ana's laptop", Hash: strings.Repeat("ab", 32), Grants: []string{GrantActionPrefix + "log_feedback"}}},
+		{Aggregate{KindToken, tok1}, TokenIssued{TokenID: tok1, PersonID: ann, Label: "Ana's laptop", Grants: []string{GrantActionPrefix + "log_feedback"}}},
 		{Aggregate{KindToken, tok1}, TokenRevoked{TokenID: tok1, Reason: "laptop lost"}},
 		{ProgramAggregate, SponsorAppointed{PersonID: bob, PreviousPersonID: ann}},
 		{ProgramAggregate, CXManagerAppointed{PersonID: cat, PreviousPersonID: bob}},

@@ -4,8 +4,10 @@ import (
 	"regexp"
 )
 
-// KindToken is the aggregate of one API token. The log holds the token's
-// hash, never the token: whoever reads the audit trail cannot sign in with it.
+// KindToken is the aggregate of one API token. The log holds neither the
+// token nor anything derived from it: the token's hash is kept apart, in the
+// tracker's credential store (events/jetstream/credentials.go), so that
+// whoever may read the audit trail learns nothing to sign in with.
 const KindToken = "token"
 
 // Event names of the token aggregate.
@@ -23,11 +25,14 @@ const (
 )
 
 // TokenIssued says a token was issued, for a person or for a service.
+// Hash is set only in events stored at schema version 1, which carried the
+// token's SHA-256 hash; the tracker still signs those tokens in by it.
+// Events written since never carry it.
 type TokenIssued struct {
 	TokenID  string   `json:"token_id"`
 	PersonID string   `json:"person_id,omitempty"`
 	Label    string   `json:"label,omitempty"`
-	Hash     string   `json:"hash"`
+	Hash     string   `json:"hash,omitempty"`
 	Grants   []string `json:"grants,omitempty"`
 }
 
@@ -45,7 +50,6 @@ type Token struct {
 	ID       string
 	PersonID string
 	Label    string
-	Hash     string
 	Grants   []string
 	Revoked  bool
 }
@@ -53,7 +57,7 @@ type Token struct {
 func (t *Token) apply(ev Payload) {
 	switch e := ev.(type) {
 	case TokenIssued:
-		t.PersonID, t.Label, t.Hash, t.Grants = e.PersonID, e.Label, e.Hash, e.Grants
+		t.PersonID, t.Label, t.Grants = e.PersonID, e.Label, e.Grants
 	case TokenRevoked:
 		t.Revoked = true
 	}
@@ -65,31 +69,25 @@ func (s *State) Token(id string) (*Token, bool) {
 	return t, ok
 }
 
-var (
-	hashPattern  = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	grantPattern = regexp.MustCompile(`^(admin|action:[a-z][a-z0-9_.]{0,63})$`)
-)
+var grantPattern = regexp.MustCompile(`^(admin|action:[a-z][a-z0-9_.]{0,63})$`)
 
-// IssueToken records a new token by its SHA-256 hash (hex). A token for a
+// IssueToken records that a token was issued. Its hash is not part of the
+// command: the caller keeps it in the credential store first. A token for a
 // person needs the person to be active; a token without one is a service's
 // or the administrator's and must carry grants, since no role gives it any.
 type IssueToken struct {
 	TokenID  string
 	PersonID string
 	Label    string
-	Hash     string
 	Grants   []string
 }
 
-// Decide checks the hash's form, each grant, and the person.
+// Decide checks each grant and the person.
 func (c IssueToken) Decide(s *State) (Decision, error) {
 	var v checks
 	v.id("token_id", c.TokenID)
 	v.optionalID("person_id", c.PersonID)
 	v.optionalText("label", c.Label)
-	if !hashPattern.MatchString(c.Hash) {
-		v.fail("hash", "must be a SHA-256 hash in lower-case hex")
-	}
 	for i, g := range c.Grants {
 		if !grantPattern.MatchString(g) {
 			v.fail("grants", "grant %d (%q) is neither %q nor %q followed by an action name", i, g, GrantAdmin, GrantActionPrefix)
@@ -110,7 +108,7 @@ func (c IssueToken) Decide(s *State) (Decision, error) {
 		}
 	}
 	return decide(Aggregate{KindToken, c.TokenID}, TokenIssued{
-		TokenID: c.TokenID, PersonID: c.PersonID, Label: c.Label, Hash: c.Hash, Grants: c.Grants,
+		TokenID: c.TokenID, PersonID: c.PersonID, Label: c.Label, Grants: c.Grants,
 	})
 }
 

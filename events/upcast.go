@@ -27,3 +27,20 @@ func upcastFeedbackLoggedV1(data json.RawMessage) (json.RawMessage, error) {
 	}
 	return json.Marshal(fields)
 }
+
+// upcastTokenIssuedV1 turns token_issued version 1 into version 2. Version 1
+// carried the token's SHA-256 hash, which version 2 keeps out of the log; a
+// version 1 event keeps its hash, since the tokens it issued still sign in
+// by it. The data is unchanged: version 2 marks that the hash may be absent,
+// so that a reader that needs it (an older release) refuses the new events
+// rather than taking them for tokens with an empty hash.
+func upcastTokenIssuedV1(data json.RawMessage) (json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, fmt.Errorf("token_issued v1 data is not an object: %w", err)
+	}
+	if fields == nil {
+		return nil, fmt.Errorf("token_issued v1 data is null")
+	}
+	return data, nil
+}

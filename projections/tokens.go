@@ -6,15 +6,19 @@ import (
 	"cxtracker/events"
 )
 
-// Tokens is the read model the API signs callers in with: token hash to
-// token. It holds hashes only, as the log does.
+// Tokens is the read model the API signs callers in with. Tokens come from
+// the log; their hashes from the credential store, which keeps them out of
+// the log (Credential), or, for tokens issued before that, from their
+// token_issued event.
 type Tokens struct {
-	mu     sync.RWMutex
-	byHash map[string]*TokenView
-	byID   map[string]*TokenView
-	// revoked holds the hashes of revoked tokens: a revoked token is never
-	// issued again.
-	revoked map[string]bool
+	mu   sync.RWMutex
+	byID map[string]*TokenView
+	// idByHash maps each known hash to its token's id, whether or not the
+	// log knows the token yet: the hash is kept before the event is
+	// appended, and the two reach a tracker in either order.
+	idByHash map[string]string
+	// hashByID is the other way round, to refuse a second hash for an id.
+	hashByID map[string]string
 }
 
 // TokenView is a token as the API knows it.
@@ -29,7 +33,7 @@ type TokenView struct {
 
 // NewTokens is an empty token model.
 func NewTokens() *Tokens {
-	return &Tokens{byHash: map[string]*TokenView{}, byID: map[string]*TokenView{}, revoked: map[string]bool{}}
+	return &Tokens{byID: map[string]*TokenView{}, idByHash: map[string]string{}, hashByID: map[string]string{}}
 }
 
 // Name implements Model.
@@ -41,34 +45,62 @@ func (t *Tokens) Apply(_ events.Record, p events.Payload) error {
 	defer t.mu.Unlock()
 	switch e := p.(type) {
 	case events.TokenIssued:
-		v := &TokenView{ID: e.TokenID, PersonID: e.PersonID, Label: e.Label, Grants: append([]string{}, e.Grants...), hash: e.Hash}
-		t.byHash[e.Hash], t.byID[e.TokenID] = v, v
+		t.byID[e.TokenID] = &TokenView{ID: e.TokenID, PersonID: e.PersonID, Label: e.Label, Grants: append([]string{}, e.Grants...)}
+		if e.Hash != "" {
+			// A token issued at schema version 1 carries its hash.
+			t.credential(e.TokenID, e.Hash)
+		}
 	case events.TokenRevoked:
 		if v := t.byID[e.TokenID]; v != nil {
 			v.Revoked = true
-			delete(t.byHash, v.hash)
-			t.revoked[v.hash] = true
 		}
 	}
 	return nil
+}
+
+// Credential records the hash kept for token id in the credential store.
+// The first hash of an id is the one that counts, as in the store.
+func (t *Tokens) Credential(id, hash string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.credential(id, hash)
+}
+
+func (t *Tokens) credential(id, hash string) {
+	if _, ok := t.hashByID[id]; ok {
+		return
+	}
+	if _, ok := t.idByHash[hash]; ok {
+		return
+	}
+	t.hashByID[id], t.idByHash[hash] = hash, id
+}
+
+// byHash is the token with that hash, revoked or not; the lock is held.
+func (t *Tokens) byHash(hash string) (*TokenView, bool) {
+	v, ok := t.byID[t.idByHash[hash]]
+	return v, ok
 }
 
 // ByHash is the live (not revoked) token with that SHA-256 hash.
 func (t *Tokens) ByHash(hash string) (TokenView, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	v, ok := t.byHash[hash]
-	if !ok {
+	v, ok := t.byHash(hash)
+	if !ok || v.Revoked {
 		return TokenView{}, false
 	}
-	return *v, true
+	out := *v
+	out.hash = hash
+	return out, true
 }
 
 // Revoked reports whether a token with this hash was revoked.
 func (t *Tokens) Revoked(hash string) bool {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.revoked[hash]
+	v, ok := t.byHash(hash)
+	return ok && v.Revoked
 }
 
 // ByID is the token with id, revoked or not.
@@ -79,14 +111,20 @@ func (t *Tokens) ByID(id string) (TokenView, bool) {
 	if !ok {
 		return TokenView{}, false
 	}
-	return *v, true
+	out := *v
+	out.hash = t.hashByID[id]
+	return out, true
 }
 
-// HasAdmin reports whether a live token carries the admin grant.
+// HasAdmin reports whether a live token that can sign in (its hash is
+// known) carries the admin grant.
 func (t *Tokens) HasAdmin() bool {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	for _, v := range t.byHash {
+	for id, v := range t.byID {
+		if _, known := t.hashByID[id]; v.Revoked || !known {
+			continue
+		}
 		for _, g := range v.Grants {
 			if g == events.GrantAdmin {
 				return true
@@ -96,5 +134,5 @@ func (t *Tokens) HasAdmin() bool {
 	return false
 }
 
-// Hash is the token's SHA-256 hash.
+// Hash is the token's SHA-256 hash, "" while the tracker does not know it.
 func (v TokenView) Hash() string { return v.hash }

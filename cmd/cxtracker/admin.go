@@ -20,7 +20,8 @@ const AdminTokenFile = "admin.token"
 // CXTRACKER_ADMIN_TOKEN is issued with the admin grant if the log does not
 // know it yet. Otherwise, when no admin token exists, the first start issues
 // one and writes it to <data>/admin.token, readable by its owner only. The
-// path is logged, never the token; the log holds only its hash.
+// path is logged, never the token; its hash is kept in the credential
+// store, not in the log.
 func (m *Main) bootstrapAdmin(ctx context.Context) error {
 	if tok := m.Config.AdminToken; tok != "" {
 		hash := api.HashToken(tok)
@@ -57,7 +58,11 @@ func (m *Main) bootstrapAdmin(ctx context.Context) error {
 }
 
 func (m *Main) issueAdmin(ctx context.Context, hash, label string) error {
-	_, err := m.engine.Execute(ctx, events.IssueToken{TokenID: events.NewID(), Label: "admin (" + label + ")", Hash: hash, Grants: []string{events.GrantAdmin}},
+	id := events.NewID()
+	if _, err := api.KeepCredential(ctx, m.creds, m.views.Tokens, id, hash); err != nil {
+		return fmt.Errorf("keep the admin token's hash: %w", err)
+	}
+	_, err := m.engine.Execute(ctx, events.IssueToken{TokenID: id, Label: "admin (" + label + ")", Grants: []string{events.GrantAdmin}},
 		events.Meta{Actor: "system"})
 	if err != nil {
 		return fmt.Errorf("issue the admin token: %w", err)

@@ -45,7 +45,7 @@ func TestFirstStartWritesAnAdminTokenOnlyItsOwnerReads(t *testing.T) {
 	if code := call(t, http.MethodDelete, base+"/v1/tokens/01J00000000000000000000000", "cxt_wrong"); code != http.StatusUnauthorized {
 		t.Errorf("a wrong token was answered %d, want 401", code)
 	}
-	// The log holds the token's hash, never the token.
+	// The data directory never holds the token itself.
 	m.Close()
 	for _, f := range walk(t, filepath.Join(m.Config.Data, "jetstream")) {
 		if b, _ := os.ReadFile(f); strings.Contains(string(b), token) {

@@ -28,6 +28,7 @@ type Main struct {
 	server    *jetstream.Server // nil with --nats-url
 	conn      *nats.Conn
 	store     *jetstream.Store
+	creds     *jetstream.Credentials
 	engine    *events.Engine
 	views     *projections.Views
 	projector *projections.Projector
@@ -63,8 +64,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.views = projections.NewViews()
+	if m.creds, err = m.store.Credentials(ctx); err != nil {
+		return err
+	}
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
-	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Ready: m.readiness, Logger: m.Logger,
+	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Ready: m.readiness, Logger: m.Logger,
 		Serving:    m.started,
 		Limits:     &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout},
 		Collectors: storeMetrics(m.store)})
@@ -84,6 +88,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// /readyz answers 503 meanwhile.
 	bg, cancel := context.WithCancel(context.Background())
 	m.cancel, m.done = cancel, make(chan struct{})
+	// The tokens' hashes kept so far are loaded before the log is
+	// replayed, so that every token the replay finds signs in at once.
+	if err := m.creds.Follow(bg, m.views.Tokens.Credential); err != nil {
+		close(m.done)
+		return err
+	}
 	go func() {
 		defer close(m.done)
 		_ = m.projector.Run(bg)

@@ -1,0 +1,126 @@
+package jetstream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"cxtracker/events"
+)
+
+// CredentialsBucket is the key-value bucket that holds the tokens' hashes,
+// keyed by token id. It lives beside the CX stream, not in it: the audit
+// trail is for readers who must never get credential material (NATS
+// listener users among them), while only the tracker reads this bucket. Its
+// stream is named "KV_" + CredentialsBucket.
+const CredentialsBucket = "CX_CREDENTIALS"
+
+// hashPattern is a SHA-256 hash in lower-case hex.
+var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Credentials are the tokens' hashes, outside the event log.
+type Credentials struct {
+	kv jetstream.KeyValue
+}
+
+// Credentials opens the credential bucket, creating it (with the stream's
+// replicas) on first use, unless the store was opened read-only.
+//
+// Errors: ErrUnavailable.
+func (s *Store) Credentials(ctx context.Context) (*Credentials, error) {
+	kv, err := s.js.KeyValue(ctx, CredentialsBucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) && !s.opts.openOnly {
+		kv, err = s.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket:      CredentialsBucket,
+			Description: "API token hashes by token id, kept out of the CX audit trail",
+			History:     1,
+			Storage:     jetstream.FileStorage,
+			Replicas:    max(s.opts.replicas, 1),
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: credential bucket %s: %v", events.ErrUnavailable, CredentialsBucket, err)
+	}
+	return &Credentials{kv: kv}, nil
+}
+
+// Keep stores the hash of token id before the token_issued event is
+// appended, so that a token never exists that cannot sign in once the
+// tracker knows of it. It answers false, storing nothing, when id holds a
+// hash already: a retried issue keeps the first token's. A hash kept for an
+// id whose event is never appended signs nobody in, since only tokens the
+// log knows are signed in.
+//
+// Errors: ErrInvalid (not a SHA-256 hash in lower-case hex, or a bad id),
+// ErrUnavailable.
+func (c *Credentials) Keep(ctx context.Context, tokenID, hash string) (bool, error) {
+	if !hashPattern.MatchString(hash) {
+		return false, fmt.Errorf("%w: a token's hash must be SHA-256 in lower-case hex", events.ErrInvalid)
+	}
+	if err := (events.Aggregate{Kind: events.KindToken, ID: tokenID}).Validate(); err != nil {
+		return false, fmt.Errorf("%w: %v", events.ErrInvalid, err)
+	}
+	_, err := c.kv.Create(ctx, tokenID, []byte(hash))
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		return false, nil
+	}
+	if errors.Is(err, jetstream.ErrInvalidKey) {
+		return false, fmt.Errorf("%w: token id %q cannot be a credential key", events.ErrInvalid, tokenID)
+	}
+	if err != nil {
+		return false, fmt.Errorf("%w: keep a token's hash: %v", events.ErrUnavailable, err)
+	}
+	return true, nil
+}
+
+// Follow calls fn with every hash kept so far, and returns once it has.
+// From then on, until ctx ends, it calls fn from a goroutine of its own for
+// each hash kept later, by this tracker or by another on the same log.
+//
+// Errors: ErrUnavailable, ctx.Err().
+func (c *Credentials) Follow(ctx context.Context, fn func(tokenID, hash string)) error {
+	w, err := c.kv.WatchAll(ctx, jetstream.IgnoreDeletes())
+	if err != nil {
+		return fmt.Errorf("%w: watch the credential bucket: %v", events.ErrUnavailable, err)
+	}
+	// next gives the next entry; nil with ok set marks the end of what was
+	// kept when the watch began.
+	next := func() (jetstream.KeyValueEntry, bool) {
+		select {
+		case e, ok := <-w.Updates():
+			return e, ok
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
+	for {
+		e, ok := next()
+		if !ok {
+			_ = w.Stop()
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("%w: the credential watch ended", events.ErrUnavailable)
+		}
+		if e == nil {
+			break
+		}
+		fn(e.Key(), string(e.Value()))
+	}
+	go func() {
+		defer func() { _ = w.Stop() }()
+		for {
+			e, ok := next()
+			if !ok {
+				return
+			}
+			if e != nil {
+				fn(e.Key(), string(e.Value()))
+			}
+		}
+	}()
+	return nil
+}
