@@ -1,12 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 
 	"github.com/labstack/echo/v4"
 )
@@ -22,17 +24,20 @@ func bind(c echo.Context, v any) error {
 			return &Problem{Status: http.StatusUnsupportedMediaType, Title: "Unsupported media type", Detail: "send the body as application/json"}
 		}
 	}
-	dec := json.NewDecoder(req.Body)
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return decodeProblem(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeProblem(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return tooLarge(tooBig.Limit)
-		}
 		return badRequest("the body holds more than one JSON value")
+	}
+	if p := exactKeys(body, reflect.TypeOf(v)); p != nil {
+		return p
 	}
 	return nil
 }
