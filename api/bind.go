@@ -9,8 +9,11 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"cxtracker/events"
 )
 
 // bind decodes the JSON body into v, a request type (never a domain type):
@@ -69,7 +72,7 @@ func decodeProblem(err error) error {
 	case len(err.Error()) > len(unknownF) && err.Error()[:len(unknownF)] == unknownF:
 		name := err.Error()[len(unknownF):]
 		return &Problem{Status: http.StatusBadRequest, Title: "Bad request", Detail: "the body has a field this endpoint does not take",
-			Errors: []FieldError{{Field: trimQuotes(name), Message: "is not a field of this request"}}}
+			Errors: []FieldError{{Field: clipField(trimQuotes(name)), Message: "is not a field of this request"}}}
 	}
 	return badRequest("the body is not valid JSON")
 }
@@ -94,4 +97,14 @@ func trimQuotes(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s
+}
+
+// clipField cuts a field name a client wrote to the length the document
+// allows a problem's field, so that a long unknown key cannot make the
+// answer longer than documented.
+func clipField(name string) string {
+	if utf8.RuneCountInString(name) <= events.MaxShortText {
+		return name
+	}
+	return string([]rune(name)[:events.MaxShortText-1]) + "…"
 }

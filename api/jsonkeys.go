@@ -30,7 +30,7 @@ func exactKeys(body []byte, t reflect.Type) *Problem {
 		return nil // The decode before has already judged the syntax.
 	}
 	return &Problem{Status: http.StatusBadRequest, Title: "Bad request", Detail: "the body has a field this endpoint does not take",
-		Errors: []FieldError{{Field: field, Message: "is not a field of this request (field names match exactly, case included)"}}}
+		Errors: []FieldError{{Field: clipField(field), Message: "is not a field of this request (field names match exactly, case included)"}}}
 }
 
 // walkKeys reads one value of dec, of Go type t (nil when any value goes),

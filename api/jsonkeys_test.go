@@ -3,6 +3,7 @@ package api_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"cxtracker/api"
@@ -41,6 +42,15 @@ func TestJSONFieldNamesMatchExactly(t *testing.T) {
 		r.JSON(t, &res)
 		if r.Status != http.StatusOK || res.Logged != 0 || len(res.Errors) != 1 || res.Errors[0].Field != "Comment" {
 			t.Fatalf("answered %d %s, want the line refused naming Comment", r.Status, r.Body)
+		}
+	})
+	t.Run("a long unknown key is named within the documented length", func(t *testing.T) {
+		key := strings.Repeat("k", 5000)
+		r := a.Do(http.MethodPost, "/v1/people", `{"`+key+`":1}`)
+		var p api.Problem
+		r.JSON(t, &p)
+		if r.Status != http.StatusBadRequest || len(p.Errors) != 1 || !strings.HasPrefix(key, strings.TrimSuffix(p.Errors[0].Field, "…")) || len(p.Errors[0].Field) > 250 {
+			t.Fatalf("answered %d with errors %v", r.Status, p.Errors)
 		}
 	})
 	// The exact names are still taken.
