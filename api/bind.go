@@ -1,14 +1,19 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
+
+	"cxtracker/events"
 )
 
 // bind decodes the JSON body into v, a request type (never a domain type):
@@ -22,17 +27,20 @@ func bind(c echo.Context, v any) error {
 			return &Problem{Status: http.StatusUnsupportedMediaType, Title: "Unsupported media type", Detail: "send the body as application/json"}
 		}
 	}
-	dec := json.NewDecoder(req.Body)
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return decodeProblem(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeProblem(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return tooLarge(tooBig.Limit)
-		}
 		return badRequest("the body holds more than one JSON value")
+	}
+	if p := exactKeys(body, reflect.TypeOf(v)); p != nil {
+		return p
 	}
 	return nil
 }
@@ -64,7 +72,7 @@ func decodeProblem(err error) error {
 	case len(err.Error()) > len(unknownF) && err.Error()[:len(unknownF)] == unknownF:
 		name := err.Error()[len(unknownF):]
 		return &Problem{Status: http.StatusBadRequest, Title: "Bad request", Detail: "the body has a field this endpoint does not take",
-			Errors: []FieldError{{Field: trimQuotes(name), Message: "is not a field of this request"}}}
+			Errors: []FieldError{{Field: clipField(trimQuotes(name)), Message: "is not a field of this request"}}}
 	}
 	return badRequest("the body is not valid JSON")
 }
@@ -89,4 +97,14 @@ func trimQuotes(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s
+}
+
+// clipField cuts a field name a client wrote to the length the document
+// allows a problem's field, so that a long unknown key cannot make the
+// answer longer than documented.
+func clipField(name string) string {
+	if utf8.RuneCountInString(name) <= events.MaxShortText {
+		return name
+	}
+	return string([]rune(name)[:events.MaxShortText-1]) + "…"
 }

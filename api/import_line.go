@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 
 	"cxtracker/events"
 )
@@ -27,6 +28,8 @@ func parseImportLine(line []byte) (events.LogFeedback, []LineError) {
 		if len(p.Errors) == 0 {
 			return events.LogFeedback{}, []LineError{{Message: p.Detail}}
 		}
+		fields = p.Errors
+	} else if p := exactKeys(line, reflect.TypeOf(req)); p != nil {
 		fields = p.Errors
 	} else {
 		var cmd events.LogFeedback

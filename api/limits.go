@@ -48,8 +48,16 @@ func newRateLimiter(l Limits) *rateLimiter {
 	return &rateLimiter{limit: rate.Limit(l.Rate), burst: max(l.Burst, 1), byKey: map[string]*bucket{}}
 }
 
-// allow takes one request from key's bucket, or says how long to wait.
-func (r *rateLimiter) allow(key string, now time.Time) (bool, time.Duration) {
+// quota is what a caller's bucket holds after a request, as the RateLimit
+// headers tell it: its size, the requests left, and the seconds until it is
+// full again.
+type quota struct {
+	limit, remaining, reset int
+}
+
+// allow takes one request from key's bucket, or says how long to wait; it
+// also answers the bucket's quota.
+func (r *rateLimiter) allow(key string, now time.Time) (bool, time.Duration, quota) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if now.Sub(r.swept) > time.Minute {
@@ -67,11 +75,16 @@ func (r *rateLimiter) allow(key string, now time.Time) (bool, time.Duration) {
 	}
 	b.seen = now
 	res := b.lim.ReserveN(now, 1)
-	if d := res.DelayFrom(now); d > 0 {
+	d := res.DelayFrom(now)
+	if d > 0 {
 		res.CancelAt(now)
-		return false, d
 	}
-	return true, 0
+	left := max(b.lim.TokensAt(now), 0)
+	q := quota{limit: r.burst, remaining: int(left)}
+	if r.limit > 0 {
+		q.reset = int(math.Ceil((float64(r.burst) - left) / float64(r.limit)))
+	}
+	return d <= 0, d, q
 }
 
 // rateKey is who a request counts against.
@@ -85,6 +98,15 @@ func rateKey(c echo.Context) string {
 	}
 	return "addr:" + host
 }
+
+// The rate limit headers of the IETF draft (draft-ietf-httpapi-ratelimit-
+// headers), sent on every answer the rate limiter sees: the bucket's size,
+// the requests left in it, and the seconds until it is full again.
+const (
+	HeaderRateLimitLimit     = "RateLimit-Limit"
+	HeaderRateLimitRemaining = "RateLimit-Remaining"
+	HeaderRateLimitReset     = "RateLimit-Reset"
+)
 
 // limitRate answers 429 with Retry-After once the caller's bucket is empty.
 func (s *Server) limitRate(next echo.HandlerFunc) echo.HandlerFunc {
@@ -101,7 +123,12 @@ func (s *Server) takeRate(c echo.Context) error {
 	if s.rates == nil {
 		return nil
 	}
-	if ok, wait := s.rates.allow(rateKey(c), time.Now()); !ok {
+	ok, wait, q := s.rates.allow(rateKey(c), time.Now())
+	h := c.Response().Header()
+	h.Set(HeaderRateLimitLimit, strconv.Itoa(q.limit))
+	h.Set(HeaderRateLimitRemaining, strconv.Itoa(q.remaining))
+	h.Set(HeaderRateLimitReset, strconv.Itoa(q.reset))
+	if !ok {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 		return &Problem{Status: http.StatusTooManyRequests, Title: "Too many requests",
@@ -137,5 +164,20 @@ func timeout(d time.Duration) echo.MiddlewareFunc {
 			c.SetRequest(c.Request().WithContext(ctx))
 			return next(c)
 		}
+	}
+}
+
+// maxRequestID bounds the X-Request-Id a client may send, which the events
+// of its writes keep as their correlation id; a longer one is dropped, and
+// a new one made in its place, so that the id's documented bound holds.
+const maxRequestID = 100
+
+// boundRequestID drops an over-long X-Request-Id before Echo adopts it.
+func boundRequestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if h := c.Request().Header; len(h.Get(echo.HeaderXRequestID)) > maxRequestID {
+			h.Del(echo.HeaderXRequestID)
+		}
+		return next(c)
 	}
 }

@@ -31,8 +31,8 @@ func (s *Server) docRoutes() []Route {
 // types have no JSON form is a programming error that every test of the
 // API shows, so it panics rather than starting a server without its
 // document.
-func mustDocument(routes []Route) []byte {
-	doc, err := document(routes)
+func mustDocument(routes []Route, maxBody int64) []byte {
+	doc, err := document(routes, maxBody)
 	if err != nil {
 		panic("api: the OpenAPI document cannot be built: " + err.Error())
 	}
@@ -46,9 +46,10 @@ func mustDocument(routes []Route) []byte {
 // bearerScheme names the security scheme of every /v1 route.
 const bearerScheme = "bearer"
 
-// document builds the OpenAPI document of routes.
-func document(routes []Route) (*openAPI, error) {
-	g := newSchemaGen()
+// document builds the OpenAPI document of routes, whose JSON bodies hold
+// at most maxBody bytes.
+func document(routes []Route, maxBody int64) (*openAPI, error) {
+	g := newSchemaGen(maxBody)
 	problem, err := g.of(reflect.TypeFor[Problem]())
 	if err != nil {
 		return nil, err
@@ -93,7 +94,9 @@ func document(routes []Route) (*openAPI, error) {
 func describe(g *schemaGen, r Route) (*operation, error) {
 	op := &operation{OperationID: operationID(r), Summary: r.Summary, Tags: []string{tagOf(r.Path)}, Responses: map[string]*response{}}
 	for _, name := range pathParams(r.Path) {
-		op.Parameters = append(op.Parameters, &parameter{Name: name, In: "path", Required: true, Schema: &jsonSchema{Type: "string"}})
+		ps := &jsonSchema{Type: "string"}
+		g.limit(name, ps)
+		op.Parameters = append(op.Parameters, &parameter{Name: name, In: "path", Required: true, Schema: ps})
 	}
 	if r.Query != nil {
 		qs, err := queryParams(g, reflect.TypeOf(r.Query))

@@ -10,13 +10,14 @@ import (
 
 // headerParameters are the request headers of the write and read protocol.
 func headerParameters() map[string]*parameter {
+	key, etag := maxIdempotencyKey, maxETag
 	return map[string]*parameter{
-		HeaderMinSeq: {Name: HeaderMinSeq, In: "header", Schema: &jsonSchema{Type: "integer", Format: "int64"},
-			Description: "wait (bounded) until the read models have applied this stream sequence, e.g. the X-Event-Seq of a write"},
-		"If-Match": {Name: "If-Match", In: "header", Schema: &jsonSchema{Type: "string"},
+		HeaderMinSeq: {Name: HeaderMinSeq, In: "header", Schema: boundedInteger(0, maxSafeInteger),
+			Description: "wait (bounded) until the read models have applied this stream sequence, e.g. the X-Event-Seq of a write; a sequence past the end of the log is a 400"},
+		"If-Match": {Name: "If-Match", In: "header", Schema: &jsonSchema{Type: "string", MaxLength: &etag},
 			Description: "write only if the entity is still at this ETag; 412 otherwise"},
-		HeaderIdempotencyKey: {Name: HeaderIdempotencyKey, In: "header", Schema: &jsonSchema{Type: "string"},
-			Description: "a retry with the same key (and token) gets the first answer, and writes nothing again; at most 200 characters"},
+		HeaderIdempotencyKey: {Name: HeaderIdempotencyKey, In: "header", Schema: &jsonSchema{Type: "string", MaxLength: &key},
+			Description: "a retry with the same key (and token) gets the first answer, and writes nothing again"},
 	}
 }
 
@@ -24,7 +25,11 @@ func headerParameters() map[string]*parameter {
 // text body of its ContentType, such as NDJSON with one object a line.
 func requestBodyOf(g *schemaGen, r Route) (*requestBody, error) {
 	if r.ContentType != "" && r.ContentType != echo.MIMEApplicationJSON {
-		b := &requestBody{Required: true, Content: map[string]*mediaType{r.ContentType: {Schema: &jsonSchema{Type: "string"}}}}
+		limit := int(r.BodyLimit)
+		if limit == 0 {
+			limit = g.maxItems * 2
+		}
+		b := &requestBody{Required: true, Content: map[string]*mediaType{r.ContentType: {Schema: &jsonSchema{Type: "string", MaxLength: &limit}}}}
 		if r.Request != nil {
 			t := indirect(reflect.TypeOf(r.Request))
 			if _, err := g.of(t); err != nil {
@@ -89,6 +94,7 @@ func queryParams(g *schemaGen, t reflect.Type) ([]*parameter, error) {
 		if e := f.Tag.Get("enum"); e != "" {
 			s.Enum = strings.Split(e, ",")
 		}
+		g.limit(name, s)
 		out = append(out, &parameter{Name: name, In: "query", Description: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Schema: s})
 	}
 	return out, nil

@@ -18,7 +18,9 @@ import (
 // limited (429).
 func errorStatuses(r Route, hasBody, hasPathParams, write bool) []int {
 	// Every route is rate limited (limits.go): per token, or per address.
-	set := map[int]bool{http.StatusBadRequest: true, http.StatusTooManyRequests: true, http.StatusServiceUnavailable: true}
+	// A 500 is a fault of the server that no input should cause; it is
+	// documented so that a client knows its shape.
+	set := map[int]bool{http.StatusBadRequest: true, http.StatusTooManyRequests: true, http.StatusInternalServerError: true, http.StatusServiceUnavailable: true}
 	if !r.Public {
 		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
 	}
@@ -50,7 +52,17 @@ func errorStatuses(r Route, hasBody, hasPathParams, write bool) []int {
 
 // allProblemStatuses are the error statuses API.md names, plus 415 for a
 // body of the wrong media type.
-var allProblemStatuses = []int{400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503}
+var allProblemStatuses = []int{400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 503}
+
+// rateLimitHeaders document the headers limits.go sends on every answer
+// the rate limiter sees (not on one refused before it, such as a 401).
+func rateLimitHeaders() map[string]*header {
+	return map[string]*header{
+		HeaderRateLimitLimit:     {Description: "the requests the caller may send at once (its bucket's size)", Schema: boundedInteger(0, maxSafeInteger)},
+		HeaderRateLimitRemaining: {Description: "the requests left in the caller's bucket", Schema: boundedInteger(0, maxSafeInteger)},
+		HeaderRateLimitReset:     {Description: "seconds until the caller's bucket is full again", Schema: boundedInteger(0, maxSafeInteger)},
+	}
+}
 
 // problemName names the shared response of a problem status, such as
 // UnprocessableEntity.
@@ -64,11 +76,18 @@ func problemResponses(problem *jsonSchema) map[string]*response {
 	for _, status := range allProblemStatuses {
 		r := &response{Description: http.StatusText(status) + " (RFC 9457 problem)",
 			Content: map[string]*mediaType{ProblemType: {Schema: problem}}}
+		if status < 500 {
+			r.Headers = rateLimitHeaders()
+		}
 		switch status {
 		case http.StatusUnauthorized:
-			r.Headers = map[string]*header{echo.HeaderWWWAuthenticate: {Description: "the scheme to sign in with", Schema: &jsonSchema{Type: "string"}}}
+			word := maxWord
+			r.Headers[echo.HeaderWWWAuthenticate] = &header{Description: "the scheme to sign in with", Schema: &jsonSchema{Type: "string", MaxLength: &word}}
 		case http.StatusServiceUnavailable, http.StatusTooManyRequests:
-			r.Headers = map[string]*header{"Retry-After": {Description: "seconds to wait before retrying", Schema: &jsonSchema{Type: "integer"}}}
+			if r.Headers == nil {
+				r.Headers = map[string]*header{}
+			}
+			r.Headers["Retry-After"] = &header{Description: "seconds to wait before retrying", Schema: boundedInteger(1, maxSafeInteger)}
 		}
 		out[problemName(status)] = r
 	}
@@ -103,12 +122,12 @@ func successOf(g *schemaGen, r Route, write bool) (*response, error) {
 		}
 		resp.Content[mt] = &mediaType{Schema: s}
 	}
+	resp.Headers = rateLimitHeaders()
 	if write {
-		resp.Headers = map[string]*header{
-			HeaderEventSeq:        {Description: "the stream sequence of the last event written; send it as X-Min-Seq to read this write elsewhere", Schema: &jsonSchema{Type: "integer", Format: "int64"}},
-			"ETag":                {Description: "the entity's version, for If-Match", Schema: &jsonSchema{Type: "string"}},
-			"Idempotent-Replayed": {Description: "true when this answers a retry: the first answer to the same Idempotency-Key, given again", Schema: &jsonSchema{Type: "string", Enum: []string{"true"}}},
-		}
+		etag := maxETag
+		resp.Headers[HeaderEventSeq] = &header{Description: "the stream sequence of the last event written; send it as X-Min-Seq to read this write elsewhere", Schema: boundedInteger(0, maxSafeInteger)}
+		resp.Headers["ETag"] = &header{Description: "the entity's version, for If-Match", Schema: &jsonSchema{Type: "string", MaxLength: &etag}}
+		resp.Headers["Idempotent-Replayed"] = &header{Description: "true when this answers a retry: the first answer to the same Idempotency-Key, given again", Schema: &jsonSchema{Type: "string", Enum: []string{"true"}}}
 	}
 	return resp, nil
 }

@@ -21,6 +21,9 @@ type jsonSchema struct {
 	Nullable             bool                   `json:"nullable,omitempty"`
 	Enum                 []string               `json:"enum,omitempty"`
 	Minimum              *float64               `json:"minimum,omitempty"`
+	Maximum              *float64               `json:"maximum,omitempty"`
+	MaxLength            *int                   `json:"maxLength,omitempty"`
+	MaxItems             *int                   `json:"maxItems,omitempty"`
 	Items                *jsonSchema            `json:"items,omitempty"`
 	Properties           map[string]*jsonSchema `json:"properties,omitempty"`
 	Required             []string               `json:"required,omitempty"`
@@ -36,10 +39,14 @@ type schemaGen struct {
 	components map[string]*jsonSchema
 	names      map[reflect.Type]string
 	owners     map[string]reflect.Type
+	// maxItems bounds a list that is not a page: half the body limit, as
+	// a list in a request body holds at most one item per two bytes.
+	maxItems int
 }
 
-func newSchemaGen() *schemaGen {
-	return &schemaGen{components: map[string]*jsonSchema{}, names: map[reflect.Type]string{}, owners: map[string]reflect.Type{}}
+func newSchemaGen(maxBody int64) *schemaGen {
+	return &schemaGen{components: map[string]*jsonSchema{}, names: map[reflect.Type]string{}, owners: map[string]reflect.Type{},
+		maxItems: int(maxBody / 2)}
 }
 
 var (
@@ -53,7 +60,7 @@ var (
 func (g *schemaGen) of(t reflect.Type) (*jsonSchema, error) {
 	switch {
 	case t == timeType:
-		return &jsonSchema{Type: "string", Format: "date-time"}, nil
+		return &jsonSchema{Type: "string", Format: "date-time", MaxLength: &maxDateTimeLen}, nil
 	case t == rawMessageType:
 		return &jsonSchema{Nullable: true, Description: "any JSON value"}, nil
 	case t.Kind() == reflect.Pointer:
@@ -68,13 +75,10 @@ func (g *schemaGen) of(t reflect.Type) (*jsonSchema, error) {
 	switch t.Kind() {
 	case reflect.Bool:
 		return &jsonSchema{Type: "boolean"}, nil
-	case reflect.Int8, reflect.Int16, reflect.Int32:
-		return &jsonSchema{Type: "integer", Format: "int32"}, nil
-	case reflect.Int, reflect.Int64:
-		return &jsonSchema{Type: "integer", Format: "int64"}, nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return integerSchema(t.Bits(), true), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		zero := 0.0
-		return &jsonSchema{Type: "integer", Format: "int64", Minimum: &zero}, nil
+		return integerSchema(t.Bits(), false), nil
 	case reflect.Float32:
 		return &jsonSchema{Type: "number", Format: "float"}, nil
 	case reflect.Float64:
@@ -188,6 +192,11 @@ func (g *schemaGen) object(t reflect.Type) (*jsonSchema, error) {
 		if enum := f.Tag.Get("enum"); enum != "" {
 			fs.Enum = strings.Split(enum, ",")
 		}
+		if fs.Type == "array" && f.Name == "items" && strings.HasPrefix(t.Name(), "Page[") {
+			n := maxLimit
+			fs.MaxItems = &n
+		}
+		g.limit(f.Name, fs)
 		if doc := f.Tag.Get("doc"); doc != "" {
 			if fs.Ref != "" {
 				fs = &jsonSchema{AllOf: []*jsonSchema{fs}}

@@ -75,7 +75,7 @@ func loadSchemas(t *testing.T, g *schemaGen) *openapi3.T {
 }
 
 func TestSchemasFollowEncodingJSON(t *testing.T) {
-	g := newSchemaGen()
+	g := newSchemaGen(1 << 20)
 	ref, err := g.of(reflect.TypeFor[schemaSample]())
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +123,7 @@ func TestSchemasFollowEncodingJSON(t *testing.T) {
 }
 
 func TestWhatGoWritesValidatesAgainstItsSchema(t *testing.T) {
-	g := newSchemaGen()
+	g := newSchemaGen(1 << 20)
 	if _, err := g.of(reflect.TypeFor[schemaSample]()); err != nil {
 		t.Fatal(err)
 	}
@@ -167,14 +167,14 @@ func TestDocumentRefusesRoutesItCannotDescribe(t *testing.T) {
 		"query kind":   {{Method: http.MethodGet, Path: "/x", Query: 3}},
 		"func body":    {{Method: http.MethodPost, Path: "/x", Request: h}},
 	} {
-		if _, err := document(routes); err == nil {
+		if _, err := document(routes, 1<<20); err == nil {
 			t.Errorf("%s: documented", name)
 		}
 	}
 	if _, err := document([]Route{{Method: http.MethodGet, Path: "/x", Query: struct {
 		PageQuery
 		Status string `query:"status" enum:"open,closed" doc:"by status"`
-	}{}}}); err != nil {
+	}{}}}, 1<<20); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -186,7 +186,7 @@ func TestQueryParametersComeFromTags(t *testing.T) {
 		From   time.Time `query:"from" required:"true"`
 		Plain  string
 	}
-	ps, err := queryParams(newSchemaGen(), reflect.TypeFor[q]())
+	ps, err := queryParams(newSchemaGen(1<<20), reflect.TypeFor[q]())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestOperationIDsAndComponentNames(t *testing.T) {
 	if id := operationID(Route{Method: http.MethodPost, Path: "/v1/action-plans/{id}/actions/{action_id}/completion"}); id != "postV1ActionPlansByIdActionsByActionIdCompletion" {
 		t.Fatalf("operation id %s", id)
 	}
-	g := newSchemaGen()
+	g := newSchemaGen(1 << 20)
 	for _, typ := range []reflect.Type{reflect.TypeFor[Page[[]schemaInner]](), reflect.TypeFor[Page[map[string]int]]()} {
 		if _, err := g.of(typ); err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"sort"
@@ -19,12 +20,35 @@ func (s *Server) minSeq(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				return badRequest("%s must be a stream sequence, a whole number", HeaderMinSeq)
 			}
+			if err := s.pastTheLog(c.Request().Context(), seq); err != nil {
+				return err
+			}
 			if err := s.waitFor(c.Request().Context(), seq); err != nil {
 				return err
 			}
 		}
 		return next(c)
 	}
+}
+
+// pastTheLog answers 400 at once for a sequence the log has not reached,
+// since waiting could only end in a 503 that a retry would repeat. It
+// compares with the log's last sequence, not with what this replica has
+// applied: a write made through another replica is in the log before it is
+// applied here, and is worth the wait. The log is asked only when the
+// replica has not applied seq yet, so an ordinary read costs nothing more.
+func (s *Server) pastTheLog(ctx context.Context, seq uint64) error {
+	if seq <= s.Projector.LastSeq() || s.Store == nil {
+		return nil
+	}
+	last, err := s.Store.LastSeq(ctx)
+	if err != nil {
+		return err
+	}
+	if seq > last {
+		return badRequest("%s %d is past the end of the log, whose last sequence is %d", HeaderMinSeq, seq, last)
+	}
+	return nil
 }
 
 // Paging limits.

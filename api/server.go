@@ -90,6 +90,7 @@ func New(d Deps) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = problemHandler(d.Logger)
 	e.Use(s.observe) // outermost, so that it counts every answer's final status
+	e.Use(boundRequestID)
 	e.Use(middleware.RequestID())
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
@@ -104,7 +105,7 @@ func New(d Deps) *Server {
 		s.register(r)
 	}
 	s.metrics.http.track(s.routes)
-	s.doc = mustDocument(s.routes)
+	s.doc = mustDocument(s.routes, s.MaxBody)
 	return s
 }
 

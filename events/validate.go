@@ -6,16 +6,8 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/oklog/ulid/v2"
-)
-
-// Limits on free text. They keep one event small enough for the log and for a
-// screen, and are generous for what people write in a CX program.
-const (
-	maxName = 200
-	maxText = 4000
 )
 
 // checks gathers every invalid value of one command, so that a client learns
@@ -57,18 +49,9 @@ func (c *checks) ids(field string, vs []string) {
 	}
 }
 
-// name checks a required short text.
+// name checks a required free text (its kind named in text.go), which
+// must hold a visible character.
 func (c *checks) name(field, v string) {
-	switch {
-	case strings.TrimSpace(v) == "":
-		c.fail(field, "is required")
-	case utf8.RuneCountInString(v) > maxName:
-		c.fail(field, "is longer than %d characters", maxName)
-	}
-}
-
-// text checks a required long text.
-func (c *checks) text(field, v string) {
 	if strings.TrimSpace(v) == "" {
 		c.fail(field, "is required")
 		return
@@ -76,10 +59,20 @@ func (c *checks) text(field, v string) {
 	c.optionalText(field, v)
 }
 
-// optionalText checks a long text that may be empty.
+// text checks a required free text; it is name by another name, kept for
+// the reader of a command's rules, where prose reads as text.
+func (c *checks) text(field, v string) { c.name(field, v) }
+
+// optionalText checks a free text that may be empty against its kind: its
+// length and its characters (textProblem). A field text.go does not name is
+// held to the stricter short kind.
 func (c *checks) optionalText(field, v string) {
-	if utf8.RuneCountInString(v) > maxText {
-		c.fail(field, "is longer than %d characters", maxText)
+	k, ok := TextKindOf(field)
+	if !ok {
+		k = ShortText
+	}
+	if msg := textProblem(k, v); msg != "" {
+		c.fail(field, "%s", msg)
 	}
 }
 
@@ -94,6 +87,10 @@ func (c *checks) oneOf(field, v string, allowed []string) {
 func (c *checks) email(field, v string) {
 	if v == "" {
 		c.fail(field, "is required")
+		return
+	}
+	if len(v) > MaxEmail {
+		c.fail(field, "is longer than %d characters", MaxEmail)
 		return
 	}
 	a, err := mail.ParseAddress(v)
