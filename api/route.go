@@ -54,7 +54,7 @@ func (s *Server) register(r Route) {
 	}
 	mw = append(mw, s.limitRate)
 	if !r.Public {
-		mw = append(mw, s.authorize(r), s.oneAtATime)
+		mw = append(mw, s.authorize(r), s.idempotent)
 	}
 	if r.Produces != "text/event-stream" {
 		mw = append(mw, timeout(s.Limits.RequestTimeout))
