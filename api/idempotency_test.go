@@ -1,12 +1,16 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,6 +43,29 @@ func (a *testAPI) replica(t *testing.T) *testAPI {
 	b := &testAPI{t: t, URL: hs.URL, Admin: a.Admin, Server: srv, Engine: engine, Views: views, Store: a.Store}
 	b.loadContract()
 	return b
+}
+
+// doWithin sends a request that must be answered within d: a request
+// held behind another is answered 0 instead of hanging the test. (A bound
+// on a wait for an answer that should come at once, not a timed assertion.)
+func (a *testAPI) doWithin(d time.Duration, method, path string, body any, headers ...string) Response {
+	a.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	raw, _ := json.Marshal(body)
+	req, _ := http.NewRequestWithContext(ctx, method, a.URL+path, bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+a.Admin)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return Response{}
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: out}
 }
 
 // sameAnswer fails unless the retry answered exactly the first answer: its
@@ -106,6 +133,9 @@ func TestAKeyWithAnotherRequestAnswers422(t *testing.T) {
 func TestAKeyWhileItsFirstRequestIsInFlightAnswers409(t *testing.T) {
 	a := startAPI(t)
 	arrived, release := make(chan struct{}), make(chan struct{})
+	// Released at the end whatever happens, before the server shuts down.
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(releaseOnce)
 	var once sync.Once
 	api.HoldKeyedRequests(a.Server, func(echo.Context) {
 		once.Do(func() { close(arrived); <-release })
@@ -114,8 +144,8 @@ func TestAKeyWhileItsFirstRequestIsInFlightAnswers409(t *testing.T) {
 	firstDone := make(chan Response, 1)
 	go func() { firstDone <- a.Do(http.MethodPost, "/v1/people", body, "Idempotency-Key", "slow") }()
 	<-arrived
-	second := a.Do(http.MethodPost, "/v1/people", body, "Idempotency-Key", "slow")
-	close(release)
+	second := a.doWithin(5*time.Second, http.MethodPost, "/v1/people", body, "Idempotency-Key", "slow")
+	releaseOnce()
 	first := <-firstDone
 	if second.Status != http.StatusConflict || second.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("a request with the key of one in flight answered %d %s, want a 409 problem", second.Status, second.Body)
@@ -134,6 +164,8 @@ func TestTwoReplicasRacingOneKeyWriteOnce(t *testing.T) {
 	var arrived sync.WaitGroup
 	arrived.Add(2)
 	release := make(chan struct{})
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(releaseOnce)
 	hold := func(echo.Context) { arrived.Done(); <-release }
 	api.HoldKeyedRequests(a.Server, hold)
 	api.HoldKeyedRequests(b.Server, hold)
@@ -144,7 +176,7 @@ func TestTwoReplicasRacingOneKeyWriteOnce(t *testing.T) {
 		go func() { answers <- r.Do(http.MethodPost, "/v1/people", body, "Idempotency-Key", "race") }()
 	}
 	arrived.Wait()
-	close(release)
+	releaseOnce()
 	one, two := <-answers, <-answers
 	if one.Status != http.StatusCreated || two.Status != http.StatusCreated {
 		t.Fatalf("the replicas answered %d %s and %d %s, want 201 twice", one.Status, one.Body, two.Status, two.Body)
