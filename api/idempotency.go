@@ -199,8 +199,8 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 // settled looks, after a keyed write failed or was refused as a duplicate,
 // whether the same key was written meanwhile by another copy of the request
-// (a retry, or another replica): it answers where, or a 422 if that copy was
-// another request, or found false.
+// (a retry, or another replica): it answers where, with a 422 if that copy
+// was another request; or found false, with an error if it could not look.
 func (s *Server) settled(c echo.Context, k *keyed) (projections.Written, bool, error) {
 	ctx := c.Request().Context()
 	last, err := s.Store.LastSeq(ctx)

@@ -62,11 +62,13 @@ func (s *Server) write(c echo.Context, w Write) error {
 		// may have written the key first: then this one answers as a
 		// retry of it, or 422 if that copy was another request.
 		done, found, serr := s.settled(c, k)
-		if serr != nil {
+		switch {
+		case found && serr != nil:
 			return serr
-		}
-		if found {
+		case found:
 			return s.answer(c, w, done.Seq, done.Version, true)
+		case err == nil && serr != nil:
+			return serr
 		}
 	}
 	if err != nil {
