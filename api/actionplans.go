@@ -68,10 +68,10 @@ func (s *Server) draftActionPlan(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	id := events.NewID()
+	id := s.newID(c)
 	cmd := events.DraftActionPlan{ActionPlanID: id, Account: req.Account, Title: req.Title, FeedbackIDs: req.FeedbackIDs}
 	for _, a := range req.Actions {
-		cmd.Actions = append(cmd.Actions, events.PlannedAction{ActionID: events.NewID(), Description: a.Description, OwnerID: a.OwnerID})
+		cmd.Actions = append(cmd.Actions, events.PlannedAction{ActionID: s.newID(c), Description: a.Description, OwnerID: a.OwnerID})
 	}
 	return s.write(c, Write{Command: cmd, Status: http.StatusCreated, View: foundView("action plan", id, s.Views.ActionPlans.Get)})
 }

@@ -85,6 +85,7 @@ func (s *Server) logFeedback(c echo.Context) error {
 	if len(errs) > 0 {
 		return invalid(errs...)
 	}
+	cmd.FeedbackID = s.newID(c)
 	return s.write(c, Write{Command: cmd, Status: http.StatusCreated, View: foundView("feedback", cmd.FeedbackID, s.Views.Feedback.Item)})
 }
 

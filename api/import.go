@@ -59,9 +59,12 @@ type importLine struct {
 // log through a few workers at once, so that the store gathers them into
 // atomic batches while the next lines are read.
 type feedbackImport struct {
-	s       *Server
-	ctx     context.Context
-	meta    events.Meta
+	s    *Server
+	ctx  context.Context
+	meta events.Meta
+	// keyed is the import's Idempotency-Key, nil without one: its lines'
+	// feedback ids and event ids derive from it and their line numbers.
+	keyed   *keyed
 	pending map[string][]importLine
 	work    chan []importLine
 	workers sync.WaitGroup
@@ -80,15 +83,15 @@ func (s *Server) importFeedback(c echo.Context) error {
 			return &Problem{Status: http.StatusUnsupportedMediaType, Title: "Unsupported media type", Detail: "send the items as " + ndjson + ", one JSON object a line"}
 		}
 	}
-	caller, key := callerOf(c), req.Header.Get(HeaderIdempotencyKey)
-	if len(key) > 200 {
-		return badRequest("%s may be at most 200 characters", HeaderIdempotencyKey)
-	}
-	// An import's answer is not in the log, so a repeated key cannot be
-	// answered as the first time; it is refused rather than logged twice.
-	if done, seen := s.Views.Idempotency.Lookup(caller.TokenID, key); key != "" && seen {
+	caller, k := callerOf(c), keyedOf(c)
+	// A keyed import this replica answered is answered again by the
+	// idempotency middleware; one the log holds but whose answer is not kept
+	// here (after a restart, or from another replica) cannot be told again,
+	// since the lines rejected are in no event: it is refused rather than
+	// logged twice.
+	if k != nil && k.done != nil {
 		return &Problem{Status: http.StatusConflict, Title: "Already imported",
-			Detail: "an import with this Idempotency-Key was logged up to seq " + formatSeq(done.Seq) + "; nothing was logged again"}
+			Detail: "an import with this Idempotency-Key was logged up to seq " + formatSeq(k.done.Seq) + "; nothing was logged again, and its answer is no longer held"}
 	}
 	body := io.Reader(req.Body)
 	if req.ContentLength < 0 {
@@ -102,7 +105,7 @@ func (s *Server) importFeedback(c echo.Context) error {
 		body = bytes.NewReader(raw)
 	}
 	imp := &feedbackImport{s: s, ctx: req.Context(), pending: map[string][]importLine{}, work: make(chan []importLine, importWorkers), bad: map[int]bool{},
-		meta: events.Meta{Actor: caller.actor(), ActorToken: caller.TokenID, CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID), IdempotencyKey: key}}
+		keyed: k, meta: k.meta(events.Meta{Actor: caller.actor(), ActorToken: caller.TokenID, CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID)})}
 	for range importWorkers {
 		imp.workers.Go(imp.append)
 	}
@@ -144,7 +147,7 @@ func (imp *feedbackImport) read(body io.Reader) error {
 			imp.res.Received++
 			if cmd, errs := parseImportLine(line); len(errs) > 0 {
 				imp.reject(n, errs...)
-			} else if block = append(block, importLine{n, cmd}); len(block) == importBlock {
+			} else if block = append(block, importLine{n, imp.withID(n, cmd)}); len(block) == importBlock {
 				imp.check(block)
 				block = block[:0]
 			}
@@ -157,6 +160,15 @@ func (imp *feedbackImport) read(body io.Reader) error {
 			return err
 		}
 	}
+}
+
+// withID gives a keyed import's line n the feedback id derived from the
+// key, so that every copy of the import logs the same items.
+func (imp *feedbackImport) withID(n int, cmd events.LogFeedback) events.LogFeedback {
+	if imp.keyed != nil {
+		cmd.FeedbackID = imp.keyed.derivedID("entity", n)
+	}
+	return cmd
 }
 
 // check decides each line of block against the current state, the rules
@@ -190,7 +202,11 @@ func (imp *feedbackImport) append() {
 		for i, l := range lines {
 			batch.Items[i] = l.cmd
 		}
-		res, err := imp.s.Engine.Execute(imp.ctx, batch, imp.meta)
+		meta := imp.meta
+		if imp.keyed != nil {
+			meta.EventID = func(i int) string { return imp.keyed.eventID(lines[i].n) }
+		}
+		res, err := imp.s.Engine.Execute(imp.ctx, batch, meta)
 		if err != nil {
 			imp.s.Logger.Warn("an import's append failed", "touchpoint", batch.TouchpointID, "lines", len(lines), "err", err)
 			why := "not logged: the event log did not take it; send this line again"

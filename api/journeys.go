@@ -83,7 +83,7 @@ func (s *Server) mapJourney(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	id := events.NewID()
+	id := s.newID(c)
 	return s.write(c, Write{
 		Command: events.MapJourney{JourneyID: id, Name: req.Name, Segment: req.Segment},
 		Status:  http.StatusCreated, View: foundView("journey", id, s.Views.Journeys.Get),
@@ -95,7 +95,7 @@ func (s *Server) addStage(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	journeyID, stageID := c.Param("id"), events.NewID()
+	journeyID, stageID := c.Param("id"), s.newID(c)
 	return s.write(c, Write{
 		Aggregate: journeyAggregate(journeyID),
 		Command:   events.AddStage{JourneyID: journeyID, StageID: stageID, Name: req.Name, Position: req.Position},
@@ -149,7 +149,7 @@ func (s *Server) addTouchpoint(c echo.Context) error {
 	if req.OwnerCrewID == "" {
 		return invalid(FieldError{Field: "owner_crew_id", Message: "is required: every touchpoint is owned by a crew"})
 	}
-	journeyID, tpID := c.Param("id"), events.NewID()
+	journeyID, tpID := c.Param("id"), s.newID(c)
 	return s.write(c, Write{
 		Aggregate: journeyAggregate(journeyID),
 		Command: events.AddTouchpoint{JourneyID: journeyID, TouchpointID: tpID, StageID: req.StageID,

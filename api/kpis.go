@@ -59,7 +59,7 @@ func (s *Server) defineKPI(c echo.Context) error {
 	if len(errs) > 0 {
 		return invalid(errs...)
 	}
-	id := events.NewID()
+	id := s.newID(c)
 	return s.write(c, Write{
 		Command: events.DefineKPI{KPIID: id, Name: req.Name, Metric: req.Metric, Unit: req.Unit, Target: target,
 			Direction: req.Direction, OwnerID: req.OwnerID, Scope: req.Scope},

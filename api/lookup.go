@@ -29,15 +29,20 @@ func readOne[T any](what string, get func(string) (T, bool)) echo.HandlerFunc {
 	}
 }
 
-// newID is the id a creating request gives its entity: a fresh one, or, for
-// a retry of a request already written (the same Idempotency-Key from the
-// same token), the id the first one created, so that the retry is answered
-// with that entity rather than a 404 about an id never written.
+// newID is the id a creating request gives its entity: a fresh one, or,
+// for a keyed request, one derived from its key (idempotency.go), so that
+// every copy of the request creates the same entity, and a retry is
+// answered with it. A key the log holds from before ids were derived
+// answers the entity its request created.
 func (s *Server) newID(c echo.Context) string {
-	if key := c.Request().Header.Get(HeaderIdempotencyKey); key != "" {
-		if done, found := s.Views.Idempotency.Lookup(callerOf(c).TokenID, key); found {
-			return done.Aggregate.ID
-		}
+	k := keyedOf(c)
+	if k == nil {
+		return events.NewID()
 	}
-	return events.NewID()
+	if k.done != nil && k.ids == 0 && k.done.RequestHash == "" {
+		k.ids++
+		return k.done.Aggregate.ID
+	}
+	k.ids++
+	return k.derivedID("entity", k.ids)
 }

@@ -22,8 +22,6 @@ const (
 	// maxWord bounds the words the server writes itself: event names,
 	// kinds, statuses, grants, roles.
 	maxWord = 100
-	// maxIdempotencyKey is the longest Idempotency-Key write.go takes.
-	maxIdempotencyKey = 200
 	// maxETag is a quoted uint64 with a weak prefix: W/"18446744073709551615".
 	maxETag = 24
 	// maxCursor is the base64 of the longest key a page is ordered by.

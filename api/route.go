@@ -54,10 +54,14 @@ func (s *Server) register(r Route) {
 	}
 	mw = append(mw, s.limitRate)
 	if !r.Public {
-		mw = append(mw, s.authorize(r), s.oneAtATime)
+		mw = append(mw, s.authorize(r))
 	}
 	if r.Produces != "text/event-stream" {
 		mw = append(mw, timeout(s.Limits.RequestTimeout))
+	}
+	if !r.Public {
+		// Within the request's time: it reads a keyed write's body.
+		mw = append(mw, s.idempotent)
 	}
 	if r.Method == http.MethodGet {
 		mw = append(mw, s.minSeq)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -49,7 +50,11 @@ type Server struct {
 	echo   *echo.Echo
 	routes []Route
 	rates  *rateLimiter
-	keys   keyLocks
+	// inflight and answers make keyed writes answer once (idempotency.go).
+	inflight inflight
+	answers  answers
+	// keyedHook, set by tests only, runs while a keyed request holds its key.
+	keyedHook atomic.Pointer[func(echo.Context)]
 	// streamsDone ends every open event stream when the server shuts down,
 	// since an open stream never goes idle for http.Server.Shutdown.
 	streamsDone chan struct{}

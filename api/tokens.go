@@ -48,9 +48,11 @@ func (s *Server) issueToken(c echo.Context) error {
 		View: func() (any, error) {
 			v, _ := s.Views.Tokens.ByID(id)
 			if !kept {
-				// A retry with the same Idempotency-Key is answered with the
-				// token first issued, whose secret was shown once and is not
-				// kept; the one this request drew was never issued.
+				// A retry with the same Idempotency-Key that this replica
+				// no longer holds the first answer of (idempotency.go) is
+				// answered with the token first issued, whose secret was
+				// shown once and is not kept; the one this request drew was
+				// never issued.
 				return IssuedToken{TokenView: v}, nil
 			}
 			return IssuedToken{TokenView: v, Token: token}, nil

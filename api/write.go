@@ -36,19 +36,13 @@ const (
 // state, X-Event-Seq (the stream sequence of its last event) and ETag (the
 // aggregate's version). If-Match makes it conditional: the version is
 // checked inside the decision, against the same state the append expects,
-// so a concurrent change cannot slip between check and write. An
-// Idempotency-Key already written by the same token is answered again
-// without writing.
+// so a concurrent change cannot slip between check and write. A keyed
+// request already written (idempotency.go) is answered again without
+// writing.
 func (s *Server) write(c echo.Context, w Write) error {
-	caller := callerOf(c)
-	key := c.Request().Header.Get(HeaderIdempotencyKey)
-	if len(key) > 200 {
-		return badRequest("%s may be at most 200 characters", HeaderIdempotencyKey)
-	}
-	if key != "" {
-		if done, ok := s.Views.Idempotency.Lookup(caller.TokenID, key); ok {
-			return s.answer(c, w, done.Seq, done.Version, true)
-		}
+	caller, k := callerOf(c), keyedOf(c)
+	if k != nil && k.done != nil {
+		return s.answer(c, w, k.done.Seq, k.done.Version, true)
 	}
 	cmd := w.Command
 	if im := c.Request().Header.Get("If-Match"); im != "" {
@@ -58,11 +52,25 @@ func (s *Server) write(c echo.Context, w Write) error {
 		}
 		cmd = ifMatch{Command: cmd, Aggregate: w.Aggregate, Version: version}
 	}
-	meta := events.Meta{
+	meta := k.meta(events.Meta{
 		Actor: caller.actor(), ActorToken: caller.TokenID,
-		CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID), IdempotencyKey: key,
-	}
+		CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID),
+	})
 	res, err := s.Engine.Execute(c.Request().Context(), cmd, meta)
+	if k != nil && (err != nil || res.Appended.Duplicate) {
+		// Another copy of the request (another replica's, most likely)
+		// may have written the key first: then this one answers as a
+		// retry of it, or 422 if that copy was another request.
+		done, found, serr := s.settled(c, k)
+		switch {
+		case found && serr != nil:
+			return serr
+		case found:
+			return s.answer(c, w, done.Seq, done.Version, true)
+		case err == nil && serr != nil:
+			return serr
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -124,6 +124,8 @@ func (s *scanner) field(key []byte, e *Event) bool {
 		str = &e.CausationID
 	case "idempotencykey":
 		str = &e.IdempotencyKey
+	case "requesthash":
+		str = &e.RequestHash
 	case "time":
 		v, ok := s.plainString()
 		return ok && e.Time.UnmarshalText(v) == nil

@@ -14,7 +14,7 @@ func sampleEvent(tb testing.TB) []byte {
 	e, err := NewEvent(agg, "feedback_logged", 2, 7, map[string]any{
 		"feedback_id": NewID(), "score": 9, "ratio": -1.5e3, "ok": true, "none": nil,
 		"comment": "Quick call, \"helpful\" agent \u00e9\\n", "tags": []any{"a", 1, map[string]any{}},
-	}, Meta{Actor: NewID(), ActorToken: NewID(), CorrelationID: NewID(), CausationID: NewID(), IdempotencyKey: "retry-7"})
+	}, Meta{Actor: NewID(), ActorToken: NewID(), CorrelationID: NewID(), CausationID: NewID(), IdempotencyKey: "retry-7", RequestHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"})
 	if err != nil {
 		tb.Fatal(err)
 	}

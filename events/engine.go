@@ -217,7 +217,11 @@ func (s *State) Events(d Decision, meta Meta) ([]Event, Expect, error) {
 	}
 	evs := make([]Event, 0, len(d.Events))
 	for i, p := range d.Events {
-		ev, err := buildEvent(d.Aggregate, p, st.Version+uint64(i)+1, meta)
+		m := meta
+		if meta.EventID != nil {
+			m.id = meta.EventID(i)
+		}
+		ev, err := buildEvent(d.Aggregate, p, st.Version+uint64(i)+1, m)
 		if err != nil {
 			return nil, Expect{}, err
 		}

@@ -98,3 +98,22 @@ func TestEventsContinueTheAggregate(t *testing.T) {
 		t.Fatalf("feedback expects %v", expect)
 	}
 }
+
+func TestEventIDNamesEachEventOfADecision(t *testing.T) {
+	s := replay(t, given(world()))
+	d, err := LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{
+		{FeedbackID: fb1, TouchpointID: tp1, Metric: MetricNPS, Score: 9, Source: SourceSurvey},
+		{FeedbackID: fresh, TouchpointID: tp1, Metric: MetricNPS, Score: 3, Source: SourceSurvey},
+	}}.Decide(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{NewID(), NewID()}
+	evs, _, err := s.Events(d, Meta{Actor: ann, EventID: func(i int) string { return ids[i] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) != 2 || evs[0].ID != ids[0] || evs[1].ID != ids[1] {
+		t.Fatalf("events %s and %s, want the ids given, %v", evs[0].ID, evs[1].ID, ids)
+	}
+}

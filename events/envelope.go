@@ -47,6 +47,10 @@ type Event struct {
 	// IdempotencyKey is the client's Idempotency-Key of the request that
 	// caused the event, so that a retry is recognised even after a restart.
 	IdempotencyKey string `json:"idempotencykey,omitempty"`
+	// RequestHash is the fingerprint of the keyed request (its token,
+	// method, route and body), so that the key, once used, answers only the
+	// same request, on any replica and after a restart.
+	RequestHash string `json:"requesthash,omitempty"`
 }
 
 // Type is the CloudEvents type of the event called name on aggregates of kind:

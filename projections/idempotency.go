@@ -14,12 +14,16 @@ type Idempotency struct {
 	seen map[string]Written
 }
 
-// Written is where a keyed request's events went.
+// Written is where a keyed request's events went, and which request it was.
 type Written struct {
 	Aggregate events.Aggregate
 	// Seq and Version are the stream sequence and the aggregate version of
 	// the request's last event.
 	Seq, Version uint64
+	// RequestHash is the fingerprint of the request that used the key
+	// (empty for events written before fingerprints were recorded, which
+	// then match any request).
+	RequestHash string
 }
 
 // NewIdempotency is an empty index.
@@ -39,7 +43,7 @@ func (m *Idempotency) Apply(rec events.Record, _ events.Payload) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.seen[idemKey(rec.Event.ActorToken, rec.Event.IdempotencyKey)] = Written{Aggregate: agg, Seq: rec.Seq, Version: rec.Event.AggregateVersion}
+	m.seen[idemKey(rec.Event.ActorToken, rec.Event.IdempotencyKey)] = Written{Aggregate: agg, Seq: rec.Seq, Version: rec.Event.AggregateVersion, RequestHash: rec.Event.RequestHash}
 	return nil
 }
 
