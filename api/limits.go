@@ -19,13 +19,18 @@ type Limits struct {
 	// how many it may send at once. Zero Rate turns limiting off.
 	Rate  float64
 	Burst int
-	// RequestTimeout bounds a request's work (the event stream is exempt).
+	// RequestTimeout bounds a request's work (the event stream is exempt),
+	// and the arrival of its body.
 	RequestTimeout time.Duration
+	// StreamsPerToken and Streams cap the event streams open at once, for
+	// one token and in all (streamslots.go); zero takes the default.
+	StreamsPerToken, Streams int
 }
 
 // DefaultLimits suit a program office and its services on one server.
 func DefaultLimits() Limits {
-	return Limits{Rate: 100, Burst: 200, RequestTimeout: 30 * time.Second}
+	return Limits{Rate: 100, Burst: 200, RequestTimeout: 30 * time.Second,
+		StreamsPerToken: DefaultStreamsPerToken, Streams: DefaultStreams}
 }
 
 // rateLimiter keeps one token bucket per caller. A signed-in caller is known

@@ -48,6 +48,8 @@ type Server struct {
 	routes []Route
 	rates  *rateLimiter
 	keys   keyLocks
+	// streams caps the event streams open at once (streamslots.go).
+	streams *streamSlots
 	// streamsDone ends every open event stream when the server shuts down,
 	// since an open stream never goes idle for http.Server.Shutdown.
 	streamsDone chan struct{}
@@ -83,6 +85,7 @@ func New(d Deps) *Server {
 	if d.Limits.Rate > 0 {
 		s.rates = newRateLimiter(*d.Limits)
 	}
+	s.streams = newStreamSlots(*d.Limits)
 	s.metrics = newMetrics(s)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -109,6 +112,10 @@ func New(d Deps) *Server {
 // CloseStreams ends every open event stream; call it before shutting the
 // HTTP server down.
 func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.streamsDone) }) }
+
+// OpenStreams is how many event streams are open now; a stream counts
+// until its handler has returned, its consumer deleted.
+func (s *Server) OpenStreams() int { return s.streams.Open() }
 
 // Handler is the API as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.echo }

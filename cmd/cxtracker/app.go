@@ -65,8 +65,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.views = projections.NewViews()
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
 	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Ready: m.readiness, Logger: m.Logger,
-		Serving:    m.started,
-		Limits:     &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout},
+		Serving: m.started,
+		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout,
+			StreamsPerToken: m.Config.MaxStreamsPerToken, Streams: m.Config.MaxStreams},
 		Collectors: storeMetrics(m.store)})
 
 	m.ln, err = net.Listen("tcp", m.Config.HTTP)
