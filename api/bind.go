@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 
 	"github.com/labstack/echo/v4"
 )
@@ -48,6 +49,8 @@ func decodeProblem(err error) error {
 	switch {
 	case errors.As(err, &tooBig):
 		return tooLarge(tooBig.Limit)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return bodyTooSlow()
 	case errors.Is(err, io.EOF):
 		return badRequest("the body is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):

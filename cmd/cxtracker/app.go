@@ -74,7 +74,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("HTTP API: %w", err)
 	}
-	m.http = &http.Server{Handler: m.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// No ReadTimeout or WriteTimeout: either would end every event stream
+	// once it passed. A body's arrival is bounded per request instead (the
+	// API's bodyDeadline), and idle keep-alive connections are let go.
+	m.http = &http.Server{Handler: m.api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		if err := m.http.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("HTTP server stopped", "err", err)
