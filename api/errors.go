@@ -49,6 +49,9 @@ func problemOf(err error) (*Problem, bool) {
 		return tooLarge(tooBig.Limit), false
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return bodyTooSlow(), false
+	case errors.Is(err, events.ErrInsufficientStorage):
+		return &Problem{Status: http.StatusInsufficientStorage, Title: "Insufficient storage",
+			Detail: "the event log's disk is full: nothing was written, and writes are refused until space is freed; reads go on"}, false
 	case errors.Is(err, events.ErrInvalid):
 		return &Problem{Status: http.StatusUnprocessableEntity, Title: "Unprocessable content",
 			Detail: "the request makes an event the log cannot store as it is (too large, most likely)"}, false

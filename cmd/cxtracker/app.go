@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -90,7 +91,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.cancel, m.done = cancel, make(chan struct{})
 	go func() {
 		defer close(m.done)
+		var watching sync.WaitGroup
+		if m.server != nil {
+			watching.Go(func() { m.server.WatchWrites(bg, writeCheckInterval, m.Logger) })
+		}
 		_ = m.projector.Run(bg)
+		watching.Wait()
 	}()
 	if err := m.catchUp(ctx); err != nil {
 		return err
@@ -121,7 +127,11 @@ func (m *Main) openLog(ctx context.Context, opts ...jetstream.Option) error {
 		return err
 	}
 	var err error
-	m.store, err = jetstream.New(ctx, m.conn, append(opts, jetstream.WithLogger(m.Logger))...)
+	opts = append(opts, jetstream.WithLogger(m.Logger))
+	if m.server != nil {
+		opts = append(opts, jetstream.WithWriteCheck(m.server.WritesFailing))
+	}
+	m.store, err = jetstream.New(ctx, m.conn, opts...)
 	if err != nil {
 		return fmt.Errorf("open the event log: %w", err)
 	}
@@ -175,6 +185,14 @@ func (m *Main) natsDescription() string {
 	}
 }
 
+// errWritesFailing is what /readyz says while the disk is full: reads are
+// still served, writes answer 507.
+var errWritesFailing = errors.New("writes are failing: disk full")
+
+// writeCheckInterval is how often the embedded server is asked whether its
+// stream takes writes, and, while not, whether the disk has room again.
+const writeCheckInterval = time.Second
+
 // started is nil once the start-up (replay and admin token) is done.
 func (m *Main) started() error {
 	if !m.ready.Load() {
@@ -190,6 +208,9 @@ func (m *Main) readiness() error {
 	}
 	if err := m.projector.Ready(); err != nil {
 		return err
+	}
+	if m.server != nil && m.server.WritesFailing(false) != nil {
+		return errWritesFailing
 	}
 	if !m.ready.Load() {
 		return errors.New("starting")
