@@ -40,9 +40,28 @@ func (s *Server) WritesFailing(check bool) error {
 	return nil
 }
 
+// StageFullDisk makes the server behave, for a test that cannot fill a real
+// disk (no tmpfs without root), as if its disk were full (on) or had room
+// again: the stream reports a write error and the space probe fails until
+// it is called with false. Nothing outside tests calls it.
+func (s *Server) StageFullDisk(on bool) {
+	s.stagedFull.Store(on)
+	if on {
+		s.checkWrites()
+	}
+}
+
+// errStagedFull is the staged full disk's write error.
+var errStagedFull = errors.New("no space left on device (staged)")
+
 // checkWrites asks the server whether the CX stream has a write error and
 // keeps the answer.
 func (s *Server) checkWrites() {
+	if s.stagedFull.Load() {
+		err := fmt.Errorf("%w: %v", events.ErrInsufficientStorage, errStagedFull)
+		s.writeErr.Store(&err)
+		return
+	}
 	h := s.ns.Healthz(&server.HealthzOptions{Details: true})
 	for _, e := range h.Errors {
 		if e.Type == server.HealthzErrorStream && e.Stream == StreamName && strings.Contains(e.Error, "write error") {
@@ -66,6 +85,9 @@ func (s *Server) WatchWrites(ctx context.Context, interval time.Duration, log *s
 		case <-t.C:
 		}
 		if s.WritesFailing(true) == nil {
+			continue
+		}
+		if s.stagedFull.Load() {
 			continue
 		}
 		if err := probeWrite(s.dir, storageProbe); err != nil {

@@ -41,8 +41,9 @@ type Server struct {
 	user, password string
 	// dir is the data directory; writeErr the CX stream's write error, if
 	// any, as last seen (diskfull.go).
-	dir      string
-	writeErr atomic.Pointer[error]
+	dir        string
+	writeErr   atomic.Pointer[error]
+	stagedFull atomic.Bool
 }
 
 // StartServer starts nats-server in this process with JetStream on file
