@@ -130,7 +130,7 @@ func (s *Server) serviceRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/healthz", Summary: "200 while the process runs", Public: true, Response: Status{},
 			Handler: func(c echo.Context) error { return c.JSON(http.StatusOK, Status{Status: "ok"}) }},
-		{Method: http.MethodGet, Path: "/readyz", Summary: "200 once connected to JetStream and caught up; 503 before", Public: true, Response: Status{},
+		{Method: http.MethodGet, Path: "/readyz", Summary: "200 once connected to JetStream and caught up; 503 before, and while writes fail (disk full), reads still served", Public: true, Response: Status{},
 			Handler: func(c echo.Context) error {
 				if err := s.Ready(); err != nil {
 					c.Response().Header().Set("Retry-After", "1")
