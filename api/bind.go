@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"unicode/utf8"
 
@@ -56,6 +57,8 @@ func decodeProblem(err error) error {
 	switch {
 	case errors.As(err, &tooBig):
 		return tooLarge(tooBig.Limit)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return bodyTooSlow()
 	case errors.Is(err, io.EOF):
 		return badRequest("the body is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 
 	"cxtracker/events"
@@ -46,6 +47,11 @@ func problemOf(err error) (*Problem, bool) {
 			Detail: "the entity kept changing while the command was decided; try again"}, false
 	case errors.As(err, &tooBig):
 		return tooLarge(tooBig.Limit), false
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return bodyTooSlow(), false
+	case errors.Is(err, events.ErrInsufficientStorage):
+		return &Problem{Status: http.StatusInsufficientStorage, Title: "Insufficient storage",
+			Detail: "the event log's disk is full: nothing was written, and writes are refused until space is freed; reads go on"}, false
 	case errors.Is(err, events.ErrInvalid):
 		return &Problem{Status: http.StatusUnprocessableEntity, Title: "Unprocessable content",
 			Detail: "the request makes an event the log cannot store as it is (too large, most likely)"}, false
@@ -62,6 +68,13 @@ func unavailable(detail string) *Problem {
 
 func tooLarge(limit int64) *Problem {
 	return &Problem{Status: http.StatusRequestEntityTooLarge, Title: "Request body too large", Detail: fmt.Sprintf("the body may hold at most %d bytes", limit)}
+}
+
+// bodyTooSlow is the 408 of a body that did not arrive within the request
+// timeout (bodyDeadline in limits.go); the connection is closed after it.
+func bodyTooSlow() *Problem {
+	return &Problem{Status: http.StatusRequestTimeout, Title: "Request timeout",
+		Detail: "the request body did not arrive within the request timeout; send it whole, at once"}
 }
 
 // badRequest is a 400 with a detail safe to show.

@@ -149,7 +149,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
-			return err
+			return decodeProblem(err) // 413 or 408, as bind says
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		token := callerOf(c).TokenID

@@ -19,13 +19,18 @@ type Limits struct {
 	// how many it may send at once. Zero Rate turns limiting off.
 	Rate  float64
 	Burst int
-	// RequestTimeout bounds a request's work (the event stream is exempt).
+	// RequestTimeout bounds a request's work (the event stream is exempt),
+	// and the arrival of its body.
 	RequestTimeout time.Duration
+	// StreamsPerToken and Streams cap the event streams open at once, for
+	// one token and in all (streamslots.go); zero takes the default.
+	StreamsPerToken, Streams int
 }
 
 // DefaultLimits suit a program office and its services on one server.
 func DefaultLimits() Limits {
-	return Limits{Rate: 100, Burst: 200, RequestTimeout: 30 * time.Second}
+	return Limits{Rate: 100, Burst: 200, RequestTimeout: 30 * time.Second,
+		StreamsPerToken: DefaultStreamsPerToken, Streams: DefaultStreams}
 }
 
 // rateLimiter keeps one token bucket per caller. A signed-in caller is known
@@ -179,5 +184,25 @@ func boundRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 			h.Del(echo.HeaderXRequestID)
 		}
 		return next(c)
+	}
+}
+
+// bodyDeadline makes a request's body arrive within d: past it, reading the
+// body fails and the request answers 408 (bind.go, errors.go). Only the
+// headers have a server-wide timeout (http.Server.ReadHeaderTimeout), and
+// http.Server.ReadTimeout is no answer, since it would also end every event
+// stream once d passed. The deadline is the connection's, so it holds
+// however slowly the bytes come; the server clears it once the body has
+// been read, and before the connection's next request.
+func bodyDeadline(d time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if d > 0 {
+				// A writer that cannot set deadlines (a test recorder) leaves
+				// the body unbounded, as before.
+				_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(d))
+			}
+			return next(c)
+		}
 	}
 }

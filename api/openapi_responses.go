@@ -28,7 +28,8 @@ func errorStatuses(r Route, hasBody, hasPathParams, write bool) []int {
 		set[http.StatusNotFound] = true
 	}
 	if write {
-		set[http.StatusRequestEntityTooLarge] = true
+		// A full disk refuses every write (errors.go).
+		set[http.StatusRequestEntityTooLarge], set[http.StatusInsufficientStorage] = true, true
 		if !r.Public {
 			for _, s := range []int{http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusUnprocessableEntity} {
 				set[s] = true
@@ -37,6 +38,8 @@ func errorStatuses(r Route, hasBody, hasPathParams, write bool) []int {
 	}
 	if hasBody {
 		set[http.StatusUnsupportedMediaType], set[http.StatusUnprocessableEntity] = true, true
+		// A body that does not arrive within the request timeout is cut (limits.go).
+		set[http.StatusRequestTimeout] = true
 	}
 	if r.Query != nil {
 		set[http.StatusUnprocessableEntity] = true
@@ -51,8 +54,9 @@ func errorStatuses(r Route, hasBody, hasPathParams, write bool) []int {
 }
 
 // allProblemStatuses are the error statuses API.md names, plus 415 for a
-// body of the wrong media type.
-var allProblemStatuses = []int{400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 500, 503}
+// body of the wrong media type, 408 for a body too slow to arrive and 507
+// for a write refused by a full disk.
+var allProblemStatuses = []int{400, 401, 403, 404, 408, 409, 412, 413, 415, 422, 429, 500, 503, 507}
 
 // rateLimitHeaders document the headers limits.go sends on every answer
 // the rate limiter sees (not on one refused before it, such as a 401).

@@ -47,7 +47,7 @@ func (s *Server) register(r Route) {
 		if r.BodyLimit > 0 {
 			limit = r.BodyLimit
 		}
-		mw = append(mw, bodyLimit(limit))
+		mw = append(mw, bodyLimit(limit), bodyDeadline(s.Limits.RequestTimeout))
 	}
 	if !r.Public {
 		mw = append(mw, s.whenServing, s.authenticate)

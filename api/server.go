@@ -55,6 +55,8 @@ type Server struct {
 	answers  answers
 	// keyedHook, set by tests only, runs while a keyed request holds its key.
 	keyedHook atomic.Pointer[func(echo.Context)]
+	// streams caps the event streams open at once (streamslots.go).
+	streams *streamSlots
 	// streamsDone ends every open event stream when the server shuts down,
 	// since an open stream never goes idle for http.Server.Shutdown.
 	streamsDone chan struct{}
@@ -90,6 +92,7 @@ func New(d Deps) *Server {
 	if d.Limits.Rate > 0 {
 		s.rates = newRateLimiter(*d.Limits)
 	}
+	s.streams = newStreamSlots(*d.Limits)
 	s.metrics = newMetrics(s)
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -118,6 +121,10 @@ func New(d Deps) *Server {
 // HTTP server down.
 func (s *Server) CloseStreams() { s.closeOnce.Do(func() { close(s.streamsDone) }) }
 
+// OpenStreams is how many event streams are open now; a stream counts
+// until its handler has returned, its consumer deleted.
+func (s *Server) OpenStreams() int { return s.streams.Open() }
+
 // Handler is the API as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.echo }
 
@@ -131,7 +138,7 @@ func (s *Server) serviceRoutes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/healthz", Summary: "200 while the process runs", Public: true, Response: Status{},
 			Handler: func(c echo.Context) error { return c.JSON(http.StatusOK, Status{Status: "ok"}) }},
-		{Method: http.MethodGet, Path: "/readyz", Summary: "200 once connected to JetStream and caught up; 503 before", Public: true, Response: Status{},
+		{Method: http.MethodGet, Path: "/readyz", Summary: "200 once connected to JetStream and caught up; 503 before, and while writes fail (disk full), reads still served", Public: true, Response: Status{},
 			Handler: func(c echo.Context) error {
 				if err := s.Ready(); err != nil {
 					c.Response().Header().Set("Retry-After", "1")

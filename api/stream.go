@@ -48,10 +48,24 @@ func (s *Server) streamEvents(c echo.Context) error {
 		f.from = events.FromSeq(after + 1).Only(f.from.Subject)
 	}
 
+	release, err := s.streams.take(callerOf(c).TokenID)
+	if err != nil {
+		return err
+	}
+	defer release()
+
 	ctx, cancel := context.WithCancel(c.Request().Context())
-	defer cancel()
 	recs := make(chan events.Record)
 	failed := make(chan error, 1)
+	// The handler returns only once Follow has, so that the slot is given
+	// back after the stream's consumer is gone, not before.
+	followed := false
+	defer func() {
+		cancel()
+		if !followed {
+			<-failed
+		}
+	}()
 	go func() {
 		failed <- s.Store.Follow(ctx, f.from, func(rec events.Record) error {
 			select {
@@ -89,6 +103,7 @@ func (s *Server) streamEvents(c echo.Context) error {
 			}
 			w.Flush()
 		case err := <-failed:
+			followed = true
 			if ctx.Err() == nil && err != nil {
 				s.Logger.Warn("event stream ended", "err", err)
 			}

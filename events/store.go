@@ -17,7 +17,8 @@ type Store interface {
 	// Errors: *ConflictError (expect does not hold), ErrInvalid (the events or
 	// the aggregate cannot be stored as given), ErrUnavailable (the log did not
 	// answer; whether the events were stored is unknown, and the same call may
-	// be retried safely).
+	// be retried safely), ErrInsufficientStorage (the disk is full; nothing
+	// was stored).
 	Append(ctx context.Context, agg Aggregate, expect Expect, evs ...Event) (Appended, error)
 
 	// Read calls fn for each event from the position on, in stream order, up to
@@ -116,6 +117,9 @@ var (
 	ErrInvalid     = errors.New("invalid append")
 	ErrUnavailable = errors.New("event log unavailable")
 	ErrGap         = errors.New("gap in the event log")
+	// ErrInsufficientStorage says the log's disk is full: nothing was
+	// stored, and writes fail until space is freed; reads go on.
+	ErrInsufficientStorage = errors.New("the event log's disk is full")
 )
 
 // ConflictError says that another append changed the aggregate since its

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -69,15 +70,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
 	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Ready: m.readiness, Logger: m.Logger,
-		Serving:    m.started,
-		Limits:     &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout},
+		Serving: m.started,
+		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout,
+			StreamsPerToken: m.Config.MaxStreamsPerToken, Streams: m.Config.MaxStreams},
 		Collectors: storeMetrics(m.store)})
 
 	m.ln, err = net.Listen("tcp", m.Config.HTTP)
 	if err != nil {
 		return fmt.Errorf("HTTP API: %w", err)
 	}
-	m.http = &http.Server{Handler: m.api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// No ReadTimeout or WriteTimeout: either would end every event stream
+	// once it passed. A body's arrival is bounded per request instead (the
+	// API's bodyDeadline), and idle keep-alive connections are let go.
+	m.http = &http.Server{Handler: m.api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		if err := m.http.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("HTTP server stopped", "err", err)
@@ -96,7 +101,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	go func() {
 		defer close(m.done)
+		var watching sync.WaitGroup
+		if m.server != nil {
+			watching.Go(func() { m.server.WatchWrites(bg, writeCheckInterval, m.Logger) })
+		}
 		_ = m.projector.Run(bg)
+		watching.Wait()
 	}()
 	if err := m.catchUp(ctx); err != nil {
 		return err
@@ -127,7 +137,11 @@ func (m *Main) openLog(ctx context.Context, opts ...jetstream.Option) error {
 		return err
 	}
 	var err error
-	m.store, err = jetstream.New(ctx, m.conn, append(opts, jetstream.WithLogger(m.Logger))...)
+	opts = append(opts, jetstream.WithLogger(m.Logger))
+	if m.server != nil {
+		opts = append(opts, jetstream.WithWriteCheck(m.server.WritesFailing))
+	}
+	m.store, err = jetstream.New(ctx, m.conn, opts...)
 	if err != nil {
 		return fmt.Errorf("open the event log: %w", err)
 	}
@@ -181,6 +195,14 @@ func (m *Main) natsDescription() string {
 	}
 }
 
+// errWritesFailing is what /readyz says while the disk is full: reads are
+// still served, writes answer 507.
+var errWritesFailing = errors.New("writes are failing: disk full")
+
+// writeCheckInterval is how often the embedded server is asked whether its
+// stream takes writes, and, while not, whether the disk has room again.
+const writeCheckInterval = time.Second
+
 // started is nil once the start-up (replay and admin token) is done.
 func (m *Main) started() error {
 	if !m.ready.Load() {
@@ -196,6 +218,9 @@ func (m *Main) readiness() error {
 	}
 	if err := m.projector.Ready(); err != nil {
 		return err
+	}
+	if m.server != nil && m.server.WritesFailing(false) != nil {
+		return errWritesFailing
 	}
 	if !m.ready.Load() {
 		return errors.New("starting")

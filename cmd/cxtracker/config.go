@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"cxtracker/api"
 	"cxtracker/events/jetstream"
 )
 
@@ -43,10 +44,17 @@ type Config struct {
 	RateLimit      float64
 	RateBurst      int
 	RequestTimeout time.Duration
+	// MaxStreamsPerToken and MaxStreams cap the event streams open at once.
+	MaxStreamsPerToken, MaxStreams int
 	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
 	// administrator's. It has no flag, so that it never shows in a process list.
 	AdminToken string
 }
+
+// maxStreams is the most event streams --max-streams allows: each holds one
+// of the CX stream's 1,000 consumers, and the rest are kept for the
+// projector and the audit reads.
+const maxStreams = 768
 
 // DefaultConfig is the configuration of a newcomer's first run: an embedded
 // server with its files in ./cxdata, the API on the loopback interface.
@@ -60,6 +68,9 @@ func DefaultConfig() Config {
 		RateLimit:       100,
 		RateBurst:       200,
 		RequestTimeout:  30 * time.Second,
+
+		MaxStreamsPerToken: api.DefaultStreamsPerToken,
+		MaxStreams:         api.DefaultStreams,
 	}
 }
 
@@ -82,6 +93,8 @@ func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.Float64Var(&c.RateLimit, "rate-limit", c.RateLimit, "requests per second one API token may send (0: no limit)")
 	fs.IntVar(&c.RateBurst, "rate-burst", c.RateBurst, "requests one API token may send at once")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "how long one API request may work")
+	fs.IntVar(&c.MaxStreamsPerToken, "max-streams-per-token", c.MaxStreamsPerToken, "event streams one API token may have open at once")
+	fs.IntVar(&c.MaxStreams, "max-streams", c.MaxStreams, fmt.Sprintf("event streams open at once in all (at most %d)", maxStreams))
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return Config{}, err
 	}
@@ -174,6 +187,9 @@ func (c Config) Validate() error {
 	}
 	if c.RateLimit < 0 || c.RateBurst < 1 || c.RequestTimeout <= 0 {
 		errs = append(errs, errors.New("--rate-limit must be 0 or more, --rate-burst at least 1, --request-timeout positive"))
+	}
+	if c.MaxStreamsPerToken < 1 || c.MaxStreams < 1 || c.MaxStreams > maxStreams {
+		errs = append(errs, fmt.Errorf("--max-streams-per-token must be at least 1, --max-streams from 1 to %d", maxStreams))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))

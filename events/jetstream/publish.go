@@ -34,6 +34,8 @@ const (
 	codeBatchTooManyInflight = 10210 // the stream has too many open atomic batches
 	codeMessageTooLarge      = 10054 // a message above the stream's or server's limit
 	codeHeaderTooLarge       = 10097 // headers above 64 KiB
+	codeNoResources          = 10023 // the server has no room for the stream
+	codeNoStorage            = 10047 // the account's storage is used up
 )
 
 // apiError is a JetStream API error as the server sends it.
@@ -60,6 +62,11 @@ func (e *apiError) duplicate() bool { return e.ErrCode == codeBatchDuplicate }
 // again cannot help.
 func (e *apiError) invalid() bool {
 	return e.ErrCode == codeMessageTooLarge || e.ErrCode == codeHeaderTooLarge
+}
+
+// outOfStorage reports whether the server has no room left to store.
+func (e *apiError) outOfStorage() bool {
+	return e.ErrCode == codeNoResources || e.ErrCode == codeNoStorage
 }
 
 // busy reports whether the server asks to come back shortly: too many

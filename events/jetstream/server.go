@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -38,6 +39,11 @@ type Server struct {
 	// user and password sign the in-process connection in when the
 	// listener requires credentials.
 	user, password string
+	// dir is the data directory; writeErr the CX stream's write error, if
+	// any, as last seen (diskfull.go).
+	dir        string
+	writeErr   atomic.Pointer[error]
+	stagedFull atomic.Bool
 }
 
 // StartServer starts nats-server in this process with JetStream on file
@@ -115,7 +121,7 @@ func StartServer(cfg ServerConfig) (*Server, error) {
 		return nil, errors.New("embedded NATS server started without JetStream")
 	}
 	started = true
-	return &Server{ns: ns, lock: lock, user: user, password: password}, nil
+	return &Server{ns: ns, lock: lock, user: user, password: password, dir: dir}, nil
 }
 
 // Connect opens a client connection through the in-process pipe, which needs

@@ -43,6 +43,17 @@ type options struct {
 	publishTimeout time.Duration
 	logger         *slog.Logger
 	openOnly       bool
+	writesFailing  func(check bool) error
+}
+
+// WithWriteCheck gives the store a way to learn that the stream refuses
+// writes (Server.WritesFailing): appends then fail at once with
+// events.ErrInsufficientStorage, and a failed append is asked about.
+func WithWriteCheck(failing func(check bool) error) Option {
+	return func(o *options) error {
+		o.writesFailing = failing
+		return nil
+	}
 }
 
 // WithReplicas sets how many replicas the stream has on a cluster.
@@ -148,10 +159,26 @@ func (s *Store) Append(ctx context.Context, agg events.Aggregate, expect events.
 	if err != nil {
 		return events.Appended{}, err
 	}
-	if !s.atomic {
-		return s.commitOne(ctx, p)
+	check := s.opts.writesFailing
+	if check != nil {
+		if err := check(false); err != nil {
+			return events.Appended{}, err
+		}
 	}
-	return s.batcher.submit(ctx, p)
+	var res events.Appended
+	if !s.atomic {
+		res, err = s.commitOne(ctx, p)
+	} else {
+		res, err = s.batcher.submit(ctx, p)
+	}
+	// A stream that cannot store does not answer; an append that got no
+	// answer asks whether that is why.
+	if check != nil && errors.Is(err, events.ErrUnavailable) {
+		if failing := check(true); failing != nil {
+			return events.Appended{}, failing
+		}
+	}
+	return res, err
 }
 
 // LastSeq implements events.Store.
@@ -260,6 +287,8 @@ func (s *Store) publishOne(ctx context.Context, p *pending) (events.Appended, er
 		switch {
 		case !errors.As(err, &apiErr), apiErr.conflict(), apiErr.duplicate():
 			return s.resolve(ctx, p, err)
+		case apiErr.outOfStorage():
+			return events.Appended{}, fmt.Errorf("%w: %v", events.ErrInsufficientStorage, apiErr)
 		case apiErr.invalid():
 			return events.Appended{}, fmt.Errorf("%w: %s: %v", events.ErrInvalid, p.agg, apiErr)
 		case apiErr.busy() && attempt < busyRetries:
