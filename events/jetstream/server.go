@@ -24,6 +24,7 @@ type ServerConfig struct {
 	// connects through the in-process connection.
 	Listen string
 	// ListenAuth secures the listener; beyond loopback it is required.
+	// With it or without, outside users may only read (see outsideRights).
 	ListenAuth ListenerAuth
 	// Logger receives the server's own log lines; nil discards them.
 	Logger *slog.Logger
@@ -35,8 +36,8 @@ type ServerConfig struct {
 type Server struct {
 	ns   *server.Server
 	lock *os.File
-	// user and password sign the in-process connection in when the
-	// listener requires credentials.
+	// user and password sign the in-process connection in whenever there
+	// is a listener, so that it alone has more than a reader's rights.
 	user, password string
 }
 
