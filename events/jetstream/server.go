@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -200,10 +201,21 @@ func (l *serverLog) logf(level slog.Level, format string, v ...any) {
 }
 
 func (l *serverLog) Noticef(format string, v ...any) { l.logf(slog.LevelDebug, format, v...) }
-func (l *serverLog) Warnf(format string, v ...any)   { l.logf(slog.LevelWarn, format, v...) }
-func (l *serverLog) Errorf(format string, v ...any)  { l.logf(slog.LevelError, format, v...) }
-func (l *serverLog) Debugf(format string, v ...any)  { l.logf(slog.LevelDebug, format, v...) }
-func (l *serverLog) Tracef(format string, v ...any)  {}
+
+// Warnf logs a warning, but for the server's advice against plaintext
+// passwords: it is about passwords written in a configuration file, and the
+// listener's passwords live only in this process's memory.
+func (l *serverLog) Warnf(format string, v ...any) {
+	level := slog.LevelWarn
+	if strings.HasPrefix(format, "Plaintext passwords detected") {
+		level = slog.LevelDebug
+	}
+	l.logf(level, format, v...)
+}
+
+func (l *serverLog) Errorf(format string, v ...any) { l.logf(slog.LevelError, format, v...) }
+func (l *serverLog) Debugf(format string, v ...any) { l.logf(slog.LevelDebug, format, v...) }
+func (l *serverLog) Tracef(format string, v ...any) {}
 
 // Fatalf hands the message to StartServer, which returns it as its error.
 func (l *serverLog) Fatalf(format string, v ...any) {
