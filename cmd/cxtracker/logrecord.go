@@ -44,15 +44,25 @@ func (m *Main) openRecordedLog(ctx context.Context, opts ...jetstream.Option) er
 	if err != nil {
 		return err
 	}
-	if rec != nil {
+	// A directory with an admin token but no record comes from a release
+	// that kept no record: it held a log all the same.
+	token := filepath.Join(m.Config.Data, AdminTokenFile)
+	_, err = os.Stat(token)
+	hadLog := err == nil
+	if rec != nil || hadLog {
 		opts = append(opts, jetstream.OpenOnly())
 	}
 	if err := m.openStore(ctx, opts...); err != nil {
-		if rec != nil && errors.Is(err, jetstream.ErrNoStream) {
+		switch {
+		case !errors.Is(err, jetstream.ErrNoStream):
+			return err
+		case rec != nil:
 			return fmt.Errorf("the event log is gone: %s records stream %s created %s holding %d events, but there is no %s stream; refusing to start a new one (restore the log, or give another --data)",
 				path, rec.Stream, stamp(rec.Created), rec.LastSeq, jetstream.StreamName)
+		default:
+			return fmt.Errorf("the event log is gone: %s shows this directory held one, but there is no %s stream; refusing to start a new one (restore the log, or give another --data)",
+				token, jetstream.StreamName)
 		}
-		return err
 	}
 	have, err := m.store.Identity(ctx)
 	if err != nil {

@@ -117,7 +117,12 @@ func TestAnAdminTokenIsNeverReplaced(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "jetstream")); err != nil {
 		t.Fatal(err)
 	}
-	refusedStart(t, dir, token, "admin.token exists, but the event log holds no admin token")
+	refusedStart(t, dir, token, "admin.token shows this directory held one")
+	// Nor does a second try get further.
+	refusedStart(t, dir, token, "admin.token shows this directory held one")
+	if _, err := os.Stat(filepath.Join(dir, "jetstream", "$G", "streams", jetstream.StreamName)); !os.IsNotExist(err) {
+		t.Fatalf("the refused start made a stream (%v)", err)
+	}
 }
 
 func TestAFirstStartStoppedBeforeItsTokenWasIssuedIssuesItsFile(t *testing.T) {
