@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"cxtracker/api"
 	"cxtracker/events"
@@ -40,14 +40,19 @@ func (m *Main) bootstrapAdmin(ctx context.Context) error {
 	if m.views.Tokens.HasAdmin() {
 		return nil
 	}
-	tok, hash := api.NewToken()
 	path := filepath.Join(m.Config.Data, AdminTokenFile)
+	if old, err := os.ReadFile(path); err == nil {
+		return m.adoptAdmin(ctx, path, strings.TrimSpace(string(old)))
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("admin token: %w", err)
+	}
+	tok, hash := api.NewToken()
 	if err := os.MkdirAll(m.Config.Data, 0o750); err != nil {
 		return fmt.Errorf("admin token: %w", err)
 	}
 	// The file is written before the token exists, so a token never exists
-	// that nobody holds.
-	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+	// that nobody holds. O_EXCL keeps it from ever replacing another.
+	if err := writeNewFile(path, []byte(tok+"\n")); err != nil {
 		return fmt.Errorf("admin token: %w", err)
 	}
 	if err := m.issueAdmin(ctx, hash, "first start"); err != nil {
@@ -68,4 +73,42 @@ func (m *Main) issueAdmin(ctx context.Context, hash, label string) error {
 		return fmt.Errorf("issue the admin token: %w", err)
 	}
 	return m.projector.WaitFor(ctx, m.engine.LastSeq())
+}
+
+// adoptAdmin handles an admin.token the log has no admin for. It is never
+// replaced: its holder would silently lose the tracker. When the log is the
+// one the directory recorded, the file comes from a first start that
+// stopped before its token was issued, and that token is issued now.
+// Otherwise the log is not the one the file was made for (it was deleted,
+// say, before the directory recorded its log), and the start refuses.
+func (m *Main) adoptAdmin(ctx context.Context, path, tok string) error {
+	if !m.logKnown || tok == "" {
+		return fmt.Errorf("%s exists, but the event log holds no admin token: the log is not the one this directory held; refusing to replace the token (restore the log, or give another --data)", path)
+	}
+	hash := api.HashToken(tok)
+	if m.views.Tokens.Revoked(hash) {
+		return fmt.Errorf("the token in %s was revoked and the log holds no admin token; set CXTRACKER_ADMIN_TOKEN to register another", path)
+	}
+	if err := m.issueAdmin(ctx, hash, "first start"); err != nil {
+		return err
+	}
+	m.Logger.Info("admin token issued from the file of an interrupted first start", "file", path)
+	return nil
+}
+
+// writeNewFile writes data to a new file at path, readable by its owner
+// only, and fails if the file exists.
+func writeNewFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if serr := f.Sync(); err == nil {
+		err = serr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -37,8 +37,12 @@ type Main struct {
 	http      *http.Server
 	ln        net.Listener
 	ready     atomic.Bool
-	cancel    context.CancelFunc
-	done      chan struct{}
+	// recorder keeps <data>/log.json; logKnown says the log matched a
+	// record made before this start.
+	recorder *logRecorder
+	logKnown bool
+	cancel   context.CancelFunc
+	done     chan struct{}
 }
 
 // NewMain is a Main with its configuration.
@@ -57,7 +61,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			m.Close()
 		}
 	}()
-	if err := m.openLog(ctx, jetstream.WithReplicas(m.Config.Replicas)); err != nil {
+	if err := m.openRecordedLog(ctx, jetstream.WithReplicas(m.Config.Replicas)); err != nil {
 		return err
 	}
 	m.engine, err = events.NewEngine(m.store)
@@ -136,6 +140,11 @@ func (m *Main) openLog(ctx context.Context, opts ...jetstream.Option) error {
 	if err := m.connect(ctx); err != nil {
 		return err
 	}
+	return m.openStore(ctx, opts...)
+}
+
+// openStore opens the event log on the connection.
+func (m *Main) openStore(ctx context.Context, opts ...jetstream.Option) error {
 	var err error
 	opts = append(opts, jetstream.WithLogger(m.Logger))
 	if m.server != nil {
@@ -271,6 +280,11 @@ func (m *Main) Close() {
 	}
 	if m.store != nil {
 		m.store.Close()
+	}
+	// Recorded once the appends under way are answered, so the record
+	// holds the log's end.
+	if m.recorder != nil {
+		m.recorder.close()
 	}
 	if m.conn != nil {
 		if err := m.conn.Drain(); err != nil {

@@ -90,12 +90,7 @@ func TestSecuredListenerLetsServicesReadButNotWrite(t *testing.T) {
 			if _, err := cons.Next(natsjs.FetchMaxWait(2 * time.Second)); err != nil {
 				t.Fatalf("the service could not read: %v", err)
 			}
-			if _, err := js.Publish(ctx, agg.Subject("forged"), []byte(`{}`)); err == nil {
-				t.Fatal("the service wrote an event into the log")
-			}
-			if err := js.DeleteStream(ctx, jetstream.StreamName); err == nil {
-				t.Fatal("the service deleted the stream")
-			}
+			// What it may not do is TestOutsideUsersReadButNeverWrite's.
 			// A subscriber to cx.> sees the reply subject of the tracker's
 			// publishes; answering it with a forged ack must not reach the
 			// tracker, which must still get JetStream's own answer.

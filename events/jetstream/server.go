@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +26,7 @@ type ServerConfig struct {
 	// connects through the in-process connection.
 	Listen string
 	// ListenAuth secures the listener; beyond loopback it is required.
+	// With it or without, outside users may only read (see outsideRights).
 	ListenAuth ListenerAuth
 	// Logger receives the server's own log lines; nil discards them.
 	Logger *slog.Logger
@@ -36,8 +38,8 @@ type ServerConfig struct {
 type Server struct {
 	ns   *server.Server
 	lock *os.File
-	// user and password sign the in-process connection in when the
-	// listener requires credentials.
+	// user and password sign the in-process connection in whenever there
+	// is a listener, so that it alone has more than a reader's rights.
 	user, password string
 	// dir is the data directory; writeErr the CX stream's write error, if
 	// any, as last seen (diskfull.go).
@@ -205,10 +207,21 @@ func (l *serverLog) logf(level slog.Level, format string, v ...any) {
 }
 
 func (l *serverLog) Noticef(format string, v ...any) { l.logf(slog.LevelDebug, format, v...) }
-func (l *serverLog) Warnf(format string, v ...any)   { l.logf(slog.LevelWarn, format, v...) }
-func (l *serverLog) Errorf(format string, v ...any)  { l.logf(slog.LevelError, format, v...) }
-func (l *serverLog) Debugf(format string, v ...any)  { l.logf(slog.LevelDebug, format, v...) }
-func (l *serverLog) Tracef(format string, v ...any)  {}
+
+// Warnf logs a warning, but for the server's advice against plaintext
+// passwords: it is about passwords written in a configuration file, and the
+// listener's passwords live only in this process's memory.
+func (l *serverLog) Warnf(format string, v ...any) {
+	level := slog.LevelWarn
+	if strings.HasPrefix(format, "Plaintext passwords detected") {
+		level = slog.LevelDebug
+	}
+	l.logf(level, format, v...)
+}
+
+func (l *serverLog) Errorf(format string, v ...any) { l.logf(slog.LevelError, format, v...) }
+func (l *serverLog) Debugf(format string, v ...any) { l.logf(slog.LevelDebug, format, v...) }
+func (l *serverLog) Tracef(format string, v ...any) {}
 
 // Fatalf hands the message to StartServer, which returns it as its error.
 func (l *serverLog) Fatalf(format string, v ...any) {
