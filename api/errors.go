@@ -17,6 +17,9 @@ var statusOf = map[string]int{
 	events.CodeInvalid:   http.StatusUnprocessableEntity,
 	events.CodeNotFound:  http.StatusNotFound,
 	events.CodeForbidden: http.StatusConflict,
+	// The aggregate's history holds a quarantined record: the state is
+	// in conflict with the log until it is repaired.
+	events.CodeQuarantined: http.StatusConflict,
 }
 
 // problemOf turns what a handler returned into the problem to answer, and
