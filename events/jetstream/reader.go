@@ -110,6 +110,9 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading, first bool) (resume
 			if !whole {
 				continue
 			}
+			if r.prev == 0 && r.from.Seq != 1 {
+				continue
+			}
 			seq, lost, err := s.undeliverable(ctx, r.prev)
 			if err != nil {
 				return 0, false, err
@@ -136,7 +139,8 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading, first bool) (resume
 		if seq <= r.prev && r.prev > 0 {
 			return 0, false, &events.GapError{After: r.prev, Got: seq}
 		}
-		if whole && seq != r.prev+1 {
+		// A read from a time has no sequence to follow until its first.
+		if whole && seq != r.prev+1 && (r.prev > 0 || r.from.Seq == 1) {
 			// Each sequence skipped is lost history, reported one by one.
 			for missing := r.prev + 1; missing < seq; missing++ {
 				if !r.from.Tolerant {
