@@ -3,11 +3,11 @@ package jetstream_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"errors"
 	"testing"
 	"time"
 
