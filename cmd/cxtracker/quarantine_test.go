@@ -126,8 +126,13 @@ func TestAPoisonMessageIsQuarantinedBeforeAndAfterARestart(t *testing.T) {
 		if code, body := send(t, m, token, http.MethodPatch, "/v1/people/"+other, map[string]any{"department": "Ops"}); code != http.StatusOK {
 			t.Errorf("a write to another person answered %d %s", code, body)
 		}
-		if code, body := send(t, m, token, http.MethodGet, "/v1/people/"+poisoned, nil); code != http.StatusOK {
-			t.Errorf("reading the poisoned person answered %d %s", code, body)
+		for _, path := range []string{"/v1/people/" + poisoned, "/v1/people/" + poisoned + "/history", "/v1/events"} {
+			if code, body := send(t, m, token, http.MethodGet, path, nil); code != http.StatusOK {
+				t.Errorf("GET %s answered %d %s", path, code, body)
+			}
+		}
+		if code, body := send(t, m, token, http.MethodGet, "/v1/people/"+poisoned+"?as_of=2100-01-01T00:00:00Z", nil); code != http.StatusConflict || !strings.Contains(body, fmt.Sprintf("seq %d (", junk)) {
+			t.Errorf("the poisoned person as of a time answered %d %s, want 409 naming seq %d", code, body, junk)
 		}
 	}
 	check(m)
