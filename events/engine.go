@@ -185,6 +185,9 @@ func (e *Engine) prepare(cmd Command, meta Meta) (Aggregate, []Event, Expect, er
 	defer e.mu.Unlock()
 	d, err := cmd.Decide(e.state)
 	if err != nil {
+		if q := e.state.quarantinedFor(err); q != nil {
+			return Aggregate{}, nil, Expect{}, q
+		}
 		return Aggregate{}, nil, Expect{}, err
 	}
 	if q := e.state.Quarantined(d.Aggregate); q != nil {

@@ -29,6 +29,23 @@ func (s *State) quarantine(agg Aggregate, seq uint64, err error) {
 	}
 }
 
+// quarantinedFor is the rejection of a command that Decide refused with
+// err, when err says an entity does not exist and the entity's history
+// holds a quarantined record (its first event, most likely): the entity
+// may well exist, but its history cannot be read. Otherwise it is nil.
+func (s *State) quarantinedFor(err error) *Error {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeNotFound || e.id == "" {
+		return nil
+	}
+	for agg := range s.quarantined {
+		if agg.ID == e.id {
+			return s.Quarantined(agg)
+		}
+	}
+	return nil
+}
+
 // Quarantined is the rejection of a command on agg when its history holds a
 // quarantined record, nil otherwise.
 func (s *State) Quarantined(agg Aggregate) *Error {

@@ -92,10 +92,13 @@ func TestAPoisonMessageIsQuarantinedBeforeAndAfterARestart(t *testing.T) {
 	raw, _ := json.Marshal(newer)
 	junk := publishRaw(t, m, "cx.person."+poisoned+".person_registered", []byte(`{"x":1}`))
 	unknown := publishRaw(t, m, "cx.person."+poisoned+".person_teleported", raw)
+	// Junk as the first event of a person the log has nothing else of.
+	fresh := events.NewID()
+	first := publishRaw(t, m, "cx.person."+fresh+".person_registered", []byte("not JSON at all"))
 
 	check := func(m *Main) {
 		t.Helper()
-		if err := m.Projector().WaitFor(context.Background(), unknown); err != nil {
+		if err := m.Projector().WaitFor(context.Background(), first); err != nil {
 			t.Fatal(err)
 		}
 		if code, body := get(t, "http://"+m.HTTPAddr()+"/readyz"); code != http.StatusOK {
@@ -103,7 +106,7 @@ func TestAPoisonMessageIsQuarantinedBeforeAndAfterARestart(t *testing.T) {
 		}
 		code, body := send(t, m, token, http.MethodGet, "/v1/audit/quarantine", nil)
 		var q api.QuarantineView
-		if err := json.Unmarshal([]byte(body), &q); code != http.StatusOK || err != nil || q.Count != 2 {
+		if err := json.Unmarshal([]byte(body), &q); code != http.StatusOK || err != nil || q.Count != 3 {
 			t.Fatalf("quarantine %d %s", code, body)
 		}
 		if it := q.Items[0]; it.Seq != junk || it.Kind != "undecodable" || it.Subject != "cx.person."+poisoned+".person_registered" || it.Reason == "" {
@@ -114,7 +117,7 @@ func TestAPoisonMessageIsQuarantinedBeforeAndAfterARestart(t *testing.T) {
 			t.Errorf("the unknown type is listed as %+v", it)
 		}
 		_, metrics := get(t, "http://"+m.HTTPAddr()+"/metrics")
-		for _, want := range []string{`cxtracker_quarantined_messages_total{kind="undecodable"} 1`, `cxtracker_quarantined_messages_total{kind="unknown_type"} 1`} {
+		for _, want := range []string{`cxtracker_quarantined_messages_total{kind="undecodable"} 2`, `cxtracker_quarantined_messages_total{kind="unknown_type"} 1`} {
 			if !strings.Contains(metrics, want) {
 				t.Errorf("/metrics lacks %s", want)
 			}
@@ -122,6 +125,10 @@ func TestAPoisonMessageIsQuarantinedBeforeAndAfterARestart(t *testing.T) {
 		code, body = send(t, m, token, http.MethodPatch, "/v1/people/"+poisoned, map[string]any{"department": "Ops"})
 		if want := fmt.Sprintf("holds seq %d, which is quarantined", junk); code != http.StatusConflict || !strings.Contains(body, want) {
 			t.Errorf("a write to the poisoned person answered %d %s, want 409 with %q", code, body, want)
+		}
+		code, body = send(t, m, token, http.MethodPatch, "/v1/people/"+fresh, map[string]any{"department": "Ops"})
+		if want := fmt.Sprintf("holds seq %d, which is quarantined", first); code != http.StatusConflict || !strings.Contains(body, want) {
+			t.Errorf("a write to the person whose first event is junk answered %d %s, want 409 with %q", code, body, want)
 		}
 		if code, body := send(t, m, token, http.MethodPatch, "/v1/people/"+other, map[string]any{"department": "Ops"}); code != http.StatusOK {
 			t.Errorf("a write to another person answered %d %s", code, body)

@@ -19,7 +19,12 @@ const readBuffer = 4096
 // before it asks the stream whether it has more than was delivered. A
 // message damaged on disk is counted in the stream's state but never
 // delivered, and without this check the reader would wait for it forever.
-const idleProbe = time.Second
+// Each probe that finds nothing doubles the wait, up to maxIdleProbe, so
+// that an idle follower costs the server little.
+const (
+	idleProbe    = time.Second
+	maxIdleProbe = 30 * time.Second
+)
 
 // Read implements events.Store.
 func (s *Store) Read(ctx context.Context, from events.Position, fn func(events.Record) error) error {
@@ -104,13 +109,12 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading, first bool) (resume
 	defer stop()
 
 	whole := from.Subject == ""
+	wait := idleProbe
 	for {
-		msg, err := iter.Next(jetstream.NextMaxWait(idleProbe))
+		msg, err := iter.Next(jetstream.NextMaxWait(wait))
 		if errors.Is(err, nats.ErrTimeout) && ctx.Err() == nil {
-			if !whole {
-				continue
-			}
-			if r.prev == 0 && r.from.Seq != 1 {
+			wait = min(2*wait, maxIdleProbe)
+			if !whole || r.prev == 0 && r.from.Seq != 1 {
 				continue
 			}
 			seq, lost, err := s.undeliverable(ctx, r.prev)
@@ -131,6 +135,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading, first bool) (resume
 			}
 			return 0, false, unavailable(err)
 		}
+		wait = idleProbe
 		meta, err := msg.Metadata()
 		if err != nil {
 			return 0, false, unavailable(err)
