@@ -37,12 +37,16 @@ func (s *Store) Follow(ctx context.Context, from events.Position, fn func(events
 }
 
 // reading is where a read stands: the last sequence delivered (prev), how
-// many records were delivered (n) and, for a bounded read, how many it is to
-// deliver (pending, 0 for a follow).
+// many stored messages were delivered (n) and, for a bounded read, how many
+// the consumer counted when it began (pending) and, for a whole-stream one,
+// the stream's last sequence then (end). A bounded read is over at either:
+// the server may count a message damaged on disk in pending, and never
+// deliver it.
 type reading struct {
 	from    events.Position
 	bounded bool
 	pending uint64
+	end     uint64
 	prev    uint64
 	n       uint64
 	fn      func(events.Record) error
@@ -59,6 +63,13 @@ func (s *Store) consume(ctx context.Context, from events.Position, bounded bool,
 	r := &reading{from: from, bounded: bounded, fn: fn}
 	if from.Seq > 0 {
 		r.prev = from.Seq - 1
+	}
+	if bounded && from.Subject == "" {
+		end, err := s.LastSeq(ctx)
+		if err != nil {
+			return err
+		}
+		r.end = end
 	}
 	for first := true; ; first = false {
 		resume, done, err := s.consumeFrom(ctx, r, first)
@@ -164,21 +175,24 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading, first bool) (resume
 			}
 			rec.Damage = derr
 		}
-		if done, err := r.deliver(rec); err != nil || done {
+		if done, err := r.deliver(rec, true); err != nil || done {
 			return 0, done, err
 		}
 	}
 }
 
 // deliver hands rec to the reader's function, and says whether a bounded
-// read is over.
-func (r *reading) deliver(rec events.Record) (bool, error) {
+// read is over. stored says rec is a message the consumer delivered, rather
+// than a sequence reported as missing.
+func (r *reading) deliver(rec events.Record, stored bool) (bool, error) {
 	r.prev = rec.Seq
-	r.n++
+	if stored {
+		r.n++
+	}
 	if err := r.fn(rec); err != nil {
 		return false, err
 	}
-	return r.bounded && r.n >= r.pending, nil
+	return r.bounded && (r.n >= r.pending || r.end > 0 && r.prev >= r.end), nil
 }
 
 // damaged reports a sequence the reader could not deliver as an event: to a
@@ -191,7 +205,7 @@ func (r *reading) damaged(seq uint64, subject string, damage error) (bool, error
 		}
 		return false, &events.CorruptError{Seq: seq, Subject: subject, Err: damage}
 	}
-	return r.deliver(events.Record{Seq: seq, Subject: subject, Damage: damage})
+	return r.deliver(events.Record{Seq: seq, Subject: subject, Damage: damage}, false)
 }
 
 // undeliverable asks the stream, when the consumer has gone quiet after
