@@ -53,6 +53,8 @@ func problemOf(err error) (*Problem, bool) {
 		return quarantinedRead(fmt.Sprintf("seq %d (%s) cannot be applied: %s", corrupt.Seq, corrupt.Subject, oneLine(corrupt.Err))), false
 	case errors.As(err, &gap):
 		return quarantinedRead(fmt.Sprintf("seq %d cannot be read", gap.After+1)), false
+	case errors.Is(err, events.ErrMissing):
+		return quarantinedRead(oneLine(err)), false
 	case errors.As(err, &tooBig):
 		return tooLarge(tooBig.Limit), false
 	case errors.Is(err, events.ErrInvalid):

@@ -159,9 +159,12 @@ func TestATailDamagedBlockFileIsReportedNotWaitedFor(t *testing.T) {
 	dir := t.TempDir()
 	m := startMain(t, func(c *Config) { c.Data = dir })
 	const marker = "Tilda Tailend"
-	var last uint64
+	var (
+		last uint64
+		id   string
+	)
 	for _, name := range []string{"Anna One", "Bert Two", marker} {
-		id := events.NewID()
+		id = events.NewID()
 		res, err := m.Engine().Execute(context.Background(), events.RegisterPerson{PersonID: id, Name: name, Email: id + "@example.com", Department: "Claims"}, events.Meta{Actor: "test"})
 		if err != nil {
 			t.Fatal(err)
@@ -185,6 +188,13 @@ func TestATailDamagedBlockFileIsReportedNotWaitedFor(t *testing.T) {
 	var q api.QuarantineView
 	if err := json.Unmarshal([]byte(body), &q); err != nil || q.Count != 1 || q.Items[0].Seq != last || q.Items[0].Kind != "missing" {
 		t.Fatalf("quarantine %s, want seq %d missing", body, last)
+	}
+	// Reads of the damaged person's own events end too.
+	if code, body := send(t, m, token, http.MethodGet, "/v1/people/"+id+"/history", nil); code != http.StatusNotFound {
+		t.Errorf("the history of the person whose only event is damaged answered %d %s", code, body)
+	}
+	if code, body := send(t, m, token, http.MethodGet, "/v1/people/"+id+"?as_of=2100-01-01T00:00:00Z", nil); code != http.StatusConflict || !strings.Contains(body, "cannot be read") {
+		t.Errorf("the person whose only event is damaged, as of a time, answered %d %s", code, body)
 	}
 	// The log goes on after the damaged sequence.
 	if code, body := send(t, m, token, http.MethodPost, "/v1/people", map[string]any{"name": "Carl After", "email": "carl@example.com", "department": "Claims"}); code != http.StatusCreated {

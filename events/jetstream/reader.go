@@ -125,7 +125,13 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading, first bool) (resume
 		msg, err := iter.Next(jetstream.NextMaxWait(wait))
 		if errors.Is(err, nats.ErrTimeout) && ctx.Err() == nil {
 			wait = min(2*wait, maxIdleProbe)
-			if !whole || r.prev == 0 && r.from.Seq != 1 {
+			if !whole {
+				if done, err := s.filteredOver(ctx, r); err != nil || done {
+					return 0, done, err
+				}
+				continue
+			}
+			if r.prev == 0 && r.from.Seq != 1 {
 				continue
 			}
 			seq, lost, err := s.undeliverable(ctx, r.prev)
@@ -230,4 +236,27 @@ func (s *Store) undeliverable(ctx context.Context, prev uint64) (uint64, error, 
 		return 0, nil, nil
 	}
 	return seq, fmt.Errorf("%w: seq %d is within the log (which ends at %d) but cannot be read", events.ErrMissing, seq, last), nil
+}
+
+// filteredOver answers, when a bounded filtered read has gone quiet before
+// the count its consumer began with, whether that is because no message on
+// its subjects after the last one delivered can be read (one damaged on
+// disk is counted but never delivered). A tolerant read is then over; a
+// plain one fails with ErrMissing. The sequences are not known: a filtered
+// read cannot tell which of the stream's sequences were its own.
+func (s *Store) filteredOver(ctx context.Context, r *reading) (bool, error) {
+	if !r.bounded || r.n >= r.pending {
+		return false, nil
+	}
+	_, found, err := s.getMsg(ctx, map[string]any{"seq": r.prev + 1, "next_by_subj": r.from.Subject})
+	if err != nil {
+		return false, unavailable(err)
+	}
+	if found {
+		return false, nil
+	}
+	if r.from.Tolerant {
+		return true, nil
+	}
+	return false, fmt.Errorf("%w: %d of the %d messages on %s after seq %d cannot be read", events.ErrMissing, r.pending-r.n, r.pending, r.from.Subject, r.prev)
 }
