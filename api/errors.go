@@ -18,6 +18,9 @@ var statusOf = map[string]int{
 	events.CodeInvalid:   http.StatusUnprocessableEntity,
 	events.CodeNotFound:  http.StatusNotFound,
 	events.CodeForbidden: http.StatusConflict,
+	// The aggregate's history holds a quarantined record: the state is
+	// in conflict with the log until it is repaired.
+	events.CodeQuarantined: http.StatusConflict,
 }
 
 // problemOf turns what a handler returned into the problem to answer, and
@@ -28,6 +31,8 @@ func problemOf(err error) (*Problem, bool) {
 		rejected *events.Error
 		conflict *events.ConflictError
 		tooBig   *http.MaxBytesError
+		corrupt  *events.CorruptError
+		gap      *events.GapError
 	)
 	switch {
 	case errors.As(err, &p):
@@ -45,6 +50,12 @@ func problemOf(err error) (*Problem, bool) {
 	case errors.As(err, &conflict):
 		return &Problem{Status: http.StatusConflict, Title: "Concurrent change",
 			Detail: "the entity kept changing while the command was decided; try again"}, false
+	case errors.As(err, &corrupt):
+		return quarantinedRead(fmt.Sprintf("seq %d (%s) cannot be applied: %s", corrupt.Seq, corrupt.Subject, oneLine(corrupt.Err))), false
+	case errors.As(err, &gap):
+		return quarantinedRead(fmt.Sprintf("seq %d cannot be read", gap.After+1)), false
+	case errors.Is(err, events.ErrMissing):
+		return quarantinedRead(oneLine(err)), false
 	case errors.As(err, &tooBig):
 		return tooLarge(tooBig.Limit), false
 	case errors.Is(err, os.ErrDeadlineExceeded):
@@ -60,6 +71,13 @@ func problemOf(err error) (*Problem, bool) {
 		return unavailable("the event log did not answer in time; the request may be retried safely"), false
 	}
 	return nil, true
+}
+
+// quarantinedRead is the 409 of a read that needs a record of the log that
+// is quarantined: a view rebuilt through it would be wrong, not late.
+func quarantinedRead(detail string) *Problem {
+	return &Problem{Status: http.StatusConflict, Title: "Quarantined record",
+		Detail: "the answer needs a record of the log that is quarantined (see GET /v1/audit/quarantine): " + detail}
 }
 
 func unavailable(detail string) *Problem {

@@ -160,8 +160,10 @@ var errPageFull = errors.New("page full")
 // readEvents reads one page of the log.
 func (s *Server) readEvents(ctx context.Context, f eventFilter) (Page[EventView], error) {
 	page := Page[EventView]{Items: []EventView{}}
-	err := s.Store.Read(ctx, f.from, func(rec events.Record) error {
-		if !f.keep(rec) {
+	// A damaged record is skipped here: it has no event to show, and GET
+	// /v1/audit/quarantine lists it.
+	err := s.Store.Read(ctx, f.from.WithDamage(), func(rec events.Record) error {
+		if rec.Damage != nil || !f.keep(rec) {
 			return nil
 		}
 		if len(page.Items) == f.limit {
@@ -224,8 +226,10 @@ func (s *Server) history(kind, fixedID string) echo.HandlerFunc {
 			return notFound(kind, id)
 		}
 		h := History{Aggregate: kind, AggregateID: id, Events: []EventView{}}
-		err := s.Store.Read(c.Request().Context(), events.FromSeq(1).Only(agg.Filter()), func(rec events.Record) error {
-			h.Events = append(h.Events, showEvent(callerOf(c), rec))
+		err := s.Store.Read(c.Request().Context(), events.FromSeq(1).Only(agg.Filter()).WithDamage(), func(rec events.Record) error {
+			if rec.Damage == nil {
+				h.Events = append(h.Events, showEvent(callerOf(c), rec))
+			}
 			return nil
 		})
 		if err != nil {
@@ -250,7 +254,7 @@ func (s *Server) feedbackHistory(c echo.Context) error {
 	ctx := c.Request().Context()
 	h := History{Aggregate: events.KindFeedback, AggregateID: id, Events: []EventView{}}
 	logged := events.Aggregate{Kind: events.KindFeedback, ID: item.TouchpointID}.Subject(events.EventFeedbackLogged)
-	err := s.Store.Read(ctx, events.FromSeq(1).Only(logged), func(rec events.Record) error {
+	err := s.Store.Read(ctx, events.FromSeq(1).Only(logged).WithDamage(), func(rec events.Record) error {
 		var d struct {
 			FeedbackID string `json:"feedback_id"`
 		}
@@ -264,8 +268,10 @@ func (s *Server) feedbackHistory(c echo.Context) error {
 		return err
 	}
 	followUp := events.Aggregate{Kind: events.KindFollowUp, ID: id}
-	if err := s.Store.Read(ctx, events.FromSeq(1).Only(followUp.Filter()), func(rec events.Record) error {
-		h.Events = append(h.Events, showEvent(callerOf(c), rec))
+	if err := s.Store.Read(ctx, events.FromSeq(1).Only(followUp.Filter()).WithDamage(), func(rec events.Record) error {
+		if rec.Damage == nil {
+			h.Events = append(h.Events, showEvent(callerOf(c), rec))
+		}
 		return nil
 	}); err != nil {
 		return err

@@ -55,14 +55,17 @@ var (
 		"The stream sequence of the newest event applied to every read model.", nil, nil)
 	failuresDesc = prometheus.NewDesc("cxtracker_read_model_failures_total",
 		"Events a read model failed to apply, by model.", []string{"model"}, nil)
+	quarantinedDesc = prometheus.NewDesc("cxtracker_quarantined_messages_total",
+		"Records of the log skipped rather than applied, by kind (undecodable, unknown_type, missing, rejected); listed at GET /v1/audit/quarantine.", []string{"kind"}, nil)
 	readyDesc = prometheus.NewDesc("cxtracker_ready",
-		"1 when the tracker can serve (connected, caught up, every read model sound), 0 otherwise.", nil, nil)
+		"1 when the tracker can serve (connected and caught up; quarantined records aside), 0 otherwise.", nil, nil)
 )
 
 func (projectionCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- appliedDesc
 	ch <- lastSeqDesc
 	ch <- failuresDesc
+	ch <- quarantinedDesc
 	ch <- readyDesc
 }
 
@@ -81,6 +84,9 @@ func (pc projectionCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		for model, n := range failed {
 			ch <- prometheus.MustNewConstMetric(failuresDesc, prometheus.CounterValue, float64(n), model)
+		}
+		for kind, n := range p.QuarantineCounts() {
+			ch <- prometheus.MustNewConstMetric(quarantinedDesc, prometheus.CounterValue, float64(n), kind)
 		}
 	}
 	ready := 0.0

@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"cxtracker/api"
 	"cxtracker/events"
 )
 
@@ -112,7 +114,8 @@ func TestMetricsCountRequestsByRoutePattern(t *testing.T) {
 	}
 }
 
-// failingModel fails on every revoked token, as a broken read model would.
+// failingModel fails on every revoked token, and panics on a person named
+// "Panic Please", as a broken read model would.
 type failingModel struct{}
 
 func (failingModel) Name() string { return "failing" }
@@ -121,12 +124,15 @@ func (failingModel) Apply(_ events.Record, p events.Payload) error {
 	if _, ok := p.(events.TokenRevoked); ok {
 		return errors.New("this model cannot take a revocation")
 	}
+	if r, ok := p.(events.PersonRegistered); ok && r.Name == "Panic Please" {
+		panic("this model cannot take that name")
+	}
 	return nil
 }
 
-func TestMetricsCountReadModelFailuresAndReadiness(t *testing.T) {
+func TestAReadModelsFailureQuarantinesTheEventAndTheTrackerServesOn(t *testing.T) {
 	a := startAPI(t, failingModel{})
-	if n, ok := value(scrape(t, a), "cxtracker_read_model_failures_total", "model", "failing"); !ok || n != 0 {
+	if n, ok := value(scrape(t, a), "cxtracker_quarantined_messages_total", "kind", "rejected"); !ok || n != 0 {
 		t.Fatalf("before any failure: %v (%v)", n, ok)
 	}
 	id := a.Must(http.StatusCreated, http.MethodPost, "/v1/tokens", map[string]any{"label": "x", "grants": []string{"action:read_events"}}).Map(t)["id"].(string)
@@ -136,20 +142,37 @@ func TestMetricsCountReadModelFailuresAndReadiness(t *testing.T) {
 	if !strings.Contains(string(revoked.Body), `"revoked":true`) {
 		t.Fatalf("the tokens model did not apply the revocation: %s", revoked.Body)
 	}
+	panicky := a.Must(http.StatusCreated, http.MethodPost, "/v1/people", map[string]any{"name": "Panic Please", "email": "panic@example.com", "department": "Ops"}).Map(t)["id"].(string)
 	later := a.Must(http.StatusCreated, http.MethodPost, "/v1/people", map[string]any{"name": "Zoe", "email": "zoe@example.com", "department": "Ops"}).Map(t)["id"].(string)
 	a.Must(http.StatusOK, http.MethodGet, "/v1/people/"+later, nil)
 	m := scrape(t, a)
-	if n, _ := value(m, "cxtracker_read_model_failures_total", "model", "failing"); n != 1 {
-		t.Fatalf("failing model failures: %v, want 1", n)
+	if n, _ := value(m, "cxtracker_read_model_failures_total", "model", "failing"); n != 2 {
+		t.Fatalf("failing model failures: %v, want 2", n)
 	}
 	if n, _ := value(m, "cxtracker_read_model_failures_total", "model", "tokens"); n != 0 {
 		t.Fatalf("the tokens model failed too: %v", n)
 	}
-	if ready, _ := value(m, "cxtracker_ready"); ready != 0 {
-		t.Fatalf("ready %v with a failed model", ready)
+	if n, _ := value(m, "cxtracker_quarantined_messages_total", "kind", "rejected"); n != 2 {
+		t.Fatalf("quarantined as rejected: %v, want 2", n)
 	}
-	r := a.Must(http.StatusServiceUnavailable, http.MethodGet, "/readyz", nil)
-	if !strings.Contains(string(r.Body), "failing") || r.Header.Get("Retry-After") == "" {
-		t.Fatalf("/readyz: %s %v", r.Body, r.Header)
+	if ready, _ := value(m, "cxtracker_ready"); ready != 1 {
+		t.Fatalf("ready %v with a quarantined event", ready)
 	}
+	a.Must(http.StatusOK, http.MethodGet, "/readyz", nil)
+	var q api.QuarantineView
+	a.Must(http.StatusOK, http.MethodGet, "/v1/audit/quarantine", nil).JSON(t, &q)
+	if q.Count != 2 || q.Items[0].Model != "failing" || q.Items[0].Kind != "rejected" || !strings.Contains(q.Items[1].Reason, "panic") ||
+		!strings.Contains(q.Items[1].Subject, panicky) {
+		t.Fatalf("quarantine: %+v", q)
+	}
+	// The aggregates whose history holds them take no command; others do.
+	r := a.Must(http.StatusConflict, http.MethodDelete, "/v1/tokens/"+id, nil)
+	if want := fmt.Sprintf("holds seq %d", q.Items[0].Seq); !strings.Contains(string(r.Body), want) {
+		t.Fatalf("revoking again: %s, want %q", r.Body, want)
+	}
+	r = a.Must(http.StatusConflict, http.MethodPatch, "/v1/people/"+panicky, map[string]any{"department": "Claims"})
+	if want := fmt.Sprintf("holds seq %d", q.Items[1].Seq); !strings.Contains(string(r.Body), want) {
+		t.Fatalf("changing the person a model panicked on: %s, want %q", r.Body, want)
+	}
+	a.Must(http.StatusOK, http.MethodPatch, "/v1/people/"+later, map[string]any{"department": "Claims"})
 }

@@ -178,11 +178,11 @@ func LookupEventType(t string) (EventType, bool) {
 func Upcast(ev Event) (Event, error) {
 	et, ok := catalogue.byType[ev.Type]
 	if !ok {
-		return ev, fmt.Errorf("%w: unknown event type %q", ErrUndecodable, ev.Type)
+		return ev, fmt.Errorf("%w: unknown event type %q, %w", ErrUndecodable, ev.Type, ErrUnknownType)
 	}
 	v := max(ev.SchemaVersion, 1)
 	if v > et.Version {
-		return ev, fmt.Errorf("%w: %s schema version %d is newer than %d", ErrUndecodable, ev.Type, v, et.Version)
+		return ev, fmt.Errorf("%w: %s schema version %d is newer than %d, %w", ErrUndecodable, ev.Type, v, et.Version, ErrUnknownType)
 	}
 	data := ev.Data
 	for ; v < et.Version; v++ {

@@ -69,7 +69,8 @@ func NewEngine(store Store, opts ...EngineOption) (*Engine, error) {
 // it. Its signature fits Store.Follow.
 //
 // Errors: ErrUndecodable (the record's sequence counts as applied all the
-// same; the subscriber decides whether to stop).
+// same, and its aggregate takes no more commands: see CodeQuarantined; the
+// subscriber decides whether to stop).
 func (e *Engine) Apply(rec Record) error { return e.ApplyDecoded(rec, nil) }
 
 // ApplyDecoded is Apply for a record whose payload the caller has decoded
@@ -184,7 +185,13 @@ func (e *Engine) prepare(cmd Command, meta Meta) (Aggregate, []Event, Expect, er
 	defer e.mu.Unlock()
 	d, err := cmd.Decide(e.state)
 	if err != nil {
+		if q := e.state.quarantinedFor(err); q != nil {
+			return Aggregate{}, nil, Expect{}, q
+		}
 		return Aggregate{}, nil, Expect{}, err
+	}
+	if q := e.state.Quarantined(d.Aggregate); q != nil {
+		return Aggregate{}, nil, Expect{}, q
 	}
 	evs, expect, err := e.state.Events(d, meta)
 	return d.Aggregate, evs, expect, err

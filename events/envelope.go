@@ -116,3 +116,8 @@ func (e *Event) Encode() ([]byte, error) {
 
 // ErrUndecodable marks a stored message that is not one of our events.
 var ErrUndecodable = errors.New("undecodable event")
+
+// ErrUnknownType marks, along with ErrUndecodable, an event whose type or
+// schema version this build does not know: most likely written by a newer
+// release during a rolling upgrade, not damage.
+var ErrUnknownType = errors.New("written by a newer version?")

@@ -31,6 +31,9 @@ type Error struct {
 	// Fields lists, for CodeInvalid, each offending field and what is wrong
 	// with it, in the order the fields were checked.
 	Fields []FieldError
+	// id is, for CodeNotFound, the id of the entity not found, so that the
+	// Engine can tell one whose only events are quarantined.
+	id string
 }
 
 // FieldError is one invalid value: the snake_case name of the field, as
@@ -69,7 +72,7 @@ func forbidden(format string, args ...any) *Error {
 // notFound rejects a command that names an entity that does not exist; what
 // is the entity's name in the business's words.
 func notFound(what, id string) *Error {
-	return &Error{Code: CodeNotFound, Message: fmt.Sprintf("%s %q does not exist", what, id)}
+	return &Error{Code: CodeNotFound, Message: fmt.Sprintf("%s %q does not exist", what, id), id: id}
 }
 
 // invalidField rejects a command for a single bad value.

@@ -58,6 +58,11 @@ type State struct {
 	kpis        map[string]*KPI
 	plans       map[string]*ActionPlan
 	tokens      map[string]*Token
+
+	// quarantined holds, for each aggregate whose history holds a record
+	// that could not be applied, the first such record: commands on it are
+	// refused, since they would be decided on a history with a hole.
+	quarantined map[Aggregate]quarantined
 }
 
 // NewState is the state of an empty log.
@@ -79,6 +84,7 @@ func NewState() *State {
 		kpis:        map[string]*KPI{},
 		plans:       map[string]*ActionPlan{},
 		tokens:      map[string]*Token{},
+		quarantined: map[Aggregate]quarantined{},
 	}
 }
 
@@ -106,20 +112,38 @@ func (s *State) ApplyDecoded(rec Record, p Payload) error {
 	if rec.Seq != 0 && rec.Seq <= s.lastSeq {
 		return nil
 	}
+	s.lastSeq = max(s.lastSeq, rec.Seq)
+	if rec.Damage != nil && rec.Subject == "" {
+		// A sequence the log could not deliver names no aggregate.
+		return fmt.Errorf("seq %d: %w", rec.Seq, rec.Damage)
+	}
 	agg, err := recordAggregate(rec)
 	if err != nil {
 		return err
 	}
+	// The positions move on even for a record that is not applied, so that
+	// the next append's expected sequence is the one the log holds.
 	st := s.streams[agg]
 	st.Seq = rec.Seq
 	st.Version++
 	s.streams[agg] = st
-	s.lastSeq = max(s.lastSeq, rec.Seq)
+	if err := s.applyTo(agg, rec, p); err != nil {
+		s.quarantine(agg, rec.Seq, err)
+		return err
+	}
+	return nil
+}
 
+// applyTo decodes rec (unless p is given) and applies it to agg.
+func (s *State) applyTo(agg Aggregate, rec Record, p Payload) error {
+	if rec.Damage != nil {
+		return fmt.Errorf("seq %d: %w", rec.Seq, rec.Damage)
+	}
 	if k := rec.Event.Kind(); k != agg.Kind {
 		return fmt.Errorf("%w: seq %d: event type %q on a %s subject", ErrUndecodable, rec.Seq, rec.Event.Type, agg.Kind)
 	}
 	if p == nil {
+		var err error
 		if p, err = DecodePayload(rec.Event); err != nil {
 			return fmt.Errorf("seq %d: %w", rec.Seq, err)
 		}

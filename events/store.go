@@ -56,6 +56,12 @@ type Record struct {
 	Event  Event
 	// Raw is the event's bytes exactly as stored; the log digest chains them.
 	Raw []byte
+	// Damage is set, only in a read that asked for damage (Position.Tolerant),
+	// when the sequence holds no event this tracker can read: ErrUndecodable
+	// (stored bytes that are not an envelope; Event is zero) or ErrMissing
+	// (the log's range holds the sequence but the server cannot deliver it).
+	// The reader goes on past it, so one bad message cannot stop a replay.
+	Damage error
 }
 
 // Position says where reading starts: at a stream sequence, or at the first
@@ -66,6 +72,16 @@ type Position struct {
 	Seq     uint64
 	Time    time.Time
 	Subject string
+	// Tolerant reads deliver a damaged or missing sequence as a Record with
+	// Damage set and go on; other reads stop at it with *CorruptError or
+	// *GapError, so that a caller that cannot judge damage never sees it.
+	Tolerant bool
+}
+
+// WithDamage is the position of a tolerant read (see Position.Tolerant).
+func (p Position) WithDamage() Position {
+	p.Tolerant = true
+	return p
 }
 
 // Only narrows the position to the events on subjects matching filter.
@@ -120,6 +136,9 @@ var (
 	// ErrInsufficientStorage says the log's disk is full: nothing was
 	// stored, and writes fail until space is freed; reads go on.
 	ErrInsufficientStorage = errors.New("the event log's disk is full")
+	// ErrMissing marks a sequence inside the log's range that the server
+	// cannot deliver: deleted, or damaged on disk past its checksum.
+	ErrMissing = errors.New("missing from the event log")
 )
 
 // ConflictError says that another append changed the aggregate since its

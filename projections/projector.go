@@ -33,12 +33,12 @@ type Projector struct {
 	models []Model
 	log    *slog.Logger
 
-	mu       sync.Mutex
-	lastSeq  uint64
-	digest   events.Digest
-	changed  chan struct{}
-	failures map[string]*Failure
-	stopped  error
+	mu         sync.Mutex
+	lastSeq    uint64
+	digest     events.Digest
+	changed    chan struct{}
+	quarantine quarantine
+	stopped    error
 
 	caughtUp atomic.Bool
 	// target is the log's last sequence when Run began: caught up means
@@ -60,12 +60,14 @@ func NewProjector(store events.Store, engine *events.Engine, log *slog.Logger, m
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Projector{store: store, engine: engine, models: models, log: log, changed: make(chan struct{}), failures: map[string]*Failure{}}
+	return &Projector{store: store, engine: engine, models: models, log: log, changed: make(chan struct{})}
 }
 
 // Run catches up with the log, marks the projector caught up, then follows
-// it until ctx ends or the log cannot be read on (a gap, an undecodable
-// event, the log gone), which stops it for good and is what Ready reports.
+// it until ctx ends or the log cannot be read on (the log gone), which stops
+// it for good and is what Ready reports. A record that cannot be applied (a
+// gap, an undecodable or unknown event, one a model refuses) is quarantined
+// and skipped: see Quarantine.
 func (p *Projector) Run(ctx context.Context) error {
 	target, err := p.store.LastSeq(ctx)
 	if err != nil {
@@ -75,7 +77,7 @@ func (p *Projector) Run(ctx context.Context) error {
 	if p.LastSeq() >= target {
 		p.markCaughtUp()
 	}
-	err = p.store.Follow(ctx, events.FromSeq(p.LastSeq()+1), p.apply)
+	err = p.store.Follow(ctx, events.FromSeq(p.LastSeq()+1).WithDamage(), p.apply)
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -93,17 +95,26 @@ func (p *Projector) stop(err error) error {
 }
 
 // apply feeds one record to the state and every model, then wakes waiters.
+// A record that cannot be applied is quarantined and skipped; the state
+// still moves its positions on, so that waiting for its sequence ends and
+// the next append on its aggregate expects the sequence the log holds.
 func (p *Projector) apply(rec events.Record) error {
-	// Decoded once here for the state and every model. Undecodable, the
-	// state still moves its positions on (so waiting for this sequence
-	// ends) and reports the error, which stops the projector.
-	payload, _ := events.DecodePayload(rec.Event)
-	if err := p.engine.ApplyDecoded(rec, payload); err != nil {
-		return fmt.Errorf("seq %d: %w", rec.Seq, err)
-	}
-	for _, m := range p.models {
-		if err := applySafely(m, rec, payload); err != nil {
-			p.fail(m, rec, err)
+	// Decoded once here for the state and every model.
+	payload, q := Inspect(rec)
+	if q != nil {
+		_ = p.engine.ApplyDecoded(rec, nil)
+		p.engine.Quarantine(rec.Seq, rec.Subject, q.Kind+": "+q.Reason)
+		p.quarantined(*q)
+	} else {
+		if err := p.engine.ApplyDecoded(rec, payload); err != nil {
+			p.quarantined(Quarantined{Seq: rec.Seq, Subject: rec.Subject, Type: rec.Event.Type, Kind: QuarantineUndecodable, Reason: reason(err)})
+		}
+		for _, m := range p.models {
+			if err := applySafely(m, rec, payload); err != nil {
+				q := Quarantined{Seq: rec.Seq, Subject: rec.Subject, Type: rec.Event.Type, Kind: QuarantineRejected, Reason: err.Error(), Model: m.Name()}
+				p.engine.Quarantine(rec.Seq, rec.Subject, q.Kind+": "+q.Reason)
+				p.quarantined(q)
+			}
 		}
 	}
 	p.applied.Add(1)
@@ -133,17 +144,12 @@ func applySafely(m Model, rec events.Record, payload events.Payload) (err error)
 	return m.Apply(rec, payload)
 }
 
-func (p *Projector) fail(m Model, rec events.Record, err error) {
-	p.log.Error("read model failed on an event", "model", m.Name(), "seq", rec.Seq, "type", rec.Event.Type, "err", err)
+func (p *Projector) quarantined(q Quarantined) {
+	p.log.Error("event quarantined: skipped, and its aggregate takes no commands", "seq", q.Seq, "subject", q.Subject,
+		"type", q.Type, "kind", q.Kind, "reason", q.Reason, "model", q.Model)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	f := p.failures[m.Name()]
-	if f == nil {
-		f = &Failure{Model: m.Name()}
-		p.failures[m.Name()] = f
-	}
-	f.Count++
-	f.LastSeq, f.Last = rec.Seq, err.Error()
+	p.quarantine.add(q)
 }
 
 // LastSeq is the sequence of the newest event applied everywhere.
@@ -216,8 +222,9 @@ func (p *Projector) waitUntil(ctx context.Context, done func() bool) error {
 	}
 }
 
-// Ready is nil once the projector has caught up with the log and every model
-// is sound; otherwise it says what is wrong.
+// Ready is nil once the projector has caught up with the log; otherwise it
+// says what is wrong. Quarantined records do not make it fail: they are
+// skipped, listed by Quarantine and counted in /metrics.
 func (p *Projector) Ready() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -227,22 +234,29 @@ func (p *Projector) Ready() error {
 	if !p.caughtUp.Load() {
 		return fmt.Errorf("catching up with the log, at seq %d", p.lastSeq)
 	}
-	if len(p.failures) > 0 {
-		var errs []error
-		for _, f := range p.failures {
-			errs = append(errs, fmt.Errorf("read model %s failed %d times, last at seq %d: %s", f.Model, f.Count, f.LastSeq, f.Last))
-		}
-		return errors.Join(errs...)
-	}
 	return nil
 }
 
-// Failures lists every model that has failed, for /metrics.
+// Failures counts, by model, the events each read model refused, for
+// /metrics.
 func (p *Projector) Failures() []Failure {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]Failure, 0, len(p.failures))
-	for _, f := range p.failures {
+	by := map[string]*Failure{}
+	var out []Failure
+	for _, q := range p.quarantine.list {
+		if q.Model == "" {
+			continue
+		}
+		f := by[q.Model]
+		if f == nil {
+			f = &Failure{Model: q.Model}
+			by[q.Model] = f
+		}
+		f.Count++
+		f.LastSeq, f.Last = q.Seq, q.Reason
+	}
+	for _, f := range by {
 		out = append(out, *f)
 	}
 	return out

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"cxtracker/events"
+	"cxtracker/projections"
 )
 
 // digestFlags collects repeated --digest SEQ:HEX values.
@@ -29,8 +31,8 @@ var errVerifyFailed = errors.New("the event log did not verify")
 
 // verifyCmd replays the whole log and checks that sequences have no gap,
 // every event decodes (envelope and payload, through the upcasters), and the
-// running digest matches every --digest given. It names the first sequence
-// where anything differs.
+// running digest matches every --digest given. It names every record that
+// would be quarantined, and the first sequence where a digest differs.
 func verifyCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet("verify", stderr)
@@ -52,7 +54,9 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
-// verifyLog checks the log against the digests and answers its digest.
+// verifyLog checks the log against the digests and answers its digest. It
+// reads to the end, judging each record as the projector does
+// (projections.Inspect), and names every record that would be quarantined.
 func verifyLog(ctx context.Context, store events.Store, want []events.Digest, prog *progress) (events.Digest, error) {
 	sort.Slice(want, func(i, j int) bool { return want[i].Seq < want[j].Seq })
 	byseq := make(map[uint64]events.Digest, len(want))
@@ -62,10 +66,11 @@ func verifyLog(ctx context.Context, store events.Store, want []events.Digest, pr
 	var (
 		d    events.Digest
 		good uint64 // the last sequence of a matching digest
+		bad  []string
 	)
-	err := store.Read(ctx, events.FromSeq(1), func(rec events.Record) error {
-		if _, err := events.DecodePayload(rec.Event); err != nil {
-			return &events.CorruptError{Seq: rec.Seq, Subject: rec.Subject, Err: err}
+	err := store.Read(ctx, events.FromSeq(1).WithDamage(), func(rec events.Record) error {
+		if _, q := projections.Inspect(rec); q != nil {
+			bad = append(bad, quarantineLine(*q))
 		}
 		d = d.Next(rec)
 		if w, ok := byseq[rec.Seq]; ok {
@@ -79,17 +84,14 @@ func verifyLog(ctx context.Context, store events.Store, want []events.Digest, pr
 		return nil
 	})
 	prog.Done(d.Seq)
-	var (
-		gap     *events.GapError
-		corrupt *events.CorruptError
-	)
+	var gap *events.GapError
 	switch {
 	case errors.As(err, &gap):
 		return d, fmt.Errorf("%w: seq %d is missing (the log goes from %d to %d)", errVerifyFailed, gap.After+1, gap.After, gap.Got)
-	case errors.As(err, &corrupt):
-		return d, fmt.Errorf("%w: seq %d does not decode: %v", errVerifyFailed, corrupt.Seq, corrupt.Err)
 	case err != nil:
 		return d, err
+	case len(bad) > 0:
+		return d, fmt.Errorf("%w: %d records would be quarantined: %s", errVerifyFailed, len(bad), strings.Join(bad, "; "))
 	}
 	if len(want) > 0 && want[len(want)-1].Seq > d.Seq {
 		for _, w := range want {
@@ -99,4 +101,12 @@ func verifyLog(ctx context.Context, store events.Store, want []events.Digest, pr
 		}
 	}
 	return d, nil
+}
+
+// quarantineLine names a record verify found that cannot be applied.
+func quarantineLine(q projections.Quarantined) string {
+	if q.Kind == projections.QuarantineMissing {
+		return fmt.Sprintf("seq %d is missing (%s)", q.Seq, q.Reason)
+	}
+	return q.String()
 }
