@@ -101,7 +101,7 @@ func (s *Server) takeRate(c echo.Context) error {
 	if s.rates == nil {
 		return nil
 	}
-	if ok, wait := s.rates.allow(rateKey(c), time.Now()); !ok {
+	if ok, wait := s.rates.allow(rateKey(c), s.Clock.Now()); !ok {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 		return &Problem{Status: http.StatusTooManyRequests, Title: "Too many requests",

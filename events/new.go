@@ -17,7 +17,8 @@ type Meta struct {
 	CausationID   string
 	// IdempotencyKey is the client's key for the request, if it gave one.
 	IdempotencyKey string
-	// Time is when the event happened; zero means now.
+	// Time is when the event happened; zero means now on the system clock
+	// (an Engine sets it from its own Clock first).
 	Time time.Time
 	// Source overrides DefaultSource.
 	Source string
@@ -35,7 +36,7 @@ func NewEvent(agg Aggregate, name string, schema int, version uint64, data any, 
 	}
 	t := meta.Time
 	if t.IsZero() {
-		t = time.Now()
+		t = SystemClock.Now()
 	}
 	src := meta.Source
 	if src == "" {

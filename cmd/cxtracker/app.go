@@ -58,7 +58,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.openLog(ctx, jetstream.WithReplicas(m.Config.Replicas)); err != nil {
 		return err
 	}
-	m.engine, err = events.NewEngine(m.store)
+	m.engine, err = events.NewEngine(m.store, events.WithClock(m.Config.Clock))
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Ready: m.readiness, Logger: m.Logger,
 		Serving:    m.started,
 		Limits:     &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout},
-		Collectors: storeMetrics(m.store)})
+		Collectors: storeMetrics(m.store), Clock: m.Config.Clock})
 
 	m.ln, err = net.Listen("tcp", m.Config.HTTP)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"cxtracker/events"
 	"cxtracker/events/jetstream"
 )
 
@@ -46,6 +47,9 @@ type Config struct {
 	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
 	// administrator's. It has no flag, so that it never shows in a process list.
 	AdminToken string
+	// Clock is the tracker's one source of the time of day (nil: the system
+	// clock); tests pin it. It has no flag.
+	Clock events.Clock
 }
 
 // DefaultConfig is the configuration of a newcomer's first run: an embedded

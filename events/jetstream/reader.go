@@ -87,7 +87,7 @@ func (s *Store) consume(ctx context.Context, from events.Position, bounded bool,
 		if err != nil {
 			return &events.CorruptError{Seq: seq, Subject: msg.Subject(), Err: err}
 		}
-		if err := fn(events.Record{Seq: seq, Subject: msg.Subject(), Stored: meta.Timestamp, Event: ev, Raw: msg.Data()}); err != nil {
+		if err := fn(events.Record{Seq: seq, Subject: msg.Subject(), Stored: meta.Timestamp.UTC(), Event: ev, Raw: msg.Data()}); err != nil {
 			return err
 		}
 		if bounded && n == pending {
