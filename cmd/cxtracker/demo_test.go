@@ -309,6 +309,8 @@ func TestDemoUsageErrors(t *testing.T) {
 		{[]string{"demo", "--feedback", "-1"}, "--feedback must be"},
 		{[]string{"demo", "extra"}, "demo takes no arguments"},
 		{[]string{"demo", "--seed", "many"}, "seed"},
+		{[]string{"demo", "--now", "tomorrow"}, "not an RFC 3339 time"},
+		{[]string{"demo", "--now", "1969-07-20T20:17:00Z"}, "--now must be from 1971-01-01 on"},
 	} {
 		code, _, stderr := cli(t, nil, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.says) {
