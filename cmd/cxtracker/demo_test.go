@@ -20,11 +20,16 @@ import (
 // otherwise: a fixed one, so that no test depends on the day it runs.
 const demoAt = "2026-07-15T09:00:00Z"
 
-// loadDemoInto runs `cxtracker demo --data dir` with 500 feedback items, to
-// keep the test fast, counting back from demoAt, and answers its stdout.
+// demoFeedback is how many feedback items the demo tests load: few, to keep
+// them fast, yet enough that the smallest touchpoint's KPI has feedback to
+// measure in most months.
+const demoFeedback = "300"
+
+// loadDemoInto runs `cxtracker demo --data dir` with demoFeedback items,
+// counting back from demoAt, and answers its stdout.
 func loadDemoInto(t *testing.T, dir string, seed string) string {
 	t.Helper()
-	code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", "500", "--seed", seed, "--now", demoAt)
+	code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", demoFeedback, "--seed", seed, "--now", demoAt)
 	return checkDemoRun(t, code, stdout, stderr)
 }
 
@@ -35,7 +40,7 @@ func checkDemoRun(t *testing.T, code int, stdout, stderr string) string {
 	if code != 0 {
 		t.Fatalf("demo exited %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "demo: feedback: 500 of 500 (100%)") {
+	if !strings.Contains(stderr, "demo: feedback: "+demoFeedback+" of "+demoFeedback+" (100%)") {
 		t.Errorf("no progress on stderr: %q", stderr)
 	}
 	return stdout
@@ -70,11 +75,11 @@ func TestDemoLoadsAWholeProgramIntoADataDirectory(t *testing.T) {
 		load      func(t *testing.T, dir, now string) string
 	}{
 		{"on a leap day", "2028-02-29T12:00:00Z", func(t *testing.T, dir, now string) string {
-			code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", "500", "--seed", "3", "--now", now)
+			code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", demoFeedback, "--seed", "3", "--now", now)
 			return checkDemoRun(t, code, stdout, stderr)
 		}},
 		{"across a change to summer time in Berlin", "2026-03-29T01:30:00Z", func(t *testing.T, dir, now string) string {
-			cmd := exec.Command(os.Args[0], "demo", "--data", dir, "--feedback", "500", "--seed", "3", "--now", now)
+			cmd := exec.Command(os.Args[0], "demo", "--data", dir, "--feedback", demoFeedback, "--seed", "3", "--now", now)
 			cmd.Env = append(os.Environ(), mainEnv+"=1", "TZ=Europe/Berlin")
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -87,12 +92,13 @@ func TestDemoLoadsAWholeProgramIntoADataDirectory(t *testing.T) {
 		{"at a year's end on the pinned clock", "2026-12-31T23:59:00Z", func(t *testing.T, dir, now string) string {
 			at, _ := time.Parse(time.RFC3339, now)
 			var stdout, stderr bytes.Buffer
-			code := runAt(events.FixedClock(at), []string{"demo", "--data", dir, "--feedback", "500", "--seed", "3"},
+			code := runAt(events.FixedClock(at), []string{"demo", "--data", dir, "--feedback", demoFeedback, "--seed", "3"},
 				func(string) string { return "" }, &stdout, &stderr)
 			return checkDemoRun(t, code, stdout.String(), stderr.String())
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			out := tc.load(t, dir, tc.now)
 			now, _ := time.Parse(time.RFC3339, tc.now)
@@ -109,7 +115,7 @@ func TestDemoLoadsAWholeProgramIntoADataDirectory(t *testing.T) {
 func checkWholeProgram(t *testing.T, dir, out string, now time.Time) {
 	t.Helper()
 	var measurements int
-	const shape = "36 people, 11 crews, 12 touchpoints, 500 feedback items (494 imported), 6 follow-ups (4 closed), 7 KPIs (%d measurements), 11 initiatives (35 votes, 8 decisions), 4 action plans;"
+	const shape = "36 people, 11 crews, 12 touchpoints, 300 feedback items (294 imported), 6 follow-ups (4 closed), 7 KPIs (%d measurements), 11 initiatives (35 votes, 8 decisions), 4 action plans;"
 	if _, err := fmt.Sscanf(out[strings.Index(out, ": ")+2:], shape, &measurements); err != nil {
 		t.Errorf("stdout %q is not %q: %v", out, shape, err)
 	}
@@ -174,8 +180,8 @@ func checkWholeProgram(t *testing.T, dir, out string, now time.Time) {
 			open += tp.OpenFollowUps
 		}
 	}
-	if stages != 5 || len(m.figures()) != 12 || count != 500 || open != 2 {
-		t.Errorf("the map has %d stages, %d touchpoints, %d feedback items and %d open follow-ups; want 5, 12, 500 and 2",
+	if stages != 5 || len(m.figures()) != 12 || count != 300 || open != 2 {
+		t.Errorf("the map has %d stages, %d touchpoints, %d feedback items and %d open follow-ups; want 5, 12, 300 and 2",
 			stages, len(m.figures()), count, open)
 	}
 	// Every date the demo wrote lies in the year before now: the feedback
@@ -282,6 +288,7 @@ func journeyMap(t *testing.T, c *client) demoMap {
 }
 
 func TestDemoLoadsTheSameProgramForTheSameSeed(t *testing.T) {
+	t.Parallel()
 	a, b := t.TempDir(), t.TempDir()
 	loadDemoInto(t, a, "11")
 	loadDemoInto(t, b, "11")
@@ -322,6 +329,7 @@ func TestDemoUsageErrors(t *testing.T) {
 // The running tracker keeps its default rate limit, which the demo's 300-odd
 // writes exceed: the load succeeds only by waiting out each 429.
 func TestDemoLoadsIntoARunningTrackerWithTheTokenOfItsDataDirectory(t *testing.T) {
+	t.Parallel()
 	m := startMain(t, nil)
 	code, stdout, stderr := cli(t, nil, "demo", "--server", "http://"+m.HTTPAddr(), "--data", m.Config.Data, "--feedback", "50")
 	if code != 0 || !strings.Contains(stdout, "50 feedback items") {
