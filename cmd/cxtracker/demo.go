@@ -56,7 +56,7 @@ func demoCmd(clock events.Clock, args []string, getenv func(string) string, stdo
 	opt := demoOptions{Seed: 1, Feedback: 30_000}
 	fs.Uint64Var(&opt.Seed, "seed", opt.Seed, "seed of the generator: the same seed loads the same program")
 	fs.IntVar(&opt.Feedback, "feedback", opt.Feedback, "feedback items to log over the last 12 months")
-	now := clock.Now()
+	var now time.Time
 	fs.Var(timeFlag{&now}, "now", "RFC 3339 time the demo's year counts back from (default the current time)")
 	if err := fromEnv(fs, getenv); err != nil {
 		return usageError{err}
@@ -78,6 +78,9 @@ func demoCmd(clock events.Clock, args []string, getenv func(string) string, stdo
 	inProcess := setOnCommandLine(fs, "data") && !setOnCommandLine(fs, "server")
 	if opt.Feedback < 0 || opt.Feedback > 10_000_000 {
 		return usageError{fmt.Errorf("--feedback must be from 0 to 10000000, not %d", opt.Feedback)}
+	}
+	if now.IsZero() {
+		now = clock.Now()
 	}
 	if now.Before(demoEarliest) {
 		return usageError{fmt.Errorf("--now must be from %s on, not %s", demoEarliest.Format(time.DateOnly), now.Format(time.RFC3339))}

@@ -73,7 +73,7 @@ func scoreOf(metric string, x float64) int {
 	}
 }
 
-// qualityAt is how good a touchpoint was daysAgo days before today: every
+// qualityAt is how good a touchpoint was daysAgo days before the demo's now: every
 // touchpoint gets a little better over the year of the program, and a fixed
 // one improves over the month after its fix.
 func (tp demoTouchpoint) qualityAt(daysAgo int) float64 {

@@ -40,8 +40,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	return runAt(events.SystemClock, args, getenv, stdout, stderr)
 }
 
-// runAt is run with the clock the commands read "now" from: the default end
-// of a report's period or of a replay, the end of the demo's year.
+// runAt is run with the clock the commands read "now" from: the time of the
+// events serve records, the default end of a report's period or of a
+// replay, the end of the demo's year.
 func runAt(clock events.Clock, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
@@ -50,7 +51,7 @@ func runAt(clock events.Clock, args []string, getenv func(string) string, stdout
 	var err error
 	switch args[0] {
 	case "serve":
-		err = serve(args[1:], getenv, stderr)
+		err = serve(clock, args[1:], getenv, stderr)
 	case "verify", "report", "replay":
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		switch args[0] {
@@ -100,7 +101,7 @@ func oneLine(err error) string {
 }
 
 // serve runs the tracker until SIGINT or SIGTERM.
-func serve(args []string, getenv func(string) string, stderr io.Writer) error {
+func serve(clock events.Clock, args []string, getenv func(string) string, stderr io.Writer) error {
 	cfg, err := ParseServe(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return err
@@ -108,6 +109,7 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
+	cfg.Clock = clock
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
