@@ -128,7 +128,7 @@ func (s *Server) takeRate(c echo.Context) error {
 	if s.rates == nil {
 		return nil
 	}
-	ok, wait, q := s.rates.allow(rateKey(c), time.Now())
+	ok, wait, q := s.rates.allow(rateKey(c), s.Clock.Now())
 	h := c.Response().Header()
 	h.Set(HeaderRateLimitLimit, strconv.Itoa(q.limit))
 	h.Set(HeaderRateLimitRemaining, strconv.Itoa(q.remaining))

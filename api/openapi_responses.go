@@ -44,6 +44,11 @@ func errorStatuses(r Route, hasBody, hasPathParams, write bool) []int {
 	if r.Query != nil {
 		set[http.StatusUnprocessableEntity] = true
 	}
+	if r.Method == http.MethodGet && !r.Public && hasPathParams {
+		// An entity whose history holds a quarantined record cannot be
+		// rebuilt as of a past point (asof.go, events.CodeQuarantined).
+		set[http.StatusConflict] = true
+	}
 	var out []int
 	for _, s := range allProblemStatuses {
 		if set[s] {

@@ -36,7 +36,7 @@ func (s *Server) councilReport(c echo.Context) error {
 	if err != nil {
 		errs = append(errs, FieldError{Field: "from", Message: "is required, an RFC 3339 time"})
 	}
-	to := time.Now()
+	to := s.Clock.Now()
 	if v := c.QueryParam("to"); v != "" {
 		if to, err = time.Parse(time.RFC3339, v); err != nil {
 			errs = append(errs, FieldError{Field: "to", Message: "must be an RFC 3339 time"})

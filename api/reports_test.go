@@ -1,11 +1,15 @@
 package api_test
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"cxtracker/api"
+	"cxtracker/events"
 )
 
 func TestCouncilReportInEveryFormat(t *testing.T) {
@@ -37,6 +41,28 @@ func TestCouncilReportInEveryFormat(t *testing.T) {
 	for _, bad := range []string{"", "?from=yesterday", "?from=" + url.QueryEscape(from) + "&to=" + url.QueryEscape(from)} {
 		if got := a.Do(http.MethodGet, "/v1/reports/council"+bad, nil); got.Status != http.StatusUnprocessableEntity {
 			t.Errorf("%q answered %d, want 422", bad, got.Status)
+		}
+	}
+}
+
+// Without "to" the period ends at the API's clock's now; each format gives
+// the same bytes each time it is asked for.
+func TestCouncilReportEndsAtTheClocksNowAndIsTheSameBytesEveryTime(t *testing.T) {
+	end := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := startAPIWith(t, func(d *api.Deps) { d.Clock = events.FixedClock(end) })
+	registerPeople(t, a, 5)
+	q := "/v1/reports/council?from=2020-01-01T00:00:00Z"
+	var r struct {
+		To time.Time `json:"to"`
+	}
+	a.Must(http.StatusOK, http.MethodGet, q, nil).JSON(t, &r)
+	if !r.To.Equal(end) {
+		t.Errorf("the period ends at %s, want the clock's %s", r.To, end)
+	}
+	for _, accept := range []string{"application/json", "text/markdown", "text/csv"} {
+		first := a.Must(http.StatusOK, http.MethodGet, q, nil, "Accept", accept).Body
+		if again := a.Must(http.StatusOK, http.MethodGet, q, nil, "Accept", accept).Body; !bytes.Equal(first, again) {
+			t.Errorf("%s differs between two requests:\n%s\n---\n%s", accept, first, again)
 		}
 	}
 }

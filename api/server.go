@@ -42,6 +42,8 @@ type Deps struct {
 	// Collectors are further Prometheus collectors served on /metrics,
 	// such as the event store's.
 	Collectors []prometheus.Collector
+	// Clock is what the API reads the time from (nil: the system clock).
+	Clock events.Clock
 }
 
 // Server is the HTTP API.

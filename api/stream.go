@@ -67,7 +67,10 @@ func (s *Server) streamEvents(c echo.Context) error {
 		}
 	}()
 	go func() {
-		failed <- s.Store.Follow(ctx, f.from, func(rec events.Record) error {
+		// Tolerant, as the audit log's page is: a quarantined record
+		// (GET /v1/audit/quarantine) is left out, not a reason to end
+		// every client's stream.
+		failed <- s.Store.Follow(ctx, f.from.WithDamage(), func(rec events.Record) error {
 			select {
 			case recs <- rec:
 				return nil
@@ -89,7 +92,7 @@ func (s *Server) streamEvents(c echo.Context) error {
 	for {
 		select {
 		case rec := <-recs:
-			if !f.keep(rec) {
+			if rec.Damage != nil || !f.keep(rec) {
 				continue
 			}
 			data, _ := json.Marshal(showEvent(f.viewer, rec))

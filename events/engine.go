@@ -17,6 +17,7 @@ import (
 type Engine struct {
 	store    Store
 	attempts int
+	clock    Clock
 
 	mu      sync.Mutex
 	state   *State
@@ -34,6 +35,15 @@ func WithAttempts(n int) EngineOption {
 			return fmt.Errorf("events: attempts must be at least 1, not %d", n)
 		}
 		e.attempts = n
+		return nil
+	}
+}
+
+// WithClock sets the clock that dates the events of commands whose Meta
+// gives no time (the system clock by default).
+func WithClock(c Clock) EngineOption {
+	return func(e *Engine) error {
+		e.clock = c
 		return nil
 	}
 }
@@ -181,6 +191,9 @@ func (e *Engine) Execute(ctx context.Context, cmd Command, meta Meta) (Result, e
 // prepare decides cmd under the lock and builds its events and the
 // condition of their append from the same state.
 func (e *Engine) prepare(cmd Command, meta Meta) (Aggregate, []Event, Expect, error) {
+	if meta.Time.IsZero() {
+		meta.Time = e.clock.Now()
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	d, err := cmd.Decide(e.state)

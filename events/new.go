@@ -28,7 +28,8 @@ type Meta struct {
 	EventID func(i int) string
 	// id is the one event's id taken from EventID.
 	id string
-	// Time is when the event happened; zero means now.
+	// Time is when the event happened; zero means now on the system clock
+	// (an Engine sets it from its own Clock first).
 	Time time.Time
 	// Source overrides DefaultSource.
 	Source string
@@ -50,7 +51,7 @@ func NewEvent(agg Aggregate, name string, schema int, version uint64, data any, 
 	}
 	t := meta.Time
 	if t.IsZero() {
-		t = time.Now()
+		t = SystemClock.Now()
 	}
 	src := meta.Source
 	if src == "" {

@@ -51,7 +51,8 @@ type Record struct {
 	Seq     uint64
 	Subject string
 	// Stored is when the log stored the event: the server's clock, which
-	// never goes back along the stream, unlike the events' own times.
+	// never goes back along the stream, unlike the events' own times. It is
+	// in UTC, so that nothing shown from it depends on the time zone.
 	Stored time.Time
 	Event  Event
 	// Raw is the event's bytes exactly as stored; the log digest chains them.

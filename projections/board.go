@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"maps"
 	"slices"
 	"sort"
 	"time"
@@ -30,12 +31,13 @@ func (m *Initiatives) Get(id string) (InitiativeView, bool) {
 }
 
 // List is the board: the initiatives with status (any when "") owned by
-// owner, a person or a crew id (any when ""), in no particular order.
+// owner, a person or a crew id (any when ""), ordered by id.
 func (m *Initiatives) List(status, owner string) []InitiativeCard {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := []InitiativeCard{}
-	for _, in := range m.initiatives {
+	for _, id := range slices.Sorted(maps.Keys(m.initiatives)) {
+		in := m.initiatives[id]
 		if status != "" && in.status != status {
 			continue
 		}

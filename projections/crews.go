@@ -2,6 +2,7 @@ package projections
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -126,14 +127,14 @@ func (m *Crews) Get(id string) (CrewView, bool) {
 }
 
 // List is every crew, disbanded or not, of the type typ ("" for every
-// type), in no particular order.
+// type), ordered by id.
 func (m *Crews) List(typ string) []CrewView {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	owned := m.owned()
 	out := []CrewView{}
-	for _, crew := range m.crews {
-		if typ == "" || crew.view.Type == typ {
+	for _, id := range slices.Sorted(maps.Keys(m.crews)) {
+		if crew := m.crews[id]; typ == "" || crew.view.Type == typ {
 			out = append(out, m.view(crew, owned))
 		}
 	}

@@ -163,7 +163,7 @@ func (m *Journeys) applyToMap(j *journeyMap, p events.Payload) {
 }
 
 // placeStage puts st at position (1 is the first), as the write side does.
-func placeStage(stages []*mapStage, st *mapStage, position int) []*mapStage {
+func placeStage[S any](stages []S, st S, position int) []S {
 	return slices.Insert(stages, min(max(position, 1), len(stages)+1)-1, st)
 }
 

@@ -174,15 +174,11 @@ func (m *People) Get(id string) (PersonView, bool) {
 	return viewOf(m.people, id, m.view)
 }
 
-// List is everyone, those who left included, in no particular order.
+// List is everyone, those who left included, ordered by id.
 func (m *People) List() []PersonView {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	out := make([]PersonView, 0, len(m.people))
-	for _, row := range m.people {
-		out = append(out, m.view(row))
-	}
-	return out
+	return viewsByID(m.people, m.view)
 }
 
 // view is a copy of a person's row with their roles as they stand.

@@ -116,7 +116,7 @@ func BuildCouncilReport(ctx context.Context, store events.Store, from, to time.T
 	if !from.Before(to) {
 		return nil, errors.New("the period's start must be before its end")
 	}
-	b := newReportBuilder(from, to)
+	b := newReportBuilder(from.UTC(), to.UTC())
 	var d events.Digest
 	err := store.Read(ctx, events.FromSeq(1), func(rec events.Record) error {
 		if !rec.Stored.Before(to) {

@@ -1,7 +1,11 @@
 package projections
 
 import (
+	"cmp"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"cxtracker/events"
@@ -12,9 +16,10 @@ type reportBuilder struct {
 	from, to time.Time
 
 	r           CouncilReport
-	initiatives map[string]string // id -> title
-	journeys    map[string]string // id -> name
-	stages      map[string]*reportStage
+	initiatives map[string]string   // id -> title
+	journeys    map[string]string   // id -> name
+	stageNames  map[string]string   // stage id -> name
+	stageOrder  map[string][]string // journey id -> its stage ids, in order
 	touchpoints map[string]*reportTouchpoint
 	openFollow  map[string]bool
 	crews       map[string]ReportCrew
@@ -22,11 +27,6 @@ type reportBuilder struct {
 	ambassadors map[string]string // person id -> department
 	kpis        map[string]*ReportKPI
 	kpiOrder    []string
-}
-
-type reportStage struct {
-	journeyID, name string
-	position        int
 }
 
 type reportTouchpoint struct {
@@ -44,7 +44,7 @@ func newReportBuilder(from, to time.Time) *reportBuilder {
 		from: from, to: to,
 		r:           CouncilReport{From: from, To: to},
 		initiatives: map[string]string{}, journeys: map[string]string{},
-		stages: map[string]*reportStage{}, touchpoints: map[string]*reportTouchpoint{},
+		stageNames: map[string]string{}, stageOrder: map[string][]string{}, touchpoints: map[string]*reportTouchpoint{},
 		openFollow: map[string]bool{}, crews: map[string]ReportCrew{}, people: map[string]reportPerson{},
 		ambassadors: map[string]string{}, kpis: map[string]*ReportKPI{},
 	}
@@ -95,14 +95,16 @@ func (b *reportBuilder) apply(rec events.Record, p events.Payload) {
 	case events.JourneyMapped:
 		b.journeys[e.JourneyID] = e.Name
 	case events.StageAdded:
-		b.stages[e.StageID] = &reportStage{journeyID: agg.ID, name: e.Name, position: e.Position}
+		b.stageNames[e.StageID] = e.Name
+		b.stageOrder[agg.ID] = placeStage(b.stageOrder[agg.ID], e.StageID, e.Position)
 	case events.StageRenamed:
-		if s := b.stages[e.StageID]; s != nil {
-			s.name = e.Name
+		if _, ok := b.stageNames[e.StageID]; ok {
+			b.stageNames[e.StageID] = e.Name
 		}
 	case events.StageMoved:
-		if s := b.stages[e.StageID]; s != nil {
-			s.position = e.Position
+		order := b.stageOrder[agg.ID]
+		if i := slices.Index(order, e.StageID); i >= 0 {
+			b.stageOrder[agg.ID] = placeStage(slices.Delete(order, i, i+1), e.StageID, e.Position)
 		}
 	case events.TouchpointAdded:
 		b.touchpoints[e.TouchpointID] = &reportTouchpoint{journeyID: agg.ID, stageID: e.StageID, name: e.Name}
@@ -180,20 +182,20 @@ func (b *reportBuilder) report() *CouncilReport {
 	}
 	sort.Slice(tps, func(i, j int) bool { return tps[i].ID < tps[j].ID })
 	r.Falling = fallingTouchpoints(tps, 5)
-	for id, st := range b.stages {
-		sa := perStage[id]
-		if sa == nil {
-			sa = &stageAgg{id: id}
-		}
-		r.Stages = append(r.Stages, metricChange(st.journeyID, b.journeys[st.journeyID], id, st.name, sa.start, sa.end))
-	}
-	sort.Slice(r.Stages, func(i, j int) bool {
-		a, c := b.stages[r.Stages[i].ID], b.stages[r.Stages[j].ID]
-		if a.journeyID != c.journeyID {
-			return r.Stages[i].Journey+a.journeyID < r.Stages[j].Journey+c.journeyID
-		}
-		return a.position < c.position
+	// Stages go by journey (name, then id), each journey's in its order, as
+	// the stages were added and moved.
+	journeys := slices.SortedFunc(maps.Keys(b.stageOrder), func(x, y string) int {
+		return cmp.Or(strings.Compare(b.journeys[x], b.journeys[y]), strings.Compare(x, y))
 	})
+	for _, jid := range journeys {
+		for _, id := range b.stageOrder[jid] {
+			sa := perStage[id]
+			if sa == nil {
+				sa = &stageAgg{id: id}
+			}
+			r.Stages = append(r.Stages, metricChange(jid, b.journeys[jid], id, b.stageNames[id], sa.start, sa.end))
+		}
+	}
 	r.Coverage = b.coverage()
 	r.nonNil()
 	for _, id := range b.kpiOrder {

@@ -115,28 +115,37 @@ func (r *CouncilReport) WriteCSV(w io.Writer) error {
 	row("period", "", "", "from", r.From.UTC().Format(time.RFC3339))
 	row("period", "", "", "to", r.To.UTC().Format(time.RFC3339))
 	row("digest", strconv.FormatUint(r.Digest.Seq, 10), "", "digest", r.Digest.Digest)
+	// Every list below is a slice, not a map, so that the rows come in the
+	// same order on every run: the report of one log is one file.
 	for _, d := range r.Decisions {
-		for f, v := range map[string]string{"outcome": d.Outcome, "rationale": d.Rationale, "approve": strconv.Itoa(d.Tally.Approve),
-			"reject": strconv.Itoa(d.Tally.Reject), "abstain": strconv.Itoa(d.Tally.Abstain), "voted": strconv.Itoa(d.Tally.Voted),
-			"seats": strconv.Itoa(d.Tally.Seats), "quorum": strconv.FormatBool(d.Quorum), "chair_decision": strconv.FormatBool(d.ChairDecision)} {
-			row("decision", d.InitiativeID, d.Title, f, v)
+		for _, f := range []struct{ name, value string }{{"outcome", d.Outcome}, {"rationale", d.Rationale},
+			{"approve", strconv.Itoa(d.Tally.Approve)}, {"reject", strconv.Itoa(d.Tally.Reject)}, {"abstain", strconv.Itoa(d.Tally.Abstain)},
+			{"voted", strconv.Itoa(d.Tally.Voted)}, {"seats", strconv.Itoa(d.Tally.Seats)}, {"quorum", strconv.FormatBool(d.Quorum)},
+			{"chair_decision", strconv.FormatBool(d.ChairDecision)}} {
+			row("decision", d.InitiativeID, d.Title, f.name, f.value)
 		}
 	}
-	for sec, list := range map[string][]ReportInitiative{"initiative_started": r.Started, "initiative_completed": r.Completed, "initiative_cancelled": r.Cancelled} {
-		for _, in := range list {
-			row(sec, in.InitiativeID, in.Title, "at", in.At.UTC().Format(time.RFC3339))
+	for _, sec := range []struct {
+		name string
+		list []ReportInitiative
+	}{{"initiative_started", r.Started}, {"initiative_completed", r.Completed}, {"initiative_cancelled", r.Cancelled}} {
+		for _, in := range sec.list {
+			row(sec.name, in.InitiativeID, in.Title, "at", in.At.UTC().Format(time.RFC3339))
 			if in.Note != "" {
-				row(sec, in.InitiativeID, in.Title, "note", in.Note)
+				row(sec.name, in.InitiativeID, in.Title, "note", in.Note)
 			}
 		}
 	}
 	changes := func(sec string, list []MetricChange) {
 		for _, m := range list {
-			for f, v := range map[string]*float64{"nps_start": m.Start.NPS, "nps_end": m.End.NPS, "nps_change": m.Change.NPS,
-				"csat_start": m.Start.CSAT, "csat_end": m.End.CSAT, "csat_change": m.Change.CSAT,
-				"ces_start": m.Start.CES, "ces_end": m.End.CES, "ces_change": m.Change.CES} {
-				if v != nil {
-					row(sec, m.ID, m.Name, f, strconv.FormatFloat(*v, 'f', -1, 64))
+			for _, f := range []struct {
+				name  string
+				value *float64
+			}{{"nps_start", m.Start.NPS}, {"nps_end", m.End.NPS}, {"nps_change", m.Change.NPS},
+				{"csat_start", m.Start.CSAT}, {"csat_end", m.End.CSAT}, {"csat_change", m.Change.CSAT},
+				{"ces_start", m.Start.CES}, {"ces_end", m.End.CES}, {"ces_change", m.Change.CES}} {
+				if f.value != nil {
+					row(sec, m.ID, m.Name, f.name, strconv.FormatFloat(*f.value, 'f', -1, 64))
 				}
 			}
 		}

@@ -64,7 +64,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.openRecordedLog(ctx, jetstream.WithReplicas(m.Config.Replicas)); err != nil {
 		return err
 	}
-	m.engine, err = events.NewEngine(m.store)
+	m.engine, err = events.NewEngine(m.store, events.WithClock(m.Config.Clock))
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Serving: m.started,
 		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout,
 			StreamsPerToken: m.Config.MaxStreamsPerToken, Streams: m.Config.MaxStreams},
-		Collectors: storeMetrics(m.store)})
+		Collectors: storeMetrics(m.store), Clock: m.Config.Clock})
 
 	m.ln, err = net.Listen("tcp", m.Config.HTTP)
 	if err != nil {

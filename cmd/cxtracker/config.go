@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"cxtracker/api"
+	"cxtracker/events"
 	"cxtracker/events/jetstream"
 )
 
@@ -49,6 +50,9 @@ type Config struct {
 	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
 	// administrator's. It has no flag, so that it never shows in a process list.
 	AdminToken string
+	// Clock is the tracker's one source of the time of day (nil: the system
+	// clock); tests pin it. It has no flag.
+	Clock events.Clock
 }
 
 // maxStreams is the most event streams --max-streams allows: each holds one

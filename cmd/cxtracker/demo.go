@@ -13,9 +13,11 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"cxtracker/events"
 )
 
-const demoUsage = `Usage: cxtracker demo [--server URL | --data DIR] [--seed N] [--feedback N]
+const demoUsage = `Usage: cxtracker demo [--server URL | --data DIR] [--seed N] [--feedback N] [--now T]
 
 Loads a realistic CX program through the HTTP API: the five roles, crews of
 all seven types, a quality council of five, an AARRR journey with a dozen
@@ -25,8 +27,9 @@ initiatives through every stage of their life, and action plans.
 With --data (and no --server) it starts the tracker in this process on that
 data directory, loads, and stops. Otherwise it loads into the running
 tracker at --server, with the admin token from CXTRACKER_TOKEN or
---token-file (default <data>/admin.token). The same --seed loads the same
-program (dates count back from today).
+--token-file (default <data>/admin.token). The same --seed and --now load
+the same program: its year ends where the day of --now begins (in UTC),
+so every date it writes lies before --now.
 
 Flags:
 `
@@ -38,12 +41,13 @@ type demoOptions struct {
 	Seed uint64
 	// Feedback is how many feedback items to log over the year.
 	Feedback int
-	// Now is the end of the year of feedback.
+	// Now is the end of the year of feedback, midnight UTC at the start
+	// of the day the demo counts back from.
 	Now time.Time
 }
 
 // demoCmd is `cxtracker demo`.
-func demoCmd(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func demoCmd(clock events.Clock, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("cxtracker demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, demoUsage); fs.PrintDefaults() }
@@ -52,6 +56,8 @@ func demoCmd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	opt := demoOptions{Seed: 1, Feedback: 30_000}
 	fs.Uint64Var(&opt.Seed, "seed", opt.Seed, "seed of the generator: the same seed loads the same program")
 	fs.IntVar(&opt.Feedback, "feedback", opt.Feedback, "feedback items to log over the last 12 months")
+	var now time.Time
+	fs.Var(timeFlag{&now}, "now", "RFC 3339 time the demo's year counts back from (default the current time)")
 	if err := fromEnv(fs, getenv); err != nil {
 		return usageError{err}
 	}
@@ -73,8 +79,16 @@ func demoCmd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	if opt.Feedback < 0 || opt.Feedback > 10_000_000 {
 		return usageError{fmt.Errorf("--feedback must be from 0 to 10000000, not %d", opt.Feedback)}
 	}
+	if now.IsZero() {
+		now = clock.Now()
+	}
+	if now.Before(demoEarliest) {
+		return usageError{fmt.Errorf("--now must be from %s on, not %s", demoEarliest.Format(time.DateOnly), now.Format(time.RFC3339))}
+	}
 	r.token = getenv("CXTRACKER_TOKEN")
-	opt.Now = time.Now().UTC().Truncate(24 * time.Hour)
+	// Days are UTC days, so the program is the same whatever the machine's
+	// time zone, and a day is always 24 hours long.
+	opt.Now = now.UTC().Truncate(24 * time.Hour)
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -95,6 +109,10 @@ func demoCmd(args []string, getenv func(string) string, stdout, stderr io.Writer
 	}
 	return runDemo(ctx, c, opt, stdout, stderr)
 }
+
+// demoEarliest is the earliest --now: the year before it must lie after
+// the Unix epoch, where the tracker's times begin.
+var demoEarliest = time.Date(1971, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // startInProcess runs a tracker on dir, on a loopback port of the system's
 // choosing, and a client of it with the admin token.
@@ -171,6 +189,8 @@ type demoLoader struct {
 	// followed are the feedback items logged one by one to be followed up,
 	// by touchpoint key, for follow-ups and action plans.
 	followed map[string][]string
+	// stayOpen are the ids of those whose follow-up is not closed.
+	stayOpen map[string]bool
 }
 
 // loadDemo writes the whole demo program, step by step.
@@ -179,7 +199,7 @@ func loadDemo(ctx context.Context, c *client, opt demoOptions, pr *demoSteps) (d
 		c: c, pr: pr, opt: opt,
 		rng:    rand.New(rand.NewPCG(opt.Seed, 0x6378747261636b)), // the second word is "cxtrack"
 		people: map[string]string{}, crews: map[string]string{}, stages: map[string]string{},
-		touchpoints: map[string]string{}, kpis: map[string]string{}, followed: map[string][]string{},
+		touchpoints: map[string]string{}, kpis: map[string]string{}, followed: map[string][]string{}, stayOpen: map[string]bool{},
 	}
 	if err := l.checkEmpty(ctx); err != nil {
 		return l.res, err

@@ -42,6 +42,8 @@ type demoItem struct {
 	source   string
 	at       time.Time
 	followUp bool
+	// stayOpen says the item's follow-up is not closed.
+	stayOpen bool
 }
 
 // sentimentOf reads a score on its metric's scale: NPS promoters (9-10),
@@ -71,7 +73,7 @@ func scoreOf(metric string, x float64) int {
 	}
 }
 
-// qualityAt is how good a touchpoint was daysAgo days before today: every
+// qualityAt is how good a touchpoint was daysAgo days before the demo's now: every
 // touchpoint gets a little better over the year of the program, and a fixed
 // one improves over the month after its fix.
 func (tp demoTouchpoint) qualityAt(daysAgo int) float64 {
@@ -156,21 +158,47 @@ func (l *demoLoader) comment(tp string, s sentiment) string {
 }
 
 // markFollowUps chooses the detractors whose feedback is followed up: one
-// in 400 items (at least 6, at most 80), among the unhappy customers of the
-// last quarter who said why.
+// in 400 items (at least 6, at most 80), among the unhappy customers who
+// said why, those of the last quarter first and, if the quarter holds too
+// few, the latest before it. The newest two in five of them (at least one)
+// stay open: they are the ones still being worked on. So the program has
+// the same number of follow-ups, open and closed, whatever the date it
+// counts back from, and never a program without open ones.
 func (l *demoLoader) markFollowUps(items []demoItem) {
 	want := min(max(len(items)/400, 6), 80)
 	quarter := l.opt.Now.AddDate(0, -3, 0)
-	var candidates []int
+	var recent, older []int
 	for i, it := range items {
-		if it.comment != "" && sentimentOf(it.metric, it.score) == negative && it.at.After(quarter) {
-			candidates = append(candidates, i)
+		if it.comment == "" || sentimentOf(it.metric, it.score) != negative {
+			continue
+		}
+		if it.at.After(quarter) {
+			recent = append(recent, i)
+		} else {
+			older = append(older, i)
 		}
 	}
-	l.rng.Shuffle(len(candidates), func(i, j int) { candidates[i], candidates[j] = candidates[j], candidates[i] })
-	for _, i := range candidates[:min(want, len(candidates))] {
+	l.rng.Shuffle(len(recent), func(i, j int) { recent[i], recent[j] = recent[j], recent[i] })
+	slices.Reverse(older)
+	chosen := append(recent, older...)
+	chosen = chosen[:min(want, len(chosen))]
+	for _, i := range chosen {
 		items[i].followUp = true
 	}
+	// items is in time order, so the highest indexes are the newest.
+	slices.Sort(chosen)
+	for _, i := range chosen[len(chosen)-openFollowUps(len(chosen)):] {
+		items[i].stayOpen = true
+	}
+}
+
+// openFollowUps is how many of n follow-ups stay open: two in five, and at
+// least one when there are any.
+func openFollowUps(n int) int {
+	if n == 0 {
+		return 0
+	}
+	return max(n*2/5, 1)
 }
 
 // demoImportChunk is how many items go in one import request.
@@ -217,6 +245,9 @@ func (l *demoLoader) loadFeedback(ctx context.Context) error {
 			}
 			key := demoTouchpoints[it.tp].key
 			l.followed[key] = append(l.followed[key], id)
+			if it.stayOpen {
+				l.stayOpen[id] = true
+			}
 			l.res.Feedback++
 			l.res.Writes++
 			l.pr.Add(1)
@@ -266,7 +297,8 @@ func (l *demoLoader) importChunk(ctx context.Context, body *bytes.Buffer, lines 
 }
 
 // loadFollowUps opens a follow-up for each chosen detractor, assigned to
-// the lead of the crew that owns the touchpoint, and closes most of them.
+// the lead of the crew that owns the touchpoint, and closes those not
+// marked to stay open.
 func (l *demoLoader) loadFollowUps(ctx context.Context) error {
 	l.pr.Step("follow-ups", 0)
 	for _, tp := range demoTouchpoints {
@@ -277,7 +309,7 @@ func (l *demoLoader) loadFollowUps(ctx context.Context) error {
 				return err
 			}
 			l.res.FollowUps++
-			if l.rng.Float64() < 0.4 {
+			if l.stayOpen[id] {
 				continue
 			}
 			if err := l.post(ctx, http.MethodPost, "/v1/feedback/"+id+"/follow-up/closure",

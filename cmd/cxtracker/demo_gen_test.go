@@ -139,3 +139,32 @@ func TestDemoStepsPrintWholeLinesOutsideATerminal(t *testing.T) {
 		t.Errorf("%d lines, want a start and an end line per step: %q", n, got)
 	}
 }
+
+// The number of follow-ups, and of those left open, is the program's shape,
+// not luck: on any date the demo counts back from, a small load follows up
+// six unhappy customers and leaves the newest two open.
+func TestDemoFollowsUpTheSameNumberOnAnyDate(t *testing.T) {
+	t.Parallel()
+	// Every day of a year that holds a leap day, a year's end and both
+	// changes of summer time.
+	start := time.Date(2027, 7, 1, 0, 0, 0, 0, time.UTC)
+	for day := range 366 {
+		now := start.AddDate(0, 0, day)
+		items := generator(3, now).generateFeedback(500)
+		var followed, open []int
+		for i, it := range items {
+			if it.followUp {
+				followed = append(followed, i)
+			}
+			if it.stayOpen {
+				if !it.followUp {
+					t.Fatalf("%s: item %d stays open but is not followed up", now.Format(time.DateOnly), i)
+				}
+				open = append(open, i)
+			}
+		}
+		if len(followed) != 6 || len(open) != 2 || open[0] != followed[4] || open[1] != followed[5] {
+			t.Fatalf("%s: items %v followed up and %v left open; want 6, the newest 2 of them open", now.Format(time.DateOnly), followed, open)
+		}
+	}
+}

@@ -1,24 +1,46 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
 	"net/http"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"cxtracker/events"
 )
 
-// loadDemoInto runs `cxtracker demo --data dir` with 500 feedback items, to
-// keep the test fast, and answers its stdout.
+// demoAt is the instant the demo tests count back from, unless a test says
+// otherwise: a fixed one, so that no test depends on the day it runs.
+const demoAt = "2026-07-15T09:00:00Z"
+
+// demoFeedback is how many feedback items the demo tests load: few, to keep
+// them fast, yet enough that the smallest touchpoint's KPI has feedback to
+// measure in most months.
+const demoFeedback = "300"
+
+// loadDemoInto runs `cxtracker demo --data dir` with demoFeedback items,
+// counting back from demoAt, and answers its stdout.
 func loadDemoInto(t *testing.T, dir string, seed string) string {
 	t.Helper()
-	code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", "500", "--seed", seed)
+	code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", demoFeedback, "--seed", seed, "--now", demoAt)
+	return checkDemoRun(t, code, stdout, stderr)
+}
+
+// checkDemoRun fails the test unless a demo run succeeded and showed its
+// progress, and answers its stdout.
+func checkDemoRun(t *testing.T, code int, stdout, stderr string) string {
+	t.Helper()
 	if code != 0 {
 		t.Fatalf("demo exited %d: %s", code, stderr)
 	}
-	if !strings.Contains(stderr, "demo: feedback: 500 of 500 (100%)") {
+	if !strings.Contains(stderr, "demo: feedback: "+demoFeedback+" of "+demoFeedback+" (100%)") {
 		t.Errorf("no progress on stderr: %q", stderr)
 	}
 	return stdout
@@ -43,11 +65,59 @@ func (c *client) must(t *testing.T, path string, out any) {
 	}
 }
 
+// The demo counts its year back from --now, or from the clock's now: on a
+// leap day, across a change to summer time (loaded by the real binary in
+// Europe/Berlin, to show the machine's time zone plays no part) and at the
+// last minute of a year, the whole program loads, with the same shape.
 func TestDemoLoadsAWholeProgramIntoADataDirectory(t *testing.T) {
-	dir := t.TempDir()
-	out := loadDemoInto(t, dir, "3")
-	if !strings.Contains(out, "36 people, 11 crews, 12 touchpoints, 500 feedback items") {
-		t.Errorf("stdout %q", out)
+	for _, tc := range []struct {
+		name, now string
+		load      func(t *testing.T, dir, now string) string
+	}{
+		{"on a leap day", "2028-02-29T12:00:00Z", func(t *testing.T, dir, now string) string {
+			code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", demoFeedback, "--seed", "3", "--now", now)
+			return checkDemoRun(t, code, stdout, stderr)
+		}},
+		{"across a change to summer time in Berlin", "2026-03-29T01:30:00Z", func(t *testing.T, dir, now string) string {
+			cmd := exec.Command(os.Args[0], "demo", "--data", dir, "--feedback", demoFeedback, "--seed", "3", "--now", now)
+			cmd.Env = append(os.Environ(), mainEnv+"=1", "TZ=Europe/Berlin")
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			code := 0
+			if err := cmd.Run(); err != nil {
+				code = -1
+			}
+			return checkDemoRun(t, code, stdout.String(), stderr.String())
+		}},
+		{"at a year's end on the pinned clock", "2026-12-31T23:59:00Z", func(t *testing.T, dir, now string) string {
+			at, _ := time.Parse(time.RFC3339, now)
+			var stdout, stderr bytes.Buffer
+			code := runAt(events.FixedClock(at), []string{"demo", "--data", dir, "--feedback", demoFeedback, "--seed", "3"},
+				func(string) string { return "" }, &stdout, &stderr)
+			return checkDemoRun(t, code, stdout.String(), stderr.String())
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			out := tc.load(t, dir, tc.now)
+			now, _ := time.Parse(time.RFC3339, tc.now)
+			checkWholeProgram(t, dir, out, now)
+		})
+	}
+}
+
+// checkWholeProgram reads the program the demo loaded into dir, counting
+// back from now, and fails the test unless all of it is there: what the
+// demo said it loaded, every role, crew type and initiative status, open
+// and closed follow-ups, monthly measurements, and every date in the year
+// before now.
+func checkWholeProgram(t *testing.T, dir, out string, now time.Time) {
+	t.Helper()
+	var measurements int
+	const shape = "36 people, 11 crews, 12 touchpoints, 300 feedback items (294 imported), 6 follow-ups (4 closed), 7 KPIs (%d measurements), 11 initiatives (35 votes, 8 decisions), 4 action plans;"
+	if _, err := fmt.Sscanf(out[strings.Index(out, ": ")+2:], shape, &measurements); err != nil {
+		t.Errorf("stdout %q is not %q: %v", out, shape, err)
 	}
 	// The data directory holds the program after the demo stopped its
 	// tracker: a new one replays it.
@@ -110,26 +180,48 @@ func TestDemoLoadsAWholeProgramIntoADataDirectory(t *testing.T) {
 			open += tp.OpenFollowUps
 		}
 	}
-	if stages != 5 || len(m.figures()) != 12 || count != 500 || open == 0 {
-		t.Errorf("the map has %d stages, %d touchpoints, %d feedback items and %d open follow-ups; want 5, 12, 500 and some",
+	if stages != 5 || len(m.figures()) != 12 || count != 300 || open != 2 {
+		t.Errorf("the map has %d stages, %d touchpoints, %d feedback items and %d open follow-ups; want 5, 12, 300 and 2",
 			stages, len(m.figures()), count, open)
 	}
+	// Every date the demo wrote lies in the year before now: the feedback
+	// from the day a year before now's day, the measurements at month ends.
+	day := now.UTC().Truncate(24 * time.Hour)
+	inYear := func(what string, at time.Time) {
+		if at.Before(day.AddDate(0, 0, -366)) || !at.Before(now) {
+			t.Errorf("%s at %s, outside the year before %s", what, at.Format(time.RFC3339), now.Format(time.RFC3339))
+		}
+	}
+	var feedback page[struct {
+		OccurredAt time.Time `json:"occurred_at"`
+	}]
+	c.must(t, "/v1/feedback?limit=500", &feedback)
+	for _, f := range feedback.Items {
+		inYear("feedback", f.OccurredAt)
+	}
 	var kpis page[struct {
-		OwnerID      string     `json:"owner_id"`
-		Measurements []struct{} `json:"measurements"`
+		OwnerID      string `json:"owner_id"`
+		Measurements []struct {
+			MeasuredAt time.Time `json:"measured_at"`
+		} `json:"measurements"`
 	}]
 	c.must(t, "/v1/kpis?limit=100", &kpis)
-	unowned := 0
+	unowned, measured := 0, 0
 	for _, k := range kpis.Items {
 		if len(k.Measurements) < 6 {
 			t.Errorf("a KPI has %d measurements, want monthly ones", len(k.Measurements))
 		}
+		for _, ms := range k.Measurements {
+			inYear("a measurement", ms.MeasuredAt)
+		}
+		measured += len(k.Measurements)
 		if k.OwnerID == "" {
 			unowned++
 		}
 	}
-	if len(kpis.Items) != len(demoKPIs) || unowned != 1 {
-		t.Errorf("%d KPIs of which %d without owner, want %d and 1", len(kpis.Items), unowned, len(demoKPIs))
+	if len(kpis.Items) != len(demoKPIs) || unowned != 1 || measured != measurements {
+		t.Errorf("%d KPIs of which %d without owner, with %d measurements; want %d, 1 and the %d the demo recorded",
+			len(kpis.Items), unowned, measured, len(demoKPIs), measurements)
 	}
 	var plans page[struct {
 		Status     string `json:"status"`
@@ -196,6 +288,7 @@ func journeyMap(t *testing.T, c *client) demoMap {
 }
 
 func TestDemoLoadsTheSameProgramForTheSameSeed(t *testing.T) {
+	t.Parallel()
 	a, b := t.TempDir(), t.TempDir()
 	loadDemoInto(t, a, "11")
 	loadDemoInto(t, b, "11")
@@ -223,6 +316,8 @@ func TestDemoUsageErrors(t *testing.T) {
 		{[]string{"demo", "--feedback", "-1"}, "--feedback must be"},
 		{[]string{"demo", "extra"}, "demo takes no arguments"},
 		{[]string{"demo", "--seed", "many"}, "seed"},
+		{[]string{"demo", "--now", "tomorrow"}, "not an RFC 3339 time"},
+		{[]string{"demo", "--now", "1969-07-20T20:17:00Z"}, "--now must be from 1971-01-01 on"},
 	} {
 		code, _, stderr := cli(t, nil, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.says) {
@@ -234,6 +329,7 @@ func TestDemoUsageErrors(t *testing.T) {
 // The running tracker keeps its default rate limit, which the demo's 300-odd
 // writes exceed: the load succeeds only by waiting out each 429.
 func TestDemoLoadsIntoARunningTrackerWithTheTokenOfItsDataDirectory(t *testing.T) {
+	t.Parallel()
 	m := startMain(t, nil)
 	code, stdout, stderr := cli(t, nil, "demo", "--server", "http://"+m.HTTPAddr(), "--data", m.Config.Data, "--feedback", "50")
 	if code != 0 || !strings.Contains(stdout, "50 feedback items") {

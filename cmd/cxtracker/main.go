@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"cxtracker/events"
 )
 
 const usage = `Usage: cxtracker <command> [flags]
@@ -35,6 +37,13 @@ func main() {
 // success, 1 for a failure and 2 for a usage error, and reports any failure
 // as one line on stderr.
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return runAt(events.SystemClock, args, getenv, stdout, stderr)
+}
+
+// runAt is run with the clock the commands read "now" from: the time of the
+// events serve records, the default end of a report's period or of a
+// replay, the end of the demo's year.
+func runAt(clock events.Clock, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -42,16 +51,22 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	var err error
 	switch args[0] {
 	case "serve":
-		err = serve(args[1:], getenv, stderr)
+		err = serve(clock, args[1:], getenv, stderr)
 	case "verify", "report", "replay":
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-		cmd := map[string]func(context.Context, []string, func(string) string, io.Writer, io.Writer) error{"verify": verifyCmd, "report": reportCmd, "replay": replayCmd}[args[0]]
-		err = cmd(ctx, args[1:], getenv, stdout, stderr)
+		switch args[0] {
+		case "verify":
+			err = verifyCmd(ctx, args[1:], getenv, stdout, stderr)
+		case "report":
+			err = reportCmd(ctx, clock, args[1:], getenv, stdout, stderr)
+		default:
+			err = replayCmd(ctx, clock, args[1:], getenv, stdout, stderr)
+		}
 		stop()
 	case "token":
 		err = tokenCmd(args[1:], getenv, stdout, stderr)
 	case "demo":
-		err = demoCmd(args[1:], getenv, stdout, stderr)
+		err = demoCmd(clock, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -86,7 +101,7 @@ func oneLine(err error) string {
 }
 
 // serve runs the tracker until SIGINT or SIGTERM.
-func serve(args []string, getenv func(string) string, stderr io.Writer) error {
+func serve(clock events.Clock, args []string, getenv func(string) string, stderr io.Writer) error {
 	cfg, err := ParseServe(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return err
@@ -94,6 +109,7 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err}
 	}
+	cfg.Clock = clock
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

@@ -193,6 +193,7 @@ func TestMain(m *testing.M) {
 func TestSIGTERMShutsDownCleanly(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
 			cmd := exec.Command(os.Args[0], "serve", "--data", t.TempDir(), "--http", "127.0.0.1:0")
 			cmd.Env = append(os.Environ(), mainEnv+"=1")
 			stderr, _ := cmd.StderrPipe()

@@ -14,7 +14,7 @@ import (
 
 // replayCmd writes the whole program state as of a time as JSON, built by
 // replaying the log into fresh views.
-func replayCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func replayCmd(ctx context.Context, clock events.Clock, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet("replay", stderr)
 	cfg.logFlags(fs)
@@ -41,9 +41,9 @@ func replayCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	snap := views.Snapshot()
-	snap.AsOf, snap.Digest = until, projections.DigestRef{Seq: digest.Seq, Digest: digest.Hex()}
+	snap.AsOf, snap.Digest = until.UTC(), projections.DigestRef{Seq: digest.Seq, Digest: digest.Hex()}
 	if until.IsZero() {
-		snap.AsOf = time.Now().UTC()
+		snap.AsOf = clock.Now()
 	}
 	w := stdout
 	if *out != "-" {

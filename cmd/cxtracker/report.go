@@ -32,7 +32,7 @@ func (f timeFlag) Set(v string) error {
 
 // reportCmd builds the council's report for a period by replaying the log,
 // showing progress on stderr, and writes it to stdout.
-func reportCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func reportCmd(ctx context.Context, clock events.Clock, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet("report", stderr)
 	cfg.logFlags(fs)
@@ -47,7 +47,7 @@ func reportCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return usageError{fmt.Errorf("--from is required")}
 	}
 	if to.IsZero() {
-		to = time.Now()
+		to = clock.Now()
 	}
 	if !from.Before(to) {
 		return usageError{fmt.Errorf("--to must be after --from")}

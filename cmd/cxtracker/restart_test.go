@@ -127,8 +127,9 @@ func getAll(t *testing.T, m *Main, token string) map[string]string {
 }
 
 func TestEveryReadAnswersTheSameAfterARestart(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	if code, _, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", "600", "--seed", "7"); code != 0 {
+	if code, _, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", demoFeedback, "--seed", "7", "--now", demoAt); code != 0 {
 		t.Fatalf("demo: %s", stderr)
 	}
 	m := startMain(t, func(c *Config) { c.Data = dir })
