@@ -32,9 +32,9 @@ type keyed struct {
 	done *projections.Written
 	// ids counts the entity ids derived so far.
 	ids int
-	// fromLog is set when the request was answered from the log, as a
-	// retry of a copy another replica wrote: that copy's answer is the
-	// one kept.
+	// fromLog is set when another copy of the request (another
+	// replica's) wrote the key first: this one was answered from the log,
+	// or refused, and that copy's answer is the one kept.
 	fromLog bool
 	// instead, when set, is the body kept for retries in place of the one
 	// sent: the first answer without a secret it shows only once.
@@ -204,11 +204,12 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		// an answer a retry would not get again.
 		rec := &recorder{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = rec
+		// Restored on a panic too, so that Recover's 500 reaches the client.
+		defer func() { c.Response().Writer = rec.ResponseWriter }()
 		err = next(c)
 		if err != nil {
 			c.Error(err) // the problem, written into rec
 		}
-		c.Response().Writer = rec.ResponseWriter
 		a := answerOf(k.hash, rec.status, c.Response().Header(), rec.body.Bytes())
 		if k.done == nil && !k.fromLog && settledAnswer(err, rec.status) {
 			kept := a
