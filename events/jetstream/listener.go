@@ -29,12 +29,15 @@ const InboxPrefix = "_CXT_INBOX"
 
 // outsideRights let another service read the log and keep consumers of its
 // own, but not write events nor change or remove the stream: only the
-// tracker writes the audit trail. Nor may it publish to any inbox: a
-// subscriber to cx.> sees the reply subject of each of the tracker's
-// publishes and could otherwise answer before JetStream, faking an ack.
+// tracker writes the audit trail. Nor may it write into a key-value bucket
+// ($KV.>): the tracker's buckets hold the tokens' hashes and the answers a
+// retried request is given again, which a forged entry would change. Nor
+// may it publish to any inbox: a subscriber to cx.> sees the reply subject
+// of each of the tracker's publishes and could otherwise answer before
+// JetStream, faking an ack.
 var outsideRights = &server.Permissions{
 	Publish: &server.SubjectPermission{Deny: []string{
-		"cx.>", "$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.DELETE.>",
+		"cx.>", "$KV.>", "$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.UPDATE.>", "$JS.API.STREAM.DELETE.>",
 		"$JS.API.STREAM.PURGE.>", "$JS.API.STREAM.MSG.DELETE.>", "$JS.API.STREAM.RESTORE.>",
 		"_INBOX.>", InboxPrefix + ".>",
 	}},
