@@ -69,7 +69,6 @@ func (s *Server) write(c echo.Context, w Write) error {
 		case found && serr != nil:
 			return serr
 		case found:
-			k.fromLog = true
 			return s.answer(c, w, done.Seq, done.Version, true)
 		case err == nil && serr != nil:
 			return serr
