@@ -16,12 +16,13 @@ import (
 
 	"cxtracker/api"
 	"cxtracker/events"
+	"cxtracker/events/jetstream"
 	"cxtracker/projections"
 )
 
 // replica is a second API, with its own engine and read models, over the
-// same log as a: another replica of the tracker, or the same one after a
-// restart.
+// same log and buckets as a: another replica of the tracker, or the same
+// one after a restart.
 func (a *testAPI) replica(t *testing.T) *testAPI {
 	t.Helper()
 	engine, err := events.NewEngine(a.Store)
@@ -31,13 +32,25 @@ func (a *testAPI) replica(t *testing.T) *testAPI {
 	views := projections.NewViews()
 	proj := projections.NewProjector(a.Store, engine, nil, views.Models()...)
 	ctx, cancel := context.WithCancel(context.Background())
+	store := a.Store.(*jetstream.Store)
+	creds, err := store.Credentials(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := creds.Follow(ctx, views.Tokens.Credential); err != nil {
+		t.Fatal(err)
+	}
+	answers, err := store.Answers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	if err := proj.WaitFor(ctx, a.Engine.LastSeq()); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: a.Store, Ready: proj.Ready})
+	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: a.Store, Credentials: creds, Answers: answers, Ready: proj.Ready})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	b := &testAPI{t: t, URL: hs.URL, Admin: a.Admin, Server: srv, Engine: engine, Views: views, Store: a.Store}
