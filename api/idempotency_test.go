@@ -174,12 +174,11 @@ func TestTwoReplicasRacingOneKeyWriteOnce(t *testing.T) {
 	b := a.replica(t)
 	// Both replicas take the request before either writes it: neither has
 	// seen the key in the log yet.
-	var arrived sync.WaitGroup
-	arrived.Add(2)
+	arrived := make(chan struct{}, 2)
 	release := make(chan struct{})
 	releaseOnce := sync.OnceFunc(func() { close(release) })
 	t.Cleanup(releaseOnce)
-	hold := func(echo.Context) { arrived.Done(); <-release }
+	hold := func(echo.Context) { arrived <- struct{}{}; <-release }
 	api.HoldKeyedRequests(a.Server, hold)
 	api.HoldKeyedRequests(b.Server, hold)
 	before := a.Engine.LastSeq()
@@ -188,7 +187,16 @@ func TestTwoReplicasRacingOneKeyWriteOnce(t *testing.T) {
 	for _, r := range []*testAPI{a, b} {
 		go func() { answers <- r.Do(http.MethodPost, "/v1/people", body, "Idempotency-Key", "race") }()
 	}
-	arrived.Wait()
+	// A replica that answers before it holds the key (refusing the token,
+	// say) fails the test rather than leaving it waiting.
+	for held := 0; held < 2; {
+		select {
+		case <-arrived:
+			held++
+		case r := <-answers:
+			t.Fatalf("a replica answered %d %s before both held the key", r.Status, r.Body)
+		}
+	}
 	releaseOnce()
 	one, two := <-answers, <-answers
 	if one.Status != http.StatusCreated || two.Status != http.StatusCreated {
