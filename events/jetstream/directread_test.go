@@ -3,11 +3,13 @@ package jetstream_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
 
 	"cxtracker/events"
+	"cxtracker/events/jetstream"
 	"cxtracker/events/jetstream/jstest"
 )
 
@@ -79,5 +81,55 @@ func TestReadsNeedNoFreeConsumerSlot(t *testing.T) {
 	}
 	if after, err := st.Consumers(context.Background()); err != nil || after != before {
 		t.Errorf("the stream has %d consumers after the reads (%v), %d before", after, err, before)
+	}
+}
+
+// A batch may be answered by a replica that has not stored the latest
+// writes yet; a read that began after a write must still see it, on every
+// node.
+func TestOnAThreeNodeClusterAReadSeesTheWritesBeforeIt(t *testing.T) {
+	urls := cluster(t)
+	stores := []*jetstream.Store{openOn(t, urls[0]), openOn(t, urls[1]), openOn(t, urls[2])}
+	agg := events.Aggregate{Kind: "journey", ID: events.NewID()}
+	var last uint64
+	for v := range uint64(12) {
+		expect := events.ExpectSeq(last)
+		if v == 0 {
+			expect = events.ExpectNew()
+		}
+		last = mustAppend(t, stores[v%3], agg, expect, testEvent(t, agg, "mapped", v+1)).LastSeq
+		reader := stores[(v+1)%3]
+		var filtered, whole int
+		if err := reader.Read(context.Background(), events.FromSeq(1).Only(agg.Filter()), func(events.Record) error { filtered++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := reader.Read(context.Background(), events.FromSeq(1), func(events.Record) error { whole++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if filtered != int(v+1) || whole != int(v+1) {
+			t.Fatalf("after write %d another node read %d of the aggregate's events and %d of the log's", v+1, filtered, whole)
+		}
+	}
+}
+
+// A filtered read cannot say which sequences were its own, but the server
+// counts the messages on its subjects, damaged ones too: a plain read that
+// got fewer says so, a tolerant one delivers the rest.
+func TestAFilteredReadShortOfADamagedEventSaysSo(t *testing.T) {
+	for _, damaged := range []int{3, 5} {
+		st := damagedLog(t, damaged)
+		only := events.FromSeq(1).Only("cx.crew.>")
+		err := st.Read(context.Background(), only, func(events.Record) error { return nil })
+		if !errors.Is(err, events.ErrMissing) {
+			t.Errorf("version %d damaged: a plain filtered read answered %v, want ErrMissing", damaged, err)
+		}
+		var seen []uint64
+		err = st.Read(context.Background(), only.WithDamage(), func(r events.Record) error {
+			seen = append(seen, r.Seq)
+			return nil
+		})
+		if err != nil || len(seen) != 4 || slices.Contains(seen, uint64(damaged)) {
+			t.Errorf("version %d damaged: a tolerant filtered read gave %v (%v), want the other four", damaged, seen, err)
+		}
 	}
 }
