@@ -111,10 +111,11 @@ func (s *Store) Read(ctx context.Context, from events.Position, fn func(events.R
 	defer stop()
 	for {
 		over, err := d.ask(ctx)
+		if err != nil && ctx.Err() != nil {
+			// The reader left: the subscription was closed under the wait.
+			return ctx.Err()
+		}
 		if err != nil || over {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
 			return err
 		}
 	}
