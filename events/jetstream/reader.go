@@ -174,8 +174,8 @@ func (s *Store) dropConsumer(cons jetstream.Consumer) {
 	}
 }
 
-// Consumers is how many consumers the CX stream has now: the readers open
-// in this process and elsewhere, and outside services' durables.
+// Consumers is how many consumers the CX stream has now: the followers
+// open in this process and elsewhere, and outside services' durables.
 func (s *Store) Consumers(ctx context.Context) (int, error) {
 	info, err := s.stream.Info(ctx)
 	if err != nil {
