@@ -57,11 +57,15 @@ func startAPIWith(t testing.TB, edit func(*api.Deps), extra ...projections.Model
 	if err := creds.Follow(ctx, views.Tokens.Credential); err != nil {
 		t.Fatal(err)
 	}
+	answers, err := store.Answers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Credentials: creds, Ready: proj.Ready}
+	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Credentials: creds, Answers: answers, Ready: proj.Ready}
 	if edit != nil {
 		edit(&deps)
 	}

@@ -2,9 +2,11 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -30,6 +32,25 @@ type keyed struct {
 	done *projections.Written
 	// ids counts the entity ids derived so far.
 	ids int
+	// fromLog is set when another copy of the request (another
+	// replica's) wrote the key first: this one was answered from the log,
+	// or refused, and that copy's answer is the one kept.
+	fromLog bool
+	// instead, when set, is the body kept for retries in place of the one
+	// sent: the first answer without a secret it shows only once.
+	instead []byte
+}
+
+// keepInstead makes the answer kept for retries v, in JSON as c.JSON
+// writes it, in place of the body sent.
+func (k *keyed) keepInstead(v any) {
+	if k == nil {
+		return
+	}
+	var b bytes.Buffer
+	if err := json.NewEncoder(&b).Encode(v); err == nil {
+		k.instead = b.Bytes()
+	}
 }
 
 // keyedOf is the request's key, nil when it has none.
@@ -134,9 +155,13 @@ const mismatch = "another method, route, path or body"
 
 // idempotent makes a keyed write answer once: the first request runs; a
 // second with the same key and token answers 409 while the first is under
-// way, 422 if it is not the same request, and the first answer otherwise
-// (status, headers and body as first sent, while this replica holds it;
-// after a restart, or on another replica, the entity as it stands now).
+// way on this replica, 422 if it is not the same request, and the first
+// answer otherwise: status, headers and body as first sent, kept in the
+// answer store (AnswerKeeper) for every replica, also after a restart.
+// Where no first answer is kept (it was never stored, or its lifetime
+// passed), the idempotency index of the log still keeps the request from
+// being written twice, and the retry is answered with the entity as it
+// stands.
 func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -154,7 +179,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		token := callerOf(c).TokenID
 		k := &keyed{token: token, key: key, hash: fingerprint(token, req.Method, c.Path(), c.ParamNames(), c.ParamValues(), body)}
-		id := token + "\x00" + key
+		id := answerID(token, key)
 		if !s.inflight.start(id) {
 			return errKeyInFlight
 		}
@@ -162,8 +187,8 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		if hook := s.keyedHook.Load(); hook != nil {
 			(*hook)(c)
 		}
-		if a, found := s.answers.get(id); found {
-			if a.hash != k.hash {
+		if a, found := s.keptAnswer(req.Context(), id); found {
+			if a.Fingerprint != k.hash {
 				return errKeyReused(mismatch)
 			}
 			return a.replay(c)
@@ -175,26 +200,66 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			k.done = &w
 		}
 		c.Set(ctxKeyed, k)
+		// The answer is held back until it is kept, so that no client has
+		// an answer a retry would not get again.
 		rec := &recorder{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = rec
+		// Restored on a panic too, so that Recover's 500 reaches the client.
+		defer func() { c.Response().Writer = rec.ResponseWriter }()
 		err = next(c)
-		c.Response().Writer = rec.ResponseWriter
-		if status := c.Response().Status; err == nil && status >= 200 && status < 300 {
-			s.answers.put(id, answer{hash: k.hash, status: status, header: c.Response().Header().Clone(), body: rec.body.Bytes()})
+		if err != nil {
+			c.Error(err) // the problem, written into rec
 		}
-		return err
+		a := answerOf(k.hash, rec.status, c.Response().Header(), rec.body.Bytes())
+		if k.done == nil && !k.fromLog && settledAnswer(err, rec.status) {
+			kept := a
+			if k.instead != nil {
+				kept.Body = string(k.instead)
+			}
+			// The request's own time may be spent: the write is made, and
+			// its answer is worth keeping all the same.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), s.WaitTimeout)
+			if first := s.keepAnswer(ctx, id, kept); first.Body != kept.Body || first.Status != kept.Status {
+				// Another replica answered the same request first: its
+				// answer is the one every retry gets, so this one too.
+				a = first
+				for name, v := range first.Header {
+					c.Response().Header()[name] = v
+				}
+			}
+			cancel()
+		}
+		return rec.send(a.Status, []byte(a.Body))
 	}
 }
 
-// recorder keeps a copy of the body it writes.
+// recorder holds an answer back: its status and body.
 type recorder struct {
 	http.ResponseWriter
-	body bytes.Buffer
+	status int
+	body   bytes.Buffer
 }
 
+func (r *recorder) WriteHeader(status int) { r.status = status }
+
+// Flush does nothing: the answer is sent once it is kept.
+func (r *recorder) Flush() {}
+
 func (r *recorder) Write(b []byte) (int, error) {
-	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+
+// send writes the answer held back, with the headers set meanwhile.
+func (r *recorder) send(status int, body []byte) error {
+	if status == 0 {
+		status = http.StatusOK
+	}
+	r.ResponseWriter.WriteHeader(status)
+	_, err := r.ResponseWriter.Write(body)
+	return err
 }
 
 // settled looks, after a keyed write failed or was refused as a duplicate,

@@ -16,12 +16,13 @@ import (
 
 	"cxtracker/api"
 	"cxtracker/events"
+	"cxtracker/events/jetstream"
 	"cxtracker/projections"
 )
 
 // replica is a second API, with its own engine and read models, over the
-// same log as a: another replica of the tracker, or the same one after a
-// restart.
+// same log and buckets as a: another replica of the tracker, or the same
+// one after a restart.
 func (a *testAPI) replica(t *testing.T) *testAPI {
 	t.Helper()
 	engine, err := events.NewEngine(a.Store)
@@ -31,13 +32,25 @@ func (a *testAPI) replica(t *testing.T) *testAPI {
 	views := projections.NewViews()
 	proj := projections.NewProjector(a.Store, engine, nil, views.Models()...)
 	ctx, cancel := context.WithCancel(context.Background())
+	store := a.Store.(*jetstream.Store)
+	creds, err := store.Credentials(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := creds.Follow(ctx, views.Tokens.Credential); err != nil {
+		t.Fatal(err)
+	}
+	answers, err := store.Answers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	if err := proj.WaitFor(ctx, a.Engine.LastSeq()); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: a.Store, Ready: proj.Ready})
+	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: a.Store, Credentials: creds, Answers: answers, Ready: proj.Ready})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	b := &testAPI{t: t, URL: hs.URL, Admin: a.Admin, Server: srv, Engine: engine, Views: views, Store: a.Store}
@@ -161,12 +174,11 @@ func TestTwoReplicasRacingOneKeyWriteOnce(t *testing.T) {
 	b := a.replica(t)
 	// Both replicas take the request before either writes it: neither has
 	// seen the key in the log yet.
-	var arrived sync.WaitGroup
-	arrived.Add(2)
+	arrived := make(chan struct{}, 2)
 	release := make(chan struct{})
 	releaseOnce := sync.OnceFunc(func() { close(release) })
 	t.Cleanup(releaseOnce)
-	hold := func(echo.Context) { arrived.Done(); <-release }
+	hold := func(echo.Context) { arrived <- struct{}{}; <-release }
 	api.HoldKeyedRequests(a.Server, hold)
 	api.HoldKeyedRequests(b.Server, hold)
 	before := a.Engine.LastSeq()
@@ -175,7 +187,16 @@ func TestTwoReplicasRacingOneKeyWriteOnce(t *testing.T) {
 	for _, r := range []*testAPI{a, b} {
 		go func() { answers <- r.Do(http.MethodPost, "/v1/people", body, "Idempotency-Key", "race") }()
 	}
-	arrived.Wait()
+	// A replica that answers before it holds the key (refusing the token,
+	// say) fails the test rather than leaving it waiting.
+	for held := 0; held < 2; {
+		select {
+		case <-arrived:
+			held++
+		case r := <-answers:
+			t.Fatalf("a replica answered %d %s before both held the key", r.Status, r.Body)
+		}
+	}
 	releaseOnce()
 	one, two := <-answers, <-answers
 	if one.Status != http.StatusCreated || two.Status != http.StatusCreated {

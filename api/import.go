@@ -84,11 +84,11 @@ func (s *Server) importFeedback(c echo.Context) error {
 		}
 	}
 	caller, k := callerOf(c), keyedOf(c)
-	// A keyed import this replica answered is answered again by the
-	// idempotency middleware; one the log holds but whose answer is not kept
-	// here (after a restart, or from another replica) cannot be told again,
-	// since the lines rejected are in no event: it is refused rather than
-	// logged twice.
+	// A keyed import's first answer (counts and per-line errors) is kept
+	// and answered again by the idempotency middleware, on every replica.
+	// One the log holds but whose answer is not kept (it was never stored,
+	// or its lifetime passed) cannot be told again, since the lines
+	// rejected are in no event: it is refused rather than logged twice.
 	if k != nil && k.done != nil {
 		return &Problem{Status: http.StatusConflict, Title: "Already imported",
 			Detail: "an import with this Idempotency-Key was logged up to seq " + formatSeq(k.done.Seq) + "; nothing was logged again, and its answer is no longer held"}

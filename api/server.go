@@ -25,6 +25,10 @@ type Deps struct {
 	Store     events.Store
 	// Credentials keeps the tokens' hashes, out of the event log.
 	Credentials CredentialKeeper
+	// Answers keeps the first answers of keyed requests for every replica
+	// (idempotency_answers.go); nil keeps none, and a retry is then
+	// answered from the log with the entity as it stands.
+	Answers AnswerKeeper
 	// Ready reports nil once the tracker can serve, or why not.
 	Ready func() error
 	// Serving reports nil once /v1 may be served: the tracker has started
@@ -52,9 +56,8 @@ type Server struct {
 	echo   *echo.Echo
 	routes []Route
 	rates  *rateLimiter
-	// inflight and answers make keyed writes answer once (idempotency.go).
+	// inflight makes a keyed write's second copy wait its turn (idempotency.go).
 	inflight inflight
-	answers  answers
 	// keyedHook, set by tests only, runs while a keyed request holds its key.
 	keyedHook atomic.Pointer[func(echo.Context)]
 	// streams caps the event streams open at once (streamslots.go).

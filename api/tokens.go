@@ -47,12 +47,14 @@ func (s *Server) issueToken(c echo.Context) error {
 		Status:  http.StatusCreated,
 		View: func() (any, error) {
 			v, _ := s.Views.Tokens.ByID(id)
+			// The token is shown once, in the first answer: the answer kept
+			// for a retry with the same Idempotency-Key (idempotency.go)
+			// is this one without it, since no secret is ever stored.
+			keyedOf(c).keepInstead(IssuedToken{TokenView: v})
 			if !kept {
-				// A retry with the same Idempotency-Key that this replica
-				// no longer holds the first answer of (idempotency.go) is
-				// answered with the token first issued, whose secret was
-				// shown once and is not kept; the one this request drew was
-				// never issued.
+				// A retry whose first answer is not kept (idempotency.go)
+				// is answered with the token first issued, without its
+				// secret; the one this request drew was never issued.
 				return IssuedToken{TokenView: v}, nil
 			}
 			return IssuedToken{TokenView: v, Token: token}, nil

@@ -62,6 +62,9 @@ func (s *Server) write(c echo.Context, w Write) error {
 		// may have written the key first: then this one answers as a
 		// retry of it, or 422 if that copy was another request.
 		done, found, serr := s.settled(c, k)
+		// The copy that wrote first keeps its answer; this one is not
+		// the key's first answer.
+		k.fromLog = found
 		switch {
 		case found && serr != nil:
 			return serr

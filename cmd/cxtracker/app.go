@@ -30,6 +30,7 @@ type Main struct {
 	conn      *nats.Conn
 	store     *jetstream.Store
 	creds     *jetstream.Credentials
+	answers   *jetstream.Answers
 	engine    *events.Engine
 	views     *projections.Views
 	projector *projections.Projector
@@ -72,8 +73,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.creds, err = m.store.Credentials(ctx); err != nil {
 		return err
 	}
+	if m.answers, err = m.store.Answers(ctx); err != nil {
+		return err
+	}
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
-	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Ready: m.readiness, Logger: m.Logger,
+	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Answers: m.answers, Ready: m.readiness, Logger: m.Logger,
 		Serving: m.started,
 		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout,
 			StreamsPerToken: m.Config.MaxStreamsPerToken, Streams: m.Config.MaxStreams},

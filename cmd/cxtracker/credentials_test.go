@@ -95,11 +95,7 @@ func TestTheCXStreamHoldsNoTokenHashAndTokensSignInAfterARestart(t *testing.T) {
 }
 
 func TestATrackerOnTheSameLogSignsInTheTokensAnotherIssued(t *testing.T) {
-	ext, err := jetstream.StartServer(jetstream.ServerConfig{Dir: t.TempDir(), Listen: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ext.Shutdown)
+	ext := plainNATS(t)
 	first := startMain(t, func(c *Config) { c.NATSURL = ext.ClientURL() })
 	raw, _ := os.ReadFile(filepath.Join(first.Config.Data, AdminTokenFile))
 	admin := strings.TrimSpace(string(raw))

@@ -50,7 +50,7 @@ func (m *Main) openRecordedLog(ctx context.Context, opts ...jetstream.Option) er
 	_, err = os.Stat(token)
 	hadLog := err == nil
 	if rec != nil || hadLog {
-		opts = append(opts, jetstream.OpenOnly())
+		opts = append(opts, jetstream.ExistingStream())
 	}
 	if err := m.openStore(ctx, opts...); err != nil {
 		switch {

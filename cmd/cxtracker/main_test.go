@@ -94,9 +94,11 @@ func TestNATSListenLetsOtherServicesSubscribe(t *testing.T) {
 	}
 }
 
-func TestNATSURLUsesAnExternalServerAndStartsNone(t *testing.T) {
-	// A plain nats-server, as an operator runs one: the embedded server's
-	// own listener gives outside users a reader's rights only.
+// plainNATS is a plain nats-server with JetStream, as an operator runs
+// one for --nats-url: the embedded server's own listener gives outside
+// users a reader's rights only, so it cannot stand in for one.
+func plainNATS(t *testing.T) *server.Server {
+	t.Helper()
 	ext, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true, StoreDir: t.TempDir(), NoSigs: true})
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +108,11 @@ func TestNATSURLUsesAnExternalServerAndStartsNone(t *testing.T) {
 	if !ext.ReadyForConnections(10 * time.Second) {
 		t.Fatal("nats-server not ready")
 	}
+	return ext
+}
+
+func TestNATSURLUsesAnExternalServerAndStartsNone(t *testing.T) {
+	ext := plainNATS(t)
 	data := filepath.Join(t.TempDir(), "unused")
 	m := startMain(t, func(c *Config) { c.NATSURL, c.Data = ext.ClientURL(), data })
 	if m.server != nil {

@@ -2,6 +2,7 @@ package jetstream_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -184,8 +185,9 @@ func median(xs []float64) float64 {
 const replayEvents = 200_000
 
 // BenchmarkReplay reads a log of 200,000 events from the start: through a
-// raw ordered consumer, and through our reader, which also checks sequences
-// and decodes every event.
+// raw ordered consumer, through our bounded reader (batched direct get),
+// which also checks sequences and decodes every event, and through our
+// follower (an ordered consumer), as the projector replays at start-up.
 func BenchmarkReplay(b *testing.B) {
 	srv := jstest.Server(b, b.TempDir())
 	st := jstest.Open(b, srv)
@@ -244,6 +246,23 @@ func BenchmarkReplay(b *testing.B) {
 			n := 0
 			if err := st.Read(ctx, events.FromSeq(1), func(events.Record) error { n++; return nil }); err != nil || n != replayEvents {
 				b.Fatalf("read %d events (%v)", n, err)
+			}
+		}
+		report(b)
+	})
+	b.Run("follower", func(b *testing.B) {
+		for range b.N {
+			n := 0
+			fctx, caught := context.WithCancel(ctx)
+			err := st.Follow(fctx, events.FromSeq(1), func(events.Record) error {
+				if n++; n == replayEvents {
+					caught()
+				}
+				return nil
+			})
+			caught()
+			if n != replayEvents || !errors.Is(err, context.Canceled) {
+				b.Fatalf("followed %d events (%v)", n, err)
 			}
 		}
 		report(b)

@@ -41,7 +41,9 @@ const readerUser = "cx-reader"
 // outsideRights let another service read the log and keep consumers of its
 // own, and nothing else: only the tracker writes the audit trail. They are
 // allow-lists, so a JetStream API the server adds later, and any stream
-// besides CX (a key-value bucket the tracker keeps, say), stays closed. What
+// besides CX stays closed: the tracker's key-value buckets hold the tokens'
+// hashes and the answers a retried request is given again, which a forged
+// entry would change ($KV.> is neither published to nor read). What
 // a reader needs, and so what is allowed:
 //
 //   - $JS.API.INFO, and the names of the streams (clients look a stream up

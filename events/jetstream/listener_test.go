@@ -58,6 +58,9 @@ func TestSecuredListenerLetsServicesReadButNotWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if _, err := st.Answers(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	agg := events.Aggregate{Kind: "crew", ID: events.NewID()}
 	mustAppend(t, st, agg, events.ExpectNew(), testEvent(t, agg, "crew_formed", 1))
 
@@ -91,6 +94,13 @@ func TestSecuredListenerLetsServicesReadButNotWrite(t *testing.T) {
 				t.Fatalf("the service could not read: %v", err)
 			}
 			// What it may not do is TestOutsideUsersReadButNeverWrite's.
+			// A kept answer is forged by a put into its bucket; with its own
+			// time, since a refused publish waits out its context.
+			kvCtx, kvCancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer kvCancel()
+			if _, err := js.Publish(kvCtx, "$KV."+jetstream.AnswersBucket+"."+strings.Repeat("ab", 32), []byte(`{"status":200,"body":"forged"}`)); err == nil {
+				t.Fatal("the service forged a kept answer")
+			}
 			// A subscriber to cx.> sees the reply subject of the tracker's
 			// publishes; answering it with a forged ack must not reach the
 			// tracker, which must still get JetStream's own answer.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"cxtracker/events"
 )
@@ -14,9 +15,10 @@ const codeNoMessage = 10037
 
 // storedMsg is a message read back through the stream's leader.
 type storedMsg struct {
-	Subject string `json:"subject"`
-	Seq     uint64 `json:"seq"`
-	Data    []byte `json:"data"`
+	Subject string    `json:"subject"`
+	Seq     uint64    `json:"seq"`
+	Data    []byte    `json:"data"`
+	Time    time.Time `json:"time"`
 }
 
 // eventID is the id inside a stored event, which is also its Nats-Msg-Id.

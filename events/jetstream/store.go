@@ -43,6 +43,7 @@ type options struct {
 	publishTimeout time.Duration
 	logger         *slog.Logger
 	openOnly       bool
+	existingStream bool
 	writesFailing  func(check bool) error
 }
 
@@ -110,6 +111,18 @@ func OpenOnly() Option {
 	}
 }
 
+// ExistingStream opens an existing CX stream and never creates one, but
+// creates the tracker's buckets when missing: for a start on a data
+// directory that records a log (so a missing stream is a lost log, not a
+// new one), which may still need its buckets made (a first start that
+// stopped before it made them).
+func ExistingStream() Option {
+	return func(o *options) error {
+		o.existingStream = true
+		return nil
+	}
+}
+
 // WithLogger sets where the store logs; the default discards.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) error {
@@ -134,7 +147,7 @@ func New(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := EnsureStream(ctx, js, o.replicas, !o.openOnly)
+	st, err := EnsureStream(ctx, js, o.replicas, !o.openOnly && !o.existingStream)
 	if err != nil {
 		return nil, err
 	}

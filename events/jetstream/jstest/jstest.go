@@ -42,6 +42,8 @@ func Open(tb testing.TB, srv *jetstream.Server, opts ...jetstream.Option) *jetst
 		tb.Fatalf("open store: %v", err)
 	}
 	tb.Cleanup(st.Close)
+	servers.Store(st, srv)
+	tb.Cleanup(func() { servers.Delete(st) })
 	return st
 }
 
