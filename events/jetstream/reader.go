@@ -192,8 +192,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading, first bool) (resume
 				}
 			}
 		}
-		ev, derr := events.Decode(msg.Data())
-		rec := events.Record{Seq: seq, Subject: msg.Subject(), Stored: meta.Timestamp.UTC(), Event: ev, Raw: msg.Data()}
+		rec, derr := events.ReadRecord(seq, msg.Subject(), meta.Timestamp, msg.Data())
 		if derr != nil {
 			if !r.from.Tolerant {
 				return 0, false, &events.CorruptError{Seq: seq, Subject: msg.Subject(), Err: derr}
