@@ -65,6 +65,16 @@ type Record struct {
 	Damage error
 }
 
+// ReadRecord is the record of raw, the bytes the log stored at seq on
+// subject at the time stored: decoded, with the stored time in UTC. The
+// reader of the log and the test tape (events/eventtest) both build records
+// here, so a test's records are what a real read delivers. The error is the
+// decoding's; the record then holds the bytes but no event.
+func ReadRecord(seq uint64, subject string, stored time.Time, raw []byte) (Record, error) {
+	ev, err := Decode(raw)
+	return Record{Seq: seq, Subject: subject, Stored: stored.UTC(), Event: ev, Raw: raw}, err
+}
+
 // Position says where reading starts: at a stream sequence, or at the first
 // event stored at or after a time; and, with Subject, which events: a NATS
 // subject filter such as cx.crew.> or cx.*.*.vote_cast. A filtered read

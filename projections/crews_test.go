@@ -10,11 +10,11 @@ func TestCrewsKnowTheTouchpointsTheyOwn(t *testing.T) {
 	m := NewCrews()
 	l := given(t, m)
 	journey := events.Aggregate{Kind: events.KindJourney, ID: "j1"}
-	l.on(personAgg("bo"), "admin", events.PersonRegistered{PersonID: "bo", Name: "Bo", Email: "bo@example.com", Department: "CX"})
-	l.on(crewAgg("c1"), "admin", events.CrewFormed{CrewID: "c1", Name: "Seams", Type: events.CrewExperience, Purpose: "p"},
+	l.PlayBy(personAgg("bo"), "admin", events.PersonRegistered{PersonID: "bo", Name: "Bo", Email: "bo@example.com", Department: "CX"})
+	l.PlayBy(crewAgg("c1"), "admin", events.CrewFormed{CrewID: "c1", Name: "Seams", Type: events.CrewExperience, Purpose: "p"},
 		events.MemberJoined{PersonID: "bo", Role: events.RoleLead})
-	l.on(crewAgg("c2"), "admin", events.CrewFormed{CrewID: "c2", Name: "Cards", Type: events.CrewValueStream, Purpose: "p"})
-	l.on(journey, "admin",
+	l.PlayBy(crewAgg("c2"), "admin", events.CrewFormed{CrewID: "c2", Name: "Cards", Type: events.CrewValueStream, Purpose: "p"})
+	l.PlayBy(journey, "admin",
 		events.TouchpointAdded{TouchpointID: "t1", StageID: "s1", Name: "Call centre", Channel: "phone", OwnerCrewID: "c1"},
 		events.TouchpointAdded{TouchpointID: "t2", StageID: "s1", Name: "App", Channel: "mobile", OwnerCrewID: "c1"},
 		events.TouchpointAdded{TouchpointID: "t3", StageID: "s2", Name: "Branch", Channel: "in person"},
@@ -33,7 +33,7 @@ func TestCrewsKnowTheTouchpointsTheyOwn(t *testing.T) {
 		t.Fatalf("Cards owns %+v", c2.Touchpoints)
 	}
 	// A disbanded crew loses its members and keeps its touchpoints as a gap.
-	l.on(crewAgg("c1"), "admin", events.CrewDisbanded{Reason: "merged"})
+	l.PlayBy(crewAgg("c1"), "admin", events.CrewDisbanded{Reason: "merged"})
 	c1, _ = m.Get("c1")
 	if !c1.Disbanded || len(c1.Members) != 0 || len(c1.Touchpoints) != 1 {
 		t.Fatalf("disbanded Seams %+v", c1)

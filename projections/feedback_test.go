@@ -5,11 +5,12 @@ import (
 	"time"
 
 	"cxtracker/events"
+	"cxtracker/events/eventtest"
 )
 
 // logAt logs one item that occurred at a time.
-func logFeedbackAt(tp *eventTape, id, touchpoint, metric string, score int, at time.Time) {
-	tp.play(events.Aggregate{Kind: events.KindFeedback, ID: touchpoint},
+func logFeedbackAt(tp *eventtest.Tape, id, touchpoint, metric string, score int, at time.Time) {
+	tp.Play(events.Aggregate{Kind: events.KindFeedback, ID: touchpoint},
 		events.FeedbackLogged{FeedbackID: id, TouchpointID: touchpoint, Metric: metric, Score: score, Source: events.SourceSurvey, OccurredAt: at})
 }
 
@@ -23,7 +24,7 @@ func feedbackIDsOf(items []FeedbackItem) []string {
 
 func TestFeedbackListIsInIdOrderAndFiltered(t *testing.T) {
 	m := NewFeedback()
-	tp := newEventTape(t, m)
+	tp := eventtest.New(t, m)
 	mapFixture(tp)
 	day := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
 	// Ids come out of order, as from writers with skewed clocks.
@@ -31,9 +32,9 @@ func TestFeedbackListIsInIdOrderAndFiltered(t *testing.T) {
 	logFeedbackAt(tp, fixtureID(101), fxPhone, events.MetricCSAT, 5, day.Add(24*time.Hour))
 	logFeedbackAt(tp, fixtureID(104), fxApp, events.MetricNPS, 10, day.Add(48*time.Hour))
 	logFeedbackAt(tp, fixtureID(102), fxWeb, events.MetricCES, 2, day.Add(72*time.Hour))
-	tp.play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(103)}, events.FollowUpOpened{FeedbackID: fixtureID(103), TouchpointID: fxWeb, Note: "call"})
-	tp.play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(104)}, events.FollowUpOpened{FeedbackID: fixtureID(104), TouchpointID: fxApp})
-	tp.play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(104)}, events.FollowUpClosed{ActionTaken: "thanked", CustomerInformed: true})
+	tp.Play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(103)}, events.FollowUpOpened{FeedbackID: fixtureID(103), TouchpointID: fxWeb, Note: "call"})
+	tp.Play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(104)}, events.FollowUpOpened{FeedbackID: fixtureID(104), TouchpointID: fxApp})
+	tp.Play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(104)}, events.FollowUpClosed{ActionTaken: "thanked", CustomerInformed: true})
 
 	page, more := m.List(FeedbackFilter{}, "", 3)
 	if got := feedbackIDsOf(page); !more || len(got) != 3 || got[0] != fixtureID(101) || got[2] != fixtureID(103) {
@@ -78,7 +79,7 @@ func TestFeedbackListIsInIdOrderAndFiltered(t *testing.T) {
 
 func TestFeedbackTrendsByWeekAndMonth(t *testing.T) {
 	m := NewFeedback()
-	tp := newEventTape(t, m)
+	tp := eventtest.New(t, m)
 	mapFixture(tp)
 	// Sunday 2 March is in the ISO week of Monday 24 February; Monday 3 March starts the next.
 	sun, mon := time.Date(2025, 3, 2, 23, 0, 0, 0, time.UTC), time.Date(2025, 3, 3, 1, 0, 0, 0, time.UTC)

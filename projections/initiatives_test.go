@@ -11,29 +11,29 @@ func TestInitiativesKeepVoteHistoryAndTheDecisionLog(t *testing.T) {
 	m := NewInitiatives()
 	l := given(t, m)
 	for _, id := range []string{"a", "b", "x"} {
-		l.on(personAgg(id), "admin", events.PersonRegistered{PersonID: id, Name: "Person " + id, Email: id + "@example.com", Department: "D"})
+		l.PlayBy(personAgg(id), "admin", events.PersonRegistered{PersonID: id, Name: "Person " + id, Email: id + "@example.com", Department: "D"})
 	}
-	l.on(crewAgg("c1"), "admin", events.CrewFormed{CrewID: "c1", Name: "Seams", Type: events.CrewExperience, Purpose: "p"})
+	l.PlayBy(crewAgg("c1"), "admin", events.CrewFormed{CrewID: "c1", Name: "Seams", Type: events.CrewExperience, Purpose: "p"})
 	one := events.Aggregate{Kind: events.KindInitiative, ID: "i1"}
 	two := events.Aggregate{Kind: events.KindInitiative, ID: "i2"}
-	l.on(one, "a", events.InitiativeProposed{InitiativeID: "i1", Title: "Call back", Problem: "waits", ProposedBy: "a", KPIIDs: []string{"k1"}},
+	l.PlayBy(one, "a", events.InitiativeProposed{InitiativeID: "i1", Title: "Call back", Problem: "waits", ProposedBy: "a", KPIIDs: []string{"k1"}},
 		events.VoteCast{PersonID: "a", Vote: events.VoteApprove},
 		events.VoteCast{PersonID: "b", Vote: events.VoteReject, Comment: "cost"},
 		events.VoteCast{PersonID: "b", Vote: events.VoteApprove, Comment: "pilot", PreviousVote: events.VoteReject})
-	decidedAt := l.at.Add(time.Minute)
-	l.on(one, "b", events.InitiativeDecided{Outcome: events.OutcomeApproved, DecidedBy: "b", Quorum: true,
+	decidedAt := l.Now().Add(time.Minute)
+	l.PlayBy(one, "b", events.InitiativeDecided{Outcome: events.OutcomeApproved, DecidedBy: "b", Quorum: true,
 		Tally: events.Tally{Approve: 2, Voted: 2, Seats: 3}})
-	l.on(two, "a", events.InitiativeProposed{InitiativeID: "i2", Title: "Letters", Problem: "confusing", ProposedBy: "a"},
+	l.PlayBy(two, "a", events.InitiativeProposed{InitiativeID: "i2", Title: "Letters", Problem: "confusing", ProposedBy: "a"},
 		events.InitiativeDecided{Outcome: events.OutcomeDeferred, Rationale: "budget", DecidedBy: "a", ChairDecision: true, Tally: events.Tally{Seats: 3}})
 
 	if got := m.ApprovedWithoutOwner(); len(got) != 1 || got[0] != "i1" {
 		t.Fatalf("approved without owner %v", got)
 	}
 	pct := 60
-	l.on(one, "x", events.OwnerAssigned{PersonID: "x", CrewID: "c1"}, events.InitiativeStarted{},
+	l.PlayBy(one, "x", events.OwnerAssigned{PersonID: "x", CrewID: "c1"}, events.InitiativeStarted{},
 		events.ProgressReported{Note: "half way", PercentComplete: &pct}, events.ProgressReported{Note: "no figure"})
 	pct = 99 // the model keeps its own copy
-	l.on(one, "x", events.InitiativeCompleted{Outcome: "20h call backs"})
+	l.PlayBy(one, "x", events.InitiativeCompleted{Outcome: "20h call backs"})
 
 	v, _ := m.Get("i1")
 	if v.Status != events.StatusCompleted || len(v.Votes) != 2 || v.Votes[1].Vote != events.VoteApprove || v.Votes[1].Earlier[0].Comment != "cost" ||

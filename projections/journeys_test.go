@@ -4,11 +4,12 @@ import (
 	"testing"
 
 	"cxtracker/events"
+	"cxtracker/events/eventtest"
 )
 
 func TestJourneyMapOrdersStagesAndCountsFeedback(t *testing.T) {
 	m := NewJourneys()
-	tp := newEventTape(t, m)
+	tp := eventtest.New(t, m)
 	mapFixture(tp)
 	// Web: NPS 10, 9, 6 (2 promoters, 1 detractor of 3): +33.3; CSAT 4, 2.
 	logScores(tp, 100, fxWeb, events.MetricNPS, 10, 9, 6)
@@ -16,9 +17,9 @@ func TestJourneyMapOrdersStagesAndCountsFeedback(t *testing.T) {
 	// Phone: NPS 0, 8: -50; CES 2, 5.
 	logScores(tp, 120, fxPhone, events.MetricNPS, 0, 8)
 	logScores(tp, 130, fxPhone, events.MetricCES, 2, 5)
-	tp.play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(120)}, events.FollowUpOpened{FeedbackID: fixtureID(120), TouchpointID: fxPhone})
-	tp.play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(102)}, events.FollowUpOpened{FeedbackID: fixtureID(102), TouchpointID: fxWeb})
-	tp.play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(102)}, events.FollowUpClosed{ActionTaken: "called back"})
+	tp.Play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(120)}, events.FollowUpOpened{FeedbackID: fixtureID(120), TouchpointID: fxPhone})
+	tp.Play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(102)}, events.FollowUpOpened{FeedbackID: fixtureID(102), TouchpointID: fxWeb})
+	tp.Play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(102)}, events.FollowUpClosed{ActionTaken: "called back"})
 
 	j, ok := m.Get(fxJourney)
 	if !ok || len(j.Stages) != 2 || j.Stages[0].ID != fxAcquisition || j.Stages[1].ID != fxRetention || j.Stages[0].Position != 1 {
@@ -46,10 +47,10 @@ func TestJourneyMapOrdersStagesAndCountsFeedback(t *testing.T) {
 
 func TestJourneyMapFollowsEdits(t *testing.T) {
 	m := NewJourneys()
-	tp := newEventTape(t, m)
+	tp := eventtest.New(t, m)
 	mapFixture(tp)
 	crew := fixtureID(50)
-	tp.play(events.Aggregate{Kind: events.KindJourney, ID: fxJourney},
+	tp.Play(events.Aggregate{Kind: events.KindJourney, ID: fxJourney},
 		events.StageMoved{StageID: fxRetention, Position: 1},
 		events.StageRenamed{StageID: fxAcquisition, Name: "Onboarding"},
 		events.TouchpointOwnerChanged{TouchpointID: fxApp, OwnerCrewID: crew},
@@ -82,7 +83,7 @@ func TestJourneyMapFollowsEdits(t *testing.T) {
 // the cost is the map's size, not the feedback's.
 func BenchmarkJourneyMapRead(b *testing.B) {
 	m := NewJourneys()
-	tp := newEventTape(b, m)
+	tp := eventtest.New(b, m)
 	mapFixture(tp)
 	for i, touchpoint := range []string{fxWeb, fxPhone, fxApp} {
 		scores := make([]int, 20000)

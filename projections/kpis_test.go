@@ -5,24 +5,25 @@ import (
 	"time"
 
 	"cxtracker/events"
+	"cxtracker/events/eventtest"
 )
 
 func TestKPIsStandAgainstTheirTargets(t *testing.T) {
 	m := NewKPIs()
-	tp := newEventTape(t, m)
+	tp := eventtest.New(t, m)
 	nps, wait, gone := fixtureID(60), fixtureID(61), fixtureID(62)
 	owner := fixtureID(70)
-	tp.play(events.Aggregate{Kind: events.KindKPI, ID: nps},
+	tp.Play(events.Aggregate{Kind: events.KindKPI, ID: nps},
 		events.KPIDefined{KPIID: nps, Name: "NPS", Metric: "nps", Unit: "points", Target: 30, Direction: events.HigherIsBetter, OwnerID: owner},
 		events.MeasurementRecorded{Value: 25, MeasuredAt: time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), Note: "Q1"},
 		// A measurement recorded late for an earlier date is history, not the current value.
 		events.MeasurementRecorded{Value: 40, MeasuredAt: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC), Note: "Q4"},
 		events.KPITargetChanged{Target: 20, PreviousTarget: 30},
 	)
-	tp.play(events.Aggregate{Kind: events.KindKPI, ID: wait},
+	tp.Play(events.Aggregate{Kind: events.KindKPI, ID: wait},
 		events.KPIDefined{KPIID: wait, Name: "Wait", Metric: "wait", Unit: "minutes", Target: 5, Direction: events.LowerIsBetter},
 		events.MeasurementRecorded{Value: 7})
-	tp.play(events.Aggregate{Kind: events.KindKPI, ID: gone},
+	tp.Play(events.Aggregate{Kind: events.KindKPI, ID: gone},
 		events.KPIDefined{KPIID: gone, Name: "Old", Metric: "x", Unit: "y", Target: 1, Direction: events.LowerIsBetter},
 		events.KPIRetired{})
 
@@ -34,7 +35,7 @@ func TestKPIsStandAgainstTheirTargets(t *testing.T) {
 		t.Fatalf("target changes %+v", k.TargetChanges)
 	}
 	w, _ := m.Get(wait)
-	if w.Met == nil || *w.Met || !w.Current.MeasuredAt.Equal(tp.at) {
+	if w.Met == nil || *w.Met || !w.Current.MeasuredAt.Equal(tp.Now()) {
 		t.Fatalf("wait %+v", w)
 	}
 	if g, _ := m.Get(gone); g.Current != nil || g.Met != nil || !g.Retired {
@@ -43,7 +44,7 @@ func TestKPIsStandAgainstTheirTargets(t *testing.T) {
 	if got := m.WithoutOwner(); len(got) != 1 || got[0] != wait {
 		t.Fatalf("without owner %v", got)
 	}
-	tp.play(events.Aggregate{Kind: events.KindKPI, ID: wait}, events.KPIOwnerChanged{OwnerID: owner})
+	tp.Play(events.Aggregate{Kind: events.KindKPI, ID: wait}, events.KPIOwnerChanged{OwnerID: owner})
 	if got := m.WithoutOwner(); len(got) != 0 {
 		t.Fatalf("without owner after the change %v", got)
 	}

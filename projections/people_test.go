@@ -5,38 +5,12 @@ import (
 	"time"
 
 	"cxtracker/events"
+	"cxtracker/events/eventtest"
 )
 
-// givenLog feeds events to models as the projector would, one aggregate's
-// events at a time, with the time of each event a minute after the last.
-type givenLog struct {
-	t      *testing.T
-	models []Model
-	seq    uint64
-	at     time.Time
-}
-
-func given(t *testing.T, models ...Model) *givenLog {
-	return &givenLog{t: t, models: models, at: time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)}
-}
-
-// on applies payloads recorded on agg by actor.
-func (l *givenLog) on(agg events.Aggregate, actor string, payloads ...events.Payload) {
-	l.t.Helper()
-	for _, p := range payloads {
-		l.seq++
-		l.at = l.at.Add(time.Minute)
-		ev, err := events.NewEvent(agg, p.EventName(), 1, l.seq, p, events.Meta{Actor: actor, Time: l.at})
-		if err != nil {
-			l.t.Fatal(err)
-		}
-		rec := events.Record{Seq: l.seq, Subject: agg.Subject(p.EventName()), Event: ev}
-		for _, m := range l.models {
-			if err := m.Apply(rec, p); err != nil {
-				l.t.Fatalf("%s on %s: %v", m.Name(), p.EventName(), err)
-			}
-		}
-	}
+// given is a tape feeding models whose events are a minute apart.
+func given(t *testing.T, models ...eventtest.Model) *eventtest.Tape {
+	return eventtest.New(t, models...).Ticking(time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC), time.Minute)
 }
 
 func personAgg(id string) events.Aggregate { return events.Aggregate{Kind: events.KindPerson, ID: id} }
@@ -45,17 +19,17 @@ func crewAgg(id string) events.Aggregate   { return events.Aggregate{Kind: event
 func TestPeopleShowEveryRoleAPersonHolds(t *testing.T) {
 	m := NewPeople()
 	l := given(t, m)
-	l.on(personAgg("ana"), "admin", events.PersonRegistered{PersonID: "ana", Name: "Ana", Email: "ana@example.com", Department: "Board"})
-	l.on(personAgg("bo"), "admin", events.PersonRegistered{PersonID: "bo", Name: "Bo", Email: "bo@example.com", Department: "CX"})
-	l.on(events.ProgramAggregate, "admin", events.SponsorAppointed{PersonID: "ana"}, events.CXManagerAppointed{PersonID: "ana"},
+	l.PlayBy(personAgg("ana"), "admin", events.PersonRegistered{PersonID: "ana", Name: "Ana", Email: "ana@example.com", Department: "Board"})
+	l.PlayBy(personAgg("bo"), "admin", events.PersonRegistered{PersonID: "bo", Name: "Bo", Email: "bo@example.com", Department: "CX"})
+	l.PlayBy(events.ProgramAggregate, "admin", events.SponsorAppointed{PersonID: "ana"}, events.CXManagerAppointed{PersonID: "ana"},
 		events.AmbassadorAssigned{PersonID: "ana", Department: "Sales"}, events.ExpertNamed{PersonID: "ana", Unit: "Retail"})
-	l.on(events.CouncilAggregate, "admin", events.MemberSeated{PersonID: "bo", Department: "CX", Chair: true},
+	l.PlayBy(events.CouncilAggregate, "admin", events.MemberSeated{PersonID: "bo", Department: "CX", Chair: true},
 		events.MemberSeated{PersonID: "ana", Department: "Board"}, events.ChairChanged{PersonID: "ana", PreviousPersonID: "bo"})
-	l.on(crewAgg("c1"), "admin", events.CrewFormed{CrewID: "c1", Name: "Seams", Type: events.CrewExperience, Purpose: "p"},
+	l.PlayBy(crewAgg("c1"), "admin", events.CrewFormed{CrewID: "c1", Name: "Seams", Type: events.CrewExperience, Purpose: "p"},
 		events.MemberJoined{PersonID: "ana", Role: events.RoleLead})
-	l.on(crewAgg("c2"), "admin", events.CrewFormed{CrewID: "c2", Name: "Cards", Type: events.CrewValueStream, Purpose: "p"},
+	l.PlayBy(crewAgg("c2"), "admin", events.CrewFormed{CrewID: "c2", Name: "Cards", Type: events.CrewValueStream, Purpose: "p"},
 		events.MemberJoined{PersonID: "ana", Role: events.RoleMember}, events.CrewDisbanded{Reason: "merged"})
-	l.on(personAgg("ana"), "admin", events.PersonDetailsChanged{PersonID: "ana", Name: "Ana Costa", Email: "ana@example.com", Department: "Board"})
+	l.PlayBy(personAgg("ana"), "admin", events.PersonDetailsChanged{PersonID: "ana", Name: "Ana Costa", Email: "ana@example.com", Department: "Board"})
 
 	ana, ok := m.Get("ana")
 	r := ana.Roles
@@ -75,8 +49,8 @@ func TestPeopleShowEveryRoleAPersonHolds(t *testing.T) {
 	if again, _ := m.Get("ana"); again.Roles.Crews[0].Role != "lead" {
 		t.Fatal("a view shares the model's data")
 	}
-	l.on(personAgg("bo"), "admin", events.PersonLeft{PersonID: "bo", Reason: "retired"})
-	l.on(events.CouncilAggregate, "admin", events.MemberUnseated{PersonID: "ana"})
+	l.PlayBy(personAgg("bo"), "admin", events.PersonLeft{PersonID: "bo", Reason: "retired"})
+	l.PlayBy(events.CouncilAggregate, "admin", events.MemberUnseated{PersonID: "ana"})
 	if ana, _ := m.Get("ana"); ana.Roles.Council != nil {
 		t.Fatalf("unseated Ana keeps %+v", ana.Roles.Council)
 	}

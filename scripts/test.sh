@@ -13,6 +13,15 @@ if [ -n "$unformatted" ]; then
 	exit 1
 fi
 
+echo "== the domain builds without NATS"
+# The events package and the test tape hold the rules and the records; only
+# events/jetstream may bring in a NATS client or server, so that the domain's
+# tests build and run without one.
+if go list -deps -test ./events ./events/eventtest | grep nats-io; then
+	echo "events or events/eventtest depends on NATS (listed above)" >&2
+	exit 1
+fi
+
 echo "== go vet"
 go vet ./...
 

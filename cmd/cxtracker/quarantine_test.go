@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 
 	"cxtracker/api"
 	"cxtracker/events"
+	"cxtracker/events/jetstream/jstest"
 )
 
 // sendTo is send (diskfull_test.go) to a path of m's API, answering the
@@ -158,7 +158,7 @@ func TestATailDamagedBlockFileIsReportedNotWaitedFor(t *testing.T) {
 		last = res.Appended.LastSeq
 	}
 	m.Close()
-	damageBlock(t, dir, marker)
+	jstest.Damage(t, dir, marker)
 
 	code, _, errs := runVerify(t, "--data", dir)
 	if want := fmt.Sprintf("seq %d is missing", last); code != 1 || !strings.Contains(errs, want) {
@@ -185,26 +185,5 @@ func TestATailDamagedBlockFileIsReportedNotWaitedFor(t *testing.T) {
 	// The log goes on after the damaged sequence.
 	if code, body := sendTo(t, m, token, http.MethodPost, "/v1/people", map[string]any{"name": "Carl After", "email": "carl@example.com", "department": "Claims"}); code != http.StatusCreated {
 		t.Fatalf("a write after the damage answered %d %s", code, body)
-	}
-}
-
-// damageBlock alters one byte of marker in the JetStream block file (*.blk)
-// under dir that holds it, as a bad disk would.
-func damageBlock(t *testing.T, dir, marker string) {
-	t.Helper()
-	altered := false
-	filepath.Walk(filepath.Join(dir, "jetstream"), func(p string, info os.FileInfo, err error) error {
-		if err != nil || info.IsDir() || filepath.Ext(p) != ".blk" {
-			return nil
-		}
-		b, _ := os.ReadFile(p)
-		if i := bytes.LastIndex(b, []byte(marker)); i >= 0 {
-			b[i] ^= 1
-			altered = os.WriteFile(p, b, info.Mode()) == nil
-		}
-		return nil
-	})
-	if !altered {
-		t.Fatal("the marker was not found in a block file")
 	}
 }

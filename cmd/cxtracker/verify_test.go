@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"cxtracker/events"
+	"cxtracker/events/jetstream/jstest"
 )
 
 // seedLog writes a few people through a Main on dir and answers the digest
@@ -86,21 +87,7 @@ func TestVerifyNamesTheFirstSequenceThatDiffers(t *testing.T) {
 		dir := t.TempDir()
 		const marker = "Zephyrine Altered"
 		_, seq := seedLog(t, dir, marker)
-		altered := false
-		filepath.Walk(filepath.Join(dir, "jetstream"), func(p string, info os.FileInfo, err error) error {
-			if err != nil || info.IsDir() {
-				return nil
-			}
-			b, _ := os.ReadFile(p)
-			if i := bytes.Index(b, []byte(marker)); i >= 0 {
-				b[i] = 'X'
-				altered = os.WriteFile(p, b, info.Mode()) == nil
-			}
-			return nil
-		})
-		if !altered {
-			t.Fatal("the marker was not found on disk")
-		}
+		jstest.Damage(t, dir, marker)
 		code, _, errs := runVerify(t, "--data", dir)
 		if code != 1 || !strings.Contains(errs, fmt.Sprintf("seq %d is missing", seq)) {
 			t.Fatalf("verify answered %d, want it to name seq %d: %s", code, seq, errs)

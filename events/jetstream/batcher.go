@@ -342,6 +342,7 @@ func (b *batcher) each(ctx context.Context, batch []*pending, parallel int) {
 // commitAll publishes the whole batch and, on success, answers every append
 // with its own slice of the batch's sequences.
 func (b *batcher) commitAll(ctx context.Context, batch []*pending) error {
+	b.s.faults.hold(b.stop)
 	msgs := batchMessages(batch)
 	for attempt := 0; ; attempt++ {
 		ack, err := b.s.publishBatch(ctx, msgs)

@@ -16,6 +16,20 @@ type faults struct {
 	// lostAcks loses the answer to any request, lostBatchAcks only to an
 	// atomic batch's commit; busy answers 10158 without sending anything.
 	lostAcks, lostBatchAcks, busy atomic.Int32
+	// holdBatch holds the next atomic batch, once it is under way, until
+	// the store begins to close, and then closes held: a close with a batch
+	// in flight, which timing alone cannot promise a test.
+	holdBatch atomic.Int32
+	held      chan struct{}
+}
+
+// hold is consulted as an atomic batch is about to be sent: a staged hold
+// says the batch is in flight and waits for stop.
+func (f *faults) hold(stop <-chan struct{}) {
+	if take(&f.holdBatch) {
+		close(f.held)
+		<-stop
+	}
 }
 
 // take uses up one of n, reporting whether there was one.

@@ -75,13 +75,25 @@ func assertStoredOnce(t *testing.T, st events.Store, agg events.Aggregate, want 
 
 // Closing the store answers the appends of the batches under way with what
 // became of them: an append told ErrUnavailable must not be in the log.
+// A staged hold keeps an atomic batch under way until Close begins, so
+// that Close always meets one in flight.
 func TestCloseAnswersTheBatchesUnderWayWithTheirOutcome(t *testing.T) {
 	st := jstest.Start(t)
 	const writers = 256
+	held := jetstream.HoldBatchUntilClose(st)
 	aggs, _, errs := formCrews(t, st, writers, func() {
-		time.Sleep(3 * time.Millisecond)
+		select {
+		case <-held:
+		case <-time.After(time.Minute):
+			// Not a timed assertion: a bound on a wait that must end.
+			t.Error("no atomic batch was under way for Close to meet")
+		}
 		st.Close()
 	})
+	// The batch held under way when Close began was sent and answered.
+	if left := jetstream.FaultsLeft(st); left != 0 || st.CommitStats().Batches == 0 {
+		t.Fatalf("the batch in flight at Close was not committed: %+v, %d staged faults left", st.CommitStats(), left)
+	}
 	stored := map[string]bool{}
 	for _, r := range readAll(t, st) {
 		stored[r.Subject] = true

@@ -189,8 +189,7 @@ func (s *Store) Consumers(ctx context.Context) (int, error) {
 // tolerant read gets it with Damage set. Raw keeps the stored bytes as they
 // are: the verifier's digest chains them.
 func (r *reading) stored(seq uint64, subject string, at time.Time, data []byte) error {
-	ev, derr := events.Decode(data)
-	rec := events.Record{Seq: seq, Subject: subject, Stored: at.UTC(), Event: ev, Raw: data}
+	rec, derr := events.ReadRecord(seq, subject, at, data)
 	if derr != nil {
 		if !r.from.Tolerant {
 			return &events.CorruptError{Seq: seq, Subject: subject, Err: derr}

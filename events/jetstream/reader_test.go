@@ -1,12 +1,9 @@
 package jetstream_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +83,8 @@ func TestFollowDeliversLiveEventsInOrder(t *testing.T) {
 
 // damagedLog is a log of five crew events on dir whose events at the
 // given aggregate versions were altered on disk (one byte in the block
-// file), as a bad disk would: the server drops them on its checksum.
+// file, by jstest.Damage), as a bad disk would: the server drops them on
+// its checksum.
 func damagedLog(t *testing.T, versions ...int) *jetstream.Store {
 	t.Helper()
 	dir := t.TempDir()
@@ -102,24 +100,8 @@ func damagedLog(t *testing.T, versions ...int) *jetstream.Store {
 	mustAppend(t, st, agg, events.ExpectNew(), testEvents(t, agg, 1, 5)...)
 	st.Close()
 	srv.Shutdown()
-	blocks, _ := filepath.Glob(filepath.Join(dir, "jetstream", "*", "streams", jetstream.StreamName, "msgs", "*.blk"))
-	if len(blocks) == 0 {
-		t.Fatal("no block file found")
-	}
-	b, err := os.ReadFile(blocks[0])
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, v := range versions {
-		marker := []byte(fmt.Sprintf(`"aggregateversion":%d,`, v))
-		i := bytes.Index(b, marker)
-		if i < 0 {
-			t.Fatalf("version %d is not in %s", v, blocks[0])
-		}
-		b[i+1] ^= 1
-	}
-	if err := os.WriteFile(blocks[0], b, 0o600); err != nil {
-		t.Fatal(err)
+		jstest.Damage(t, dir, fmt.Sprintf(`"aggregateversion":%d,`, v))
 	}
 	return jstest.Open(t, jstest.Server(t, dir))
 }

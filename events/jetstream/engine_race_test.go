@@ -1,4 +1,4 @@
-package events_test
+package jetstream_test
 
 import (
 	"context"
