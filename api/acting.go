@@ -1,10 +1,6 @@
 package api
 
-import (
-	"net/http"
-
-	"github.com/labstack/echo/v4"
-)
+import "github.com/labstack/echo/v4"
 
 // actingPerson is the council member a proposal, vote or decision is taken
 // as. A person's token acts as its person, and may not name anyone else
@@ -16,20 +12,15 @@ func actingPerson(c echo.Context, named string) (string, error) {
 	caller := callerOf(c)
 	if caller.PersonID != "" {
 		if named != "" && named != caller.PersonID {
-			return "", forbidden("a person's token acts as that person only; leave person_id out or name yourself")
+			return "", notAllowed("a person's token acts as that person only; leave person_id out or name yourself")
 		}
 		return caller.PersonID, nil
 	}
 	if !caller.Admin() {
-		return "", forbidden("only a person's token, or an administrator's naming the person, may act for a council member")
+		return "", notAllowed("only a person's token, or an administrator's naming the person, may act for a council member")
 	}
 	if named == "" {
 		return "", invalid(FieldError{Field: "person_id", Message: "is required when the token is not a person's: name the council member to act as"})
 	}
 	return named, nil
-}
-
-// forbidden is a 403: the caller may not do this, whatever the state.
-func forbidden(detail string) *Problem {
-	return &Problem{Status: http.StatusForbidden, Title: "Forbidden", Detail: detail}
 }

@@ -44,17 +44,17 @@ type CloseActionPlanRequest struct {
 func (s *Server) actionPlanRoutes() []Route {
 	plan := projections.ActionPlanView{}
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/action-plans", Summary: "draft an action plan for an account",
+		{Method: http.MethodPost, Path: "/v1/action-plans", Allow: Rule{Roles: planners}, Summary: "draft an action plan for an account",
 			Request: DraftActionPlanRequest{}, Response: plan, Status: http.StatusCreated, Handler: s.draftActionPlan},
 		{Method: http.MethodGet, Path: "/v1/action-plans", Summary: "action plans by id, with their actions",
 			Query: PageQuery{}, Response: Page[projections.ActionPlanView]{}, Handler: listByID(s.Views.ActionPlans.List, func(v projections.ActionPlanView) string { return v.ID })},
-		{Method: http.MethodGet, Path: "/v1/action-plans/{id}", Summary: "an action plan and its actions",
+		{Method: http.MethodGet, Path: "/v1/action-plans/{id}", AsOf: travels(events.KindActionPlan, projections.NewActionPlans, (*projections.ActionPlans).Get), Summary: "an action plan and its actions",
 			Response: plan, Handler: getByID("action plan", s.Views.ActionPlans.Get)},
-		{Method: http.MethodPost, Path: "/v1/action-plans/{id}/sharing", Summary: "the plan was shared with the customer",
+		{Method: http.MethodPost, Path: "/v1/action-plans/{id}/sharing", Allow: Rule{Roles: planners}, Summary: "the plan was shared with the customer",
 			Request: ShareActionPlanRequest{}, Response: plan, Handler: s.shareActionPlan},
-		{Method: http.MethodPost, Path: "/v1/action-plans/{id}/actions/{action_id}/completion", Summary: "an action is done (optional body: note)",
+		{Method: http.MethodPost, Path: "/v1/action-plans/{id}/actions/{action_id}/completion", Allow: Rule{Roles: planners}, Summary: "an action is done (optional body: note)",
 			Request: CompleteActionRequest{}, Response: plan, Handler: s.completeAction},
-		{Method: http.MethodPost, Path: "/v1/action-plans/{id}/closure", Summary: "close the plan (optional body: summary)",
+		{Method: http.MethodPost, Path: "/v1/action-plans/{id}/closure", Allow: Rule{Roles: planners}, Summary: "close the plan (optional body: summary)",
 			Request: CloseActionPlanRequest{}, Response: plan, Handler: s.closeActionPlan},
 	}
 }

@@ -30,34 +30,13 @@ func getter[T any](get func(string) (T, bool)) func(string) (any, bool) {
 	return func(id string) (any, bool) { return get(id) }
 }
 
-// asOfRoutes are the entity reads that travel in time, by route path.
-func asOfRoutes() map[string]asOf {
-	return map[string]asOf{
-		"/v1/people/{id}": {events.KindPerson, func() (projections.Model, func(string) (any, bool)) {
-			m := projections.NewPeople()
-			return m, getter(m.Get)
-		}},
-		"/v1/crews/{id}": {events.KindCrew, func() (projections.Model, func(string) (any, bool)) {
-			m := projections.NewCrews()
-			return m, getter(m.Get)
-		}},
-		"/v1/initiatives/{id}": {events.KindInitiative, func() (projections.Model, func(string) (any, bool)) {
-			m := projections.NewInitiatives()
-			return m, getter(m.Get)
-		}},
-		"/v1/journeys/{id}": {events.KindJourney, func() (projections.Model, func(string) (any, bool)) {
-			m := projections.NewJourneys()
-			return m, getter(m.Get)
-		}},
-		"/v1/kpis/{id}": {events.KindKPI, func() (projections.Model, func(string) (any, bool)) {
-			m := projections.NewKPIs()
-			return m, getter(m.Get)
-		}},
-		"/v1/action-plans/{id}": {events.KindActionPlan, func() (projections.Model, func(string) (any, bool)) {
-			m := projections.NewActionPlans()
-			return m, getter(m.Get)
-		}},
-	}
+// travels is the AsOf of a route that reads one entity of kind from the
+// model fresh makes, by the model's get.
+func travels[M projections.Model, T any](kind string, fresh func() M, get func(M, string) (T, bool)) *asOf {
+	return &asOf{kind, func() (projections.Model, func(string) (any, bool)) {
+		m := fresh()
+		return m, getter(func(id string) (T, bool) { return get(m, id) })
+	}}
 }
 
 // errPast stops reading at the point in time asked for.

@@ -28,11 +28,11 @@ type DecisionQuery struct {
 
 func (s *Server) councilRoutes() []Route {
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/council/members", Summary: "seat a quality council member (department defaults to the person's own). " +
+		{Method: http.MethodPost, Path: "/v1/council/members", Allow: Rule{Roles: admin}, Summary: "seat a quality council member (department defaults to the person's own). " +
 			"chair=true hands the chair to them: a new member is seated and takes the chair from the sitting chair in one change; " +
 			"for a member already seated it records the chair change only. An already seated member with chair=false is a 409. Answers the roster",
 			Request: SeatRequest{}, Response: projections.CouncilView{}, Handler: s.seatMember},
-		{Method: http.MethodDelete, Path: "/v1/council/members/{person_id}", Summary: "unseat a council member; a chair who is unseated leaves the council without a chair. Answers the roster",
+		{Method: http.MethodDelete, Path: "/v1/council/members/{person_id}", Allow: Rule{Roles: admin}, Summary: "unseat a council member; a chair who is unseated leaves the council without a chair. Answers the roster",
 			Response: projections.CouncilView{}, Handler: s.unseatMember},
 		{Method: http.MethodGet, Path: "/v1/council", Summary: "the council's roster and chair, with the seats and quorum a decision needs",
 			Response: projections.CouncilView{}, Handler: s.getCouncil},

@@ -43,20 +43,20 @@ type CrewQuery struct {
 func (s *Server) crewRoutes() []Route {
 	crew := projections.CrewView{}
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/crews", Summary: "form a crew (name, type, purpose, optional CX function)",
+		{Method: http.MethodPost, Path: "/v1/crews", Allow: Rule{Roles: cxTeam}, Summary: "form a crew (name, type, purpose, optional CX function)",
 			Request: FormCrewRequest{}, Response: crew, Status: http.StatusCreated, Handler: s.formCrew},
-		{Method: http.MethodPatch, Path: "/v1/crews/{id}", Summary: "change a crew's purpose",
+		{Method: http.MethodPatch, Path: "/v1/crews/{id}", Allow: Rule{Roles: cxTeam, LeadOf: "id"}, Summary: "change a crew's purpose",
 			Request: ChangeCrewRequest{}, Response: crew, Handler: s.changeCrew},
-		{Method: http.MethodPost, Path: "/v1/crews/{id}/members", Summary: "a person joins a crew as lead or member; changing role is leaving and joining again",
+		{Method: http.MethodPost, Path: "/v1/crews/{id}/members", Allow: Rule{Roles: cxTeam, LeadOf: "id"}, Summary: "a person joins a crew as lead or member; changing role is leaving and joining again",
 			Request: JoinCrewRequest{}, Response: crew, Handler: s.joinCrew},
-		{Method: http.MethodDelete, Path: "/v1/crews/{id}/members/{person_id}", Summary: "a person leaves a crew",
+		{Method: http.MethodDelete, Path: "/v1/crews/{id}/members/{person_id}", Allow: Rule{Roles: cxTeam, LeadOf: "id"}, Summary: "a person leaves a crew",
 			Response: crew, Handler: s.leaveCrew},
-		{Method: http.MethodPost, Path: "/v1/crews/{id}/disbandment", Summary: "disband a crew (reason); its members leave, its touchpoints stay as a gap to reassign",
+		{Method: http.MethodPost, Path: "/v1/crews/{id}/disbandment", Allow: Rule{Roles: managers}, Summary: "disband a crew (reason); its members leave, its touchpoints stay as a gap to reassign",
 			Request: DisbandRequest{}, Response: crew, Handler: s.disbandCrew},
 		{Method: http.MethodGet, Path: "/v1/crews", Summary: "crews with their members and owned touchpoints, disbanded ones included, ordered by id",
 			Query: CrewQuery{}, Response: Page[projections.CrewView]{}, Handler: s.listCrews},
-		{Method: http.MethodGet, Path: "/v1/crews/{id}", Summary: "a crew with its members and owned touchpoints",
-			Response: crew, Handler: readOne("crew", s.Views.Crews.Get)},
+		{Method: http.MethodGet, Path: "/v1/crews/{id}", AsOf: travels(events.KindCrew, projections.NewCrews, (*projections.Crews).Get), Summary: "a crew with its members and owned touchpoints",
+			Response: crew, Handler: getByID("crew", s.Views.Crews.Get)},
 	}
 }
 
@@ -69,7 +69,7 @@ func (s *Server) formCrew(c echo.Context) error {
 	return s.write(c, Write{
 		Command: events.FormCrew{CrewID: id, Name: req.Name, Type: req.Type, Purpose: req.Purpose, Function: req.Function},
 		Status:  http.StatusCreated,
-		View:    viewOf("crew", id, s.Views.Crews.Get),
+		View:    foundView("crew", id, s.Views.Crews.Get),
 	})
 }
 
@@ -106,7 +106,7 @@ func (s *Server) disbandCrew(c echo.Context) error {
 }
 
 func (s *Server) writeCrew(c echo.Context, id string, cmd events.Command) error {
-	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindCrew, ID: id}, Command: cmd, View: viewOf("crew", id, s.Views.Crews.Get)})
+	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindCrew, ID: id}, Command: cmd, View: foundView("crew", id, s.Views.Crews.Get)})
 }
 
 func (s *Server) listCrews(c echo.Context) error {

@@ -52,17 +52,17 @@ type FeedbackQuery struct {
 func (s *Server) feedbackRoutes() []Route {
 	item := projections.FeedbackItem{}
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/feedback", Summary: "log one feedback item",
+		{Method: http.MethodPost, Path: "/v1/feedback", Allow: Rule{Roles: feedbackLoggers, Action: ActionLogFeedback}, Summary: "log one feedback item",
 			Request: LogFeedbackRequest{}, Response: item, Status: http.StatusCreated, Handler: s.logFeedback},
-		{Method: http.MethodPost, Path: "/v1/feedback/import", Summary: "log many: an application/x-ndjson body, one item a line; each line is checked on its own, the good ones are logged in large atomic appends, and the answer counts them and lists each bad line's errors",
+		{Method: http.MethodPost, Path: "/v1/feedback/import", Allow: Rule{Roles: feedbackLoggers, Action: ActionLogFeedback}, Summary: "log many: an application/x-ndjson body, one item a line; each line is checked on its own, the good ones are logged in large atomic appends, and the answer counts them and lists each bad line's errors",
 			Request: LogFeedbackRequest{}, ContentType: ndjson, BodyLimit: s.MaxImportBody, Response: ImportResult{}, Handler: s.importFeedback},
 		{Method: http.MethodGet, Path: "/v1/feedback", Summary: "feedback items by id, filtered",
 			Query: FeedbackQuery{}, Response: Page[projections.FeedbackItem]{}, Handler: s.listFeedback},
 		{Method: http.MethodGet, Path: "/v1/feedback/trends", Summary: "count, NPS, CSAT and CES per week or month (month by default) per stage (by default) or touchpoint",
 			Query: TrendsQuery{}, Response: TrendsView{}, Handler: s.feedbackTrends},
-		{Method: http.MethodPost, Path: "/v1/feedback/{id}/follow-up", Summary: "open a follow-up of a feedback item; answers the item",
+		{Method: http.MethodPost, Path: "/v1/feedback/{id}/follow-up", Allow: Rule{Roles: followUps}, Summary: "open a follow-up of a feedback item; answers the item",
 			Request: OpenFollowUpRequest{}, Response: item, Status: http.StatusCreated, Handler: s.openFollowUp},
-		{Method: http.MethodPost, Path: "/v1/feedback/{id}/follow-up/closure", Summary: "close a follow-up (what was done, whether the customer was told); answers the item",
+		{Method: http.MethodPost, Path: "/v1/feedback/{id}/follow-up/closure", Allow: Rule{Roles: followUps}, Summary: "close a follow-up (what was done, whether the customer was told); answers the item",
 			Request: CloseFollowUpRequest{}, Response: item, Handler: s.closeFollowUp},
 	}
 }

@@ -70,25 +70,25 @@ type InitiativeQuery struct {
 
 func (s *Server) initiativeRoutes() []Route {
 	in := projections.InitiativeView{}
-	post := func(path, summary string, req any, h echo.HandlerFunc) Route {
-		return Route{Method: http.MethodPost, Path: path, Summary: summary, Request: req, Response: in, Handler: h}
+	post := func(path string, allow Rule, summary string, req any, h echo.HandlerFunc) Route {
+		return Route{Method: http.MethodPost, Path: path, Allow: allow, Summary: summary, Request: req, Response: in, Handler: h}
 	}
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/initiatives", Summary: "a seated council member proposes an initiative." + actingNote,
+		{Method: http.MethodPost, Path: "/v1/initiatives", Allow: Rule{Roles: council}, Summary: "a seated council member proposes an initiative." + actingNote,
 			Request: ProposeRequest{}, Response: in, Status: http.StatusCreated, Handler: s.propose},
-		post("/v1/initiatives/{id}/votes", "a seated council member casts or changes their vote before the decision."+actingNote, VoteRequest{}, s.vote),
-		post("/v1/initiatives/{id}/decision", "a seated council member records the decision; without a quorum (more than half the seats voted) "+
+		post("/v1/initiatives/{id}/votes", Rule{Roles: council}, "a seated council member casts or changes their vote before the decision."+actingNote, VoteRequest{}, s.vote),
+		post("/v1/initiatives/{id}/decision", Rule{Roles: council}, "a seated council member records the decision; without a quorum (more than half the seats voted) "+
 			"only the chair may, with a rationale."+actingNote, DecideRequest{}, s.decide),
-		{Method: http.MethodPut, Path: "/v1/initiatives/{id}/owner", Summary: "assign a business-unit expert, a crew, or both as owners of an approved initiative",
+		{Method: http.MethodPut, Path: "/v1/initiatives/{id}/owner", Allow: Rule{Roles: stewards}, Summary: "assign a business-unit expert, a crew, or both as owners of an approved initiative",
 			Request: OwnerRequest{}, Response: in, Handler: s.assignOwner},
-		post("/v1/initiatives/{id}/start", "start work on an approved initiative", nil, s.start),
-		post("/v1/initiatives/{id}/progress", "report progress on work in progress", ProgressRequest{}, s.reportProgress),
-		post("/v1/initiatives/{id}/completion", "complete work in progress, saying what came of it", CompletionRequest{}, s.complete),
-		post("/v1/initiatives/{id}/cancellation", "cancel an initiative that is not over, saying why", CancellationRequest{}, s.cancel),
+		post("/v1/initiatives/{id}/start", Rule{Roles: stewards, OwnerOf: "id"}, "start work on an approved initiative", nil, s.start),
+		post("/v1/initiatives/{id}/progress", Rule{Roles: managers, OwnerOf: "id"}, "report progress on work in progress", ProgressRequest{}, s.reportProgress),
+		post("/v1/initiatives/{id}/completion", Rule{Roles: stewards, OwnerOf: "id"}, "complete work in progress, saying what came of it", CompletionRequest{}, s.complete),
+		post("/v1/initiatives/{id}/cancellation", Rule{Roles: council}, "cancel an initiative that is not over, saying why", CancellationRequest{}, s.cancel),
 		{Method: http.MethodGet, Path: "/v1/initiatives", Summary: "the initiative board, ordered by id",
 			Query: InitiativeQuery{}, Response: Page[projections.InitiativeCard]{}, Handler: s.listInitiatives},
-		{Method: http.MethodGet, Path: "/v1/initiatives/{id}", Summary: "an initiative with its votes, decision, owner and progress",
-			Response: in, Handler: readOne("initiative", s.Views.Initiatives.Get)},
+		{Method: http.MethodGet, Path: "/v1/initiatives/{id}", AsOf: travels(events.KindInitiative, projections.NewInitiatives, (*projections.Initiatives).Get), Summary: "an initiative with its votes, decision, owner and progress",
+			Response: in, Handler: getByID("initiative", s.Views.Initiatives.Get)},
 	}
 }
 
@@ -106,7 +106,7 @@ func (s *Server) propose(c echo.Context) error {
 		Command: events.ProposeInitiative{InitiativeID: id, Title: req.Title, Problem: req.Problem, ProposedBy: by,
 			StageIDs: req.StageIDs, TouchpointIDs: req.TouchpointIDs, KPIIDs: req.KPIIDs},
 		Status: http.StatusCreated,
-		View:   viewOf("initiative", id, s.Views.Initiatives.Get),
+		View:   foundView("initiative", id, s.Views.Initiatives.Get),
 	})
 }
 
@@ -181,7 +181,7 @@ func (s *Server) cancel(c echo.Context) error {
 }
 
 func (s *Server) writeInitiative(c echo.Context, id string, cmd events.Command) error {
-	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindInitiative, ID: id}, Command: cmd, View: viewOf("initiative", id, s.Views.Initiatives.Get)})
+	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindInitiative, ID: id}, Command: cmd, View: foundView("initiative", id, s.Views.Initiatives.Get)})
 }
 
 func (s *Server) listInitiatives(c echo.Context) error {

@@ -50,21 +50,21 @@ type RetireTouchpointRequest struct {
 func (s *Server) journeyRoutes() []Route {
 	page := Page[projections.JourneyView]{}
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/journeys", Summary: "map a journey (name, segment)",
+		{Method: http.MethodPost, Path: "/v1/journeys", Allow: Rule{Roles: cxTeam}, Summary: "map a journey (name, segment)",
 			Request: MapJourneyRequest{}, Response: projections.JourneyView{}, Status: http.StatusCreated, Handler: s.mapJourney},
 		{Method: http.MethodGet, Path: "/v1/journeys", Summary: "the journey maps with their figures, by id",
 			Query: PageQuery{}, Response: page, Handler: listByID(s.Views.Journeys.List, func(j projections.JourneyView) string { return j.ID })},
-		{Method: http.MethodGet, Path: "/v1/journeys/{id}", Summary: "the map: ordered stages, touchpoints, and per touchpoint and stage count, NPS, CSAT, CES and open follow-ups",
+		{Method: http.MethodGet, Path: "/v1/journeys/{id}", AsOf: travels(events.KindJourney, projections.NewJourneys, (*projections.Journeys).Get), Summary: "the map: ordered stages, touchpoints, and per touchpoint and stage count, NPS, CSAT, CES and open follow-ups",
 			Response: projections.JourneyView{}, Handler: getByID("journey", s.Views.Journeys.Get)},
-		{Method: http.MethodPost, Path: "/v1/journeys/{id}/stages", Summary: "add a stage; answers the stage, with the journey's version as ETag",
+		{Method: http.MethodPost, Path: "/v1/journeys/{id}/stages", Allow: Rule{Roles: cxTeam}, Summary: "add a stage; answers the stage, with the journey's version as ETag",
 			Request: AddStageRequest{}, Response: projections.StageView{}, Status: http.StatusCreated, Handler: s.addStage},
-		{Method: http.MethodPatch, Path: "/v1/journeys/{id}/stages/{stage_id}", Summary: "rename or move a stage, or both at once",
+		{Method: http.MethodPatch, Path: "/v1/journeys/{id}/stages/{stage_id}", Allow: Rule{Roles: cxTeam}, Summary: "rename or move a stage, or both at once",
 			Request: ChangeStageRequest{}, Response: projections.StageView{}, Handler: s.changeStage},
-		{Method: http.MethodPost, Path: "/v1/journeys/{id}/touchpoints", Summary: "add a touchpoint (stage, channel, owner crew); answers the touchpoint",
+		{Method: http.MethodPost, Path: "/v1/journeys/{id}/touchpoints", Allow: Rule{Roles: cxTeam}, Summary: "add a touchpoint (stage, channel, owner crew); answers the touchpoint",
 			Request: AddTouchpointRequest{}, Response: projections.TouchpointView{}, Status: http.StatusCreated, Handler: s.addTouchpoint},
-		{Method: http.MethodPatch, Path: "/v1/journeys/{id}/touchpoints/{tp_id}", Summary: "change a touchpoint's owner crew",
+		{Method: http.MethodPatch, Path: "/v1/journeys/{id}/touchpoints/{tp_id}", Allow: Rule{Roles: cxTeam}, Summary: "change a touchpoint's owner crew",
 			Request: ChangeTouchpointRequest{}, Response: projections.TouchpointView{}, Handler: s.changeTouchpoint},
-		{Method: http.MethodDelete, Path: "/v1/journeys/{id}/touchpoints/{tp_id}", Summary: "retire a touchpoint (optional body: reason); its history stays",
+		{Method: http.MethodDelete, Path: "/v1/journeys/{id}/touchpoints/{tp_id}", Allow: Rule{Roles: cxTeam}, Summary: "retire a touchpoint (optional body: reason); its history stays",
 			Request: RetireTouchpointRequest{}, Response: projections.TouchpointView{}, Handler: s.retireTouchpoint},
 	}
 }

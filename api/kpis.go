@@ -36,15 +36,15 @@ type RecordMeasurementRequest struct {
 
 func (s *Server) kpiRoutes() []Route {
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/kpis", Summary: "define a KPI",
+		{Method: http.MethodPost, Path: "/v1/kpis", Allow: Rule{Roles: cxTeam}, Summary: "define a KPI",
 			Request: DefineKPIRequest{}, Response: projections.KPIView{}, Status: http.StatusCreated, Handler: s.defineKPI},
 		{Method: http.MethodGet, Path: "/v1/kpis", Summary: "KPIs by id: current value against target, history",
 			Query: PageQuery{}, Response: Page[projections.KPIView]{}, Handler: listByID(s.Views.KPIs.List, func(k projections.KPIView) string { return k.ID })},
-		{Method: http.MethodGet, Path: "/v1/kpis/{id}", Summary: "a KPI: current value against target (met or not, in its direction), measurements and target changes",
+		{Method: http.MethodGet, Path: "/v1/kpis/{id}", AsOf: travels(events.KindKPI, projections.NewKPIs, (*projections.KPIs).Get), Summary: "a KPI: current value against target (met or not, in its direction), measurements and target changes",
 			Response: projections.KPIView{}, Handler: getByID("KPI", s.Views.KPIs.Get)},
-		{Method: http.MethodPatch, Path: "/v1/kpis/{id}", Summary: "change a KPI's target, owner, or both at once",
+		{Method: http.MethodPatch, Path: "/v1/kpis/{id}", Allow: Rule{Roles: cxTeam}, Summary: "change a KPI's target, owner, or both at once",
 			Request: ChangeKPIRequest{}, Response: projections.KPIView{}, Handler: s.changeKPI},
-		{Method: http.MethodPost, Path: "/v1/kpis/{id}/measurements", Summary: "record a measurement; answers the KPI",
+		{Method: http.MethodPost, Path: "/v1/kpis/{id}/measurements", Allow: Rule{Roles: cxTeam, Action: ActionRecordMeasurment}, Summary: "record a measurement; answers the KPI",
 			Request: RecordMeasurementRequest{}, Response: projections.KPIView{}, Status: http.StatusCreated, Handler: s.recordMeasurement},
 	}
 }

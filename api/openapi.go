@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -128,6 +129,11 @@ func describe(g *schemaGen, r Route) (*operation, error) {
 		op.Responses[strconv.Itoa(status)] = &response{Ref: "#/components/responses/" + problemName(status)}
 	}
 	if !r.Public {
+		rule, ok := r.Rule()
+		if !ok {
+			return nil, errors.New("a write route must say who may call it (Route.Allow)")
+		}
+		op.Description = "Who may call it (else 403): " + rule.String() + "."
 		op.Security = []map[string][]string{{bearerScheme: {}}}
 	}
 	return op, nil

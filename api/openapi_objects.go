@@ -18,6 +18,7 @@ type components struct {
 type operation struct {
 	OperationID string                `json:"operationId"`
 	Summary     string                `json:"summary,omitempty"`
+	Description string                `json:"description,omitempty"`
 	Tags        []string              `json:"tags,omitempty"`
 	Parameters  []*parameter          `json:"parameters,omitempty"`
 	RequestBody *requestBody          `json:"requestBody,omitempty"`

@@ -68,6 +68,9 @@ func TestOpenAPIDocumentDescribesEveryRoute(t *testing.T) {
 				if op.Security == nil || len(*op.Security) != 1 || (*op.Security)[0]["bearer"] == nil {
 					t.Errorf("security %v, want bearer", op.Security)
 				}
+				if rule, _ := r.Rule(); !strings.Contains(op.Description, rule.String()) {
+					t.Errorf("the description %q does not say who may call it (%s)", op.Description, rule)
+				}
 			} else if op.Security != nil && len(*op.Security) > 0 {
 				t.Errorf("a public route asks for %v", op.Security)
 			}

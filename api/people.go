@@ -31,16 +31,16 @@ type DepartureRequest struct {
 
 func (s *Server) peopleRoutes() []Route {
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/people", Summary: "register a person (name, email, department); an e-mail address names one person at most",
+		{Method: http.MethodPost, Path: "/v1/people", Allow: Rule{Roles: managers}, Summary: "register a person (name, email, department); an e-mail address names one person at most",
 			Request: RegisterPersonRequest{}, Response: projections.PersonView{}, Status: http.StatusCreated, Handler: s.registerPerson},
-		{Method: http.MethodPatch, Path: "/v1/people/{id}", Summary: "change a person's details; absent fields stay as they are",
+		{Method: http.MethodPatch, Path: "/v1/people/{id}", Allow: Rule{Roles: managers, Self: "id"}, Summary: "change a person's details; absent fields stay as they are",
 			Request: ChangePersonRequest{}, Response: projections.PersonView{}, Handler: s.changePerson},
-		{Method: http.MethodPost, Path: "/v1/people/{id}/departure", Summary: "record that a person left (optional reason); they keep their history but take no new role",
+		{Method: http.MethodPost, Path: "/v1/people/{id}/departure", Allow: Rule{Roles: managers}, Summary: "record that a person left (optional reason); they keep their history but take no new role",
 			Request: DepartureRequest{}, Response: projections.PersonView{}, Handler: s.recordDeparture},
 		{Method: http.MethodGet, Path: "/v1/people", Summary: "people with every role they hold, ordered by id",
 			Query: PageQuery{}, Response: Page[projections.PersonView]{}, Handler: s.listPeople},
-		{Method: http.MethodGet, Path: "/v1/people/{id}", Summary: "a person with every role they hold",
-			Response: projections.PersonView{}, Handler: readOne("person", s.Views.People.Get)},
+		{Method: http.MethodGet, Path: "/v1/people/{id}", AsOf: travels(events.KindPerson, projections.NewPeople, (*projections.People).Get), Summary: "a person with every role they hold",
+			Response: projections.PersonView{}, Handler: getByID("person", s.Views.People.Get)},
 	}
 }
 
@@ -53,7 +53,7 @@ func (s *Server) registerPerson(c echo.Context) error {
 	return s.write(c, Write{
 		Command: events.RegisterPerson{PersonID: id, Name: req.Name, Email: req.Email, Department: req.Department},
 		Status:  http.StatusCreated,
-		View:    viewOf("person", id, s.Views.People.Get),
+		View:    foundView("person", id, s.Views.People.Get),
 	})
 }
 
@@ -66,7 +66,7 @@ func (s *Server) changePerson(c echo.Context) error {
 	return s.write(c, Write{
 		Aggregate: personAggregate(id),
 		Command:   events.ChangePersonDetails{PersonID: id, Name: req.Name, Email: req.Email, Department: req.Department},
-		View:      viewOf("person", id, s.Views.People.Get),
+		View:      foundView("person", id, s.Views.People.Get),
 	})
 }
 
@@ -79,7 +79,7 @@ func (s *Server) recordDeparture(c echo.Context) error {
 	return s.write(c, Write{
 		Aggregate: personAggregate(id),
 		Command:   events.RecordDeparture{PersonID: id, Reason: req.Reason},
-		View:      viewOf("person", id, s.Views.People.Get),
+		View:      foundView("person", id, s.Views.People.Get),
 	})
 }
 

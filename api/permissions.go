@@ -50,82 +50,57 @@ const (
 	ActionRecordMeasurment = "record_measurement"
 )
 
+// Who may call which route is a Route's Allow (route.go): each write route
+// names its rule where it is declared; a read that names none is readers'.
+// The admin holds the keys: it seats the council, appoints the sponsor and
+// the CX manager, manages tokens, and may act for a member (the log then
+// names both). These are the sets of roles the routes share.
 var (
-	cxTeam  = []Role{RoleAdmin, RoleCXManager, RoleCXTeam}
-	council = []Role{RoleAdmin, RoleCouncil}
 	admin   = []Role{RoleAdmin}
+	council = []Role{RoleAdmin, RoleCouncil}
+	cxTeam  = []Role{RoleAdmin, RoleCXManager, RoleCXTeam}
+	// managers keep the register of people and disband crews.
+	managers = []Role{RoleAdmin, RoleCXManager}
+	// stewards see an approved initiative through: its owner, start and completion.
+	stewards = []Role{RoleAdmin, RoleCouncil, RoleCXManager}
+	// feedbackLoggers log what customers say.
+	feedbackLoggers = []Role{RoleAdmin, RoleCXManager, RoleCXTeam, RoleAmbassador}
+	// followUps answer a feedback item's follow-up.
+	followUps = []Role{RoleAdmin, RoleCXManager, RoleCXTeam, RoleAmbassador, RoleExpert}
+	// planners keep the action plans of accounts.
+	planners = []Role{RoleAdmin, RoleCXManager, RoleCXTeam, RoleExpert}
 	// readers: every signed-in role reads; a service token needs action:read.
 	readers = Rule{Roles: []Role{RoleAdmin, RolePerson}, Action: ActionRead}
 )
 
-// Permissions map every write route to who may use it; a write route not
-// listed is denied to everyone, and every read is readers'. The admin holds
-// the keys: it seats the council, appoints the sponsor and the CX manager,
-// manages tokens, and may act for a member (the log then names both).
-var Permissions = map[string]Rule{
-	"POST /v1/tokens":        {Roles: admin},
-	"DELETE /v1/tokens/{id}": {Roles: admin},
-
-	"POST /v1/people":                {Roles: []Role{RoleAdmin, RoleCXManager}},
-	"PATCH /v1/people/{id}":          {Roles: []Role{RoleAdmin, RoleCXManager}, Self: "id"},
-	"POST /v1/people/{id}/departure": {Roles: []Role{RoleAdmin, RoleCXManager}},
-
-	"PUT /v1/program/sponsor":                    {Roles: admin},
-	"PUT /v1/program/cx-manager":                 {Roles: admin},
-	"POST /v1/program/ambassadors":               {Roles: cxTeam},
-	"DELETE /v1/program/ambassadors/{person_id}": {Roles: cxTeam},
-	"POST /v1/program/experts":                   {Roles: cxTeam},
-	"DELETE /v1/program/experts/{person_id}":     {Roles: cxTeam},
-	"POST /v1/council/members":                   {Roles: admin},
-	"DELETE /v1/council/members/{person_id}":     {Roles: admin},
-
-	"POST /v1/crews":                            {Roles: cxTeam},
-	"PATCH /v1/crews/{id}":                      {Roles: cxTeam, LeadOf: "id"},
-	"POST /v1/crews/{id}/members":               {Roles: cxTeam, LeadOf: "id"},
-	"DELETE /v1/crews/{id}/members/{person_id}": {Roles: cxTeam, LeadOf: "id"},
-	"POST /v1/crews/{id}/disbandment":           {Roles: []Role{RoleAdmin, RoleCXManager}},
-
-	"POST /v1/initiatives":                   {Roles: council},
-	"POST /v1/initiatives/{id}/votes":        {Roles: council},
-	"POST /v1/initiatives/{id}/decision":     {Roles: council},
-	"PUT /v1/initiatives/{id}/owner":         {Roles: []Role{RoleAdmin, RoleCouncil, RoleCXManager}},
-	"POST /v1/initiatives/{id}/start":        {Roles: []Role{RoleAdmin, RoleCouncil, RoleCXManager}, OwnerOf: "id"},
-	"POST /v1/initiatives/{id}/progress":     {Roles: []Role{RoleAdmin, RoleCXManager}, OwnerOf: "id"},
-	"POST /v1/initiatives/{id}/completion":   {Roles: []Role{RoleAdmin, RoleCouncil, RoleCXManager}, OwnerOf: "id"},
-	"POST /v1/initiatives/{id}/cancellation": {Roles: council},
-
-	"POST /v1/journeys":                            {Roles: cxTeam},
-	"POST /v1/journeys/{id}/stages":                {Roles: cxTeam},
-	"PATCH /v1/journeys/{id}/stages/{stage_id}":    {Roles: cxTeam},
-	"POST /v1/journeys/{id}/touchpoints":           {Roles: cxTeam},
-	"PATCH /v1/journeys/{id}/touchpoints/{tp_id}":  {Roles: cxTeam},
-	"DELETE /v1/journeys/{id}/touchpoints/{tp_id}": {Roles: cxTeam},
-
-	"POST /v1/feedback":                        {Roles: append(slices.Clone(cxTeam), RoleAmbassador), Action: ActionLogFeedback},
-	"POST /v1/feedback/import":                 {Roles: append(slices.Clone(cxTeam), RoleAmbassador), Action: ActionLogFeedback},
-	"POST /v1/feedback/{id}/follow-up":         {Roles: append(slices.Clone(cxTeam), RoleAmbassador, RoleExpert)},
-	"POST /v1/feedback/{id}/follow-up/closure": {Roles: append(slices.Clone(cxTeam), RoleAmbassador, RoleExpert)},
-
-	"POST /v1/kpis":                   {Roles: cxTeam},
-	"PATCH /v1/kpis/{id}":             {Roles: cxTeam},
-	"POST /v1/kpis/{id}/measurements": {Roles: cxTeam, Action: ActionRecordMeasurment},
-
-	"POST /v1/action-plans":                                     {Roles: append(slices.Clone(cxTeam), RoleExpert)},
-	"POST /v1/action-plans/{id}/sharing":                        {Roles: append(slices.Clone(cxTeam), RoleExpert)},
-	"POST /v1/action-plans/{id}/actions/{action_id}/completion": {Roles: append(slices.Clone(cxTeam), RoleExpert)},
-	"POST /v1/action-plans/{id}/closure":                        {Roles: append(slices.Clone(cxTeam), RoleExpert)},
+// empty reports whether the rule lets nobody in.
+func (r Rule) empty() bool {
+	return len(r.Roles) == 0 && r.Action == "" && r.LeadOf == "" && r.OwnerOf == "" && r.Self == ""
 }
 
-// RuleFor is the rule of a route: its entry, readers for a read, and a rule
-// nobody meets for a write that has none.
-func RuleFor(method, path string) (Rule, bool) {
-	if r, ok := Permissions[method+" "+path]; ok {
-		return r, true
+// String says who the rule lets in, in words, for the OpenAPI document.
+func (r Rule) String() string {
+	var who []string
+	if len(r.Roles) > 0 {
+		names := make([]string, len(r.Roles))
+		for i, role := range r.Roles {
+			names[i] = string(role)
+		}
+		who = append(who, "the roles "+strings.Join(names, ", "))
 	}
-	if method == http.MethodGet {
-		return readers, true
+	if r.Action != "" {
+		who = append(who, "a service token granted "+events.GrantActionPrefix+r.Action)
 	}
-	return Rule{}, false
+	if r.LeadOf != "" {
+		who = append(who, "the lead of the crew {"+r.LeadOf+"}")
+	}
+	if r.OwnerOf != "" {
+		who = append(who, "the expert who owns the initiative {"+r.OwnerOf+"}")
+	}
+	if r.Self != "" {
+		who = append(who, "the person {"+r.Self+"} themselves")
+	}
+	return strings.Join(who, "; ")
 }
 
 // RolesOf are the caller's roles as the projections show them now.
@@ -199,17 +174,23 @@ func (s *Server) allows(rule Rule, c echo.Context, caller Caller) bool {
 
 // authorize answers 403 unless the route's rule lets the caller in.
 func (s *Server) authorize(r Route) echo.MiddlewareFunc {
-	rule, listed := RuleFor(r.Method, r.Path)
+	rule, listed := r.Rule()
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			caller := callerOf(c)
 			if !listed || !s.allows(rule, c, caller) {
-				return &Problem{Status: http.StatusForbidden, Title: "Forbidden",
-					Detail: "your roles (" + rolesText(s.RolesOf(caller)) + ") do not allow " + r.Method + " " + r.Path}
+				return notAllowed("your roles (" + rolesText(s.RolesOf(caller)) + ") do not allow " + r.Method + " " + r.Path)
 			}
 			return next(c)
 		}
 	}
+}
+
+// notAllowed is a 403: the caller's roles or grants do not let them do
+// this, whatever the state. (A command that the state refuses is a 409, by
+// the one table of errors.go.)
+func notAllowed(detail string) *Problem {
+	return &Problem{Status: http.StatusForbidden, Title: "Forbidden", Detail: detail}
 }
 
 func rolesText(roles map[Role]bool) string {

@@ -30,17 +30,17 @@ type ExpertRequest struct {
 func (s *Server) programRoutes() []Route {
 	roles := projections.ProgramRoles{}
 	return []Route{
-		{Method: http.MethodPut, Path: "/v1/program/sponsor", Summary: "appoint the CX sponsor, replacing the current one; answers the program's appointments",
+		{Method: http.MethodPut, Path: "/v1/program/sponsor", Allow: Rule{Roles: admin}, Summary: "appoint the CX sponsor, replacing the current one; answers the program's appointments",
 			Request: AppointRequest{}, Response: roles, Handler: s.appointSponsor},
-		{Method: http.MethodPut, Path: "/v1/program/cx-manager", Summary: "appoint the CX manager, replacing the current one; answers the program's appointments",
+		{Method: http.MethodPut, Path: "/v1/program/cx-manager", Allow: Rule{Roles: admin}, Summary: "appoint the CX manager, replacing the current one; answers the program's appointments",
 			Request: AppointRequest{}, Response: roles, Handler: s.appointManager},
-		{Method: http.MethodPost, Path: "/v1/program/ambassadors", Summary: "assign a CX ambassador to a department (their own when absent); assigning again moves them",
+		{Method: http.MethodPost, Path: "/v1/program/ambassadors", Allow: Rule{Roles: cxTeam}, Summary: "assign a CX ambassador to a department (their own when absent); assigning again moves them",
 			Request: AmbassadorRequest{}, Response: roles, Handler: s.assignAmbassador},
-		{Method: http.MethodDelete, Path: "/v1/program/ambassadors/{person_id}", Summary: "release an ambassador",
+		{Method: http.MethodDelete, Path: "/v1/program/ambassadors/{person_id}", Allow: Rule{Roles: cxTeam}, Summary: "release an ambassador",
 			Response: roles, Handler: s.releaseAmbassador},
-		{Method: http.MethodPost, Path: "/v1/program/experts", Summary: "name a business-unit expert for a unit; naming again moves them",
+		{Method: http.MethodPost, Path: "/v1/program/experts", Allow: Rule{Roles: cxTeam}, Summary: "name a business-unit expert for a unit; naming again moves them",
 			Request: ExpertRequest{}, Response: roles, Handler: s.nameExpert},
-		{Method: http.MethodDelete, Path: "/v1/program/experts/{person_id}", Summary: "release a business-unit expert",
+		{Method: http.MethodDelete, Path: "/v1/program/experts/{person_id}", Allow: Rule{Roles: cxTeam}, Summary: "release a business-unit expert",
 			Response: roles, Handler: s.releaseExpert},
 	}
 }

@@ -8,11 +8,19 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// Route is one endpoint and its documentation. The OpenAPI document is
-// generated from these, so it cannot drift from the handlers.
+// Route is one endpoint: everything about it is said here, once. The
+// OpenAPI document, the authorization and time travel are built from these,
+// so none of them can drift from the handlers.
 type Route struct {
 	Method, Path string
-	Summary      string
+	// Allow is who may call the route (permissions.go). A write must name
+	// its rule: the document refuses one without (openapi.go), and the
+	// server would deny it to everyone. A read that names none is readers'.
+	Allow Rule
+	// AsOf, when set, lets the read answer its entity as it stood at the
+	// as_of query parameter (asof.go).
+	AsOf    *asOf
+	Summary string
 	// Public routes need no token (the service probes and the document).
 	Public bool
 	// Request is the JSON body's type (a zero value), nil for none.
@@ -40,6 +48,18 @@ func (r Route) SuccessStatus() int {
 	return r.Status
 }
 
+// Rule is who may call the route: its Allow, readers for a read that names
+// none, and false for a write that names none.
+func (r Route) Rule() (Rule, bool) {
+	switch {
+	case !r.Allow.empty():
+		return r.Allow, true
+	case r.Method == http.MethodGet:
+		return readers, true
+	}
+	return Rule{}, false
+}
+
 func (s *Server) register(r Route) {
 	var mw []echo.MiddlewareFunc
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -65,8 +85,8 @@ func (s *Server) register(r Route) {
 	}
 	if r.Method == http.MethodGet {
 		mw = append(mw, s.minSeq)
-		if a, ok := asOfRoutes()[r.Path]; ok {
-			mw = append(mw, s.timeTravel(a))
+		if r.AsOf != nil {
+			mw = append(mw, s.timeTravel(*r.AsOf))
 		}
 	}
 	s.echo.Add(r.Method, echoPath(r.Path), r.Handler, mw...)

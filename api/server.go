@@ -108,9 +108,8 @@ func New(d Deps) *Server {
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
 	s.routes = s.allRoutes()
-	travel := asOfRoutes()
 	for i, r := range s.routes {
-		if _, ok := travel[r.Path]; ok && r.Method == http.MethodGet && r.Query == nil {
+		if r.AsOf != nil && r.Query == nil {
 			s.routes[i].Query = AsOfQuery{}
 		}
 	}

@@ -24,9 +24,9 @@ type IssuedToken struct {
 
 func (s *Server) tokenRoutes() []Route {
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/tokens", Summary: "issue a token for a person or a service; the answer shows the token once",
+		{Method: http.MethodPost, Path: "/v1/tokens", Allow: Rule{Roles: admin}, Summary: "issue a token for a person or a service; the answer shows the token once",
 			Request: IssueTokenRequest{}, Response: IssuedToken{}, Status: http.StatusCreated, Handler: s.issueToken},
-		{Method: http.MethodDelete, Path: "/v1/tokens/{id}", Summary: "revoke a token",
+		{Method: http.MethodDelete, Path: "/v1/tokens/{id}", Allow: Rule{Roles: admin}, Summary: "revoke a token",
 			Response: projections.TokenView{}, Handler: s.revokeToken},
 	}
 }

@@ -6,29 +6,6 @@ import (
 	"cxtracker/events"
 )
 
-// viewOf renders what get finds for id after a write, or a 404 naming what
-// was not found.
-func viewOf[T any](what, id string, get func(string) (T, bool)) func() (any, error) {
-	return func() (any, error) {
-		v, found := get(id)
-		if !found {
-			return nil, notFound(what, id)
-		}
-		return v, nil
-	}
-}
-
-// readOne is the handler of GET .../{id}: what get finds, or a 404.
-func readOne[T any](what string, get func(string) (T, bool)) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		v, err := viewOf(what, c.Param("id"), get)()
-		if err != nil {
-			return err
-		}
-		return ok(c, v)
-	}
-}
-
 // newID is the id a creating request gives its entity: a fresh one, or,
 // for a keyed request, one derived from its key (idempotency.go), so that
 // every copy of the request creates the same entity, and a retry is
