@@ -16,6 +16,7 @@ import (
 
 	"cxtracker/api"
 	"cxtracker/events"
+	"cxtracker/events/jetstream"
 	"cxtracker/projections"
 )
 
@@ -31,13 +32,22 @@ func (a *testAPI) replica(t *testing.T) *testAPI {
 	views := projections.NewViews()
 	proj := projections.NewProjector(a.Store, engine, nil, views.Models()...)
 	ctx, cancel := context.WithCancel(context.Background())
+	// The tokens' hashes live beside the log, not in it: a replica loads
+	// them as the tracker does, or it knows no token.
+	creds, err := a.Store.(*jetstream.Store).Credentials(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := creds.Follow(ctx, views.Tokens.Credential); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	if err := proj.WaitFor(ctx, a.Engine.LastSeq()); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: a.Store, Ready: proj.Ready})
+	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: a.Store, Credentials: creds, Ready: proj.Ready})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	b := &testAPI{t: t, URL: hs.URL, Admin: a.Admin, Server: srv, Engine: engine, Views: views, Store: a.Store}
