@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -39,9 +38,6 @@ func travels[M projections.Model, T any](kind string, fresh func() M, get func(M
 	}}
 }
 
-// errPast stops reading at the point in time asked for.
-var errPast = errors.New("past the point asked for")
-
 // timeTravel answers the entity as it stood at as_of, by reading only its
 // own events (a subject-filtered read, not a replay of the whole log) into a
 // fresh model; without as_of the route answers as usual.
@@ -62,18 +58,10 @@ func (s *Server) timeTravel(a asOf) echo.MiddlewareFunc {
 				return notFound(a.kind, id)
 			}
 			model, get := a.fresh()
-			err = s.Store.Read(c.Request().Context(), events.FromSeq(1).Only(agg.Filter()), func(rec events.Record) error {
-				if until.past(rec) {
-					return errPast
+			if r, some := until.rangeOf(agg.Filter()); some {
+				if _, err := projections.Replay(c.Request().Context(), s.Store, r, []projections.Model{model}, projections.Options{}); err != nil {
+					return err
 				}
-				p, err := events.DecodePayload(rec.Event)
-				if err != nil {
-					return &events.CorruptError{Seq: rec.Seq, Subject: rec.Subject, Err: err}
-				}
-				return applyRecovered(model, rec, p)
-			})
-			if err != nil && !errors.Is(err, errPast) {
-				return err
 			}
 			v, found := get(id)
 			if !found {
@@ -82,16 +70,6 @@ func (s *Server) timeTravel(a asOf) echo.MiddlewareFunc {
 			return ok(c, v)
 		}
 	}
-}
-
-// applyRecovered applies one event, turning a model's panic into an error.
-func applyRecovered(m projections.Model, rec events.Record, p events.Payload) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("read model %s failed at seq %d: %v", m.Name(), rec.Seq, r)
-		}
-	}()
-	return m.Apply(rec, p)
 }
 
 // point is a moment of the log: a stream sequence or a time.
@@ -111,10 +89,11 @@ func parseAsOf(v string) (point, error) {
 	return point{t: t}, nil
 }
 
-// past reports whether rec came after the point.
-func (p point) past(rec events.Record) bool {
-	if p.seq > 0 || p.t.IsZero() {
-		return rec.Seq > p.seq
+// rangeOf is the range of the log on filter up to the point, and whether
+// it can hold a record at all: sequence 0 is before the log's first.
+func (p point) rangeOf(filter string) (projections.Range, bool) {
+	if p.t.IsZero() {
+		return projections.Range{Subject: filter, UntilSeq: p.seq}, p.seq > 0
 	}
-	return rec.Stored.After(p.t)
+	return projections.Range{Subject: filter, Until: p.t}, true
 }

@@ -91,7 +91,7 @@ func TestReportsAndSnapshotsAreTheSameBytesEveryRun(t *testing.T) {
 	ctx := context.Background()
 	from, to := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
 	build := func() map[string][]byte {
-		r, err := projections.BuildCouncilReport(ctx, s.store, from, to, nil)
+		r, _, err := projections.BuildCouncilReport(ctx, s.store, from, to, projections.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -106,7 +106,8 @@ func TestReportsAndSnapshotsAreTheSameBytesEveryRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		views, _, err := projections.ReplayUntil(ctx, s.store, time.Time{}, nil)
+		views := projections.NewViews()
+		_, err = projections.Replay(ctx, s.store, projections.Range{}, views.Models(), projections.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,11 +134,12 @@ func TestCouncilReportListsStagesInTheJourneysOrder(t *testing.T) {
 	s := newScript(t)
 	jny := program(s)
 	ctx := context.Background()
-	r, err := projections.BuildCouncilReport(ctx, s.store, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), nil)
+	r, _, err := projections.BuildCouncilReport(ctx, s.store, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), projections.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	views, _, err := projections.ReplayUntil(ctx, s.store, time.Time{}, nil)
+	views := projections.NewViews()
+	_, err = projections.Replay(ctx, s.store, projections.Range{}, views.Models(), projections.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,8 +13,8 @@ import (
 
 // Model is one read model built from the log. Apply is called for every
 // event in stream order, with its payload decoded and upcast once for all
-// models, from the projector's goroutine only. A model guards its own data
-// for the readers that query it concurrently.
+// models, from one goroutine: the replay that feeds it (see Replay). A
+// model guards its own data for the readers that query it concurrently.
 type Model interface {
 	// Name names the model in logs, metrics and readiness.
 	Name() string
@@ -43,8 +43,9 @@ type Projector struct {
 	caughtUp atomic.Bool
 	// target is the log's last sequence when Run began: caught up means
 	// applied up to it.
-	target  atomic.Uint64
-	applied atomic.Uint64
+	target atomic.Uint64
+	// count is the records applied since start, for Applied.
+	count atomic.Uint64
 }
 
 // Failure is what a model's failing looks like from outside.
@@ -77,7 +78,7 @@ func (p *Projector) Run(ctx context.Context) error {
 	if p.LastSeq() >= target {
 		p.markCaughtUp()
 	}
-	err = p.store.Follow(ctx, events.FromSeq(p.LastSeq()+1).WithDamage(), p.apply)
+	_, err = Replay(ctx, p.store, Range{After: p.Digest(), Follow: true}, p.models, Options{Engine: p.engine, Progress: p.applied})
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -94,54 +95,28 @@ func (p *Projector) stop(err error) error {
 	return err
 }
 
-// apply feeds one record to the state and every model, then wakes waiters.
-// A record that cannot be applied is quarantined and skipped; the state
-// still moves its positions on, so that waiting for its sequence ends and
-// the next append on its aggregate expects the sequence the log holds.
-func (p *Projector) apply(rec events.Record) error {
-	// Decoded once here for the state and every model.
-	payload, q := Inspect(rec)
-	if q != nil {
-		_ = p.engine.ApplyDecoded(rec, nil)
-		p.engine.Quarantine(rec.Seq, rec.Subject, q.Kind+": "+q.Reason)
-		p.quarantined(*q)
-	} else {
-		if err := p.engine.ApplyDecoded(rec, payload); err != nil {
-			p.quarantined(Quarantined{Seq: rec.Seq, Subject: rec.Subject, Type: rec.Event.Type, Kind: QuarantineUndecodable, Reason: reason(err)})
-		}
-		for _, m := range p.models {
-			if err := applySafely(m, rec, payload); err != nil {
-				q := Quarantined{Seq: rec.Seq, Subject: rec.Subject, Type: rec.Event.Type, Kind: QuarantineRejected, Reason: err.Error(), Model: m.Name()}
-				p.engine.Quarantine(rec.Seq, rec.Subject, q.Kind+": "+q.Reason)
-				p.quarantined(q)
-			}
-		}
+// applied keeps what became of one record that Replay applied to the state
+// and every model (a record that could not be applied is quarantined and
+// skipped), then wakes waiters.
+func (p *Projector) applied(s Step) error {
+	for _, q := range s.Quarantined {
+		p.quarantined(q)
 	}
-	p.applied.Add(1)
+	p.count.Add(1)
+	seq := s.Digest.Seq
 	// Caught up is marked before the waiters wake: whoever waited for this
 	// sequence must find the projector caught up.
-	if !p.caughtUp.Load() && rec.Seq >= p.target.Load() {
+	if !p.caughtUp.Load() && seq >= p.target.Load() {
 		p.caughtUp.Store(true)
-		p.log.Info("projections caught up", "seq", rec.Seq)
+		p.log.Info("projections caught up", "seq", seq)
 	}
 	p.mu.Lock()
-	p.lastSeq = rec.Seq
-	p.digest = p.digest.Next(rec)
+	p.lastSeq = seq
+	p.digest = s.Digest
 	close(p.changed)
 	p.changed = make(chan struct{})
 	p.mu.Unlock()
 	return nil
-}
-
-// applySafely turns a model's panic into its error, so that one broken
-// model cannot take the projector down.
-func applySafely(m Model, rec events.Record, payload events.Payload) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v", r)
-		}
-	}()
-	return m.Apply(rec, payload)
 }
 
 func (p *Projector) quarantined(q Quarantined) {
@@ -189,7 +164,7 @@ func (p *Projector) WaitCaughtUp(ctx context.Context) error {
 func (p *Projector) CaughtUp() bool { return p.caughtUp.Load() }
 
 // Applied counts the events applied since start.
-func (p *Projector) Applied() uint64 { return p.applied.Load() }
+func (p *Projector) Applied() uint64 { return p.count.Load() }
 
 // ErrStopped says the projector no longer follows the log.
 var ErrStopped = errors.New("projections stopped")

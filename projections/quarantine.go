@@ -46,11 +46,21 @@ func (q Quarantined) String() string {
 	if q.Subject != "" {
 		s += " (" + q.Subject + ")"
 	}
-	s += " " + q.Kind + ": " + q.Reason
+	return s + " " + q.detail()
+}
+
+// detail is what is wrong with the record, and where.
+func (q Quarantined) detail() string {
+	s := q.Kind + ": " + q.Reason
 	if q.Model != "" {
 		s += " [read model " + q.Model + "]"
 	}
 	return s
+}
+
+// corrupt is q as the error that ends a strict replay.
+func (q Quarantined) corrupt() error {
+	return &events.CorruptError{Seq: q.Seq, Subject: q.Subject, Err: errors.New(q.detail())}
 }
 
 // Error makes a Quarantined usable where an error is wanted.
@@ -58,8 +68,8 @@ func (q Quarantined) Error() string { return q.String() }
 
 // Inspect is the one step that decides whether a stored record can be
 // applied: it answers the record's payload, decoded and upcast, or why the
-// record is to be quarantined. Every replay of the log (the projector,
-// verify) goes through it, so that they judge records alike.
+// record is to be quarantined. Every replay of the log goes through it (see
+// applyRecord), so that they all judge records alike.
 func Inspect(rec events.Record) (events.Payload, *Quarantined) {
 	q := &Quarantined{Seq: rec.Seq, Subject: rec.Subject, Type: rec.Event.Type, Kind: QuarantineUndecodable}
 	if rec.Damage != nil {

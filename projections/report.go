@@ -107,39 +107,22 @@ type ReportKPI struct {
 	OwnerID   string   `json:"owner_id,omitempty"`
 }
 
-// errPastPeriod stops a replay at the first event stored after the period.
-var errPastPeriod = errors.New("past the period")
-
-// BuildCouncilReport replays the log into a fresh report for [from, to).
-// progress, if not nil, is told each sequence read.
-func BuildCouncilReport(ctx context.Context, store events.Store, from, to time.Time, progress func(seq uint64)) (*CouncilReport, error) {
+// BuildCouncilReport replays the log into a fresh report for [from, to),
+// and answers what the replay read: what was quarantined, unless
+// opts.Strict stops it there.
+func BuildCouncilReport(ctx context.Context, store events.Store, from, to time.Time, opts Options) (*CouncilReport, Result, error) {
 	if !from.Before(to) {
-		return nil, errors.New("the period's start must be before its end")
+		return nil, Result{}, errors.New("the period's start must be before its end")
 	}
 	b := newReportBuilder(from.UTC(), to.UTC())
-	var d events.Digest
-	err := store.Read(ctx, events.FromSeq(1), func(rec events.Record) error {
-		if !rec.Stored.Before(to) {
-			return errPastPeriod
-		}
-		p, err := events.DecodePayload(rec.Event)
-		if err != nil {
-			return &events.CorruptError{Seq: rec.Seq, Subject: rec.Subject, Err: err}
-		}
-		b.apply(rec, p)
-		d = d.Next(rec)
-		if progress != nil {
-			progress(rec.Seq)
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errPastPeriod) {
-		return nil, err
+	res, err := Replay(ctx, store, Range{Before: to}, []Model{b}, opts)
+	if err != nil {
+		return nil, res, err
 	}
 	r := b.report()
-	r.Digest = DigestRef{Seq: d.Seq, Digest: d.Hex()}
-	r.EventsRead = d.Seq
-	return r, nil
+	r.Digest = DigestRef{Seq: res.Digest.Seq, Digest: res.Digest.Hex()}
+	r.EventsRead = res.Digest.Seq
+	return r, res, nil
 }
 
 // change is end minus start where both exist.

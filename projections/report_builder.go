@@ -50,8 +50,11 @@ func newReportBuilder(from, to time.Time) *reportBuilder {
 	}
 }
 
-// apply folds one event in; in reports whether it was stored in the period.
-func (b *reportBuilder) apply(rec events.Record, p events.Payload) {
+// Name makes the builder a Model that a replay feeds.
+func (b *reportBuilder) Name() string { return "councilreport" }
+
+// Apply folds one event in; in reports whether it was stored in the period.
+func (b *reportBuilder) Apply(rec events.Record, p events.Payload) error {
 	agg, _, _ := events.ParseSubject(rec.Subject)
 	at := rec.Stored
 	in := !at.Before(b.from) && at.Before(b.to)
@@ -133,6 +136,7 @@ func (b *reportBuilder) apply(rec events.Record, p events.Payload) {
 	case events.KPIRetired:
 		delete(b.kpis, agg.ID)
 	}
+	return nil
 }
 
 func (b *reportBuilder) lifecycle(list *[]ReportInitiative, in bool, id string, at time.Time, note string) {

@@ -107,7 +107,7 @@ func TestCouncilReportOfAScriptedPeriod(t *testing.T) {
 	s.do(events.CompleteInitiative{InitiativeID: ini1, Outcome: "drop-off halved"}, events.AssignAmbassador{PersonID: eve, Department: "Sales"})
 	s.feedback(tp1, events.MetricNPS, 10, 10)
 
-	r, err := projections.BuildCouncilReport(context.Background(), s.store, from, to, nil)
+	r, _, err := projections.BuildCouncilReport(context.Background(), s.store, from, to, projections.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestCouncilReportOfAScriptedPeriod(t *testing.T) {
 
 	// The same period, run again after more events, reads the same.
 	s.feedback(tp2, events.MetricCSAT, 1, 1, 1)
-	again, err := projections.BuildCouncilReport(context.Background(), s.store, from, to, nil)
+	again, _, err := projections.BuildCouncilReport(context.Background(), s.store, from, to, projections.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

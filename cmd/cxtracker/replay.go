@@ -28,20 +28,21 @@ func replayCmd(ctx context.Context, clock events.Clock, args []string, getenv fu
 		return usageError{fmt.Errorf("--out is required")}
 	}
 	var (
-		views  *projections.Views
-		digest events.Digest
+		views = projections.NewViews()
+		res   projections.Result
 	)
 	err := readLog(ctx, cfg, stderr, "replaying", func(store events.Store, prog *progress) (err error) {
-		if views, digest, err = projections.ReplayUntil(ctx, store, until, prog.Update); err == nil {
-			prog.Done(digest.Seq)
+		if res, err = projections.Replay(ctx, store, projections.Range{Until: until}, views.Models(), projections.Options{Progress: prog.replayed}); err == nil {
+			prog.Done(res.Digest.Seq)
 		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
+	warnQuarantined(stderr, res)
 	snap := views.Snapshot()
-	snap.AsOf, snap.Digest = until.UTC(), projections.DigestRef{Seq: digest.Seq, Digest: digest.Hex()}
+	snap.AsOf, snap.Digest = until.UTC(), projections.DigestRef{Seq: res.Digest.Seq, Digest: res.Digest.Hex()}
 	if until.IsZero() {
 		snap.AsOf = clock.Now()
 	}

@@ -55,9 +55,12 @@ func reportCmd(ctx context.Context, clock events.Clock, args []string, getenv fu
 	if *format != "md" && *format != "json" && *format != "csv" {
 		return usageError{fmt.Errorf("--format must be md, json or csv, not %q", *format)}
 	}
-	var r *projections.CouncilReport
+	var (
+		r   *projections.CouncilReport
+		res projections.Result
+	)
 	err := readLog(ctx, cfg, stderr, "replaying", func(store events.Store, prog *progress) (err error) {
-		if r, err = projections.BuildCouncilReport(ctx, store, from, to, prog.Update); err == nil {
+		if r, res, err = projections.BuildCouncilReport(ctx, store, from, to, projections.Options{Progress: prog.replayed}); err == nil {
 			prog.Done(r.EventsRead)
 		}
 		return err
@@ -65,6 +68,7 @@ func reportCmd(ctx context.Context, clock events.Clock, args []string, getenv fu
 	if err != nil {
 		return err
 	}
+	warnQuarantined(stderr, res)
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(stdout)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 
 	"cxtracker/events"
 	"cxtracker/projections"
@@ -55,34 +54,27 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 // verifyLog checks the log against the digests and answers its digest. It
-// reads to the end, judging each record as the projector does
-// (projections.Inspect), and names every record that would be quarantined.
+// replays the whole log into no model, judging each record as the
+// projector does, and names every record that would be quarantined.
 func verifyLog(ctx context.Context, store events.Store, want []events.Digest, prog *progress) (events.Digest, error) {
 	sort.Slice(want, func(i, j int) bool { return want[i].Seq < want[j].Seq })
 	byseq := make(map[uint64]events.Digest, len(want))
 	for _, w := range want {
 		byseq[w.Seq] = w
 	}
-	var (
-		d    events.Digest
-		good uint64 // the last sequence of a matching digest
-		bad  []string
-	)
-	err := store.Read(ctx, events.FromSeq(1).WithDamage(), func(rec events.Record) error {
-		if _, q := projections.Inspect(rec); q != nil {
-			bad = append(bad, quarantineLine(*q))
-		}
-		d = d.Next(rec)
-		if w, ok := byseq[rec.Seq]; ok {
+	var good uint64 // the last sequence of a matching digest
+	res, err := projections.Replay(ctx, store, projections.Range{}, nil, projections.Options{Progress: func(s projections.Step) error {
+		d := s.Digest
+		if w, ok := byseq[d.Seq]; ok {
 			if w.Sum != d.Sum {
 				return fmt.Errorf("%w: the log differs at a sequence from %d to %d: at seq %d its digest is %s, not %s",
-					errVerifyFailed, good+1, rec.Seq, rec.Seq, d.Hex(), w.Hex())
+					errVerifyFailed, good+1, d.Seq, d.Seq, d.Hex(), w.Hex())
 			}
-			good = rec.Seq
+			good = d.Seq
 		}
-		prog.Update(rec.Seq)
-		return nil
-	})
+		return prog.replayed(s)
+	}})
+	d := res.Digest
 	prog.Done(d.Seq)
 	var gap *events.GapError
 	switch {
@@ -90,8 +82,8 @@ func verifyLog(ctx context.Context, store events.Store, want []events.Digest, pr
 		return d, fmt.Errorf("%w: seq %d is missing (the log goes from %d to %d)", errVerifyFailed, gap.After+1, gap.After, gap.Got)
 	case err != nil:
 		return d, err
-	case len(bad) > 0:
-		return d, fmt.Errorf("%w: %d records would be quarantined: %s", errVerifyFailed, len(bad), strings.Join(bad, "; "))
+	case res.Skipped > 0:
+		return d, fmt.Errorf("%w: %d records would be quarantined: %s", errVerifyFailed, res.Skipped, quarantineLines(res.Quarantined, res.Skipped, len(res.Quarantined)))
 	}
 	if len(want) > 0 && want[len(want)-1].Seq > d.Seq {
 		for _, w := range want {
@@ -101,12 +93,4 @@ func verifyLog(ctx context.Context, store events.Store, want []events.Digest, pr
 		}
 	}
 	return d, nil
-}
-
-// quarantineLine names a record verify found that cannot be applied.
-func quarantineLine(q projections.Quarantined) string {
-	if q.Kind == projections.QuarantineMissing {
-		return fmt.Sprintf("seq %d is missing (%s)", q.Seq, q.Reason)
-	}
-	return q.String()
 }
