@@ -31,7 +31,8 @@ func legacyToken(t *testing.T, a *testAPI, personID string) (token, hash, id str
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Engine.WaitFor(ctx, res.LastSeq); err != nil {
+	// The read models, which sign tokens in, not only the write side.
+	if err := a.Server.Projector.WaitFor(ctx, res.LastSeq); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(ev.Data), hash) {
