@@ -48,18 +48,6 @@ func WithClock(c Clock) EngineOption {
 	}
 }
 
-// WithState starts the Engine from a state rebuilt elsewhere (a snapshot),
-// instead of the empty log's.
-func WithState(s *State) EngineOption {
-	return func(e *Engine) error {
-		if s == nil {
-			return errors.New("events: nil state")
-		}
-		e.state = s
-		return nil
-	}
-}
-
 // NewEngine is an Engine that appends to store. Nothing is read here: the
 // caller starts the subscription (store.Follow from LastSeq()+1 into Apply).
 func NewEngine(store Store, opts ...EngineOption) (*Engine, error) {

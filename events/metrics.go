@@ -25,12 +25,6 @@ var scales = map[string]Scale{
 	MetricCES:  {1, 7},
 }
 
-// ScaleOf is the scale of metric, and false for an unknown metric.
-func ScaleOf(metric string) (Scale, bool) {
-	s, ok := scales[metric]
-	return s, ok
-}
-
 // CheckScore rejects an unknown metric or a score off the metric's scale,
 // naming the fields as the API does.
 //
