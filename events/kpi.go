@@ -121,7 +121,7 @@ func (s *State) liveKPI(id string) (*KPI, error) {
 		return nil, notFound("KPI", id)
 	}
 	if k.Retired {
-		return nil, forbidden("KPI %s is retired", k.Name)
+		return nil, ruleForbids("KPI %s is retired", k.Name)
 	}
 	return k, nil
 }
@@ -155,7 +155,7 @@ func (c DefineKPI) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.kpis[c.KPIID]; ok {
-		return Decision{}, forbidden("KPI %q already exists", c.KPIID)
+		return Decision{}, ruleForbids("KPI %q already exists", c.KPIID)
 	}
 	if c.OwnerID != "" {
 		if _, err := s.activePerson(c.OwnerID); err != nil {
