@@ -45,9 +45,9 @@ type Rule struct {
 
 // Actions a service token can be granted.
 const (
-	ActionRead             = "read"
-	ActionLogFeedback      = "log_feedback"
-	ActionRecordMeasurment = "record_measurement"
+	ActionRead              = "read"
+	ActionLogFeedback       = "log_feedback"
+	ActionRecordMeasurement = "record_measurement"
 )
 
 var (
@@ -108,7 +108,8 @@ var Permissions = map[string]Rule{
 
 	"POST /v1/kpis":                   {Roles: cxTeam},
 	"PATCH /v1/kpis/{id}":             {Roles: cxTeam},
-	"POST /v1/kpis/{id}/measurements": {Roles: cxTeam, Action: ActionRecordMeasurment},
+	"DELETE /v1/kpis/{id}":            {Roles: cxTeam},
+	"POST /v1/kpis/{id}/measurements": {Roles: cxTeam, Action: ActionRecordMeasurement},
 
 	"POST /v1/action-plans":                                     {Roles: append(slices.Clone(cxTeam), RoleExpert)},
 	"POST /v1/action-plans/{id}/sharing":                        {Roles: append(slices.Clone(cxTeam), RoleExpert)},
