@@ -17,7 +17,8 @@ import (
 // member takes their vote away at once.
 type Role string
 
-// The roles of the program (DOMAIN.md) and of tokens.
+// The roles people hold in the program, and the admin's, which only a
+// token's grant gives.
 const (
 	RoleAdmin      Role = "admin"
 	RoleSponsor    Role = "sponsor"

@@ -44,9 +44,9 @@ type KPITargetChanged struct {
 	PreviousTarget float64 `json:"previous_target"`
 }
 
-// KPIOwnerChanged says who owns a KPI from now on. Owner changes are not in
-// DOMAIN.md's list, but the API changes a KPI's owner and a KPI without one
-// is a gap to fill, so filling it must be a fact of its own.
+// KPIOwnerChanged says who owns a KPI from now on. A KPI's owner could have
+// been set at its definition only, but the API changes it and a KPI without
+// one is a gap to fill, so filling it must be a fact of its own.
 type KPIOwnerChanged struct {
 	OwnerID         string `json:"owner_id"`
 	PreviousOwnerID string `json:"previous_owner_id,omitempty"`

@@ -17,8 +17,8 @@ type Scale struct {
 	Min, Max int
 }
 
-// scales are DOMAIN.md's: NPS 0-10 "would you recommend", CSAT 1-5, CES 1-7
-// effort.
+// scales are the feedback metrics' scales: NPS 0-10 "would you recommend",
+// CSAT 1-5 satisfaction, CES 1-7 effort.
 var scales = map[string]Scale{
 	MetricNPS:  {0, 10},
 	MetricCSAT: {1, 5},
@@ -47,7 +47,7 @@ func (c *checks) checkScore(metric string, score int) {
 }
 
 // Summary accumulates feedback scores of every metric and reports them by
-// DOMAIN.md's formulas. It holds integer counts only, so adding scores in
+// the formulas its NPS, CSAT, CSATMean and CES methods state. It holds integer counts only, so adding scores in
 // any order, or merging summaries of touchpoints into one of their stage,
 // gives exactly the same figures. The zero Summary is empty and ready.
 type Summary struct {

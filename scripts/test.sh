@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command, the one README.md gives and .ci/run calls:
-# formatting, go vet, staticcheck, then every test with the race detector. Everything the
-# tests need comes through the Go module proxy; nothing else is installed.
+# formatting, go vet, staticcheck, then every test with the race detector.
+# Everything the tests need comes through the Go module proxy; nothing else
+# is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
