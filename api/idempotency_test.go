@@ -16,6 +16,7 @@ import (
 
 	"cxtracker/api"
 	"cxtracker/events"
+	"cxtracker/events/jetstream"
 	"cxtracker/projections"
 )
 
@@ -31,13 +32,23 @@ func (a *testAPI) replica(t *testing.T) *testAPI {
 	views := projections.NewViews()
 	proj := projections.NewProjector(a.Store, engine, nil, views.Models()...)
 	ctx, cancel := context.WithCancel(context.Background())
+	// The tokens' hashes are kept outside the log: a replica learns them
+	// from the credential bucket, as the binary does.
+	creds, ok := a.Server.Credentials.(*jetstream.Credentials)
+	if !ok {
+		t.Fatalf("the API keeps credentials in a %T, not the JetStream bucket", a.Server.Credentials)
+	}
+	if err := creds.Follow(ctx, views.Tokens.Credential); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 	if err := proj.WaitFor(ctx, a.Engine.LastSeq()); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: a.Store, Ready: proj.Ready})
+	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: a.Store, Credentials: a.Server.Credentials, Ready: proj.Ready})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	b := &testAPI{t: t, URL: hs.URL, Admin: a.Admin, Server: srv, Engine: engine, Views: views, Store: a.Store}
