@@ -15,9 +15,9 @@ import (
 // statusOf maps a rejected command's code to its HTTP status: the one table
 // of it.
 var statusOf = map[string]int{
-	events.CodeInvalid:   http.StatusUnprocessableEntity,
-	events.CodeNotFound:  http.StatusNotFound,
-	events.CodeForbidden: http.StatusConflict,
+	events.CodeInvalid:     http.StatusUnprocessableEntity,
+	events.CodeNotFound:    http.StatusNotFound,
+	events.CodeRuleForbids: http.StatusConflict,
 	// The aggregate's history holds a quarantined record: the state is
 	// in conflict with the log until it is repaired.
 	events.CodeQuarantined: http.StatusConflict,

@@ -76,12 +76,11 @@ type EventQuery struct {
 // eventFilter is a parsed EventQuery.
 type eventFilter struct {
 	// viewer is who reads: what of an event's data is shown depends on it.
-	viewer   Caller
-	from     events.Position
-	actor    string
-	to       time.Time
-	limit    int
-	typeName string
+	viewer Caller
+	from   events.Position
+	actor  string
+	to     time.Time
+	limit  int
 }
 
 // parseEventQuery reads the audit filters; every bad value is named.

@@ -34,6 +34,11 @@ type RecordMeasurementRequest struct {
 	Note       string   `json:"note,omitempty"`
 }
 
+// RetireKPIRequest says, optionally, why a KPI is no longer tracked.
+type RetireKPIRequest struct {
+	Reason string `json:"reason,omitempty"`
+}
+
 func (s *Server) kpiRoutes() []Route {
 	return []Route{
 		{Method: http.MethodPost, Path: "/v1/kpis", Allow: Rule{Roles: cxTeam}, Summary: "define a KPI",
@@ -44,8 +49,10 @@ func (s *Server) kpiRoutes() []Route {
 			Response: projections.KPIView{}, Handler: getByID("KPI", s.Views.KPIs.Get)},
 		{Method: http.MethodPatch, Path: "/v1/kpis/{id}", Allow: Rule{Roles: cxTeam}, Summary: "change a KPI's target, owner, or both at once",
 			Request: ChangeKPIRequest{}, Response: projections.KPIView{}, Handler: s.changeKPI},
-		{Method: http.MethodPost, Path: "/v1/kpis/{id}/measurements", Allow: Rule{Roles: cxTeam, Action: ActionRecordMeasurment}, Summary: "record a measurement; answers the KPI",
+		{Method: http.MethodPost, Path: "/v1/kpis/{id}/measurements", Allow: Rule{Roles: cxTeam, Action: ActionRecordMeasurement}, Summary: "record a measurement; answers the KPI",
 			Request: RecordMeasurementRequest{}, Response: projections.KPIView{}, Status: http.StatusCreated, Handler: s.recordMeasurement},
+		{Method: http.MethodDelete, Path: "/v1/kpis/{id}", Allow: Rule{Roles: cxTeam}, Summary: "retire a KPI (optional body: reason): it takes no more measurements or changes; its history stays",
+			Request: RetireKPIRequest{}, Response: projections.KPIView{}, Handler: s.retireKPI},
 	}
 }
 
@@ -95,4 +102,17 @@ func (s *Server) recordMeasurement(c echo.Context) error {
 		return invalid(errs...)
 	}
 	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindKPI, ID: id}, Command: cmd, Status: http.StatusCreated, View: foundView("KPI", id, s.Views.KPIs.Get)})
+}
+
+func (s *Server) retireKPI(c echo.Context) error {
+	var req RetireKPIRequest
+	if err := bindOptionalBody(c, &req); err != nil {
+		return err
+	}
+	id := c.Param("id")
+	return s.write(c, Write{
+		Aggregate: events.Aggregate{Kind: events.KindKPI, ID: id},
+		Command:   events.RetireKPI{KPIID: id, Reason: req.Reason},
+		View:      foundView("KPI", id, s.Views.KPIs.Get),
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"cxtracker/events"
 	"cxtracker/projections"
 )
 
@@ -48,5 +49,31 @@ func TestKPIsStandAgainstTargetWithHistory(t *testing.T) {
 	a.Must(http.StatusOK, http.MethodGet, "/v1/kpis/"+nps.ID, nil).JSON(t, &nps)
 	if len(nps.Measurements) != 1 || nps.Measurements[0].Note != "Q1" {
 		t.Fatalf("history %+v", nps)
+	}
+}
+
+func TestAKPIIsRetiredOnceByItsKeepers(t *testing.T) {
+	a := startAPI(t)
+	var kpi projections.KPIView
+	a.Must(http.StatusCreated, http.MethodPost, "/v1/kpis", map[string]any{"name": "Wait time", "metric": "wait", "unit": "minutes",
+		"target": 5, "direction": "lower_is_better"}).JSON(t, &kpi)
+
+	// Only the CX manager and the CX team keep KPIs: anyone else is
+	// refused by role (403), whatever the KPI's state.
+	someone := personToken(a, registerPersonByEngine(t, a, "Someone"))
+	checkProblem(t, a.DoAs(someone, http.MethodDelete, "/v1/kpis/"+kpi.ID, nil), http.StatusForbidden, "")
+
+	r := a.Must(http.StatusOK, http.MethodDelete, "/v1/kpis/"+kpi.ID, map[string]any{"reason": "replaced by a journey KPI"})
+	r.JSON(t, &kpi)
+	if !kpi.Retired || r.Header.Get("ETag") != `"2"` {
+		t.Fatalf("retired %+v, ETag %s", kpi, r.Header.Get("ETag"))
+	}
+	// A rule forbids what follows now (409): retiring it again, measuring it.
+	checkProblem(t, a.Do(http.MethodDelete, "/v1/kpis/"+kpi.ID, nil), http.StatusConflict, "")
+	checkProblem(t, a.Do(http.MethodPost, "/v1/kpis/"+kpi.ID+"/measurements", map[string]any{"value": 4}), http.StatusConflict, "")
+	checkProblem(t, a.Do(http.MethodDelete, "/v1/kpis/"+events.NewID(), nil), http.StatusNotFound, "")
+	a.Must(http.StatusOK, http.MethodGet, "/v1/kpis/"+kpi.ID, nil).JSON(t, &kpi)
+	if !kpi.Retired {
+		t.Fatalf("read back %+v", kpi)
 	}
 }

@@ -70,7 +70,7 @@ func indirect(t reflect.Type) reflect.Type {
 func queryParams(g *schemaGen, t reflect.Type) ([]*parameter, error) {
 	t = indirect(t)
 	if t.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("Query is a %s, not a struct", t.Kind())
+		return nil, fmt.Errorf("a route's Query is a %s, not a struct", t.Kind())
 	}
 	var out []*parameter
 	for i := range t.NumField() {

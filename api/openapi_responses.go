@@ -58,9 +58,10 @@ func errorStatuses(r Route, hasBody, hasPathParams, write bool) []int {
 	return out
 }
 
-// allProblemStatuses are the error statuses API.md names, plus 415 for a
-// body of the wrong media type, 408 for a body too slow to arrive and 507
-// for a write refused by a full disk.
+// allProblemStatuses are every status a problem answer may carry: the
+// ones errors.go maps failures to and the handlers' own refusals, among
+// them 415 for a body of the wrong media type, 408 for a body too slow to
+// arrive and 507 for a write refused by a full disk.
 var allProblemStatuses = []int{400, 401, 403, 404, 408, 409, 412, 413, 415, 422, 429, 500, 503, 507}
 
 // rateLimitHeaders document the headers limits.go sends on every answer

@@ -42,11 +42,12 @@ type schemaSample struct {
 	Anon   struct {
 		X bool `json:"x"`
 	} `json:"anon"`
-	Count  uint            `json:"count,string"`
-	Any    any             `json:"any"`
-	Raw    json.RawMessage `json:"raw"`
-	Bytes  []byte          `json:"bytes"`
-	Skip   string          `json:"-"`
+	Count uint            `json:"count,string"`
+	Any   any             `json:"any"`
+	Raw   json.RawMessage `json:"raw"`
+	Bytes []byte          `json:"bytes"`
+	Skip  string          `json:"-"`
+	//lint:ignore U1000 the generator must leave out an unexported field, and only reflection reads this one.
 	hidden string
 	Self   *schemaSample        `json:"self,omitempty"`
 	Kind   string               `json:"kind" enum:"a,b"`

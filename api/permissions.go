@@ -17,7 +17,8 @@ import (
 // member takes their vote away at once.
 type Role string
 
-// The roles of the program (DOMAIN.md) and of tokens.
+// The roles people hold in the program, and the admin's, which only a
+// token's grant gives.
 const (
 	RoleAdmin      Role = "admin"
 	RoleSponsor    Role = "sponsor"
@@ -45,9 +46,9 @@ type Rule struct {
 
 // Actions a service token can be granted.
 const (
-	ActionRead             = "read"
-	ActionLogFeedback      = "log_feedback"
-	ActionRecordMeasurment = "record_measurement"
+	ActionRead              = "read"
+	ActionLogFeedback       = "log_feedback"
+	ActionRecordMeasurement = "record_measurement"
 )
 
 // Who may call which route is a Route's Allow (route.go): each write route

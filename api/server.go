@@ -72,7 +72,7 @@ type Server struct {
 	metrics *metrics
 }
 
-// New builds the API with every route of API.md.
+// New builds the API with every route allRoutes lists.
 func New(d Deps) *Server {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)

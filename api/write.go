@@ -77,12 +77,11 @@ func (s *Server) write(c echo.Context, w Write) error {
 	if err != nil {
 		return err
 	}
+	// Execute has waited for the projector (the Engine's feed), so the
+	// views hold the write: there is nothing more to wait for.
 	seq := res.Appended.LastSeq
 	if seq == 0 {
 		seq = res.Stream.Seq
-	}
-	if err := s.waitFor(c.Request().Context(), seq); err != nil {
-		return err
 	}
 	return s.answer(c, w, seq, res.Stream.Version, false)
 }

@@ -103,7 +103,7 @@ func (s *State) openPlan(id string) (*ActionPlan, error) {
 		return nil, notFound("action plan", id)
 	}
 	if a.Closed {
-		return nil, forbidden("the action plan for %s is closed", a.Account)
+		return nil, ruleForbids("the action plan for %s is closed", a.Account)
 	}
 	return a, nil
 }
@@ -141,7 +141,7 @@ func (c DraftActionPlan) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.plans[c.ActionPlanID]; ok {
-		return Decision{}, forbidden("action plan %q already exists", c.ActionPlanID)
+		return Decision{}, ruleForbids("action plan %q already exists", c.ActionPlanID)
 	}
 	for _, id := range c.FeedbackIDs {
 		if _, ok := s.feedback[id]; !ok {
@@ -181,7 +181,7 @@ func (c ShareActionPlan) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if a.SharedWith != "" {
-		return Decision{}, forbidden("the action plan for %s was already shared with %s", a.Account, a.SharedWith)
+		return Decision{}, ruleForbids("the action plan for %s was already shared with %s", a.Account, a.SharedWith)
 	}
 	return decide(Aggregate{KindActionPlan, a.ID}, ActionPlanShared{SharedWith: c.SharedWith, Note: c.Note})
 }
@@ -209,7 +209,7 @@ func (c CompleteAction) Decide(s *State) (Decision, error) {
 		return Decision{}, notFound("action of the plan for "+a.Account, c.ActionID)
 	}
 	if slices.Contains(a.Done, c.ActionID) {
-		return Decision{}, forbidden("action %q is already completed", c.ActionID)
+		return Decision{}, ruleForbids("action %q is already completed", c.ActionID)
 	}
 	return decide(Aggregate{KindActionPlan, a.ID}, ActionCompleted{ActionID: c.ActionID, Note: c.Note})
 }

@@ -81,7 +81,7 @@ func (s *State) seated(personID string) error {
 		return err
 	}
 	if _, ok := s.council.Seats[personID]; !ok {
-		return forbidden("%s holds no seat on the quality council", p.Name)
+		return ruleForbids("%s holds no seat on the quality council", p.Name)
 	}
 	return nil
 }
@@ -114,10 +114,10 @@ func (c SeatMember) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.council.Seats[p.ID]; ok {
-		return Decision{}, forbidden("%s already holds a seat on the council", p.Name)
+		return Decision{}, ruleForbids("%s already holds a seat on the council", p.Name)
 	}
 	if c.Chair && s.council.ChairID != "" {
-		return Decision{}, forbidden("the council already has a chair; change the chair instead")
+		return Decision{}, ruleForbids("the council already has a chair; change the chair instead")
 	}
 	return decide(CouncilAggregate, MemberSeated{PersonID: p.ID, Department: dept, Chair: c.Chair})
 }

@@ -134,7 +134,7 @@ func (s *State) activeCrew(id string) (*Crew, error) {
 		return nil, err
 	}
 	if c.Disbanded {
-		return nil, forbidden("crew %s is disbanded", c.Name)
+		return nil, ruleForbids("crew %s is disbanded", c.Name)
 	}
 	return c, nil
 }
@@ -162,7 +162,7 @@ func (c FormCrew) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.crews[c.CrewID]; ok {
-		return Decision{}, forbidden("crew %q already exists", c.CrewID)
+		return Decision{}, ruleForbids("crew %q already exists", c.CrewID)
 	}
 	return decide(Aggregate{KindCrew, c.CrewID}, CrewFormed{
 		CrewID: c.CrewID, Name: c.Name, Type: c.Type, Purpose: c.Purpose, Function: c.Function,
@@ -200,7 +200,7 @@ func (c JoinCrew) Decide(s *State) (Decision, error) {
 		if role == c.Role {
 			return decide(Aggregate{KindCrew, crew.ID})
 		}
-		return Decision{}, forbidden("%s is already a %s of crew %s; they leave before joining in another role", p.Name, role, crew.Name)
+		return Decision{}, ruleForbids("%s is already a %s of crew %s; they leave before joining in another role", p.Name, role, crew.Name)
 	}
 	return decide(Aggregate{KindCrew, crew.ID}, MemberJoined{PersonID: p.ID, Role: c.Role})
 }

@@ -12,7 +12,7 @@ func TestCrewCommands(t *testing.T) {
 		{name: "form with an unknown function", when: FormCrew{CrewID: crewA, Name: "X", Type: CrewPlatform, Purpose: "p", Function: "sales"},
 			code: CodeInvalid, field: "function"},
 		{name: "form without a purpose", when: FormCrew{CrewID: crewA, Name: "X", Type: CrewPlatform}, code: CodeInvalid, field: "purpose"},
-		{name: "form twice", given: crews(), when: FormCrew{CrewID: crewA, Name: "X", Type: CrewPlatform, Purpose: "p"}, code: CodeForbidden},
+		{name: "form twice", given: crews(), when: FormCrew{CrewID: crewA, Name: "X", Type: CrewPlatform, Purpose: "p"}, code: CodeRuleForbids},
 
 		{name: "join as lead", given: given(council(), crews()), when: JoinCrew{CrewID: crewA, PersonID: bob, Role: RoleLead},
 			then: on(crewAgg(crewA), MemberJoined{PersonID: bob, Role: RoleLead})},
@@ -21,15 +21,15 @@ func TestCrewCommands(t *testing.T) {
 		{name: "join in no role", given: given(council(), crews()), when: JoinCrew{CrewID: crewA, PersonID: bob, Role: "boss"},
 			code: CodeInvalid, field: "role"},
 		{name: "a disbanded crew takes no members", given: given(council(), crews()), when: JoinCrew{CrewID: crewGone, PersonID: bob, Role: RoleMember},
-			code: CodeForbidden},
+			code: CodeRuleForbids},
 		{name: "join an unknown crew", given: council(), when: JoinCrew{CrewID: crewA, PersonID: bob, Role: RoleMember}, code: CodeNotFound},
 		{name: "an unknown person joins", given: crews(), when: JoinCrew{CrewID: crewA, PersonID: bob, Role: RoleMember}, code: CodeNotFound},
 		{name: "someone who left joins", given: given(council(), crews()), when: JoinCrew{CrewID: crewA, PersonID: eve, Role: RoleMember},
-			code: CodeForbidden},
+			code: CodeRuleForbids},
 		{name: "join again in the same role", given: given(council(), crews(), on(crewAgg(crewA), MemberJoined{PersonID: bob, Role: RoleMember})),
 			when: JoinCrew{CrewID: crewA, PersonID: bob, Role: RoleMember}},
 		{name: "join again in another role", given: given(council(), crews(), on(crewAgg(crewA), MemberJoined{PersonID: bob, Role: RoleMember})),
-			when: JoinCrew{CrewID: crewA, PersonID: bob, Role: RoleLead}, code: CodeForbidden},
+			when: JoinCrew{CrewID: crewA, PersonID: bob, Role: RoleLead}, code: CodeRuleForbids},
 
 		{name: "leave", given: given(council(), crews(), on(crewAgg(crewA), MemberJoined{PersonID: bob, Role: RoleMember})),
 			when: LeaveCrew{CrewID: crewA, PersonID: bob}, then: on(crewAgg(crewA), MemberLeft{PersonID: bob})},
@@ -43,12 +43,12 @@ func TestCrewCommands(t *testing.T) {
 			then: on(crewAgg(crewA), PurposeChanged{Purpose: "Own the seams"})},
 		{name: "change purpose to the same", given: crews(), when: ChangeCrewPurpose{CrewID: crewA, Purpose: "Watch the seams"}},
 		{name: "change purpose to nothing", given: crews(), when: ChangeCrewPurpose{CrewID: crewA}, code: CodeInvalid, field: "purpose"},
-		{name: "change purpose of a disbanded crew", given: crews(), when: ChangeCrewPurpose{CrewID: crewGone, Purpose: "again"}, code: CodeForbidden},
+		{name: "change purpose of a disbanded crew", given: crews(), when: ChangeCrewPurpose{CrewID: crewGone, Purpose: "again"}, code: CodeRuleForbids},
 
 		{name: "disband", given: crews(), when: DisbandCrew{CrewID: crewA, Reason: "merged"},
 			then: on(crewAgg(crewA), CrewDisbanded{Reason: "merged"})},
 		{name: "disband without a reason", given: crews(), when: DisbandCrew{CrewID: crewA}, code: CodeInvalid, field: "reason"},
-		{name: "disband twice", given: crews(), when: DisbandCrew{CrewID: crewGone, Reason: "again"}, code: CodeForbidden},
+		{name: "disband twice", given: crews(), when: DisbandCrew{CrewID: crewGone, Reason: "again"}, code: CodeRuleForbids},
 		{name: "disband an unknown crew", when: DisbandCrew{CrewID: crewA, Reason: "x"}, code: CodeNotFound},
 	})
 }

@@ -22,6 +22,27 @@ type Engine struct {
 	mu      sync.Mutex
 	state   *State
 	changed chan struct{} // closed and replaced whenever the state moves on
+	// feed, when set, is what applies the log to the State and more (read
+	// models): WaitFor waits for it instead of the State alone.
+	feed Feed
+}
+
+// Feed is what applies the log's records to an Engine (through Apply) and
+// to more besides, such as read models. Its WaitFor returns once seq is
+// applied everywhere it applies records, and ends at once with an error
+// when it has stopped following the log.
+type Feed interface {
+	WaitFor(ctx context.Context, seq uint64) error
+}
+
+// FedBy makes f the Engine's feed: from then on WaitFor, and so Execute,
+// waits for f, so that a writer waits once for its write to be applied
+// everywhere and learns at once when nothing applies it any more. f must
+// count a record as applied only once Apply has applied it.
+func (e *Engine) FedBy(f Feed) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.feed = f
 }
 
 // EngineOption is an optional setting of an Engine.
@@ -44,18 +65,6 @@ func WithAttempts(n int) EngineOption {
 func WithClock(c Clock) EngineOption {
 	return func(e *Engine) error {
 		e.clock = c
-		return nil
-	}
-}
-
-// WithState starts the Engine from a state rebuilt elsewhere (a snapshot),
-// instead of the empty log's.
-func WithState(s *State) EngineOption {
-	return func(e *Engine) error {
-		if s == nil {
-			return errors.New("events: nil state")
-		}
-		e.state = s
 		return nil
 	}
 }
@@ -107,15 +116,18 @@ func (e *Engine) LastSeq() uint64 {
 	return e.state.lastSeq
 }
 
-// WaitFor returns once the State has applied the record at stream sequence
-// seq, or when ctx ends.
+// WaitFor returns once the State (and the Engine's feed, when it has one)
+// has applied the record at stream sequence seq, or when ctx ends.
 //
-// Errors: ctx.Err().
+// Errors: ctx.Err(), or the feed's (such as its having stopped).
 func (e *Engine) WaitFor(ctx context.Context, seq uint64) error {
 	for {
 		e.mu.Lock()
-		done, changed := e.state.lastSeq >= seq, e.changed
+		done, changed, feed := e.state.lastSeq >= seq, e.changed, e.feed
 		e.mu.Unlock()
+		if feed != nil {
+			return feed.WaitFor(ctx, seq)
+		}
 		if done {
 			return nil
 		}
@@ -151,12 +163,14 @@ type Result struct {
 // Execute decides cmd against the current State and appends its events,
 // with meta's actor and ids on each. A stale decision (another writer
 // changed the aggregate first) is decided again once the State has caught
-// up, up to the Engine's attempts. When Execute returns, the State has
-// applied the events, so the caller reads its own write.
+// up, up to the Engine's attempts. When Execute returns, the State (and the
+// Engine's feed: see FedBy) has applied the events, so the caller reads its
+// own write.
 //
 // Errors: *Error (the command is rejected; nothing was written),
 // *ConflictError (the aggregate kept changing), ErrInvalid, ErrUnavailable
-// (whether the events were stored is unknown), ctx.Err().
+// (whether the events were stored is unknown), ctx.Err(), the feed's error
+// (the events were stored, but nothing applies them).
 func (e *Engine) Execute(ctx context.Context, cmd Command, meta Meta) (Result, error) {
 	for attempt := 1; ; attempt++ {
 		agg, evs, expect, err := e.prepare(cmd, meta)

@@ -17,9 +17,11 @@ const (
 	// CodeNotFound means the command names an entity that does not exist
 	// (HTTP 404).
 	CodeNotFound = "not_found"
-	// CodeForbidden means the rules forbid the command in the current state:
+	// CodeRuleForbids means a rule forbids the command in the current state:
 	// voting on a decided initiative, joining a disbanded crew (HTTP 409).
-	CodeForbidden = "forbidden"
+	// Whether the caller's role may send the command at all is the API's to
+	// decide (its 403), not a code of this package.
+	CodeRuleForbids = "rule_forbids"
 )
 
 // Error is a command's rejection. Its Message and Fields are written for the
@@ -64,9 +66,9 @@ func ErrorCode(err error) string {
 	return ""
 }
 
-// forbidden rejects a command that the current state does not allow.
-func forbidden(format string, args ...any) *Error {
-	return &Error{Code: CodeForbidden, Message: fmt.Sprintf(format, args...)}
+// ruleForbids rejects a command that a rule forbids in the current state.
+func ruleForbids(format string, args ...any) *Error {
+	return &Error{Code: CodeRuleForbids, Message: fmt.Sprintf(format, args...)}
 }
 
 // notFound rejects a command that names an entity that does not exist; what

@@ -126,7 +126,7 @@ func (c LogFeedback) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.feedback[c.FeedbackID]; ok {
-		return Decision{}, forbidden("feedback %q is already logged", c.FeedbackID)
+		return Decision{}, ruleForbids("feedback %q is already logged", c.FeedbackID)
 	}
 	return decide(Aggregate{KindFeedback, c.TouchpointID}, FeedbackLogged{
 		FeedbackID: c.FeedbackID, TouchpointID: c.TouchpointID, Metric: c.Metric, Score: c.Score,
@@ -164,7 +164,7 @@ func (c LogFeedbackBatch) Decide(s *State) (Decision, error) {
 			return Decision{}, invalidField(at+".touchpoint_id", "must be the batch's touchpoint "+c.TouchpointID)
 		}
 		if seen[item.FeedbackID] {
-			return Decision{}, forbidden("%s: feedback %q is twice in the batch", at, item.FeedbackID)
+			return Decision{}, ruleForbids("%s: feedback %q is twice in the batch", at, item.FeedbackID)
 		}
 		seen[item.FeedbackID] = true
 		d, err := item.Decide(s)

@@ -39,11 +39,11 @@ func TestLogFeedback(t *testing.T) {
 		{name: "a source is required", given: world(), when: LogFeedback{FeedbackID: fb1, TouchpointID: tp1, Metric: MetricCES, Score: 3},
 			code: CodeInvalid, field: "source"},
 		{name: "a retired touchpoint takes no new feedback", given: world(),
-			when: LogFeedback{FeedbackID: fb1, TouchpointID: tpOld, Metric: MetricCES, Score: 3, Source: SourceSurvey}, code: CodeForbidden},
+			when: LogFeedback{FeedbackID: fb1, TouchpointID: tpOld, Metric: MetricCES, Score: 3, Source: SourceSurvey}, code: CodeRuleForbids},
 		{name: "an unknown touchpoint", given: world(),
 			when: LogFeedback{FeedbackID: fb1, TouchpointID: fresh, Metric: MetricCES, Score: 3, Source: SourceSurvey}, code: CodeNotFound},
 		{name: "a feedback id once", given: given(world(), logged(fb1, tp1, MetricNPS, 9)),
-			when: LogFeedback{FeedbackID: fb1, TouchpointID: tp1, Metric: MetricCES, Score: 3, Source: SourceSurvey}, code: CodeForbidden},
+			when: LogFeedback{FeedbackID: fb1, TouchpointID: tp1, Metric: MetricCES, Score: 3, Source: SourceSurvey}, code: CodeRuleForbids},
 	})
 }
 
@@ -55,9 +55,9 @@ func TestFollowUps(t *testing.T) {
 			then: on(followUpAgg(fb1), FollowUpOpened{FeedbackID: fb1, TouchpointID: tp1, AssigneeID: fay, Note: "call back"})},
 		{name: "a follow-up only for feedback that exists", given: world(), when: OpenFollowUp{FeedbackID: fb1}, code: CodeNotFound},
 		{name: "one follow-up per feedback", given: given(world(), logged(fb1, tp1, MetricNPS, 2), opened), when: OpenFollowUp{FeedbackID: fb1},
-			code: CodeForbidden},
+			code: CodeRuleForbids},
 		{name: "an assignee who left", given: given(world(), logged(fb1, tp1, MetricNPS, 2)), when: OpenFollowUp{FeedbackID: fb1, AssigneeID: eve},
-			code: CodeForbidden},
+			code: CodeRuleForbids},
 		{name: "an unknown assignee", given: given(world(), logged(fb1, tp1, MetricNPS, 2)), when: OpenFollowUp{FeedbackID: fb1, AssigneeID: fresh},
 			code: CodeNotFound},
 
@@ -67,7 +67,7 @@ func TestFollowUps(t *testing.T) {
 		{name: "close says what was done", given: given(world(), logged(fb1, tp1, MetricNPS, 2), opened),
 			when: CloseFollowUp{FeedbackID: fb1}, code: CodeInvalid, field: "action_taken"},
 		{name: "close twice", given: given(world(), logged(fb1, tp1, MetricNPS, 2), opened, on(followUpAgg(fb1), FollowUpClosed{ActionTaken: "a"})),
-			when: CloseFollowUp{FeedbackID: fb1, ActionTaken: "b"}, code: CodeForbidden},
+			when: CloseFollowUp{FeedbackID: fb1, ActionTaken: "b"}, code: CodeRuleForbids},
 		{name: "close what was never opened", given: given(world(), logged(fb1, tp1, MetricNPS, 2)),
 			when: CloseFollowUp{FeedbackID: fb1, ActionTaken: "b"}, code: CodeNotFound},
 	})
@@ -109,11 +109,11 @@ func TestLogFeedbackBatch(t *testing.T) {
 			when: LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{item(id(41), tpOld, MetricNPS, 10)}},
 			code: CodeInvalid, field: "items[0].touchpoint_id"},
 		{name: "a retired touchpoint takes no batch", given: world(),
-			when: LogFeedbackBatch{TouchpointID: tpOld, Items: []LogFeedback{item(id(41), tpOld, MetricNPS, 10)}}, code: CodeForbidden},
+			when: LogFeedbackBatch{TouchpointID: tpOld, Items: []LogFeedback{item(id(41), tpOld, MetricNPS, 10)}}, code: CodeRuleForbids},
 		{name: "a feedback id once in a batch", given: world(),
 			when: LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{item(id(41), tp1, MetricNPS, 10), item(id(41), tp1, MetricNPS, 9)}},
-			code: CodeForbidden},
+			code: CodeRuleForbids},
 		{name: "a feedback id already logged", given: given(world(), logged(id(41), tp1, MetricNPS, 9)),
-			when: LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{item(id(41), tp1, MetricNPS, 10)}}, code: CodeForbidden},
+			when: LogFeedbackBatch{TouchpointID: tp1, Items: []LogFeedback{item(id(41), tp1, MetricNPS, 10)}}, code: CodeRuleForbids},
 	})
 }

@@ -81,7 +81,7 @@ func (c OpenFollowUp) Decide(s *State) (Decision, error) {
 		return Decision{}, notFound("feedback", c.FeedbackID)
 	}
 	if _, ok := s.followUps[c.FeedbackID]; ok {
-		return Decision{}, forbidden("feedback %q already has a follow-up", c.FeedbackID)
+		return Decision{}, ruleForbids("feedback %q already has a follow-up", c.FeedbackID)
 	}
 	if c.AssigneeID != "" {
 		if _, err := s.activePerson(c.AssigneeID); err != nil {
@@ -113,7 +113,7 @@ func (c CloseFollowUp) Decide(s *State) (Decision, error) {
 		return Decision{}, notFound("follow-up of feedback", c.FeedbackID)
 	}
 	if f.Closed {
-		return Decision{}, forbidden("the follow-up of feedback %q is already closed", c.FeedbackID)
+		return Decision{}, ruleForbids("the follow-up of feedback %q is already closed", c.FeedbackID)
 	}
 	return decide(Aggregate{KindFollowUp, c.FeedbackID}, FollowUpClosed{ActionTaken: c.ActionTaken, CustomerInformed: c.CustomerInformed})
 }

@@ -249,7 +249,7 @@ func (c ProposeInitiative) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.initiatives[c.InitiativeID]; ok {
-		return Decision{}, forbidden("initiative %q already exists", c.InitiativeID)
+		return Decision{}, ruleForbids("initiative %q already exists", c.InitiativeID)
 	}
 	if err := s.seated(c.ProposedBy); err != nil {
 		return Decision{}, err
@@ -349,7 +349,7 @@ func (c DecideInitiative) Decide(s *State) (Decision, error) {
 	quorum := t.HasQuorum()
 	if !quorum {
 		if c.DecidedBy != s.council.ChairID {
-			return Decision{}, forbidden("no quorum: %s; only the chair decides without a quorum", quorumText(t))
+			return Decision{}, ruleForbids("no quorum: %s; only the chair decides without a quorum", quorumText(t))
 		}
 		if c.Rationale == "" {
 			return Decision{}, invalidField("rationale", fmt.Sprintf("is required when the chair decides without a quorum (%s)", quorumText(t)))
@@ -397,7 +397,7 @@ func (c AssignOwner) Decide(s *State) (Decision, error) {
 			return Decision{}, err
 		}
 		if _, ok := s.program.Experts[p.ID]; !ok {
-			return Decision{}, forbidden("%s is not a business-unit expert", p.Name)
+			return Decision{}, ruleForbids("%s is not a business-unit expert", p.Name)
 		}
 	}
 	if c.CrewID != "" {
@@ -509,5 +509,5 @@ func (s *State) initiativeIn(id, rule string, statuses ...string) (*Initiative, 
 			return in, nil
 		}
 	}
-	return nil, forbidden("initiative %q is %s; %s", in.Title, in.Status, rule)
+	return nil, ruleForbids("initiative %q is %s; %s", in.Title, in.Status, rule)
 }

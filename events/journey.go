@@ -188,7 +188,7 @@ func (s *State) liveTouchpoint(id string) (*Touchpoint, error) {
 		return nil, notFound("touchpoint", id)
 	}
 	if tp.Retired {
-		return nil, forbidden("touchpoint %s is retired", tp.Name)
+		return nil, ruleForbids("touchpoint %s is retired", tp.Name)
 	}
 	return tp, nil
 }
@@ -226,7 +226,7 @@ func (c MapJourney) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.journeys[c.JourneyID]; ok {
-		return Decision{}, forbidden("journey %q already exists", c.JourneyID)
+		return Decision{}, ruleForbids("journey %q already exists", c.JourneyID)
 	}
 	return decide(Aggregate{KindJourney, c.JourneyID}, JourneyMapped{JourneyID: c.JourneyID, Name: c.Name, Segment: c.Segment})
 }
@@ -261,7 +261,7 @@ func (c AddStage) Decide(s *State) (Decision, error) {
 		return Decision{}, invalidField("position", positionText(len(j.Stages)+1))
 	}
 	if _, ok := s.stages[c.StageID]; ok {
-		return Decision{}, forbidden("stage %q already exists", c.StageID)
+		return Decision{}, ruleForbids("stage %q already exists", c.StageID)
 	}
 	if err := j.nameFree(c.Name, ""); err != nil {
 		return Decision{}, err
@@ -273,7 +273,7 @@ func (c AddStage) Decide(s *State) (Decision, error) {
 func (j *Journey) nameFree(name, except string) error {
 	for _, st := range j.Stages {
 		if st.ID != except && strings.EqualFold(st.Name, name) {
-			return forbidden("journey %s already has a stage called %s", j.Name, st.Name)
+			return ruleForbids("journey %s already has a stage called %s", j.Name, st.Name)
 		}
 	}
 	return nil
@@ -381,12 +381,12 @@ func (c AddTouchpoint) Decide(s *State) (Decision, error) {
 	}
 	if j.stageIndex(c.StageID) < 0 {
 		if other, ok := s.journeys[s.stages[c.StageID]]; ok {
-			return Decision{}, forbidden("stage %q belongs to journey %s; a touchpoint belongs to a stage of its own journey", c.StageID, other.Name)
+			return Decision{}, ruleForbids("stage %q belongs to journey %s; a touchpoint belongs to a stage of its own journey", c.StageID, other.Name)
 		}
 		return Decision{}, notFound("stage", c.StageID)
 	}
 	if _, ok := s.touchpoints[c.TouchpointID]; ok {
-		return Decision{}, forbidden("touchpoint %q already exists", c.TouchpointID)
+		return Decision{}, ruleForbids("touchpoint %q already exists", c.TouchpointID)
 	}
 	if c.OwnerCrewID != "" {
 		if _, err := s.activeCrew(c.OwnerCrewID); err != nil {
@@ -415,7 +415,7 @@ func (s *State) journeyTouchpoint(journeyID, touchpointID string) (*Journey, *To
 		return nil, nil, notFound("touchpoint of journey "+j.Name, touchpointID)
 	}
 	if tp.Retired {
-		return nil, nil, forbidden("touchpoint %s is retired", tp.Name)
+		return nil, nil, ruleForbids("touchpoint %s is retired", tp.Name)
 	}
 	return j, tp, nil
 }

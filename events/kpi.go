@@ -44,9 +44,9 @@ type KPITargetChanged struct {
 	PreviousTarget float64 `json:"previous_target"`
 }
 
-// KPIOwnerChanged says who owns a KPI from now on. Owner changes are not in
-// DOMAIN.md's list, but the API changes a KPI's owner and a KPI without one
-// is a gap to fill, so filling it must be a fact of its own.
+// KPIOwnerChanged says who owns a KPI from now on. A KPI's owner could have
+// been set at its definition only, but the API changes it and a KPI without
+// one is a gap to fill, so filling it must be a fact of its own.
 type KPIOwnerChanged struct {
 	OwnerID         string `json:"owner_id"`
 	PreviousOwnerID string `json:"previous_owner_id,omitempty"`
@@ -121,7 +121,7 @@ func (s *State) liveKPI(id string) (*KPI, error) {
 		return nil, notFound("KPI", id)
 	}
 	if k.Retired {
-		return nil, forbidden("KPI %s is retired", k.Name)
+		return nil, ruleForbids("KPI %s is retired", k.Name)
 	}
 	return k, nil
 }
@@ -155,7 +155,7 @@ func (c DefineKPI) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.kpis[c.KPIID]; ok {
-		return Decision{}, forbidden("KPI %q already exists", c.KPIID)
+		return Decision{}, ruleForbids("KPI %q already exists", c.KPIID)
 	}
 	if c.OwnerID != "" {
 		if _, err := s.activePerson(c.OwnerID); err != nil {

@@ -17,18 +17,12 @@ type Scale struct {
 	Min, Max int
 }
 
-// scales are DOMAIN.md's: NPS 0-10 "would you recommend", CSAT 1-5, CES 1-7
-// effort.
+// scales are the feedback metrics' scales: NPS 0-10 "would you recommend",
+// CSAT 1-5 satisfaction, CES 1-7 effort.
 var scales = map[string]Scale{
 	MetricNPS:  {0, 10},
 	MetricCSAT: {1, 5},
 	MetricCES:  {1, 7},
-}
-
-// ScaleOf is the scale of metric, and false for an unknown metric.
-func ScaleOf(metric string) (Scale, bool) {
-	s, ok := scales[metric]
-	return s, ok
 }
 
 // CheckScore rejects an unknown metric or a score off the metric's scale,
@@ -53,7 +47,7 @@ func (c *checks) checkScore(metric string, score int) {
 }
 
 // Summary accumulates feedback scores of every metric and reports them by
-// DOMAIN.md's formulas. It holds integer counts only, so adding scores in
+// the formulas its NPS, CSAT, CSATMean and CES methods state. It holds integer counts only, so adding scores in
 // any order, or merging summaries of touchpoints into one of their stage,
 // gives exactly the same figures. The zero Summary is empty and ready.
 type Summary struct {

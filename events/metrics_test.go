@@ -77,9 +77,9 @@ func TestScoresOffTheScaleCountForNothing(t *testing.T) {
 	}
 }
 
-// TestSummaryMatchesTheFormulas checks the accumulator against DOMAIN.md's
-// formulas computed directly from the list of scores, and merging against
-// adding.
+// TestSummaryMatchesTheFormulas checks the accumulator against the formulas
+// Summary's methods state, computed directly from the list of scores, and
+// merging against adding.
 func TestSummaryMatchesTheFormulas(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		nps := rapid.SliceOf(rapid.IntRange(0, 10)).Draw(t, "nps")

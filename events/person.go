@@ -98,7 +98,7 @@ func (s *State) personNotLeft(id, ifLeft string) (*Person, error) {
 		return nil, notFound("person", id)
 	}
 	if p.Left {
-		return nil, forbidden("%s %s", p.Name, ifLeft)
+		return nil, ruleForbids("%s %s", p.Name, ifLeft)
 	}
 	return p, nil
 }
@@ -145,10 +145,10 @@ func (c RegisterPerson) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.people[c.PersonID]; ok {
-		return Decision{}, forbidden("person %q is already registered", c.PersonID)
+		return Decision{}, ruleForbids("person %q is already registered", c.PersonID)
 	}
 	if other, ok := s.emails[emailKey(c.Email)]; ok {
-		return Decision{}, forbidden("%s is already the address of %s", c.Email, s.people[other].Name)
+		return Decision{}, ruleForbids("%s is already the address of %s", c.Email, s.people[other].Name)
 	}
 	return decide(Aggregate{KindPerson, c.PersonID}, PersonRegistered{
 		PersonID: c.PersonID, Name: c.Name, Email: c.Email, Department: c.Department,
@@ -198,7 +198,7 @@ func (c ChangePersonDetails) Decide(s *State) (Decision, error) {
 		return decide(Aggregate{KindPerson, p.ID})
 	}
 	if other, ok := s.emails[emailKey(next.Email)]; ok && other != p.ID {
-		return Decision{}, forbidden("%s is already the address of %s", next.Email, s.people[other].Name)
+		return Decision{}, ruleForbids("%s is already the address of %s", next.Email, s.people[other].Name)
 	}
 	return decide(Aggregate{KindPerson, p.ID}, next)
 }

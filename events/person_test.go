@@ -17,9 +17,9 @@ func TestPersonCommands(t *testing.T) {
 		{name: "register needs a department", when: RegisterPerson{PersonID: ann, Name: "Ann", Email: "ann@example.com"},
 			code: CodeInvalid, field: "department"},
 		{name: "register twice", given: people(ann), when: RegisterPerson{PersonID: ann, Name: "Ann", Email: "other@example.com", Department: "Sales"},
-			code: CodeForbidden},
+			code: CodeRuleForbids},
 		{name: "an address names one person", given: people(ann), when: RegisterPerson{PersonID: bob, Name: "Bob", Email: "P01@EXAMPLE.com", Department: "Sales"},
-			code: CodeForbidden},
+			code: CodeRuleForbids},
 
 		{name: "change details", given: people(ann), when: ChangePersonDetails{PersonID: ann, Department: ptr("Service")},
 			then: on(personAgg(ann), PersonDetailsChanged{PersonID: ann, Name: "P01", Email: "p01@example.com", Department: "Service"})},
@@ -28,15 +28,15 @@ func TestPersonCommands(t *testing.T) {
 		{name: "change to a bad address", given: people(ann), when: ChangePersonDetails{PersonID: ann, Email: ptr("ann")},
 			code: CodeInvalid, field: "email"},
 		{name: "change to a taken address", given: people(ann, bob), when: ChangePersonDetails{PersonID: ann, Email: ptr("p02@example.com")},
-			code: CodeForbidden},
+			code: CodeRuleForbids},
 		{name: "change the address's case", given: people(ann), when: ChangePersonDetails{PersonID: ann, Email: ptr("P01@example.com")},
 			then: on(personAgg(ann), PersonDetailsChanged{PersonID: ann, Name: "P01", Email: "P01@example.com", Department: "Sales"})},
 		{name: "change details of someone who left", given: given(people(ann), left(ann)), when: ChangePersonDetails{PersonID: ann, Name: ptr("A")},
-			code: CodeForbidden},
+			code: CodeRuleForbids},
 
 		{name: "leave", given: people(ann), when: RecordDeparture{PersonID: ann, Reason: "retired"},
 			then: on(personAgg(ann), PersonLeft{PersonID: ann, Reason: "retired"})},
-		{name: "leave twice", given: given(people(ann), left(ann)), when: RecordDeparture{PersonID: ann}, code: CodeForbidden},
+		{name: "leave twice", given: given(people(ann), left(ann)), when: RecordDeparture{PersonID: ann}, code: CodeRuleForbids},
 		{name: "leave unknown", when: RecordDeparture{PersonID: ann}, code: CodeNotFound},
 	})
 }
@@ -46,7 +46,7 @@ func TestEmailIndexFollowsChanges(t *testing.T) {
 	if _, err := (RegisterPerson{PersonID: bob, Name: "Bob", Email: "p01@example.com", Department: "Sales"}).Decide(s); err != nil {
 		t.Fatalf("the old address should be free again: %v", err)
 	}
-	if _, err := (RegisterPerson{PersonID: bob, Name: "Bob", Email: "new@example.com", Department: "Sales"}).Decide(s); ErrorCode(err) != CodeForbidden {
+	if _, err := (RegisterPerson{PersonID: bob, Name: "Bob", Email: "new@example.com", Department: "Sales"}).Decide(s); ErrorCode(err) != CodeRuleForbids {
 		t.Fatalf("the new address should be taken, got %v", err)
 	}
 }

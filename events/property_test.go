@@ -277,8 +277,9 @@ func active(s *State, pid string) bool {
 	return ok && !p.Left
 }
 
-// brokenRule restates DOMAIN.md's rules, independently of the deciders, for
-// one event about to be recorded on agg, and names the rule it breaks.
+// brokenRule restates the rules each command's Decide enforces in this
+// package, written independently of the deciders, for one event about to
+// be recorded on agg, and names the rule it breaks.
 func brokenRule(s *State, agg Aggregate, p Payload) string {
 	switch e := p.(type) {
 	case SponsorAppointed:

@@ -100,7 +100,7 @@ func (c IssueToken) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	if _, ok := s.tokens[c.TokenID]; ok {
-		return Decision{}, forbidden("token %q exists already", c.TokenID)
+		return Decision{}, ruleForbids("token %q exists already", c.TokenID)
 	}
 	if c.PersonID != "" {
 		if _, err := s.activePerson(c.PersonID); err != nil {

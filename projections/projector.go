@@ -56,12 +56,19 @@ type Failure struct {
 	Last    string
 }
 
-// NewProjector applies the log to engine and models.
+// NewProjector applies the log to engine and models. It becomes the
+// engine's feed (events.Engine.FedBy): a write then waits once, for the
+// models as well as the engine, and fails at once with ErrStopped when the
+// projector has stopped.
 func NewProjector(store events.Store, engine *events.Engine, log *slog.Logger, models ...Model) *Projector {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Projector{store: store, engine: engine, models: models, log: log, changed: make(chan struct{})}
+	p := &Projector{store: store, engine: engine, models: models, log: log, changed: make(chan struct{})}
+	if engine != nil {
+		engine.FedBy(p)
+	}
+	return p
 }
 
 // Run catches up with the log, marks the projector caught up, then follows

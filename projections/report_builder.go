@@ -222,8 +222,8 @@ func (b *reportBuilder) report() *CouncilReport {
 func (b *reportBuilder) coverage() []Coverage {
 	byDept := map[string][]string{}
 	for _, p := range b.people {
-		if !p.left && p.department != "" {
-			byDept[p.department] = byDept[p.department]
+		if _, ok := byDept[p.department]; !ok && !p.left && p.department != "" {
+			byDept[p.department] = nil
 		}
 	}
 	for pid, dept := range b.ambassadors {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command, the one README.md gives and .ci/run calls:
-# formatting, go vet, then every test with the race detector. Everything the
-# tests need comes through the Go module proxy; nothing else is installed.
+# formatting, go vet, staticcheck, then every test with the race detector.
+# Everything the tests need comes through the Go module proxy; nothing else
+# is installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,11 @@ fi
 
 echo "== go vet"
 go vet ./...
+
+echo "== staticcheck"
+# A tool dependency in go.mod (go get -tool), so its version is pinned with
+# the rest; staticcheck.conf says which checks are off and why.
+go tool staticcheck ./...
 
 echo "== go test -race"
 # CI runs on 2 cores and the whole script must finish within 8 minutes. The

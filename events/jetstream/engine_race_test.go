@@ -125,7 +125,7 @@ func TestTwoWritersRace(t *testing.T) {
 		var wg sync.WaitGroup
 		for i, pid := range members[1:] {
 			wg.Go(func() {
-				try(t, writers[i%2], events.CastVote{InitiativeID: ini2, PersonID: pid, Vote: events.VoteApprove}, events.CodeForbidden)
+				try(t, writers[i%2], events.CastVote{InitiativeID: ini2, PersonID: pid, Vote: events.VoteApprove}, events.CodeRuleForbids)
 			})
 		}
 		wg.Go(func() {
@@ -180,7 +180,7 @@ func TestTwoWritersRace(t *testing.T) {
 		var wg sync.WaitGroup
 		for i, pid := range members {
 			wg.Go(func() {
-				try(t, writers[i%2], events.JoinCrew{CrewID: crew, PersonID: pid, Role: events.RoleMember}, events.CodeForbidden)
+				try(t, writers[i%2], events.JoinCrew{CrewID: crew, PersonID: pid, Role: events.RoleMember}, events.CodeRuleForbids)
 			})
 		}
 		wg.Go(func() { try(t, a, events.DisbandCrew{CrewID: crew, Reason: "merged"}) })

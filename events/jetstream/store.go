@@ -68,39 +68,6 @@ func WithReplicas(n int) Option {
 	}
 }
 
-// WithMaxBatch caps the events gathered into one atomic batch.
-func WithMaxBatch(n int) Option {
-	return func(o *options) error {
-		if n < 1 || n > MaxBatch {
-			return fmt.Errorf("batch size must be from 1 to %d, not %d", MaxBatch, n)
-		}
-		o.maxBatch = n
-		return nil
-	}
-}
-
-// WithInflight sets how many batches may be committing at once.
-func WithInflight(n int) Option {
-	return func(o *options) error {
-		if n < 1 || n > 16 {
-			return fmt.Errorf("batches in flight must be from 1 to 16, not %d", n)
-		}
-		o.inflight = n
-		return nil
-	}
-}
-
-// WithPublishTimeout bounds the wait for JetStream to acknowledge a publish.
-func WithPublishTimeout(d time.Duration) Option {
-	return func(o *options) error {
-		if d <= 0 {
-			return fmt.Errorf("publish timeout must be positive, not %s", d)
-		}
-		o.publishTimeout = d
-		return nil
-	}
-}
-
 // OpenOnly opens an existing CX stream and never creates one, for tools
 // that read a log (verify, report) and must not mistake a wrong directory
 // for an empty log.
