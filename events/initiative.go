@@ -8,6 +8,20 @@ import "fmt"
 // decision" are checked by one aggregate under one expected sequence.
 const KindInitiative = "initiative"
 
+// initiativeEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var initiativeEvents = []EventType{
+	def[InitiativeProposed](KindInitiative, 1),
+	def[VoteCast](KindInitiative, 1),
+	def[InitiativeDecided](KindInitiative, 1),
+	def[OwnerAssigned](KindInitiative, 1),
+	def[InitiativeStarted](KindInitiative, 1),
+	def[ProgressReported](KindInitiative, 1),
+	def[InitiativeCompleted](KindInitiative, 1),
+	def[InitiativeCancelled](KindInitiative, 1),
+}
+
 // Event names of the initiative aggregate.
 const (
 	EventInitiativeProposed  = "initiative_proposed"
