@@ -23,12 +23,22 @@ func corpusFile(t string, v int) string {
 func examples() []fact {
 	out := handExamples()
 	seen := map[reflect.Type]bool{}
+	// A filled example happens to the entity its kind's other examples
+	// happen to, so that the corpus reads as one story.
+	aggOf := map[string]Aggregate{}
 	for _, f := range out {
 		seen[reflect.TypeOf(f.p)] = true
+		if _, ok := aggOf[f.agg.Kind]; !ok {
+			aggOf[f.agg.Kind] = f.agg
+		}
 	}
 	for i, et := range EventTypes() {
 		if !seen[et.goType] {
-			out = append(out, fact{Aggregate{et.Kind, id(500 + i)}, filledExample(et.goType)})
+			agg, ok := aggOf[et.Kind]
+			if !ok {
+				agg = Aggregate{et.Kind, id(500 + i)}
+			}
+			out = append(out, fact{agg, filledExample(et.goType)})
 		}
 	}
 	return out

@@ -87,8 +87,8 @@ func (g *generateTB) Fatal(args ...any) {
 
 // filledExample is a value of the payload type t with every field set, for
 // the corpus example of a type nobody wrote one for by hand: ids are ids,
-// other text names its field, numbers are 1, flags true, times fixed, and
-// each list holds one element.
+// a field ending in _by names a person, other text names its field,
+// numbers are 1, flags true, times fixed, and each list holds one element.
 func filledExample(t reflect.Type) Payload {
 	v := reflect.New(t).Elem()
 	fill(v, "")
@@ -107,9 +107,13 @@ func fill(v reflect.Value, name string) {
 	}
 	switch v.Kind() {
 	case reflect.String:
-		if name == "id" || strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_ids") {
+		switch {
+		case strings.HasSuffix(name, "_by"):
+			// A person who did something, as proposed_by and decided_by.
+			v.SetString(ann)
+		case name == "id" || strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_ids"):
 			v.SetString(id(600))
-		} else {
+		default:
 			v.SetString("example " + strings.ReplaceAll(name, "_", " "))
 		}
 	case reflect.Int, reflect.Int64, reflect.Uint64, reflect.Float64:
