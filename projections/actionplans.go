@@ -56,21 +56,10 @@ func NewActionPlans() *ActionPlans { return &ActionPlans{byID: map[string]*Actio
 func (m *ActionPlans) Name() string { return "actionplans" }
 
 // Ignores lists the aggregate kinds and event types the model leaves alone
-// on purpose: it follows only the action plans. A test (coverage_test.go) fails when a
-// registered event type is neither handled nor listed here.
+// on purpose: it follows only the action plans. A test (coverage_test.go)
+// fails when a registered event type is neither handled nor listed here.
 func (m *ActionPlans) Ignores() []string {
-	return []string{
-		events.KindCouncil,
-		events.KindCrew,
-		events.KindFeedback,
-		events.KindFollowUp,
-		events.KindInitiative,
-		events.KindJourney,
-		events.KindKPI,
-		events.KindPerson,
-		events.KindProgram,
-		events.KindToken,
-	}
+	return allKindsBut(events.KindActionPlan)
 }
 
 // Apply implements Model.

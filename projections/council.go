@@ -49,20 +49,11 @@ func NewCouncil() *Council {
 func (m *Council) Name() string { return "council" }
 
 // Ignores lists the aggregate kinds and event types the model leaves alone
-// on purpose: it shows the seats, and the people in them. A test (coverage_test.go) fails when a
-// registered event type is neither handled nor listed here.
+// on purpose: it shows the seats, and the people in them. A test
+// (coverage_test.go) fails when a registered event type is neither handled
+// nor listed here.
 func (m *Council) Ignores() []string {
-	return []string{
-		events.KindActionPlan,
-		events.KindCrew,
-		events.KindFeedback,
-		events.KindFollowUp,
-		events.KindInitiative,
-		events.KindJourney,
-		events.KindKPI,
-		events.KindProgram,
-		events.KindToken,
-	}
+	return allKindsBut(events.KindCouncil, events.KindPerson)
 }
 
 // Apply implements Model.

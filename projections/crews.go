@@ -72,23 +72,15 @@ func NewCrews() *Crews {
 func (m *Crews) Name() string { return "crews" }
 
 // Ignores lists the aggregate kinds and event types the model leaves alone
-// on purpose: it shows crews, their members and the touchpoints they own. A test (coverage_test.go) fails when a
-// registered event type is neither handled nor listed here.
+// on purpose: it shows crews, their members and the touchpoints they own. A
+// test (coverage_test.go) fails when a registered event type is neither
+// handled nor listed here.
 func (m *Crews) Ignores() []string {
-	return []string{
-		events.KindActionPlan,
-		events.KindCouncil,
-		events.KindFeedback,
-		events.KindFollowUp,
-		events.KindInitiative,
-		events.KindKPI,
-		events.KindProgram,
-		events.KindToken,
+	return append(allKindsBut(events.KindCrew, events.KindPerson, events.KindJourney),
 		events.Type(events.KindJourney, events.EventJourneyMapped),
 		events.Type(events.KindJourney, events.EventStageAdded),
 		events.Type(events.KindJourney, events.EventStageMoved),
-		events.Type(events.KindJourney, events.EventStageRenamed),
-	}
+		events.Type(events.KindJourney, events.EventStageRenamed))
 }
 
 // Apply implements Model.

@@ -71,25 +71,17 @@ func NewFeedback() *Feedback {
 func (m *Feedback) Name() string { return "feedback" }
 
 // Ignores lists the aggregate kinds and event types the model leaves alone
-// on purpose: it needs of a journey only the touchpoints feedback is logged at. A test (coverage_test.go) fails when a
-// registered event type is neither handled nor listed here.
+// on purpose: it needs of a journey only the touchpoints feedback is logged
+// at. A test (coverage_test.go) fails when a registered event type is
+// neither handled nor listed here.
 func (m *Feedback) Ignores() []string {
-	return []string{
-		events.KindActionPlan,
-		events.KindCouncil,
-		events.KindCrew,
-		events.KindInitiative,
-		events.KindKPI,
-		events.KindPerson,
-		events.KindProgram,
-		events.KindToken,
+	return append(allKindsBut(events.KindFeedback, events.KindFollowUp, events.KindJourney),
 		events.Type(events.KindJourney, events.EventJourneyMapped),
 		events.Type(events.KindJourney, events.EventStageAdded),
 		events.Type(events.KindJourney, events.EventStageMoved),
 		events.Type(events.KindJourney, events.EventStageRenamed),
 		events.Type(events.KindJourney, events.EventTouchpointOwnerChanged),
-		events.Type(events.KindJourney, events.EventTouchpointRetired),
-	}
+		events.Type(events.KindJourney, events.EventTouchpointRetired))
 }
 
 // Apply implements Model.

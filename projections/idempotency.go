@@ -33,8 +33,9 @@ func NewIdempotency() *Idempotency { return &Idempotency{seen: map[string]Writte
 func (m *Idempotency) Name() string { return "idempotency" }
 
 // Ignores lists the aggregate kinds and event types the model leaves alone
-// on purpose: it reads every event's envelope, whatever its type. A test (coverage_test.go) fails when a
-// registered event type is neither handled nor listed here.
+// on purpose: it reads every event's envelope, whatever its type. A test
+// (coverage_test.go) fails when a registered event type is neither handled
+// nor listed here.
 func (m *Idempotency) Ignores() []string {
 	return nil
 }

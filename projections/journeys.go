@@ -91,19 +91,11 @@ func NewJourneys() *Journeys {
 func (m *Journeys) Name() string { return "journeys" }
 
 // Ignores lists the aggregate kinds and event types the model leaves alone
-// on purpose: it shows journeys and the feedback and follow-ups on their touchpoints. A test (coverage_test.go) fails when a
-// registered event type is neither handled nor listed here.
+// on purpose: it shows journeys and the feedback and follow-ups on their
+// touchpoints. A test (coverage_test.go) fails when a registered event type
+// is neither handled nor listed here.
 func (m *Journeys) Ignores() []string {
-	return []string{
-		events.KindActionPlan,
-		events.KindCouncil,
-		events.KindCrew,
-		events.KindInitiative,
-		events.KindKPI,
-		events.KindPerson,
-		events.KindProgram,
-		events.KindToken,
-	}
+	return allKindsBut(events.KindJourney, events.KindFeedback, events.KindFollowUp)
 }
 
 // Apply implements Model.

@@ -59,21 +59,10 @@ func NewKPIs() *KPIs { return &KPIs{byID: map[string]*KPIView{}} }
 func (m *KPIs) Name() string { return "kpis" }
 
 // Ignores lists the aggregate kinds and event types the model leaves alone
-// on purpose: it follows only the KPIs. A test (coverage_test.go) fails when a
-// registered event type is neither handled nor listed here.
+// on purpose: it follows only the KPIs. A test (coverage_test.go) fails when
+// a registered event type is neither handled nor listed here.
 func (m *KPIs) Ignores() []string {
-	return []string{
-		events.KindActionPlan,
-		events.KindCouncil,
-		events.KindCrew,
-		events.KindFeedback,
-		events.KindFollowUp,
-		events.KindInitiative,
-		events.KindJourney,
-		events.KindPerson,
-		events.KindProgram,
-		events.KindToken,
-	}
+	return allKindsBut(events.KindKPI)
 }
 
 // Apply implements Model.

@@ -97,20 +97,13 @@ func NewPeople() *People {
 func (m *People) Name() string { return "people" }
 
 // Ignores lists the aggregate kinds and event types the model leaves alone
-// on purpose: it shows people and the roles they hold, not what they do. A test (coverage_test.go) fails when a
-// registered event type is neither handled nor listed here.
+// on purpose: it shows people and the roles they hold, not what they do. A
+// test (coverage_test.go) fails when a registered event type is neither
+// handled nor listed here.
 func (m *People) Ignores() []string {
-	return []string{
-		events.KindActionPlan,
-		events.KindFeedback,
-		events.KindFollowUp,
-		events.KindInitiative,
-		events.KindJourney,
-		events.KindKPI,
-		events.KindToken,
+	return append(allKindsBut(events.KindPerson, events.KindProgram, events.KindCouncil, events.KindCrew),
 		events.Type(events.KindCrew, events.EventCrewDisbanded),
-		events.Type(events.KindCrew, events.EventPurposeChanged),
-	}
+		events.Type(events.KindCrew, events.EventPurposeChanged))
 }
 
 // Apply implements Model.
