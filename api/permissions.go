@@ -88,6 +88,7 @@ var Permissions = map[string]Rule{
 	"POST /v1/initiatives":                   {Roles: council},
 	"POST /v1/initiatives/{id}/votes":        {Roles: council},
 	"POST /v1/initiatives/{id}/decision":     {Roles: council},
+	"POST /v1/initiatives/{id}/reopening":    {Roles: council},
 	"PUT /v1/initiatives/{id}/owner":         {Roles: []Role{RoleAdmin, RoleCouncil, RoleCXManager}},
 	"POST /v1/initiatives/{id}/start":        {Roles: []Role{RoleAdmin, RoleCouncil, RoleCXManager}, OwnerOf: "id"},
 	"POST /v1/initiatives/{id}/progress":     {Roles: []Role{RoleAdmin, RoleCXManager}, OwnerOf: "id"},
