@@ -13,10 +13,11 @@ import (
 // The files generated from the catalogue (the JSON Schema of each event
 // type in schemas/, the catalogue in EVENTS.md and the corpus example of
 // each new current version in testdata/) are written by one command, run
-// after adding or changing an event type:
-//
-// The tests that read these files fail, naming generateCommand, when a file
-// is missing or no longer matches the Go types.
+// after adding or changing an event type: go generate ./events. Its
+// directive below runs this package's tests with -generate, so that
+// TestMain writes the files before the tests check them. The tests that
+// read these files fail, naming generateCommand, when a file is missing or
+// no longer matches the Go types.
 //
 //go:generate go test -count=1 -run TestPublishedSchemasMatchTheTypes -generate
 const generateCommand = "go generate ./events"
