@@ -38,6 +38,13 @@ type DecideRequest struct {
 	PersonID  string `json:"person_id,omitempty"`
 }
 
+// ReopeningRequest brings a deferred initiative back before the council,
+// saying why.
+type ReopeningRequest struct {
+	Rationale string `json:"rationale"`
+	PersonID  string `json:"person_id,omitempty"`
+}
+
 // OwnerRequest assigns a business-unit expert, a crew, or both as owners.
 type OwnerRequest struct {
 	PersonID string `json:"person_id,omitempty"`
@@ -79,6 +86,9 @@ func (s *Server) initiativeRoutes() []Route {
 		post("/v1/initiatives/{id}/votes", Rule{Roles: council}, "a seated council member casts or changes their vote before the decision."+actingNote, VoteRequest{}, s.vote),
 		post("/v1/initiatives/{id}/decision", Rule{Roles: council}, "a seated council member records the decision; without a quorum (more than half the seats voted) "+
 			"only the chair may, with a rationale."+actingNote, DecideRequest{}, s.decide),
+		post("/v1/initiatives/{id}/reopening", Rule{Roles: council}, "a seated council member brings a deferred initiative back to proposed, saying why; "+
+			"the earlier votes and decision stay in its earlier_rounds and the decision log, and votes are cast afresh."+actingNote,
+			ReopeningRequest{}, s.reopen),
 		{Method: http.MethodPut, Path: "/v1/initiatives/{id}/owner", Allow: Rule{Roles: stewards}, Summary: "assign a business-unit expert, a crew, or both as owners of an approved initiative",
 			Request: OwnerRequest{}, Response: in, Handler: s.assignOwner},
 		post("/v1/initiatives/{id}/start", Rule{Roles: stewards, OwnerOf: "id"}, "start work on an approved initiative", nil, s.start),
@@ -121,6 +131,13 @@ func (s *Server) decide(c echo.Context) error {
 	var req DecideRequest
 	return s.writeAsMember(c, &req, &req.PersonID, func(id, by string) events.Command {
 		return events.DecideInitiative{InitiativeID: id, DecidedBy: by, Outcome: req.Outcome, Rationale: req.Rationale}
+	})
+}
+
+func (s *Server) reopen(c echo.Context) error {
+	var req ReopeningRequest
+	return s.writeAsMember(c, &req, &req.PersonID, func(id, by string) events.Command {
+		return events.ReopenInitiative{InitiativeID: id, ReopenedBy: by, Rationale: req.Rationale}
 	})
 }
 

@@ -194,3 +194,66 @@ func TestInitiativeErrors(t *testing.T) {
 		t.Fatalf("a rejected request left %+v", v)
 	}
 }
+
+// TestReopenADeferredInitiative defers an initiative, reopens it, votes
+// afresh and decides again: the first round's votes and deferral stay in
+// the initiative's earlier rounds and in the decision log.
+func TestReopenADeferredInitiative(t *testing.T) {
+	a := startAPI(t)
+	p := setUpProgram(a)
+	in := p.as(a, p.diego, http.StatusCreated, http.MethodPost, "/v1/initiatives", map[string]any{"title": "Video banking", "problem": "Branches close at five"})
+	path := "/v1/initiatives/" + in.ID
+	cxManager := personToken(a, p.bruno)
+	reopen := map[string]any{"rationale": "the budget came through"}
+
+	// Only a deferred initiative is reopened: not a proposed one.
+	p.as(a, p.diego, http.StatusConflict, http.MethodPost, path+"/reopening", reopen)
+	p.as(a, p.diego, http.StatusOK, http.MethodPost, path+"/votes", map[string]any{"vote": "approve"})
+	p.as(a, p.elena, http.StatusOK, http.MethodPost, path+"/votes", map[string]any{"vote": "reject", "comment": "no budget"})
+	p.as(a, p.fabio, http.StatusOK, http.MethodPost, path+"/votes", map[string]any{"vote": "abstain"})
+	p.as(a, p.diego, http.StatusOK, http.MethodPost, path+"/decision", map[string]any{"outcome": "deferred", "rationale": "wait for the budget"})
+
+	checkProblems(t, a, []problemCase{
+		{"reopen without a rationale", p.tokens[p.diego], http.MethodPost, path + "/reopening", map[string]any{"rationale": ""}, nil, http.StatusUnprocessableEntity, "rationale"},
+		{"reopen as the CX manager", cxManager, http.MethodPost, path + "/reopening", reopen, nil, http.StatusForbidden, ""},
+	})
+
+	v := p.as(a, p.carla, http.StatusOK, http.MethodPost, path+"/reopening", reopen)
+	if v.Status != "proposed" || len(v.Votes) != 0 || v.Decision != nil || len(v.EarlierRounds) != 1 {
+		t.Fatalf("reopened %+v", v)
+	}
+	r := v.EarlierRounds[0]
+	if len(r.Votes) != 3 || r.Votes[1].PersonID != p.elena || r.Votes[1].Comment != "no budget" || r.Decision == nil ||
+		r.Decision.Outcome != "deferred" || r.Reopening.ReopenedBy.PersonID != p.carla || r.Reopening.Rationale != "the budget came through" {
+		t.Fatalf("earlier round %+v", r)
+	}
+
+	// Votes are cast afresh, and the new decision counts them alone.
+	p.as(a, p.elena, http.StatusOK, http.MethodPost, path+"/votes", map[string]any{"vote": "approve"})
+	p.as(a, p.diego, http.StatusConflict, http.MethodPost, path+"/decision", map[string]any{"outcome": "approved"})
+	p.as(a, p.fabio, http.StatusOK, http.MethodPost, path+"/votes", map[string]any{"vote": "approve"})
+	p.as(a, p.diego, http.StatusOK, http.MethodPost, path+"/votes", map[string]any{"vote": "approve"})
+	v = p.as(a, p.diego, http.StatusOK, http.MethodPost, path+"/decision", map[string]any{"outcome": "approved"})
+	if v.Status != "approved" || v.Decision.Tally != (projections.TallyView{Approve: 3, Voted: 3, Seats: 5}) || len(v.EarlierRounds) != 1 {
+		t.Fatalf("decided again %+v", v)
+	}
+	p.as(a, p.carla, http.StatusConflict, http.MethodPost, path+"/reopening", reopen)
+
+	// The decision log keeps both decisions, the deferral with the votes
+	// it was taken on and its reopening.
+	type page struct {
+		Items []projections.DecisionView `json:"items"`
+	}
+	log := decode[page](t, a.Must(http.StatusOK, http.MethodGet, "/v1/council/decisions", nil))
+	if len(log.Items) != 2 {
+		t.Fatalf("decision log %+v", log.Items)
+	}
+	first, second := log.Items[0], log.Items[1]
+	if first.Decision.Outcome != "deferred" || len(first.Votes) != 3 || first.Reopening == nil || first.Reopening.Rationale != "the budget came through" ||
+		first.Afterwards.Status != "approved" {
+		t.Fatalf("the deferral in the log %+v", first)
+	}
+	if second.Decision.Outcome != "approved" || len(second.Votes) != 3 || second.Votes[0].PersonID != p.elena || second.Reopening != nil {
+		t.Fatalf("the approval in the log %+v", second)
+	}
+}

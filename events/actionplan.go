@@ -10,6 +10,16 @@ import (
 // by one.
 const KindActionPlan = "actionplan"
 
+// actionplanEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var actionplanEvents = []EventType{
+	def[ActionPlanDrafted](KindActionPlan, 1),
+	def[ActionPlanShared](KindActionPlan, 1),
+	def[ActionCompleted](KindActionPlan, 1),
+	def[ActionPlanClosed](KindActionPlan, 1),
+}
+
 // Event names of the action plan aggregate.
 const (
 	EventActionPlanDrafted = "action_plan_drafted"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 )
 
 // Payload is the data of one event: one struct per event type, with
@@ -36,67 +37,23 @@ type EventType struct {
 	decode    func(data []byte, strict bool) (Payload, error)
 }
 
-// catalogue is the one place where every event type is registered: its
-// aggregate kind, its current schema version and the upcasters from older
-// versions. A type missing here can neither be written nor read.
-var catalogue = newCatalogue(
-	def[PersonRegistered](KindPerson, 1),
-	def[PersonDetailsChanged](KindPerson, 1),
-	def[PersonLeft](KindPerson, 1),
-
-	def[SponsorAppointed](KindProgram, 1),
-	def[CXManagerAppointed](KindProgram, 1),
-	def[AmbassadorAssigned](KindProgram, 1),
-	def[AmbassadorReleased](KindProgram, 1),
-	def[ExpertNamed](KindProgram, 1),
-	def[ExpertReleased](KindProgram, 1),
-
-	def[TokenIssued](KindToken, 2, upcastTokenIssuedV1),
-	def[TokenRevoked](KindToken, 1),
-
-	def[MemberSeated](KindCouncil, 1),
-	def[MemberUnseated](KindCouncil, 1),
-	def[ChairChanged](KindCouncil, 1),
-
-	def[CrewFormed](KindCrew, 1),
-	def[MemberJoined](KindCrew, 1),
-	def[MemberLeft](KindCrew, 1),
-	def[PurposeChanged](KindCrew, 1),
-	def[CrewDisbanded](KindCrew, 1),
-
-	def[InitiativeProposed](KindInitiative, 1),
-	def[VoteCast](KindInitiative, 1),
-	def[InitiativeDecided](KindInitiative, 1),
-	def[OwnerAssigned](KindInitiative, 1),
-	def[InitiativeStarted](KindInitiative, 1),
-	def[ProgressReported](KindInitiative, 1),
-	def[InitiativeCompleted](KindInitiative, 1),
-	def[InitiativeCancelled](KindInitiative, 1),
-
-	def[JourneyMapped](KindJourney, 1),
-	def[StageAdded](KindJourney, 1),
-	def[StageRenamed](KindJourney, 1),
-	def[StageMoved](KindJourney, 1),
-	def[TouchpointAdded](KindJourney, 1),
-	def[TouchpointOwnerChanged](KindJourney, 1),
-	def[TouchpointRetired](KindJourney, 1),
-
-	def[FeedbackLogged](KindFeedback, 2, upcastFeedbackLoggedV1),
-
-	def[FollowUpOpened](KindFollowUp, 1),
-	def[FollowUpClosed](KindFollowUp, 1),
-
-	def[KPIDefined](KindKPI, 1),
-	def[KPITargetChanged](KindKPI, 1),
-	def[KPIOwnerChanged](KindKPI, 1),
-	def[MeasurementRecorded](KindKPI, 1),
-	def[KPIRetired](KindKPI, 1),
-
-	def[ActionPlanDrafted](KindActionPlan, 1),
-	def[ActionPlanShared](KindActionPlan, 1),
-	def[ActionCompleted](KindActionPlan, 1),
-	def[ActionPlanClosed](KindActionPlan, 1),
-)
+// catalogue indexes every event type, each registered once in its
+// aggregate's file (person.go, initiative.go, ...) with its aggregate kind,
+// its current schema version and the upcasters from older versions. A type
+// registered nowhere can neither be written nor read.
+var catalogue = newCatalogue(slices.Concat(
+	personEvents,
+	programEvents,
+	tokenEvents,
+	councilEvents,
+	crewEvents,
+	initiativeEvents,
+	journeyEvents,
+	feedbackEvents,
+	followupEvents,
+	kpiEvents,
+	actionplanEvents,
+))
 
 // def registers the payload type T as the event of aggregates of kind at
 // schema version version; ups are the upcasters from version 1 on, so there
@@ -134,7 +91,7 @@ type registry struct {
 	ordered  []*EventType
 }
 
-func newCatalogue(types ...EventType) *registry {
+func newCatalogue(types []EventType) *registry {
 	r := &registry{byType: map[string]*EventType{}, byGoType: map[reflect.Type]*EventType{}}
 	names := map[string]bool{}
 	for i := range types {

@@ -6,6 +6,15 @@ package events
 // council's stream does not serialise voting.
 const KindCouncil = "council"
 
+// councilEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var councilEvents = []EventType{
+	def[MemberSeated](KindCouncil, 1),
+	def[MemberUnseated](KindCouncil, 1),
+	def[ChairChanged](KindCouncil, 1),
+}
+
 // CouncilID is the id of the one council aggregate.
 const CouncilID = "main"
 

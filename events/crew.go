@@ -4,6 +4,17 @@ package events
 // leaving contend only with the same crew.
 const KindCrew = "crew"
 
+// crewEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var crewEvents = []EventType{
+	def[CrewFormed](KindCrew, 1),
+	def[MemberJoined](KindCrew, 1),
+	def[MemberLeft](KindCrew, 1),
+	def[PurposeChanged](KindCrew, 1),
+	def[CrewDisbanded](KindCrew, 1),
+}
+
 // Event names of the crew aggregate.
 const (
 	EventCrewFormed     = "crew_formed"

@@ -19,6 +19,13 @@ import (
 // it applies.
 const KindFeedback = "feedback"
 
+// feedbackEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var feedbackEvents = []EventType{
+	def[FeedbackLogged](KindFeedback, 2, upcastFeedbackLoggedV1),
+}
+
 // EventFeedbackLogged is the name of the feedback partition's one event.
 const EventFeedbackLogged = "feedback_logged"
 

@@ -6,6 +6,14 @@ package events
 // subject, so subjects grow with follow-ups, not with feedback.
 const KindFollowUp = "followup"
 
+// followupEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var followupEvents = []EventType{
+	def[FollowUpOpened](KindFollowUp, 1),
+	def[FollowUpClosed](KindFollowUp, 1),
+}
+
 // Event names of the follow-up aggregate.
 const (
 	EventFollowUpOpened = "followup_opened"

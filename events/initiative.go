@@ -8,6 +8,21 @@ import "fmt"
 // decision" are checked by one aggregate under one expected sequence.
 const KindInitiative = "initiative"
 
+// initiativeEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var initiativeEvents = []EventType{
+	def[InitiativeProposed](KindInitiative, 1),
+	def[VoteCast](KindInitiative, 1),
+	def[InitiativeDecided](KindInitiative, 1),
+	def[OwnerAssigned](KindInitiative, 1),
+	def[InitiativeStarted](KindInitiative, 1),
+	def[ProgressReported](KindInitiative, 1),
+	def[InitiativeCompleted](KindInitiative, 1),
+	def[InitiativeCancelled](KindInitiative, 1),
+	def[InitiativeReopened](KindInitiative, 1),
+}
+
 // Event names of the initiative aggregate.
 const (
 	EventInitiativeProposed  = "initiative_proposed"
@@ -18,6 +33,7 @@ const (
 	EventProgressReported    = "progress_reported"
 	EventInitiativeCompleted = "initiative_completed"
 	EventInitiativeCancelled = "initiative_cancelled"
+	EventInitiativeReopened  = "initiative_reopened"
 )
 
 // Votes a council member can cast.
@@ -121,6 +137,14 @@ type InitiativeCancelled struct {
 	Reason string `json:"reason"`
 }
 
+// InitiativeReopened says a council member brought a deferred initiative
+// back before the council, and why. The votes and the decision before it
+// stay in the log as an earlier round; votes are cast afresh.
+type InitiativeReopened struct {
+	ReopenedBy string `json:"reopened_by"`
+	Rationale  string `json:"rationale"`
+}
+
 func (InitiativeProposed) EventName() string  { return EventInitiativeProposed }
 func (VoteCast) EventName() string            { return EventVoteCast }
 func (InitiativeDecided) EventName() string   { return EventInitiativeDecided }
@@ -129,6 +153,7 @@ func (InitiativeStarted) EventName() string   { return EventInitiativeStarted }
 func (ProgressReported) EventName() string    { return EventProgressReported }
 func (InitiativeCompleted) EventName() string { return EventInitiativeCompleted }
 func (InitiativeCancelled) EventName() string { return EventInitiativeCancelled }
+func (InitiativeReopened) EventName() string  { return EventInitiativeReopened }
 
 // Vote is one member's vote on an initiative.
 type Vote struct {
@@ -180,6 +205,10 @@ func (in *Initiative) apply(ev Payload) {
 		in.Status, in.Result = StatusCompleted, e.Outcome
 	case InitiativeCancelled:
 		in.Status, in.CancelReason = StatusCancelled, e.Reason
+	case InitiativeReopened:
+		// A new round: the tally of the next decision counts only the
+		// votes cast after the reopening.
+		in.Status, in.Votes, in.Decision = StatusProposed, map[string]Vote{}, nil
 	}
 }
 
@@ -295,7 +324,7 @@ func (c CastVote) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	in, err := s.memberActsOnProposed(c.InitiativeID, c.PersonID, "votes are taken only before the decision")
+	in, err := s.memberActsOn(c.InitiativeID, c.PersonID, "votes are taken only before the decision", StatusProposed)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -306,11 +335,11 @@ func (c CastVote) Decide(s *State) (Decision, error) {
 	return decide(in.agg(), VoteCast{PersonID: c.PersonID, Vote: c.Vote, Comment: c.Comment, PreviousVote: prev.Vote})
 }
 
-// memberActsOnProposed is the initiative a council member votes on or
-// decides: it must still be proposed (rule says why otherwise), and the
-// member must hold a seat.
-func (s *State) memberActsOnProposed(initiativeID, memberID, rule string) (*Initiative, error) {
-	in, err := s.initiativeIn(initiativeID, rule, StatusProposed)
+// memberActsOn is the initiative a council member votes on, decides or
+// reopens: it must be in one of the statuses (rule says why otherwise), and
+// the member must hold a seat.
+func (s *State) memberActsOn(initiativeID, memberID, rule string, statuses ...string) (*Initiative, error) {
+	in, err := s.initiativeIn(initiativeID, rule, statuses...)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +370,7 @@ func (c DecideInitiative) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	in, err := s.memberActsOnProposed(c.InitiativeID, c.DecidedBy, "only a proposed initiative can be decided")
+	in, err := s.memberActsOn(c.InitiativeID, c.DecidedBy, "only a proposed initiative can be decided", StatusProposed)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -363,6 +392,31 @@ func (c DecideInitiative) Decide(s *State) (Decision, error) {
 
 func quorumText(t Tally) string {
 	return fmt.Sprintf("%d of %d seats voted, more than half are needed", t.Voted, t.Seats)
+}
+
+// ReopenInitiative brings a deferred initiative back before the council.
+// ReopenedBy is the seated member who reopens it.
+type ReopenInitiative struct {
+	InitiativeID string
+	ReopenedBy   string
+	Rationale    string
+}
+
+// Decide reopens only a deferred initiative, for a seated member who says
+// why: a deferral is the one decision that expects the council to return.
+func (c ReopenInitiative) Decide(s *State) (Decision, error) {
+	var v checks
+	v.id("initiative_id", c.InitiativeID)
+	v.id("reopened_by", c.ReopenedBy)
+	v.text("rationale", c.Rationale)
+	if err := v.err(); err != nil {
+		return Decision{}, err
+	}
+	in, err := s.memberActsOn(c.InitiativeID, c.ReopenedBy, "only a deferred initiative can be reopened", StatusDeferred)
+	if err != nil {
+		return Decision{}, err
+	}
+	return decide(in.agg(), InitiativeReopened{ReopenedBy: c.ReopenedBy, Rationale: c.Rationale})
 }
 
 // AssignOwner makes a business-unit expert, a crew, or both the owners of an

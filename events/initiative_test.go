@@ -177,3 +177,49 @@ func TestInitiativeLaterLife(t *testing.T) {
 			when: CancelInitiative{InitiativeID: ini, Reason: "r"}, code: CodeRuleForbids},
 	})
 }
+
+// deferred is ini deferred with a quorum: bob approved, cat rejected.
+func deferred() []fact {
+	return given(proposed(),
+		votes(VoteCast{PersonID: bob, Vote: VoteApprove}, VoteCast{PersonID: cat, Vote: VoteReject}),
+		on(initiativeAgg(ini), InitiativeDecided{Outcome: OutcomeDeferred, DecidedBy: ann,
+			Tally: Tally{Approve: 1, Reject: 1, Voted: 2, Seats: 3}, Quorum: true}))
+}
+
+// reopened is ini deferred, then reopened by cat.
+func reopened() []fact {
+	return given(deferred(), on(initiativeAgg(ini), InitiativeReopened{ReopenedBy: cat, Rationale: "the budget came through"}))
+}
+
+func TestReopenInitiative(t *testing.T) {
+	run(t, []scenario{
+		{name: "a seated member reopens a deferred initiative", given: given(council(), deferred()),
+			when: ReopenInitiative{InitiativeID: ini, ReopenedBy: cat, Rationale: "the budget came through"},
+			then: on(initiativeAgg(ini), InitiativeReopened{ReopenedBy: cat, Rationale: "the budget came through"})},
+		{name: "reopening needs a rationale", given: given(council(), deferred()),
+			when: ReopenInitiative{InitiativeID: ini, ReopenedBy: cat, Rationale: " "}, code: CodeInvalid, field: "rationale"},
+		{name: "only a seated member reopens", given: given(council(), deferred()),
+			when: ReopenInitiative{InitiativeID: ini, ReopenedBy: dan, Rationale: "r"}, code: CodeRuleForbids},
+		{name: "a proposed initiative is not reopened", given: given(council(), proposed()),
+			when: ReopenInitiative{InitiativeID: ini, ReopenedBy: cat, Rationale: "r"}, code: CodeRuleForbids},
+		{name: "an approved initiative is not reopened", given: given(council(), approved()),
+			when: ReopenInitiative{InitiativeID: ini, ReopenedBy: cat, Rationale: "r"}, code: CodeRuleForbids},
+		{name: "a reopened initiative is not reopened again before a decision", given: given(council(), reopened()),
+			when: ReopenInitiative{InitiativeID: ini, ReopenedBy: bob, Rationale: "r"}, code: CodeRuleForbids},
+		{name: "reopen an unknown initiative", given: council(),
+			when: ReopenInitiative{InitiativeID: ini, ReopenedBy: cat, Rationale: "r"}, code: CodeNotFound},
+
+		// Votes are cast afresh: the vote bob cast before the deferral is
+		// not his vote now, so the same vote again is recorded.
+		{name: "after reopening votes are cast afresh", given: given(council(), reopened()),
+			when: CastVote{InitiativeID: ini, PersonID: bob, Vote: VoteApprove},
+			then: on(initiativeAgg(ini), VoteCast{PersonID: bob, Vote: VoteApprove})},
+		{name: "after reopening the earlier votes make no quorum", given: given(council(), reopened(), votes(VoteCast{PersonID: bob, Vote: VoteApprove})),
+			when: DecideInitiative{InitiativeID: ini, DecidedBy: bob, Outcome: OutcomeApproved}, code: CodeRuleForbids},
+		{name: "after reopening the council decides again on the new votes", given: given(council(), reopened(),
+			votes(VoteCast{PersonID: bob, Vote: VoteApprove}, VoteCast{PersonID: ann, Vote: VoteApprove})),
+			when: DecideInitiative{InitiativeID: ini, DecidedBy: bob, Outcome: OutcomeApproved},
+			then: on(initiativeAgg(ini), InitiativeDecided{Outcome: OutcomeApproved, DecidedBy: bob,
+				Tally: Tally{Approve: 2, Voted: 2, Seats: 3}, Quorum: true})},
+	})
+}

@@ -13,6 +13,19 @@ import (
 // edited by a few people, so one stream per journey does not contend.
 const KindJourney = "journey"
 
+// journeyEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var journeyEvents = []EventType{
+	def[JourneyMapped](KindJourney, 1),
+	def[StageAdded](KindJourney, 1),
+	def[StageRenamed](KindJourney, 1),
+	def[StageMoved](KindJourney, 1),
+	def[TouchpointAdded](KindJourney, 1),
+	def[TouchpointOwnerChanged](KindJourney, 1),
+	def[TouchpointRetired](KindJourney, 1),
+}
+
 // Event names of the journey aggregate.
 const (
 	EventJourneyMapped          = "journey_mapped"

@@ -6,6 +6,17 @@ import "time"
 // measurements.
 const KindKPI = "kpi"
 
+// kpiEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var kpiEvents = []EventType{
+	def[KPIDefined](KindKPI, 1),
+	def[KPITargetChanged](KindKPI, 1),
+	def[KPIOwnerChanged](KindKPI, 1),
+	def[MeasurementRecorded](KindKPI, 1),
+	def[KPIRetired](KindKPI, 1),
+}
+
 // Event names of the KPI aggregate.
 const (
 	EventKPIDefined          = "kpi_defined"

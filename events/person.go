@@ -7,6 +7,15 @@ import "strings"
 // so that appointing someone does not contend with editing their details.
 const KindPerson = "person"
 
+// personEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var personEvents = []EventType{
+	def[PersonRegistered](KindPerson, 1),
+	def[PersonDetailsChanged](KindPerson, 1),
+	def[PersonLeft](KindPerson, 1),
+}
+
 // Event names of the person aggregate.
 const (
 	EventPersonRegistered     = "person_registered"

@@ -7,6 +7,18 @@ package events
 // them without contention.
 const KindProgram = "program"
 
+// programEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var programEvents = []EventType{
+	def[SponsorAppointed](KindProgram, 1),
+	def[CXManagerAppointed](KindProgram, 1),
+	def[AmbassadorAssigned](KindProgram, 1),
+	def[AmbassadorReleased](KindProgram, 1),
+	def[ExpertNamed](KindProgram, 1),
+	def[ExpertReleased](KindProgram, 1),
+}
+
 // ProgramID is the id of the one program aggregate.
 const ProgramID = "main"
 

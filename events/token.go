@@ -10,6 +10,14 @@ import (
 // whoever may read the audit trail learns nothing to sign in with.
 const KindToken = "token"
 
+// tokenEvents registers the event types of this aggregate in the catalogue
+// (catalogue.go), each with its schema version and the upcasters from older
+// versions: a new event type of the aggregate is one line here.
+var tokenEvents = []EventType{
+	def[TokenIssued](KindToken, 2, upcastTokenIssuedV1),
+	def[TokenRevoked](KindToken, 1),
+}
+
 // Event names of the token aggregate.
 const (
 	EventTokenIssued  = "token_issued"

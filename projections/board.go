@@ -98,7 +98,7 @@ func (m *Initiatives) view(in *initiativeRow) InitiativeView {
 		ID: in.id,
 		ProposalView: ProposalView{Title: in.title, Problem: in.problem, Proposer: m.who.ref(in.proposer), ProposedAt: in.proposedAt,
 			StageIDs: cloneIDs(in.stageIDs), TouchpointIDs: cloneIDs(in.touchpointIDs), KPIIDs: cloneIDs(in.kpiIDs)},
-		Status: in.status, Votes: m.votes(in), Decision: m.decision(in), Owner: m.owner(in),
+		Status: in.status, Votes: m.votes(in.votes), Decision: m.decision(in.decision), EarlierRounds: m.rounds(in), Owner: m.owner(in),
 		PercentComplete: copyInt(in.percent), Progress: make([]ProgressView, len(in.progress)),
 	}
 	if in.startedAt != nil {
@@ -122,23 +122,23 @@ func (m *Initiatives) view(in *initiativeRow) InitiativeView {
 
 // votes are the members' standing votes in the order they first voted,
 // each with the votes it replaced.
-func (m *Initiatives) votes(in *initiativeRow) []VoteView {
-	out := make([]VoteView, 0, len(in.votes))
-	for _, v := range in.votes {
+func (m *Initiatives) votes(votes []*voteRow) []VoteView {
+	out := make([]VoteView, 0, len(votes))
+	for _, v := range votes {
 		last := len(v.casts) - 1
 		out = append(out, VoteView{PersonRef: m.who.ref(v.personID), VoteCastView: v.casts[last], Earlier: slices.Clone(v.casts[:last])})
 	}
 	return out
 }
 
-func (m *Initiatives) decision(in *initiativeRow) *DecisionOf {
-	if in.decision == nil {
+func (m *Initiatives) decision(d *decisionRow) *DecisionOf {
+	if d == nil {
 		return nil
 	}
-	e, t := in.decision.event, in.decision.event.Tally
+	e, t := d.event, d.event.Tally
 	return &DecisionOf{
-		Outcome: e.Outcome, Rationale: e.Rationale, DecidedBy: m.who.ref(e.DecidedBy), DecidedAt: in.decision.at,
-		Quorum: e.Quorum, ChairDecision: e.ChairDecision, Seq: in.decision.seq,
+		Outcome: e.Outcome, Rationale: e.Rationale, DecidedBy: m.who.ref(e.DecidedBy), DecidedAt: d.at,
+		Quorum: e.Quorum, ChairDecision: e.ChairDecision, Seq: d.seq,
 		Tally: TallyView{Approve: t.Approve, Reject: t.Reject, Abstain: t.Abstain, Voted: t.Voted, Seats: t.Seats},
 	}
 }

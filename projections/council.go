@@ -48,6 +48,14 @@ func NewCouncil() *Council {
 // Name implements Model.
 func (m *Council) Name() string { return "council" }
 
+// Ignores lists the aggregate kinds and event types the model leaves alone
+// on purpose: it shows the seats, and the people in them. A test
+// (coverage_test.go) fails when a registered event type is neither handled
+// nor listed here.
+func (m *Council) Ignores() []string {
+	return allKindsBut(events.KindCouncil, events.KindPerson)
+}
+
 // Apply implements Model.
 func (m *Council) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()

@@ -14,7 +14,11 @@ type DecisionView struct {
 	Proposal     ProposalView `json:"proposal"`
 	Votes        []VoteView   `json:"votes"`
 	Decision     DecisionOf   `json:"decision"`
-	Afterwards   Aftermath    `json:"afterwards"`
+	// Reopening is, for a deferral the council came back to, who reopened
+	// the initiative and why; the votes of the next round are in the
+	// entry of its decision.
+	Reopening  *ReopeningView `json:"reopening,omitempty"`
+	Afterwards Aftermath      `json:"afterwards"`
 }
 
 // ProposalView is an initiative as it was put before the council.
@@ -51,24 +55,33 @@ func (m *Initiatives) Decisions(f DecisionFilter) []DecisionView {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := []DecisionView{}
+	keep := func(d *decisionRow) bool {
+		return d != nil && (f.From.IsZero() || !d.at.Before(f.From)) && (f.To.IsZero() || d.at.Before(f.To)) &&
+			(f.Outcome == "" || d.event.Outcome == f.Outcome)
+	}
 	for _, in := range m.initiatives {
-		d := in.decision
-		switch {
-		case d == nil,
-			!f.From.IsZero() && d.at.Before(f.From),
-			!f.To.IsZero() && !d.at.Before(f.To),
-			f.Outcome != "" && d.event.Outcome != f.Outcome:
+		if in.decision == nil && len(in.rounds) == 0 {
 			continue
 		}
 		v := m.view(in)
-		out = append(out, DecisionView{
-			InitiativeID: in.id,
-			Proposal:     v.ProposalView,
-			Votes:        v.Votes,
-			Decision:     *v.Decision,
-			Afterwards: Aftermath{Status: v.Status, Owner: v.Owner, StartedAt: v.StartedAt, PercentComplete: v.PercentComplete,
-				Completion: v.Completion, Cancellation: v.Cancellation},
-		})
+		entry := func(votes []VoteView, d *DecisionOf, reopening *ReopeningView) DecisionView {
+			return DecisionView{
+				InitiativeID: in.id, Proposal: v.ProposalView, Votes: votes, Decision: *d, Reopening: reopening,
+				Afterwards: Aftermath{Status: v.Status, Owner: v.Owner, StartedAt: v.StartedAt, PercentComplete: v.PercentComplete,
+					Completion: v.Completion, Cancellation: v.Cancellation},
+			}
+		}
+		// Each earlier round's decision is an entry of its own, with the
+		// votes it was taken on and the reopening that followed it.
+		for i, r := range in.rounds {
+			if keep(r.decision) {
+				round := v.EarlierRounds[i]
+				out = append(out, entry(round.Votes, round.Decision, &round.Reopening))
+			}
+		}
+		if keep(in.decision) {
+			out = append(out, entry(v.Votes, v.Decision, nil))
+		}
 	}
 	slices.SortFunc(out, func(a, b DecisionView) int { return cmp.Compare(a.Decision.Seq, b.Decision.Seq) })
 	return out

@@ -70,6 +70,20 @@ func NewFeedback() *Feedback {
 // Name implements Model.
 func (m *Feedback) Name() string { return "feedback" }
 
+// Ignores lists the aggregate kinds and event types the model leaves alone
+// on purpose: it needs of a journey only the touchpoints feedback is logged
+// at. A test (coverage_test.go) fails when a registered event type is
+// neither handled nor listed here.
+func (m *Feedback) Ignores() []string {
+	return append(allKindsBut(events.KindFeedback, events.KindFollowUp, events.KindJourney),
+		events.Type(events.KindJourney, events.EventJourneyMapped),
+		events.Type(events.KindJourney, events.EventStageAdded),
+		events.Type(events.KindJourney, events.EventStageMoved),
+		events.Type(events.KindJourney, events.EventStageRenamed),
+		events.Type(events.KindJourney, events.EventTouchpointOwnerChanged),
+		events.Type(events.KindJourney, events.EventTouchpointRetired))
+}
+
 // Apply implements Model.
 func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()

@@ -32,6 +32,14 @@ func NewIdempotency() *Idempotency { return &Idempotency{seen: map[string]Writte
 // Name implements Model.
 func (m *Idempotency) Name() string { return "idempotency" }
 
+// Ignores lists the aggregate kinds and event types the model leaves alone
+// on purpose: it reads every event's envelope, whatever its type. A test
+// (coverage_test.go) fails when a registered event type is neither handled
+// nor listed here.
+func (m *Idempotency) Ignores() []string {
+	return nil
+}
+
 // Apply implements Model.
 func (m *Idempotency) Apply(rec events.Record, _ events.Payload) error {
 	if rec.Event.IdempotencyKey == "" {

@@ -96,6 +96,16 @@ func NewPeople() *People {
 // Name implements Model.
 func (m *People) Name() string { return "people" }
 
+// Ignores lists the aggregate kinds and event types the model leaves alone
+// on purpose: it shows people and the roles they hold, not what they do. A
+// test (coverage_test.go) fails when a registered event type is neither
+// handled nor listed here.
+func (m *People) Ignores() []string {
+	return append(allKindsBut(events.KindPerson, events.KindProgram, events.KindCouncil, events.KindCrew),
+		events.Type(events.KindCrew, events.EventCrewDisbanded),
+		events.Type(events.KindCrew, events.EventPurposeChanged))
+}
+
 // Apply implements Model.
 func (m *People) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()

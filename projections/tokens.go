@@ -39,6 +39,13 @@ func NewTokens() *Tokens {
 // Name implements Model.
 func (t *Tokens) Name() string { return "tokens" }
 
+// Ignores lists the aggregate kinds and event types the model leaves alone
+// on purpose: it follows only the tokens. A test (coverage_test.go) fails
+// when a registered event type is neither handled nor listed here.
+func (t *Tokens) Ignores() []string {
+	return allKindsBut(events.KindToken)
+}
+
 // Apply implements Model.
 func (t *Tokens) Apply(_ events.Record, p events.Payload) error {
 	t.mu.Lock()

@@ -1,5 +1,11 @@
 package projections
 
+import (
+	"slices"
+
+	"cxtracker/events"
+)
+
 // Views are all the read models the API serves, built by one projector.
 type Views struct {
 	Tokens      *Tokens
@@ -33,4 +39,17 @@ func NewViews() *Views {
 // Models lists the views for the projector, in the order it applies them.
 func (v *Views) Models() []Model {
 	return []Model{v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans}
+}
+
+// allKindsBut lists every aggregate kind of the catalogue except those a
+// model follows: the start of the Ignores list of a model that reads a few
+// kinds, so that it names what it reads rather than all it does not.
+func allKindsBut(follows ...string) []string {
+	var out []string
+	for _, et := range events.EventTypes() {
+		if !slices.Contains(follows, et.Kind) && !slices.Contains(out, et.Kind) {
+			out = append(out, et.Kind)
+		}
+	}
+	return out
 }
