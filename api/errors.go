@@ -18,6 +18,7 @@ var statusOf = map[string]int{
 	events.CodeInvalid:     http.StatusUnprocessableEntity,
 	events.CodeNotFound:    http.StatusNotFound,
 	events.CodeRuleForbids: http.StatusConflict,
+	events.CodeStale:       http.StatusPreconditionFailed,
 	// The aggregate's history holds a quarantined record: the state is
 	// in conflict with the log until it is repaired.
 	events.CodeQuarantined: http.StatusConflict,

@@ -44,19 +44,19 @@ func (s *Server) write(c echo.Context, w Write) error {
 	if k != nil && k.done != nil {
 		return s.answer(c, w, k.done.Seq, k.done.Version, true)
 	}
-	cmd := w.Command
+	var conditions []events.ExecuteOption
 	if im := c.Request().Header.Get("If-Match"); im != "" {
 		version, err := parseETag(im)
 		if err != nil {
 			return err
 		}
-		cmd = ifMatch{Command: cmd, Aggregate: w.Aggregate, Version: version}
+		conditions = append(conditions, events.IfVersion(w.Aggregate, version))
 	}
 	meta := k.meta(events.Meta{
 		Actor: caller.actor(), ActorToken: caller.TokenID,
 		CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID),
 	})
-	res, err := s.Engine.Execute(c.Request().Context(), cmd, meta)
+	res, err := s.Engine.Execute(c.Request().Context(), w.Command, meta, conditions...)
 	if k != nil && (err != nil || res.Appended.Duplicate) {
 		// Another copy of the request (another replica's, most likely)
 		// may have written the key first: then this one answers as a
@@ -128,26 +128,4 @@ func parseETag(v string) (uint64, error) {
 		return 0, badRequest("If-Match must be an ETag this API gave, such as \"3\"")
 	}
 	return n, nil
-}
-
-// ifMatch makes a command conditional on its aggregate's version.
-type ifMatch struct {
-	events.Command
-	Aggregate events.Aggregate
-	Version   uint64
-}
-
-// errStale is the 412 of a stale If-Match.
-type errStale struct{ want, have uint64 }
-
-func (e errStale) Error() string {
-	return fmt.Sprintf("If-Match %d is stale: the entity is at version %d", e.want, e.have)
-}
-
-func (m ifMatch) Decide(s *events.State) (events.Decision, error) {
-	if have := s.Stream(m.Aggregate).Version; have != m.Version {
-		return events.Decision{}, &Problem{Status: http.StatusPreconditionFailed, Title: "Precondition failed",
-			Detail: errStale{m.Version, have}.Error()}
-	}
-	return m.Command.Decide(s)
 }

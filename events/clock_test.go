@@ -15,7 +15,7 @@ func TestEngineDatesEventsFromItsClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := RegisterPerson{PersonID: ann, Name: "Ann", Email: "a@example.com", Department: "Sales"}
-	_, evs, _, err := e.prepare(cmd, Meta{Actor: "test"})
+	_, evs, _, err := e.prepare(cmd, Meta{Actor: "test"}, execution{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestEngineDatesEventsFromItsClock(t *testing.T) {
 		t.Fatalf("the event is dated %s, want the clock's %s in UTC", got, leap.UTC())
 	}
 	given := time.Date(2026, 12, 31, 23, 59, 0, 0, time.UTC)
-	if _, evs, _, err = e.prepare(cmd, Meta{Actor: "test", Time: given}); err != nil || !evs[0].Time.Equal(given) {
+	if _, evs, _, err = e.prepare(cmd, Meta{Actor: "test", Time: given}, execution{}); err != nil || !evs[0].Time.Equal(given) {
 		t.Fatalf("with a time in its Meta the event is dated %v (%v), want %s", evs[0].Time, err, given)
 	}
 }

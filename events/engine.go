@@ -171,9 +171,13 @@ type Result struct {
 // *ConflictError (the aggregate kept changing), ErrInvalid, ErrUnavailable
 // (whether the events were stored is unknown), ctx.Err(), the feed's error
 // (the events were stored, but nothing applies them).
-func (e *Engine) Execute(ctx context.Context, cmd Command, meta Meta) (Result, error) {
+func (e *Engine) Execute(ctx context.Context, cmd Command, meta Meta, opts ...ExecuteOption) (Result, error) {
+	var x execution
+	for _, o := range opts {
+		o(&x)
+	}
 	for attempt := 1; ; attempt++ {
-		agg, evs, expect, err := e.prepare(cmd, meta)
+		agg, evs, expect, err := e.prepare(cmd, meta, x)
 		if err != nil {
 			return Result{}, err
 		}
@@ -202,14 +206,43 @@ func (e *Engine) Execute(ctx context.Context, cmd Command, meta Meta) (Result, e
 	}
 }
 
+// ExecuteOption is a condition or setting of one Execute.
+type ExecuteOption func(*execution)
+
+// execution is what the options of one Execute set.
+type execution struct {
+	ifVersion *versionCondition
+}
+
+type versionCondition struct {
+	agg     Aggregate
+	version uint64
+}
+
+// IfVersion makes Execute go ahead only while agg is at version (the
+// version the sender last read, such as an HTTP If-Match). It is checked
+// under the Engine's lock, against the same state the decision and the
+// append's expected sequence come from, so no change can slip between the
+// check and the write; on a retry after a conflict it is checked again.
+// A stale version is rejected with CodeStale and nothing is written.
+func IfVersion(agg Aggregate, version uint64) ExecuteOption {
+	return func(x *execution) { x.ifVersion = &versionCondition{agg: agg, version: version} }
+}
+
 // prepare decides cmd under the lock and builds its events and the
 // condition of their append from the same state.
-func (e *Engine) prepare(cmd Command, meta Meta) (Aggregate, []Event, Expect, error) {
+func (e *Engine) prepare(cmd Command, meta Meta, x execution) (Aggregate, []Event, Expect, error) {
 	if meta.Time.IsZero() {
 		meta.Time = e.clock.Now()
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if c := x.ifVersion; c != nil {
+		if have := e.state.Stream(c.agg).Version; have != c.version {
+			return Aggregate{}, nil, Expect{}, &Error{Code: CodeStale,
+				Message: fmt.Sprintf("the condition was version %d, but %s is at version %d: it changed since it was read", c.version, c.agg, have)}
+		}
+	}
 	d, err := cmd.Decide(e.state)
 	if err != nil {
 		if q := e.state.quarantinedFor(err); q != nil {

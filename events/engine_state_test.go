@@ -117,3 +117,21 @@ func TestEventIDNamesEachEventOfADecision(t *testing.T) {
 		t.Fatalf("events %s and %s, want the ids given, %v", evs[0].ID, evs[1].ID, ids)
 	}
 }
+
+// IfVersion holds a command to the version its sender read: checked in the
+// same decision as the command, so a stale one writes nothing.
+func TestIfVersionRefusesAStaleVersion(t *testing.T) {
+	e := bareEngine()
+	e.state = replay(t, given(on(personAgg(ann), PersonRegistered{PersonID: ann, Name: "Ann", Email: "a@example.com", Department: "Sales"})))
+	name := "Ann B."
+	cmd := ChangePersonDetails{PersonID: ann, Name: &name}
+	_, evs, _, err := e.prepare(cmd, Meta{Actor: "test"}, execution{ifVersion: &versionCondition{agg: personAgg(ann), version: 2}})
+	if ErrorCode(err) != CodeStale || len(evs) != 0 {
+		t.Fatalf("a stale version gave %d events and %v, want the code %q", len(evs), err, CodeStale)
+	}
+	var x execution
+	IfVersion(personAgg(ann), 1)(&x)
+	if _, evs, _, err = e.prepare(cmd, Meta{Actor: "test"}, x); err != nil || len(evs) != 1 {
+		t.Fatalf("the current version gave %d events and %v, want one event", len(evs), err)
+	}
+}

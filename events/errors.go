@@ -22,6 +22,10 @@ const (
 	// Whether the caller's role may send the command at all is the API's to
 	// decide (its 403), not a code of this package.
 	CodeRuleForbids = "rule_forbids"
+	// CodeStale means the command was sent on the condition that its
+	// aggregate was still at a version (IfVersion), and it is not: someone
+	// changed it since the sender read it (HTTP 412).
+	CodeStale = "stale"
 )
 
 // Error is a command's rejection. Its Message and Fields are written for the
