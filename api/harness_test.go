@@ -14,6 +14,7 @@ import (
 
 	"cxtracker/api"
 	"cxtracker/events"
+	"cxtracker/events/jetstream"
 	"cxtracker/events/jetstream/jstest"
 	"cxtracker/projections"
 )
@@ -43,6 +44,33 @@ func startAPI(t testing.TB, extra ...projections.Model) *testAPI {
 func startAPIWith(t testing.TB, edit func(*api.Deps), extra ...projections.Model) *testAPI {
 	t.Helper()
 	store := jstest.Start(t)
+	a, creds, proj := serveOn(t, store, edit, extra...)
+	ctx := context.Background()
+	engine, views := a.Engine, a.Views
+
+	token, hash := api.NewToken()
+	adminID := events.NewID()
+	if _, err := api.KeepCredential(ctx, creds, views.Tokens, adminID, hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := engine.Execute(ctx, events.IssueToken{TokenID: adminID, Label: "test admin", Grants: []string{events.GrantAdmin}}, events.Meta{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := proj.WaitFor(ctx, engine.LastSeq()); err != nil {
+		t.Fatal(err)
+	}
+	a.Admin = token
+	a.loadContract()
+	return a
+}
+
+// serveOn builds the whole read and write path over store and its buckets,
+// as the tracker's start does, and serves it over real HTTP: a first server,
+// or another replica (or the same one after a restart) over the same log.
+// It answers the credential bucket and the projector it built (which edit
+// may have replaced in the server), for a test that issues tokens itself.
+func serveOn(t testing.TB, store *jetstream.Store, edit func(*api.Deps), extra ...projections.Model) (*testAPI, *jetstream.Credentials, *projections.Projector) {
+	t.Helper()
 	engine, err := events.NewEngine(store)
 	if err != nil {
 		t.Fatal(err)
@@ -72,21 +100,7 @@ func startAPIWith(t testing.TB, edit func(*api.Deps), extra ...projections.Model
 	srv := api.New(deps)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-
-	token, hash := api.NewToken()
-	adminID := events.NewID()
-	if _, err := api.KeepCredential(ctx, creds, views.Tokens, adminID, hash); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := engine.Execute(ctx, events.IssueToken{TokenID: adminID, Label: "test admin", Grants: []string{events.GrantAdmin}}, events.Meta{Actor: "test"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := proj.WaitFor(ctx, engine.LastSeq()); err != nil {
-		t.Fatal(err)
-	}
-	a := &testAPI{t: t, URL: hs.URL, Admin: token, Server: srv, Engine: engine, Views: views, Store: store}
-	a.loadContract()
-	return a
+	return &testAPI{t: t, URL: hs.URL, Server: srv, Engine: engine, Views: views, Store: store}, creds, proj
 }
 
 // Response is an answer as a test sees it.

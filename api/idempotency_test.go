@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -17,7 +16,6 @@ import (
 	"cxtracker/api"
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
-	"cxtracker/projections"
 )
 
 // replica is a second API, with its own engine and read models, over the
@@ -25,35 +23,11 @@ import (
 // one after a restart.
 func (a *testAPI) replica(t *testing.T) *testAPI {
 	t.Helper()
-	engine, err := events.NewEngine(a.Store)
-	if err != nil {
+	b, _, proj := serveOn(t, a.Store.(*jetstream.Store), nil)
+	if err := proj.WaitFor(context.Background(), a.Engine.LastSeq()); err != nil {
 		t.Fatal(err)
 	}
-	views := projections.NewViews()
-	proj := projections.NewProjector(a.Store, engine, nil, views.Models()...)
-	ctx, cancel := context.WithCancel(context.Background())
-	store := a.Store.(*jetstream.Store)
-	creds, err := store.Credentials(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := creds.Follow(ctx, views.Tokens.Credential); err != nil {
-		t.Fatal(err)
-	}
-	answers, err := store.Answers(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); _ = proj.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	if err := proj.WaitFor(ctx, a.Engine.LastSeq()); err != nil {
-		t.Fatal(err)
-	}
-	srv := api.New(api.Deps{Engine: engine, Projector: proj, Views: views, Store: a.Store, Credentials: creds, Answers: answers, Ready: proj.Ready})
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	b := &testAPI{t: t, URL: hs.URL, Admin: a.Admin, Server: srv, Engine: engine, Views: views, Store: a.Store}
+	b.Admin = a.Admin
 	b.loadContract()
 	return b
 }

@@ -41,19 +41,13 @@ type Answers struct {
 //
 // Errors: ErrUnavailable.
 func (s *Store) Answers(ctx context.Context) (*Answers, error) {
-	kv, err := s.js.KeyValue(ctx, AnswersBucket)
-	if errors.Is(err, jetstream.ErrBucketNotFound) && !s.opts.openOnly {
-		kv, err = s.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:      AnswersBucket,
-			Description: "first answers of requests sent with an Idempotency-Key, by a hash of token id and key",
-			History:     1,
-			TTL:         AnswerLifetime,
-			Storage:     jetstream.FileStorage,
-			Replicas:    max(s.opts.replicas, 1),
-		})
-	}
+	kv, err := s.bucket(ctx, jetstream.KeyValueConfig{
+		Bucket:      AnswersBucket,
+		Description: "first answers of requests sent with an Idempotency-Key, by a hash of token id and key",
+		TTL:         AnswerLifetime,
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: answer bucket %s: %v", events.ErrUnavailable, AnswersBucket, err)
+		return nil, err
 	}
 	// A message carries the key and its headers beside the value; 1 KiB
 	// leaves room for them.

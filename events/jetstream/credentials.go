@@ -31,18 +31,12 @@ type Credentials struct {
 //
 // Errors: ErrUnavailable.
 func (s *Store) Credentials(ctx context.Context) (*Credentials, error) {
-	kv, err := s.js.KeyValue(ctx, CredentialsBucket)
-	if errors.Is(err, jetstream.ErrBucketNotFound) && !s.opts.openOnly {
-		kv, err = s.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:      CredentialsBucket,
-			Description: "API token hashes by token id, kept out of the CX audit trail",
-			History:     1,
-			Storage:     jetstream.FileStorage,
-			Replicas:    max(s.opts.replicas, 1),
-		})
-	}
+	kv, err := s.bucket(ctx, jetstream.KeyValueConfig{
+		Bucket:      CredentialsBucket,
+		Description: "API token hashes by token id, kept out of the CX audit trail",
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%w: credential bucket %s: %v", events.ErrUnavailable, CredentialsBucket, err)
+		return nil, err
 	}
 	return &Credentials{kv: kv}, nil
 }
@@ -123,4 +117,21 @@ func (c *Credentials) Follow(ctx context.Context, fn func(tokenID, hash string))
 		}
 	}()
 	return nil
+}
+
+// bucket opens one of the tracker's key-value buckets beside the log,
+// creating it on first use with one value a key, on file storage and with
+// the stream's replicas, unless the store was opened read-only.
+//
+// Errors: ErrUnavailable.
+func (s *Store) bucket(ctx context.Context, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	kv, err := s.js.KeyValue(ctx, cfg.Bucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) && !s.opts.openOnly {
+		cfg.History, cfg.Storage, cfg.Replicas = 1, jetstream.FileStorage, max(s.opts.replicas, 1)
+		kv, err = s.js.CreateKeyValue(ctx, cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, cfg.Bucket, err)
+	}
+	return kv, nil
 }
