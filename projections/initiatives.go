@@ -1,6 +1,10 @@
 package projections
 
 import (
+	"cmp"
+	"maps"
+	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -8,7 +12,7 @@ import (
 )
 
 // Initiatives is the read model of the CX initiatives: the board, each
-// initiative's detail, and the council's decision log (decisions.go). It
+// initiative's detail, and the council's decision log. It
 // keeps every vote a member cast, not only the last, because the log shows
 // how minds changed before a decision.
 type Initiatives struct {
@@ -268,4 +272,237 @@ func copyInt(p *int) *int {
 	}
 	v := *p
 	return &v
+}
+
+// The board and each initiative's detail.
+
+// InitiativeCard is an initiative as the board shows it: where it stands,
+// who proposed and who owns it, without the detail.
+type InitiativeCard struct {
+	ID              string     `json:"id"`
+	Title           string     `json:"title"`
+	Status          string     `json:"status"`
+	Proposer        PersonRef  `json:"proposer"`
+	ProposedAt      time.Time  `json:"proposed_at"`
+	Votes           int        `json:"votes"`
+	DecidedAt       *time.Time `json:"decided_at,omitempty"`
+	Owner           *OwnerView `json:"owner,omitempty"`
+	PercentComplete *int       `json:"percent_complete,omitempty"`
+}
+
+// Get is the initiative with id in full, and false if there is none.
+func (m *Initiatives) Get(id string) (InitiativeView, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return viewOf(m.initiatives, id, m.view)
+}
+
+// List is the board: the initiatives with status (any when "") owned by
+// owner, a person or a crew id (any when ""), ordered by id.
+func (m *Initiatives) List(status, owner string) []InitiativeCard {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := []InitiativeCard{}
+	for _, id := range slices.Sorted(maps.Keys(m.initiatives)) {
+		in := m.initiatives[id]
+		if status != "" && in.status != status {
+			continue
+		}
+		if owner != "" && in.ownerPerson != owner && in.ownerCrew != owner {
+			continue
+		}
+		card := InitiativeCard{
+			ID: in.id, Title: in.title, Status: in.status, Proposer: m.who.ref(in.proposer), ProposedAt: in.proposedAt,
+			Votes: len(in.votes), Owner: m.owner(in), PercentComplete: copyInt(in.percent),
+		}
+		if in.decision != nil {
+			at := in.decision.at
+			card.DecidedAt = &at
+		}
+		out = append(out, card)
+	}
+	return out
+}
+
+// InitiativeStatuses lists an initiative's statuses in the order of its
+// life.
+var InitiativeStatuses = []string{events.StatusProposed, events.StatusApproved, events.StatusRejected, events.StatusDeferred,
+	events.StatusInProgress, events.StatusCompleted, events.StatusCancelled}
+
+// CountByStatus counts the initiatives in each status, zero included.
+func (m *Initiatives) CountByStatus() map[string]int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := map[string]int{}
+	for _, st := range InitiativeStatuses {
+		out[st] = 0
+	}
+	for _, in := range m.initiatives {
+		out[in.status]++
+	}
+	return out
+}
+
+// ApprovedWithoutOwner lists, sorted, the initiatives approved or in
+// progress that nobody owns: goals assigned to no one.
+func (m *Initiatives) ApprovedWithoutOwner() []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := []string{}
+	for _, in := range m.initiatives {
+		live := in.status == events.StatusApproved || in.status == events.StatusInProgress
+		if live && in.ownerPerson == "" && in.ownerCrew == "" {
+			out = append(out, in.id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// view is a copy of an initiative in full.
+func (m *Initiatives) view(in *initiativeRow) InitiativeView {
+	v := InitiativeView{
+		ID: in.id,
+		ProposalView: ProposalView{Title: in.title, Problem: in.problem, Proposer: m.who.ref(in.proposer), ProposedAt: in.proposedAt,
+			StageIDs: cloneIDs(in.stageIDs), TouchpointIDs: cloneIDs(in.touchpointIDs), KPIIDs: cloneIDs(in.kpiIDs)},
+		Status: in.status, Votes: m.votes(in.votes), Decision: m.decision(in.decision), EarlierRounds: m.rounds(in), Owner: m.owner(in),
+		PercentComplete: copyInt(in.percent), Progress: make([]ProgressView, len(in.progress)),
+	}
+	if in.startedAt != nil {
+		at := *in.startedAt
+		v.StartedAt = &at
+	}
+	for i, pr := range in.progress {
+		pr.PercentComplete = copyInt(pr.PercentComplete)
+		v.Progress[i] = pr
+	}
+	if in.completion != nil {
+		c := *in.completion
+		v.Completion = &c
+	}
+	if in.cancellation != nil {
+		c := *in.cancellation
+		v.Cancellation = &c
+	}
+	return v
+}
+
+// votes are the members' standing votes in the order they first voted,
+// each with the votes it replaced.
+func (m *Initiatives) votes(votes []*voteRow) []VoteView {
+	out := make([]VoteView, 0, len(votes))
+	for _, v := range votes {
+		last := len(v.casts) - 1
+		out = append(out, VoteView{PersonRef: m.who.ref(v.personID), VoteCastView: v.casts[last], Earlier: slices.Clone(v.casts[:last])})
+	}
+	return out
+}
+
+func (m *Initiatives) decision(d *decisionRow) *DecisionOf {
+	if d == nil {
+		return nil
+	}
+	e, t := d.event, d.event.Tally
+	return &DecisionOf{
+		Outcome: e.Outcome, Rationale: e.Rationale, DecidedBy: m.who.ref(e.DecidedBy), DecidedAt: d.at,
+		Quorum: e.Quorum, ChairDecision: e.ChairDecision, Seq: d.seq,
+		Tally: TallyView{Approve: t.Approve, Reject: t.Reject, Abstain: t.Abstain, Voted: t.Voted, Seats: t.Seats},
+	}
+}
+
+func (m *Initiatives) owner(in *initiativeRow) *OwnerView {
+	if in.ownerPerson == "" && in.ownerCrew == "" {
+		return nil
+	}
+	o := &OwnerView{PersonID: in.ownerPerson, CrewID: in.ownerCrew, CrewName: m.crewNames[in.ownerCrew], AssignedAt: in.ownerAt}
+	if in.ownerPerson != "" {
+		o.PersonName = m.who.ref(in.ownerPerson).Name
+	}
+	return o
+}
+
+// cloneIDs copies a list of ids, empty rather than nil.
+func cloneIDs(ids []string) []string { return append([]string{}, ids...) }
+
+// The council's decision log.
+
+// DecisionView is one entry of the council's decision log: what was
+// proposed and by whom, how every member voted (and changed their vote),
+// what was decided, by whom and why, and what became of the initiative.
+type DecisionView struct {
+	InitiativeID string       `json:"initiative_id"`
+	Proposal     ProposalView `json:"proposal"`
+	Votes        []VoteView   `json:"votes"`
+	Decision     DecisionOf   `json:"decision"`
+	// Reopening is, for a deferral the council came back to, who reopened
+	// the initiative and why; the votes of the next round are in the
+	// entry of its decision.
+	Reopening  *ReopeningView `json:"reopening,omitempty"`
+	Afterwards Aftermath      `json:"afterwards"`
+}
+
+// ProposalView is an initiative as it was put before the council.
+type ProposalView struct {
+	Title         string    `json:"title"`
+	Problem       string    `json:"problem"`
+	Proposer      PersonRef `json:"proposer"`
+	ProposedAt    time.Time `json:"proposed_at"`
+	StageIDs      []string  `json:"stage_ids"`
+	TouchpointIDs []string  `json:"touchpoint_ids"`
+	KPIIDs        []string  `json:"kpi_ids"`
+}
+
+// Aftermath is what became of a decided initiative: where it stands now,
+// who owns it, how far the work got, and how it ended.
+type Aftermath struct {
+	Status          string            `json:"status"`
+	Owner           *OwnerView        `json:"owner,omitempty"`
+	StartedAt       *time.Time        `json:"started_at,omitempty"`
+	PercentComplete *int              `json:"percent_complete,omitempty"`
+	Completion      *CompletionView   `json:"completion,omitempty"`
+	Cancellation    *CancellationView `json:"cancellation,omitempty"`
+}
+
+// DecisionFilter selects decisions: taken at or after From and before To
+// (either zero for no bound), with Outcome ("" for any).
+type DecisionFilter struct {
+	From, To time.Time
+	Outcome  string
+}
+
+// Decisions is the council's decision log, filtered, oldest decision first.
+func (m *Initiatives) Decisions(f DecisionFilter) []DecisionView {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := []DecisionView{}
+	keep := func(d *decisionRow) bool {
+		return d != nil && (f.From.IsZero() || !d.at.Before(f.From)) && (f.To.IsZero() || d.at.Before(f.To)) &&
+			(f.Outcome == "" || d.event.Outcome == f.Outcome)
+	}
+	for _, in := range m.initiatives {
+		if in.decision == nil && len(in.rounds) == 0 {
+			continue
+		}
+		v := m.view(in)
+		entry := func(votes []VoteView, d *DecisionOf, reopening *ReopeningView) DecisionView {
+			return DecisionView{
+				InitiativeID: in.id, Proposal: v.ProposalView, Votes: votes, Decision: *d, Reopening: reopening,
+				Afterwards: Aftermath{Status: v.Status, Owner: v.Owner, StartedAt: v.StartedAt, PercentComplete: v.PercentComplete,
+					Completion: v.Completion, Cancellation: v.Cancellation},
+			}
+		}
+		// Each earlier round's decision is an entry of its own, with the
+		// votes it was taken on and the reopening that followed it.
+		for i, r := range in.rounds {
+			if keep(r.decision) {
+				round := v.EarlierRounds[i]
+				out = append(out, entry(round.Votes, round.Decision, &round.Reopening))
+			}
+		}
+		if keep(in.decision) {
+			out = append(out, entry(v.Votes, v.Decision, nil))
+		}
+	}
+	slices.SortFunc(out, func(a, b DecisionView) int { return cmp.Compare(a.Decision.Seq, b.Decision.Seq) })
+	return out
 }
