@@ -59,31 +59,13 @@ func replay(tb failer, facts []fact) *State {
 	return s
 }
 
-// record appends a decision's events to s as the log would: next stream
-// sequences, encoded, read back by ReadRecord, applied. It returns the
-// records. The other packages' tests have the tape of events/eventtest,
-// which does the same; this package's own tests cannot import it (it
-// imports events), so the tables keep this one.
+// record commits a decision's events to s as the log would (State.Commit,
+// which events/eventtest's tape uses too), and answers the records.
 func record(tb failer, s *State, d Decision) []Record {
 	tb.Helper()
-	evs, _, err := s.Events(d, Meta{Actor: "tester", Time: testTime})
+	recs, err := s.Commit(d, Meta{Actor: "tester", Time: testTime}, testTime)
 	if err != nil {
-		tb.Fatalf("build events of %v: %v", d, err)
-	}
-	var recs []Record
-	for _, ev := range evs {
-		raw, err := ev.Encode()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		rec, err := ReadRecord(s.LastSeq()+1, d.Aggregate.Subject(ev.Name()), testTime, raw)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := s.Apply(rec); err != nil {
-			tb.Fatalf("apply %s: %v", ev.Type, err)
-		}
-		recs = append(recs, rec)
+		tb.Fatalf("record %v: %v", d, err)
 	}
 	return recs
 }

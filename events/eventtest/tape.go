@@ -93,21 +93,11 @@ func (t *Tape) PlayBy(agg events.Aggregate, actor string, ps ...events.Payload) 
 // encoded as the store writes it and read back as a reader does.
 func (t *Tape) record(agg events.Aggregate, actor string, p events.Payload) (events.Record, error) {
 	t.now = t.now.Add(t.step)
-	evs, _, err := t.state.Events(events.Decision{Aggregate: agg, Events: []events.Payload{p}}, events.Meta{Actor: actor, Time: t.now})
+	recs, err := t.state.Commit(events.Decision{Aggregate: agg, Events: []events.Payload{p}}, events.Meta{Actor: actor, Time: t.now}, t.now)
 	if err != nil {
 		return events.Record{}, err
 	}
-	raw, err := evs[0].Encode()
-	if err != nil {
-		return events.Record{}, err
-	}
-	rec, err := events.ReadRecord(t.state.LastSeq()+1, agg.Subject(evs[0].Name()), t.now, raw)
-	if err != nil {
-		return events.Record{}, err
-	}
-	if err := t.state.Apply(rec); err != nil {
-		return events.Record{}, fmt.Errorf("apply to the state: %w", err)
-	}
+	rec := recs[0]
 	t.records = append(t.records, rec)
 	return rec, nil
 }
