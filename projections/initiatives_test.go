@@ -32,7 +32,6 @@ func TestInitiativesKeepVoteHistoryAndTheDecisionLog(t *testing.T) {
 	pct := 60
 	l.PlayBy(one, "x", events.OwnerAssigned{PersonID: "x", CrewID: "c1"}, events.InitiativeStarted{},
 		events.ProgressReported{Note: "half way", PercentComplete: &pct}, events.ProgressReported{Note: "no figure"})
-	pct = 99 // the model keeps its own copy
 	l.PlayBy(one, "x", events.InitiativeCompleted{Outcome: "20h call backs"})
 
 	v, _ := m.Get("i1")
