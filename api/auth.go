@@ -97,12 +97,15 @@ func KeepCredential(ctx context.Context, keeper CredentialKeeper, tokens *projec
 // constant time, so neither the lookup nor the comparison leaks the token.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Request().Header.Get(echo.HeaderAuthorization)
-		scheme, token, found := strings.Cut(h, " ")
-		if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
-			return s.refuse(c, "send Authorization: Bearer <token>")
+		hash, session := sessionHash(c.Request())
+		if !session {
+			h := c.Request().Header.Get(echo.HeaderAuthorization)
+			scheme, token, found := strings.Cut(h, " ")
+			if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+				return s.refuse(c, "send Authorization: Bearer <token>")
+			}
+			hash = HashToken(strings.TrimSpace(token))
 		}
-		hash := HashToken(strings.TrimSpace(token))
 		t, ok := s.Views.Tokens.ByHash(hash)
 		if !ok || subtle.ConstantTimeCompare([]byte(t.Hash()), []byte(hash)) != 1 {
 			return s.refuse(c, "the token is unknown or revoked")

@@ -17,6 +17,7 @@ import (
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
 	"cxtracker/projections"
+	"cxtracker/web"
 )
 
 // Main is the running tracker: the log (on the embedded server or an
@@ -35,6 +36,7 @@ type Main struct {
 	views     *projections.Views
 	projector *projections.Projector
 	api       *api.Server
+	web       *web.Web
 	http      *http.Server
 	ln        net.Listener
 	ready     atomic.Bool
@@ -90,7 +92,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// No ReadTimeout or WriteTimeout: either would end every event stream
 	// once it passed. A body's arrival is bounded per request instead (the
 	// API's bodyDeadline), and idle keep-alive connections are let go.
-	m.http = &http.Server{Handler: m.api.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	m.web = web.New(m.api, web.Options{Logger: m.Logger, Clock: m.Config.Clock})
+	m.http = &http.Server{Handler: m.web.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		if err := m.http.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			m.Logger.Error("HTTP server stopped", "err", err)
@@ -123,7 +126,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.ready.Store(true)
-	m.Logger.Info("cxtracker serving", "http", "http://"+m.ln.Addr().String(), "data", m.Config.Data, "nats", m.natsDescription(), "events", m.projector.LastSeq())
+	m.Logger.Info("cxtracker serving", "http", "http://"+m.ln.Addr().String(), "dashboard", "http://"+m.ln.Addr().String()+"/", "data", m.Config.Data, "nats", m.natsDescription(), "events", m.projector.LastSeq())
 	return nil
 }
 

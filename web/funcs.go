@@ -1,0 +1,80 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// funcs are the templates' helpers: how numbers, times and charts are
+// written on every page.
+var funcs = template.FuncMap{
+	"num":       num,
+	"date":      func(t time.Time) string { return dateOf(t, "2 Jan 2006") },
+	"datetime":  func(t time.Time) string { return dateOf(t, "2 Jan 2006 15:04 UTC") },
+	"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"age":       age,
+	"join":      strings.Join,
+	"query":     url.QueryEscape,
+	"path":      url.PathEscape,
+	"words":     func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"plural":    plural,
+	"deref":     func(p *float64) float64 { return *p },
+	"sparkline": sparkline,
+	"lineChart": lineChart,
+	"navItem":   navItem,
+}
+
+// num is a score with one decimal, or "–" when there is none yet.
+func num(v any) string {
+	switch x := v.(type) {
+	case *float64:
+		if x == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.1f", *x)
+	case float64:
+		return fmt.Sprintf("%.1f", x)
+	case int:
+		return fmt.Sprintf("%d", x)
+	}
+	return fmt.Sprint(v)
+}
+
+func dateOf(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "–"
+	}
+	return t.UTC().Format(layout)
+}
+
+// age is how long ago t was at now, in the largest whole unit.
+func age(now, t time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return plural(int(d/(24*time.Hour)), "day")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+// navLink is one entry of the menu.
+type navLink struct {
+	Href, Label string
+	Current     bool
+}
+
+func navItem(current, key, href, label string) navLink {
+	return navLink{Href: href, Label: label, Current: current == key}
+}
