@@ -96,13 +96,6 @@ func (s *sessions) sweep() {
 	}
 }
 
-// count is how many sessions are open, for tests.
-func (s *sessions) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.by)
-}
-
 const sessionKey = "web.session"
 
 func sessionOf(c echo.Context) *session {

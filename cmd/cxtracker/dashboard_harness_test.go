@@ -90,7 +90,9 @@ type deskPerson struct {
 func councilMember(p deskPerson) bool { return p.Roles.Council != nil && !p.Roles.Council.Chair }
 func councilChair(p deskPerson) bool  { return p.Roles.Council != nil && p.Roles.Council.Chair }
 func cxManager(p deskPerson) bool     { return p.Roles.CXManager }
-func ambassador(p deskPerson) bool    { return p.Roles.Ambassador != nil && p.Roles.Council == nil && !p.Roles.CXManager }
+func ambassador(p deskPerson) bool {
+	return p.Roles.Ambassador != nil && p.Roles.Council == nil && !p.Roles.CXManager
+}
 
 // browserSession is a browser without a browser: a cookie jar that does
 // not follow redirects, so a test sees each answer.
