@@ -8,9 +8,25 @@ import (
 	"time"
 )
 
-// funcs are the templates' helpers: how numbers, times and charts are
-// written on every page.
-var funcs = template.FuncMap{
+// funcs are the templates' helpers: the shared ones below, and each area's
+// own (named in its file).
+var funcs = mergeFuncs(baseFuncs)
+
+func mergeFuncs(maps ...template.FuncMap) template.FuncMap {
+	out := template.FuncMap{}
+	for _, m := range maps {
+		for k, v := range m {
+			if _, dup := out[k]; dup {
+				panic("web: template function " + k + " is defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// baseFuncs are how numbers, times and charts are written on every page.
+var baseFuncs = template.FuncMap{
 	"num":       num,
 	"date":      func(t time.Time) string { return dateOf(t, "2 Jan 2006") },
 	"datetime":  func(t time.Time) string { return dateOf(t, "2 Jan 2006 15:04 UTC") },
