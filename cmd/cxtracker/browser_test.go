@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestTheDashboardInARealBrowser signs a council member in through the form
+// of a real headless Chromium on the demo's data and walks the pages.
+func TestTheDashboardInARealBrowser(t *testing.T) {
+	m, admin := demoTracker(t)
+	base := "http://" + m.HTTPAddr()
+	browser := newBrowser(t)
+	member, name := personToken(t, admin, councilMember)
+
+	tab := newTab(t, browser, base)
+	tab.open("/")
+	if got := evalIn[string](tab, "location.pathname"); got != "/signin" {
+		t.Fatalf("without a session the overview went to %q", got)
+	}
+	tab.signIn(member)
+
+	t.Run("overview", func(t *testing.T) {
+		tab.open("/")
+		if got := tab.text("header .who span"); got != name {
+			t.Errorf("header names %q, want %q", got, name)
+		}
+		if got := tab.text("main h1"); got != "Program overview" {
+			t.Errorf("h1 %q", got)
+		}
+		if n := evalIn[int](tab, "document.querySelectorAll('svg.spark').length"); n != 3 {
+			t.Errorf("%d sparklines, want NPS, CSAT and CES", n)
+		}
+		tab.screenshot("overview")
+	})
+
+	t.Run("live", func(t *testing.T) {
+		tab.open("/")
+		tab.waitFor("the live script to connect", "document.getElementById('main').dataset.liveAfter !== undefined", 5*time.Second)
+		// Another person changes the program: the page redraws itself
+		// without a reload, within a second.
+		ctx := context.Background()
+		if err := admin.do(ctx, http.MethodPost, "/v1/people", map[string]any{"name": "Live Test", "email": "live.test@example.com", "department": "Legal"}, nil); err != nil {
+			t.Fatal(err)
+		}
+		tab.waitFor("the overview to show the new department's gap", "document.getElementById('main').textContent.includes('Legal department has no CX ambassador')", 3*time.Second)
+		if reloaded := evalIn[bool](tab, "performance.getEntriesByType('navigation').length !== 1"); reloaded {
+			t.Error("the page reloaded")
+		}
+	})
+
+	t.Run("phone width", func(t *testing.T) {
+		tab.do("narrow the window", chromedp.EmulateViewport(390, 844))
+		defer tab.do("widen the window", chromedp.EmulateViewport(1280, 900))
+		tab.open("/")
+		if w := evalIn[int](tab, "document.documentElement.scrollWidth"); w > 390 {
+			t.Errorf("the overview is %d px wide at a 390 px phone", w)
+		}
+	})
+
+	t.Run("sign out", func(t *testing.T) {
+		tab.do("sign out", chromedp.Click(chromedp.CSS("header .who button")), chromedp.WaitVisible(chromedp.ID("token")))
+		if !strings.Contains(tab.text("main"), "signed out") {
+			t.Error("no word that the person signed out")
+		}
+	})
+}
