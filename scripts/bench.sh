@@ -66,7 +66,7 @@ awk '
 
 echo
 echo "== the tracker over HTTP (cmd/cxtracker), -benchtime $benchtime"
-go test -run '^$' -bench '^(BenchmarkRawPublish16|BenchmarkCommandsHTTP16|BenchmarkImportNDJSON|BenchmarkJourneyRead)$' -benchtime "$benchtime" -timeout 30m ./cmd/cxtracker/ | tee "$out"
+go test -run '^$' -bench '^(BenchmarkRawPublish16|BenchmarkCommandsHTTP16|BenchmarkImportNDJSON|BenchmarkJourneyRead|BenchmarkDashboardPages)$' -benchtime "$benchtime" -timeout 30m ./cmd/cxtracker/ | tee "$out"
 
 awk '
 	/^Benchmark/ {
@@ -93,4 +93,18 @@ awk '
 		print "== GET /v1/journeys/{id} with the demo loaded"
 		latency("one client", "BenchmarkJourneyRead/clients=1")
 		latency("16 concurrent clients", "BenchmarkJourneyRead/clients=16")
+		print ""
+		print "== dashboard pages with the demo loaded, one signed-in browser (target: p99 < 50 ms, page and assets < 300 KB)"
+		for (k in metric) {
+			split(k, parts, SUBSEP)
+			if (parts[1] ~ /^BenchmarkDashboardPages\/page=/ && parts[2] == "p99-ms") pages[parts[1]] = 1
+		}
+		np = 0
+		for (p in pages) list[++np] = p
+		for (i = 1; i <= np; i++) for (j = i + 1; j <= np; j++) if (list[j] < list[i]) { t = list[i]; list[i] = list[j]; list[j] = t }
+		for (i = 1; i <= np; i++) {
+			p = list[i]; label = p; sub(/^BenchmarkDashboardPages\/page=/, "", label)
+			printf "%-52s p50 %6.2f ms   p99 %6.2f ms   %6.1f KB %s\n", label, rate(p, "p50-ms"), rate(p, "p99-ms"), rate(p, "KB"),
+				(rate(p, "p99-ms") < 50 && rate(p, "KB") < 300) ? "ok" : "OVER"
+		}
 	}' "$out"

@@ -227,3 +227,37 @@ func BenchmarkJourneyRead(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDashboardPages is each page of the dashboard on the demo
+// program, as a signed-in council member: the latency of one browser's
+// requests (server time plus loopback) and the page's weight with its
+// assets.
+func BenchmarkDashboardPages(b *testing.B) {
+	m, c := benchTracker(b)
+	ctx := context.Background()
+	opt := demoOptions{Seed: 1, Feedback: benchDemoFeedback(), Now: time.Now().UTC().Truncate(24 * time.Hour)}
+	if _, err := loadDemo(ctx, c, opt, newDemoSteps(io.Discard)); err != nil {
+		b.Fatal(err)
+	}
+	token, _ := personToken(b, c, councilMember)
+	s := newBrowserSession(b, "http://"+m.HTTPAddr())
+	s.signIn(token)
+	for _, p := range dashboardPages(b, s) {
+		weight := pageWeight(b, s, p)
+		b.Run("page="+p, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				t0 := time.Now()
+				if a := s.get(p); a.Status != http.StatusOK && a.Status != http.StatusSeeOther {
+					b.Fatalf("%s answered %d", p, a.Status)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			slices.Sort(lat)
+			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+			b.ReportMetric(float64(weight)/1024, "KB")
+		})
+	}
+}
