@@ -120,7 +120,7 @@ type kindEvents struct {
 type personName struct{ ID, Name string }
 
 // eventRow is one event as the audit pages show it: who did it by name,
-// the link to its entity's history, and its data as fields.
+// the link to its entity's history, and, on a history, its data as fields.
 type eventRow struct {
 	api.EventView
 	ActorName string
@@ -196,9 +196,9 @@ func kindsOfEvents() []kindEvents {
 	return out
 }
 
-// newEventRow is ev with its actor's name, its history link and its data.
+// newEventRow is ev with its actor's name and its history link.
 func newEventRow(ev api.EventView, names map[string]string) eventRow {
-	r := eventRow{EventView: ev, Entity: ev.AggregateID, Fields: eventFields(ev.Data, names)}
+	r := eventRow{EventView: ev, Entity: ev.AggregateID}
 	r.ActorName, r.Person = names[ev.Actor]
 	if !r.Person {
 		r.ActorName = ev.Actor
@@ -207,12 +207,11 @@ func newEventRow(ev api.EventView, names map[string]string) eventRow {
 		}
 	}
 	if ev.Aggregate == events.KindFeedback {
-		r.Entity = ""
-		for _, f := range r.Fields {
-			if f.Name == "feedback_id" {
-				r.Entity = f.Value
-			}
+		var item struct {
+			FeedbackID string `json:"feedback_id"`
 		}
+		_ = json.Unmarshal(ev.Data, &item) // no id, no link
+		r.Entity = item.FeedbackID
 	}
 	if ev.Aggregate == events.KindPerson {
 		r.EntityName = names[r.Entity]
@@ -305,7 +304,9 @@ func (w *Web) history(c echo.Context) error {
 	}
 	p := historyPage{Kind: h.Aggregate, ID: h.AggregateID}
 	for _, ev := range h.Events {
-		p.Events = append(p.Events, newEventRow(ev, names))
+		r := newEventRow(ev, names)
+		r.Fields = eventFields(ev.Data, names)
+		p.Events = append(p.Events, r)
 	}
 	// A feedback item's events are in its touchpoint's partition and its
 	// follow-up's: the log's filter reaches the follow-up's.

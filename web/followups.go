@@ -103,7 +103,11 @@ func (w *Web) closeFollowUp(c echo.Context) error {
 			q.Problem = nil
 		}
 	}
-	return w.render(c, ae.Status, followUpsPage, q)
+	// The refused page stays as it is, not live: its address is the form's,
+	// and a refresh would take away the problem and what was typed.
+	refused := followUpsPage
+	refused.live = false
+	return w.render(c, ae.Status, refused, q)
 }
 
 // formProblem is err when it is a refusal of the API a form shows beside

@@ -191,7 +191,7 @@ func TestClosingWithoutWhatWasDoneShowsTheAPIsErrorBesideThatRow(t *testing.T) {
 	}
 }
 
-func TestAnAmbassadorWhoMayNotCloseSeesTheRolesPage(t *testing.T) {
+func TestACouncilMemberWhoMayNotCloseAFollowUpSeesTheRolesPage(t *testing.T) {
 	m, admin := demoTracker(t)
 	token, _ := personToken(t, admin, func(p deskPerson) bool {
 		return p.Roles.Council != nil && !p.Roles.CXManager && p.Roles.Ambassador == nil
