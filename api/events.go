@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -205,6 +206,38 @@ var historyCollections = []struct {
 	{"tokens", events.KindToken, ""},
 	{"program", events.KindProgram, events.ProgramAggregate.ID},
 	{"council", events.KindCouncil, events.CouncilAggregate.ID},
+}
+
+// HistoryKinds are the aggregate kinds whose entities have a history
+// route, in the order of the API's routes: the collections', then
+// feedback's (a follow-up's history is its feedback item's).
+func HistoryKinds() []string {
+	out := make([]string, 0, len(historyCollections)+2)
+	for _, col := range historyCollections {
+		out = append(out, col.kind)
+	}
+	return append(out, events.KindFeedback, events.KindFollowUp)
+}
+
+// HistoryPath is the path of the history of the entity of aggregate kind
+// with id (ignored for the program and the council, which are one each),
+// and false for a kind that has no history route. A feedback item's id is
+// its feedback id, not its touchpoint's partition; a follow-up's history
+// is its feedback item's.
+func HistoryPath(kind, id string) (string, bool) {
+	if kind == events.KindFeedback || kind == events.KindFollowUp {
+		return "/v1/feedback/" + url.PathEscape(id) + "/history", true
+	}
+	for _, col := range historyCollections {
+		switch {
+		case col.kind != kind:
+		case col.singleton != "":
+			return "/v1/" + col.path + "/history", true
+		default:
+			return "/v1/" + col.path + "/" + url.PathEscape(id) + "/history", true
+		}
+	}
+	return "", false
 }
 
 // History is every event of one entity, oldest first.

@@ -63,8 +63,15 @@ func lineChart(title string, pts []point, target *float64) template.HTML {
 	step := int(math.Ceil(float64(len(pts)) / 8))
 	for i, p := range pts {
 		fmt.Fprintf(&b, `<circle class="dot" cx="%.1f" cy="%.1f" r="3"><title>%s: %.1f</title></circle>`, x(i), y(p.Value), template.HTMLEscapeString(p.Label), p.Value)
-		if i%step == 0 || i == len(pts)-1 {
-			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%g" text-anchor="middle">%s</text>`, x(i), h-8, template.HTMLEscapeString(p.Label))
+		// Every step-th label, and the last one, ending at the right edge;
+		// a label too near the last one is left out.
+		last := len(pts) - 1
+		if (i%step == 0 && last-i >= step) || i == last {
+			anchor := "middle"
+			if i == last && i > 0 {
+				anchor = "end"
+			}
+			fmt.Fprintf(&b, `<text class="axis" x="%.1f" y="%g" text-anchor="%s">%s</text>`, x(i), h-8, anchor, template.HTMLEscapeString(p.Label))
 		}
 	}
 	b.WriteString(`</svg>`)

@@ -1,5 +1,158 @@
 package web
 
-import "github.com/labstack/echo/v4"
+import (
+	"cmp"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
 
-func (w *Web) followUpRoutes(g *echo.Group) {}
+	"github.com/labstack/echo/v4"
+
+	"cxtracker/api"
+	"cxtracker/projections"
+)
+
+func (w *Web) followUpRoutes(g *echo.Group) {
+	g.GET("/follow-ups", w.followUps)
+	g.POST("/follow-ups/:id/closure", w.closeFollowUp)
+}
+
+var followUpsPage = page{name: "followups", title: "Follow-up queue", nav: "follow-ups", live: true}
+
+// followUpQueue is the follow-up queue: the open follow-ups, oldest first.
+type followUpQueue struct {
+	Rows []followUpRow
+	// Problem is a refused closing of a follow-up no longer in the queue
+	// (closed meanwhile, or never opened), shown above it.
+	Problem *apiError
+}
+
+// followUpRow is one open follow-up with the names its ids stand for and,
+// after a refused closing, the API's problem and what was typed.
+type followUpRow struct {
+	Item       projections.FeedbackItem
+	Touchpoint projections.TouchpointView
+	Assignee   string
+	Problem    *apiError
+	Action     string
+	Informed   bool
+}
+
+func (w *Web) followUps(c echo.Context) error {
+	q, err := w.followUpQueue(c)
+	if err != nil {
+		return err
+	}
+	return w.render(c, http.StatusOK, followUpsPage, q)
+}
+
+// followUpQueue reads the open follow-ups through the API, oldest opened
+// first (the feedback id breaks ties), with their touchpoints and
+// assignees by name.
+func (w *Web) followUpQueue(c echo.Context) (followUpQueue, error) {
+	items, err := listAll[projections.FeedbackItem](w, c, "/v1/feedback", url.Values{"follow_up": {projections.FollowUpOpen}})
+	if err != nil {
+		return followUpQueue{}, err
+	}
+	items = slices.DeleteFunc(items, func(it projections.FeedbackItem) bool { return it.FollowUp == nil })
+	slices.SortFunc(items, func(a, b projections.FeedbackItem) int {
+		return cmp.Or(a.FollowUp.OpenedAt.Compare(b.FollowUp.OpenedAt), cmp.Compare(a.ID, b.ID))
+	})
+	touchpoints, err := w.touchpointsByID(c)
+	if err != nil {
+		return followUpQueue{}, err
+	}
+	names, err := w.personNames(c)
+	if err != nil {
+		return followUpQueue{}, err
+	}
+	q := followUpQueue{Rows: make([]followUpRow, 0, len(items))}
+	for _, it := range items {
+		tp, ok := touchpoints[it.TouchpointID]
+		if !ok {
+			tp = projections.TouchpointView{ID: it.TouchpointID, JourneyID: it.JourneyID, Name: it.TouchpointID}
+		}
+		q.Rows = append(q.Rows, followUpRow{Item: it, Touchpoint: tp, Assignee: names[it.FollowUp.AssigneeID]})
+	}
+	return q, nil
+}
+
+// closeFollowUp closes one follow-up through the API. A refusal the person
+// can act on is shown beside that row's form, with what they typed; a 403
+// is the roles page, like any other.
+func (w *Web) closeFollowUp(c echo.Context) error {
+	id := c.Param("id")
+	req := api.CloseFollowUpRequest{ActionTaken: c.FormValue("action_taken"), CustomerInformed: c.FormValue("customer_informed") != ""}
+	err := w.call(c, http.MethodPost, "/v1/feedback/"+url.PathEscape(id)+"/follow-up/closure", nil, req, nil)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/follow-ups")
+	}
+	ae := formProblem(err)
+	if ae == nil {
+		return err
+	}
+	q, qerr := w.followUpQueue(c)
+	if qerr != nil {
+		return qerr
+	}
+	q.Problem = ae
+	for i := range q.Rows {
+		if q.Rows[i].Item.ID == id {
+			q.Rows[i].Problem, q.Rows[i].Action, q.Rows[i].Informed = ae, req.ActionTaken, req.CustomerInformed
+			q.Problem = nil
+		}
+	}
+	// The refused page stays as it is, not live: its address is the form's,
+	// and a refresh would take away the problem and what was typed.
+	refused := followUpsPage
+	refused.live = false
+	return w.render(c, ae.Status, refused, q)
+}
+
+// formProblem is err when it is a refusal of the API a form shows beside
+// itself (a request or a rule the person can put right), and nil for any
+// other error, which becomes a page of its own: 401 ends the session, 403
+// is the roles page, 429 and 5xx are not the form's fault.
+func formProblem(err error) *apiError {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		return nil
+	}
+	switch ae.Status {
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusUnprocessableEntity:
+		return ae
+	}
+	return nil
+}
+
+// touchpointsByID are every journey's touchpoints, by id.
+func (w *Web) touchpointsByID(c echo.Context) (map[string]projections.TouchpointView, error) {
+	journeys, err := listAll[projections.JourneyView](w, c, "/v1/journeys", nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]projections.TouchpointView{}
+	for _, j := range journeys {
+		for _, s := range j.Stages {
+			for _, tp := range s.Touchpoints {
+				out[tp.ID] = tp
+			}
+		}
+	}
+	return out, nil
+}
+
+// personNames are the names of the program's people, by id, for pages
+// that show who did or owns something.
+func (w *Web) personNames(c echo.Context) (map[string]string, error) {
+	people, err := listAll[projections.PersonView](w, c, "/v1/people", nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(people))
+	for _, p := range people {
+		out[p.ID] = p.Name
+	}
+	return out, nil
+}

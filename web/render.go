@@ -17,7 +17,7 @@ import (
 	"cxtracker/projections"
 )
 
-//go:embed templates
+//go:embed all:templates
 var templateFiles embed.FS
 
 // pages are the parsed templates: each page file with the layout and the
