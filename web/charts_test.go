@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestChartsEscapeTheirLabelsAndDrawTheTarget(t *testing.T) {
@@ -48,6 +49,21 @@ func TestSafeNextStaysOnThisSite(t *testing.T) {
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestAgeSaysJustNowForTimesNotYetPast(t *testing.T) {
+	now := time.Date(2026, 7, 16, 9, 0, 0, 0, time.UTC)
+	for at, want := range map[time.Time]string{
+		now.Add(time.Hour):         "just now",
+		now.Add(-30 * time.Second): "just now",
+		now.Add(-5 * time.Minute):  "5 minutes ago",
+		now.Add(-time.Hour):        "1 hour ago",
+		now.Add(-72 * time.Hour):   "3 days ago",
+	} {
+		if got := age(now, at); got != want {
+			t.Errorf("age of %s = %q, want %q", at, got, want)
 		}
 	}
 }

@@ -66,16 +66,19 @@ func dateOf(t time.Time, layout string) string {
 	return t.UTC().Format(layout)
 }
 
-// age is how long ago t was at now, in the largest whole unit.
+// age is how long ago t was at now, in the largest whole unit ("3 days
+// ago"); a time not yet past, or under a minute old, is "just now".
 func age(now, t time.Time) string {
 	d := now.Sub(t)
 	switch {
+	case d < time.Minute:
+		return "just now"
 	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute")
+		return plural(int(d/time.Minute), "minute") + " ago"
 	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour")
+		return plural(int(d/time.Hour), "hour") + " ago"
 	}
-	return plural(int(d/(24*time.Hour)), "day")
+	return plural(int(d/(24*time.Hour)), "day") + " ago"
 }
 
 func plural(n int, unit string) string {
