@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -21,6 +22,10 @@ type Feedback struct {
 	open   int
 	weeks  periodTable
 	months periodTable
+
+	// atTouchpoint holds each touchpoint's items, ordered by id, so that a
+	// list of one touchpoint walks its items only.
+	atTouchpoint map[string][]*FeedbackItem
 }
 
 // Follow-up states of a feedback item, as the API filters them.
@@ -64,7 +69,7 @@ type feedbackPlace struct{ journeyID, stageID string }
 
 // NewFeedback is an empty model.
 func NewFeedback() *Feedback {
-	return &Feedback{byID: map[string]*FeedbackItem{}, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}}
+	return &Feedback{byID: map[string]*FeedbackItem{}, atTouchpoint: map[string][]*FeedbackItem{}, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}}
 }
 
 // Name implements Model.
@@ -131,19 +136,22 @@ func (m *Feedback) log(rec events.Record, e events.FeedbackLogged) {
 		Metric: e.Metric, Score: e.Score, Comment: e.Comment, Segment: e.Segment, Source: e.Source,
 		OccurredAt: at.UTC(), LoggedAt: rec.Event.Time}
 	m.byID[it.ID] = it
-	// Ids are ULIDs made by the writers, so they mostly come in order; an
-	// id from a writer whose clock is behind is put in its place.
-	if n := len(m.items); n == 0 || m.items[n-1].ID < it.ID {
-		m.items = append(m.items, it)
-	} else {
-		i := sort.Search(n, func(i int) bool { return m.items[i].ID > it.ID })
-		m.items = append(m.items, nil)
-		copy(m.items[i+1:], m.items[i:])
-		m.items[i] = it
-	}
+	m.items = insertByID(m.items, it)
+	m.atTouchpoint[it.TouchpointID] = insertByID(m.atTouchpoint[it.TouchpointID], it)
 	_ = m.all.Add(e.Metric, e.Score) // A score off its scale was never logged.
 	m.weeks.add(isoWeekStart(it.OccurredAt), it.TouchpointID, e.Metric, e.Score)
 	m.months.add(monthStart(it.OccurredAt), it.TouchpointID, e.Metric, e.Score)
+}
+
+// insertByID puts it into items, which are ordered by id, in its place.
+// Ids are ULIDs made by the writers, so they mostly come in order; an id
+// from a writer whose clock is behind is put in its place.
+func insertByID(items []*FeedbackItem, it *FeedbackItem) []*FeedbackItem {
+	if n := len(items); n == 0 || items[n-1].ID < it.ID {
+		return append(items, it)
+	}
+	i := sort.Search(len(items), func(i int) bool { return items[i].ID > it.ID })
+	return slices.Insert(items, i, it)
 }
 
 // Item is the feedback item with id.

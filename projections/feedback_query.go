@@ -31,14 +31,19 @@ func (f FeedbackFilter) matches(it *FeedbackItem) bool {
 
 // List is, in id order, up to limit items that match f and whose ids come
 // after the id after (none: from the first), and whether more match after
-// them. It walks the items from after on, so a page costs as much as the
-// items it passes over, not the whole list.
+// them. It walks the items from after on (only the touchpoint's, when f
+// names one), so a page costs as much as the items it passes over, not the
+// whole list.
 func (m *Feedback) List(f FeedbackFilter, after string, limit int) ([]FeedbackItem, bool) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	items := m.items
+	if f.TouchpointID != "" {
+		items = m.atTouchpoint[f.TouchpointID]
+	}
 	out := make([]FeedbackItem, 0, min(limit, 64))
-	start := sort.Search(len(m.items), func(i int) bool { return m.items[i].ID > after })
-	for _, it := range m.items[start:] {
+	start := sort.Search(len(items), func(i int) bool { return items[i].ID > after })
+	for _, it := range items[start:] {
 		if !f.matches(it) {
 			continue
 		}

@@ -77,6 +77,41 @@ func TestFeedbackListIsInIdOrderAndFiltered(t *testing.T) {
 	}
 }
 
+func TestFeedbackListOfOneTouchpointPagesInIdOrder(t *testing.T) {
+	m := NewFeedback()
+	tp := eventtest.New(t, m)
+	mapFixture(tp)
+	day := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	// The web touchpoint's ids come out of order, between other
+	// touchpoints' items.
+	for _, n := range []int{205, 201, 210, 203, 202, 208} {
+		logFeedbackAt(tp, fixtureID(n), fxWeb, events.MetricNPS, 9, day)
+		logFeedbackAt(tp, fixtureID(n+100), fxPhone, events.MetricNPS, 2, day)
+	}
+	want := []string{fixtureID(201), fixtureID(202), fixtureID(203), fixtureID(205), fixtureID(208), fixtureID(210)}
+	var got []string
+	after := ""
+	for {
+		page, more := m.List(FeedbackFilter{TouchpointID: fxWeb}, after, 4)
+		got = append(got, feedbackIDsOf(page)...)
+		if !more {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	if len(got) != len(want) {
+		t.Fatalf("pages %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("pages %v, want %v", got, want)
+		}
+	}
+	if page, more := m.List(FeedbackFilter{TouchpointID: fixtureID(999)}, "", 4); len(page) != 0 || more {
+		t.Fatalf("a touchpoint without feedback lists %v", feedbackIDsOf(page))
+	}
+}
+
 func TestFeedbackTrendsByWeekAndMonth(t *testing.T) {
 	m := NewFeedback()
 	tp := eventtest.New(t, m)

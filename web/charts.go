@@ -60,13 +60,12 @@ func lineChart(title string, pts []point, target *float64) template.HTML {
 		fmt.Fprintf(&b, "%.1f,%.1f ", x(i), y(p.Value))
 	}
 	b.WriteString(`"/>`)
-	step := int(math.Ceil(float64(len(pts)) / 8))
+	step, last := int(math.Ceil(float64(len(pts))/8)), len(pts)-1
 	for i, p := range pts {
 		fmt.Fprintf(&b, `<circle class="dot" cx="%.1f" cy="%.1f" r="3"><title>%s: %.1f</title></circle>`, x(i), y(p.Value), template.HTMLEscapeString(p.Label), p.Value)
-		// Every step-th label, and the last one, ending at the right edge;
-		// a label too near the last one is left out.
-		last := len(pts) - 1
 		if (i%step == 0 && last-i >= step) || i == last {
+			// The last label ends at its point, so the chart's right edge
+			// does not cut it off; the label a step before it makes room.
 			anchor := "middle"
 			if i == last && i > 0 {
 				anchor = "end"

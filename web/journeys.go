@@ -1,5 +1,262 @@
 package web
 
-import "github.com/labstack/echo/v4"
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strings"
 
-func (w *Web) journeyRoutes(g *echo.Group) {}
+	"github.com/labstack/echo/v4"
+
+	"cxtracker/events"
+	"cxtracker/projections"
+)
+
+func (w *Web) journeyRoutes(g *echo.Group) {
+	g.GET("/journeys", w.journeys)
+	g.GET("/journeys/:id", w.journeyMap)
+	g.GET("/journeys/:id/touchpoints/:tp_id", w.touchpoint)
+}
+
+// metricScale is how the map reads one metric: its scale, which way is
+// better, and the four edges that cut the scale into five buckets, from
+// heat-0 (the worst) to heat-4 (the best).
+type metricScale struct {
+	// Key is the metric as the API names it: nps, csat or ces.
+	Key, Name string
+	// Range is the scale and its direction in words.
+	Range         string
+	LowerIsBetter bool
+	// edges rise; a value on an edge goes to the better bucket.
+	edges [4]float64
+	// Unit follows every value written: "%" for CSAT.
+	Unit string
+}
+
+// metricScales are the three metrics in the order the map offers them.
+// NPS and CSAT are better high, CES (effort) is better low.
+var metricScales = []metricScale{
+	{Key: events.MetricNPS, Name: "NPS", Range: "-100 to 100, higher is better", edges: [4]float64{-30, 0, 30, 70}},
+	{Key: events.MetricCSAT, Name: "CSAT", Range: "% of customers satisfied, higher is better", edges: [4]float64{50, 70, 80, 90}, Unit: "%"},
+	{Key: events.MetricCES, Name: "CES", Range: "mean effort from 1 to 7, lower is better", LowerIsBetter: true, edges: [4]float64{2.5, 3.5, 4.5, 5.5}},
+}
+
+// journeyFuncs are the journey pages' template helpers.
+var journeyFuncs = template.FuncMap{
+	// metricName is a metric as people write it (NPS), from its key (nps).
+	"metricName": func(key string) string {
+		if s, ok := scaleOf(key); ok {
+			return s.Name
+		}
+		return key
+	},
+}
+
+// bucketWords name the buckets heat-0 to heat-4, so a cell says in words
+// what its colour shows.
+var bucketWords = [5]string{"very poor", "poor", "fair", "good", "very good"}
+
+// scaleOf is the scale of the metric named key.
+func scaleOf(key string) (metricScale, bool) {
+	for _, s := range metricScales {
+		if s.Key == key {
+			return s, true
+		}
+	}
+	return metricScale{}, false
+}
+
+// metricKeys are the metrics' keys, for messages that list them.
+func metricKeys() string {
+	keys := make([]string, len(metricScales))
+	for i, s := range metricScales {
+		keys[i] = s.Key
+	}
+	return strings.Join(keys, ", ")
+}
+
+// bucket is the heat bucket of value v, 0 (worst) to 4 (best), in the
+// scale's direction; a value on an edge counts as the better side.
+func (s metricScale) bucket(v float64) int {
+	n := 0
+	for _, e := range s.edges {
+		if (!s.LowerIsBetter && v >= e) || (s.LowerIsBetter && v > e) {
+			n++
+		}
+	}
+	if s.LowerIsBetter {
+		return 4 - n
+	}
+	return n
+}
+
+// heatClass is the CSS class of a value: heat-0 to heat-4, or heat-none
+// when the metric has no responses.
+func (s metricScale) heatClass(v *float64) string {
+	if v == nil {
+		return "heat-none"
+	}
+	return fmt.Sprintf("heat-%d", s.bucket(*v))
+}
+
+// format writes a value of the metric with its unit, or "–" for none.
+func (s metricScale) format(v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%s", *v, s.Unit)
+}
+
+func (s metricScale) edge(i int) string { return fmt.Sprintf("%g%s", s.edges[i], s.Unit) }
+
+// of is the metric's value and its count of responses among m.
+func (s metricScale) of(m projections.Metrics) (*float64, int) {
+	switch s.Key {
+	case events.MetricCSAT:
+		return m.CSAT, m.CSATCount
+	case events.MetricCES:
+		return m.CES, m.CESCount
+	}
+	return m.NPS, m.NPSCount
+}
+
+// legendEntry is one bucket of the legend: its class, its word and the
+// values it holds, in words.
+type legendEntry struct {
+	Class, Word, Values string
+}
+
+// legend is the buckets from the best to the worst, then "no responses".
+func (s metricScale) legend() []legendEntry {
+	out := make([]legendEntry, 0, 6)
+	for b := 4; b >= 0; b-- {
+		var values string
+		// i is the bucket's place along the rising edges: 0 lies below
+		// the first edge, 4 above the last.
+		i := b
+		if s.LowerIsBetter {
+			i = 4 - b
+		}
+		switch {
+		case i == 0 && s.LowerIsBetter:
+			values = s.edge(0) + " or less"
+		case i == 0:
+			values = "below " + s.edge(0)
+		case i == 4 && s.LowerIsBetter:
+			values = "over " + s.edge(3)
+		case i == 4:
+			values = s.edge(3) + " or more"
+		case s.LowerIsBetter:
+			values = "over " + s.edge(i-1) + " up to " + s.edge(i)
+		default:
+			values = s.edge(i-1) + " to under " + s.edge(i)
+		}
+		out = append(out, legendEntry{Class: fmt.Sprintf("heat-%d", b), Word: bucketWords[b], Values: values})
+	}
+	return append(out, legendEntry{Class: "heat-none", Word: "no responses", Values: "nobody answered this metric here yet"})
+}
+
+// figure is one place's reading of a metric: the value written out, its
+// count of responses, its open follow-ups, and its bucket as a class and
+// a word.
+type figure struct {
+	Text, Class, Word string
+	Count, Open       int
+}
+
+// figure reads f on the scale.
+func (s metricScale) figure(f projections.JourneyFigures) figure {
+	v, n := s.of(f.Metrics)
+	out := figure{Text: s.format(v), Class: s.heatClass(v), Count: n, Open: f.OpenFollowUps, Word: "no responses"}
+	if v != nil {
+		out.Word = bucketWords[s.bucket(*v)]
+	}
+	return out
+}
+
+// choice is one link of a switcher (metric, period), the chosen one marked.
+type choice struct {
+	Label, Href string
+	Current     bool
+}
+
+// journeyList is the page of every journey map.
+type journeyList struct {
+	Journeys []projections.JourneyView
+}
+
+// journeys lists the journey maps; with only one it opens that one.
+func (w *Web) journeys(c echo.Context) error {
+	all, err := listAll[projections.JourneyView](w, c, "/v1/journeys", nil)
+	if err != nil {
+		return err
+	}
+	if len(all) == 1 {
+		to := "/journeys/" + url.PathEscape(all[0].ID)
+		if m := c.QueryParam("metric"); m != "" {
+			to += "?" + url.Values{"metric": {m}}.Encode()
+		}
+		return c.Redirect(http.StatusSeeOther, to)
+	}
+	return w.render(c, http.StatusOK, page{name: "journeys", title: "Journey maps", nav: "journeys", live: true}, journeyList{Journeys: all})
+}
+
+// journeyMapPage is one journey's map read on one metric.
+type journeyMapPage struct {
+	Journey projections.JourneyView
+	Scale   metricScale
+	Metrics []choice
+	Overall figure
+	Stages  []stageColumn
+	Legend  []legendEntry
+}
+
+// stageColumn is a stage of the map with its own figure and its
+// touchpoints' cells.
+type stageColumn struct {
+	ID, Name string
+	Position int
+	Figure   figure
+	Cells    []touchpointCell
+}
+
+// touchpointCell is one touchpoint on the map: a link to its page, its
+// figure on the chosen metric.
+type touchpointCell struct {
+	ID, Name, Channel, Href string
+	Retired                 bool
+	Figure                  figure
+}
+
+// journeyMap is the map of one journey: one read of the map, which holds
+// every stage's and touchpoint's figures.
+func (w *Web) journeyMap(c echo.Context) error {
+	key := c.QueryParam("metric")
+	if key == "" {
+		key = events.MetricNPS
+	}
+	scale, ok := scaleOf(key)
+	if !ok {
+		return &pageError{Status: http.StatusBadRequest, Title: "No such metric",
+			Detail: fmt.Sprintf("The map is coloured by one of %s; %q is none of them.", metricKeys(), key), Back: "/journeys"}
+	}
+	var j projections.JourneyView
+	if err := w.get(c, "/v1/journeys/"+url.PathEscape(c.Param("id")), nil, &j); err != nil {
+		return err
+	}
+	base := "/journeys/" + url.PathEscape(j.ID)
+	p := journeyMapPage{Journey: j, Scale: scale, Overall: scale.figure(j.JourneyFigures), Legend: scale.legend()}
+	for _, s := range metricScales {
+		p.Metrics = append(p.Metrics, choice{Label: s.Name, Href: base + "?metric=" + s.Key, Current: s.Key == scale.Key})
+	}
+	for _, st := range j.Stages {
+		col := stageColumn{ID: st.ID, Name: st.Name, Position: st.Position, Figure: scale.figure(st.JourneyFigures)}
+		for _, tp := range st.Touchpoints {
+			col.Cells = append(col.Cells, touchpointCell{ID: tp.ID, Name: tp.Name, Channel: tp.Channel, Retired: tp.Retired,
+				Href: base + "/touchpoints/" + url.PathEscape(tp.ID), Figure: scale.figure(tp.JourneyFigures)})
+		}
+		p.Stages = append(p.Stages, col)
+	}
+	return w.render(c, http.StatusOK, page{name: "journey", title: "Journey map: " + j.Name, nav: "journeys", live: true}, p)
+}
