@@ -39,6 +39,60 @@ func TestTheDashboardInARealBrowser(t *testing.T) {
 		tab.screenshot("overview")
 	})
 
+	t.Run("every page of the menu", func(t *testing.T) {
+		tab.open("/")
+		links := evalIn[[]string](tab, "Array.from(document.querySelectorAll('nav[aria-label=Main] a')).map(a => a.getAttribute('href'))")
+		if len(links) < 7 {
+			t.Fatalf("the menu has %d links: %v", len(links), links)
+		}
+		for _, href := range links {
+			tab.do("follow "+href, chromedp.Click(chromedp.CSS("nav[aria-label=Main] a[href='"+href+"']")),
+				chromedp.WaitVisible(chromedp.CSS("nav a[aria-current=page][href='"+href+"']")))
+			if h1 := tab.text("main h1"); h1 == "" || strings.Contains(h1, "rror") {
+				t.Errorf("%s shows %q", href, h1)
+			}
+		}
+	})
+
+	t.Run("from the journey map into a touchpoint", func(t *testing.T) {
+		tab.open("/journeys")
+		tab.do("wait for the map", chromedp.WaitVisible(chromedp.ID("journey-map")))
+		cells := evalIn[int](tab, "document.querySelectorAll('a.tp-cell').length")
+		if cells < 10 {
+			t.Fatalf("the map shows %d touchpoints", cells)
+		}
+		tab.screenshot("journey-map")
+		name := tab.text("a.tp-cell .tp-name")
+		tab.do("open the first touchpoint", chromedp.Click(chromedp.CSS("a.tp-cell")), chromedp.WaitVisible(chromedp.ID("touchpoint")))
+		if h1 := tab.text("main h1"); !strings.Contains(h1, name) {
+			t.Errorf("the touchpoint page is titled %q, not after %q", h1, name)
+		}
+		if crew := tab.text("#owner-crew"); crew == "" {
+			t.Error("the touchpoint names no owner crew")
+		}
+		if n := evalIn[int](tab, "document.querySelectorAll('#trend svg.chart').length"); n == 0 {
+			t.Error("the touchpoint has no trend chart")
+		}
+	})
+
+	t.Run("a forbidden action shows the person's roles", func(t *testing.T) {
+		// Closing follow-ups is the CX team's: a council member who tries
+		// gets the 403 page, which names the roles they hold.
+		tab.open("/follow-ups")
+		tab.do("close a follow-up",
+			chromedp.SendKeys(chromedp.CSS("form.close-form textarea"), "Called the customer back"),
+			chromedp.Submit(chromedp.CSS("form.close-form textarea")),
+			chromedp.WaitVisible(chromedp.CSS(".error-page")),
+		)
+		page := tab.text("main")
+		if !strings.Contains(page, "You may not do this") || !strings.Contains(page, "quality council member") {
+			t.Errorf("the 403 page does not name the roles: %q", page)
+		}
+		if status := evalIn[string](tab, "document.querySelector('.error-page').dataset.status"); status != "403" {
+			t.Errorf("status %s", status)
+		}
+	})
+
 	t.Run("live", func(t *testing.T) {
 		tab.open("/")
 		tab.waitFor("the live script to connect", "document.getElementById('main').dataset.liveAfter !== undefined", 5*time.Second)
