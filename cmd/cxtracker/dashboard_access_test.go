@@ -111,7 +111,17 @@ func TestTokenIssueWithLinkPrintsALinkThatSignsInOnce(t *testing.T) {
 		t.Fatalf("a cross-site post of the link answered %d: %s", a.Status, a.Body)
 	}
 
-	signInByLink(t, newBrowserSession(t, base), path, "Ana Ribeiro")
+	// A browser signed in already holds one session after the link: the
+	// one it had ends.
+	b := newBrowserSession(t, base)
+	b.signIn(token)
+	earlier := b.http.Jar.Cookies(mustURL(base))
+	signInByLink(t, b, path, "Ana Ribeiro")
+	replay := newBrowserSession(t, base)
+	replay.http.Jar.SetCookies(mustURL(base), earlier)
+	if a := replay.get("/"); a.Status != http.StatusSeeOther {
+		t.Fatalf("the session the browser had before the link still opens the overview: %d", a.Status)
+	}
 	checkUsedLink(t, base, path)
 
 	if code, _, stderr := cli(t, nil, "token", "--help"); code != 0 || !strings.Contains(stderr, "--link") || !strings.Contains(stderr, "15 minutes") {

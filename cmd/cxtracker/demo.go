@@ -31,6 +31,11 @@ tracker at --server, with the admin token from CXTRACKER_TOKEN or
 the same program: its year ends where the day of --now begins (in UTC),
 so every date it writes lies before --now.
 
+It ends by printing one-time dashboard sign-in links (each works once, for
+15 minutes) for the council's chair and the CX manager. With --data they
+open on the address serve listens on (CXTRACKER_HTTP, or the default), once
+that directory is served.
+
 Flags:
 `
 
