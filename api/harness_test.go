@@ -89,11 +89,15 @@ func serveOn(t testing.TB, store *jetstream.Store, edit func(*api.Deps), extra .
 	if err != nil {
 		t.Fatal(err)
 	}
+	links, err := store.SignInLinks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Credentials: creds, Answers: answers, Ready: proj.Ready}
+	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Credentials: creds, Answers: answers, SignInLinks: links, Ready: proj.Ready}
 	if edit != nil {
 		edit(&deps)
 	}

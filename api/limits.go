@@ -97,11 +97,29 @@ func rateKey(c echo.Context) string {
 	if t := callerOf(c).TokenID; t != "" {
 		return "token:" + t
 	}
-	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+	return addrKey(c.Request())
+}
+
+// addrKey is the key of the address r came from.
+func addrKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		host = c.Request().RemoteAddr
+		host = r.RemoteAddr
 	}
 	return "addr:" + host
+}
+
+// SignInFailed counts a failed sign-in from the address r came from, as a
+// wrong token sent to the API counts (refuse, in auth.go), in the same
+// bucket: the dashboard's one-time links are guessed no faster than
+// tokens. It answers true, with how long to wait, once the address has
+// failed more often than its rate allows.
+func (s *Server) SignInFailed(r *http.Request) (time.Duration, bool) {
+	if s.rates == nil {
+		return 0, false
+	}
+	ok, wait, _ := s.rates.allow(addrKey(r), s.Clock.Now())
+	return wait, !ok
 }
 
 // The rate limit headers of the IETF draft (draft-ietf-httpapi-ratelimit-

@@ -51,6 +51,7 @@ var serverStrings = map[string]int{
 	"reported_by":    events.MaxShortText, // the event's actor
 	"correlation_id": maxRequestID,
 	"email":          events.MaxEmail,
+	"path":           len(SignInLinkPath) + 43, // a sign-in link's code: 32 bytes in base64url
 }
 
 // limitString gives the string schema s of the field (or parameter) named

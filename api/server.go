@@ -29,6 +29,10 @@ type Deps struct {
 	// (idempotency_answers.go); nil keeps none, and a retry is then
 	// answered from the log with the entity as it stands.
 	Answers AnswerKeeper
+	// SignInLinks keeps the dashboard's one-time sign-in links for every
+	// replica (signinlinks.go); nil makes none, and their route answers
+	// 503.
+	SignInLinks SignInLinkKeeper
 	// Ready reports nil once the tracker can serve, or why not.
 	Ready func() error
 	// Serving reports nil once /v1 may be served: the tracker has started
@@ -165,6 +169,7 @@ func (s *Server) allRoutes() []Route {
 		s.docRoutes(),
 		s.metricsRoutes(),
 		s.tokenRoutes(),
+		s.signInLinkRoutes(),
 		s.overviewRoutes(),
 		s.peopleRoutes(),
 		s.programRoutes(),

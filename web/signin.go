@@ -13,8 +13,9 @@ import (
 
 func (w *Web) signInRoutes(e *echo.Echo) {
 	e.GET("/signin", w.signInPage)
-	e.POST("/signin", w.signIn)
+	e.POST("/signin", w.signIn, sameOrigin)
 	e.POST("/signout", w.signOut, w.signedIn, w.checkCSRF)
+	w.signInLinkRoutes(e)
 }
 
 // signInForm is what the sign-in page shows.
@@ -55,7 +56,7 @@ func (w *Web) signIn(c echo.Context) error {
 			case http.StatusUnauthorized:
 				f.Error = "That token is unknown or has been revoked. Ask the CX team's administrator for a new one."
 			case http.StatusTooManyRequests:
-				f.Error = "Too many attempts from this address. Wait a minute and try again."
+				f.Error = tooManyAttempts
 			default:
 				f.Error = ae.Problem.Title + ": " + ae.Problem.Detail
 			}
@@ -66,18 +67,34 @@ func (w *Web) signIn(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, f.Next)
 }
 
-// openSession signs the browser in as the token with this hash: the API
-// must accept it (a read as that caller), and the session then starts.
+// openSession signs the browser in as the token with this hash, and ends
+// any session the browser had: a browser holds one.
 func (w *Web) openSession(c echo.Context, hash string) error {
+	caller, name, err := w.whoIs(c, hash)
+	if err != nil {
+		return err
+	}
+	if ck, err := c.Cookie(cookieName); err == nil {
+		w.sessions.end(ck.Value)
+	}
+	ss := w.sessions.start(hash, caller.PersonID, name)
+	w.setCookie(c, ss)
+	return nil
+}
+
+// whoIs is who the token with this hash signs in as, and their name: the
+// API must accept the token (a read as that caller, which counts a refusal
+// against the browser's rate limit), and the person is read as that caller.
+func (w *Web) whoIs(c echo.Context, hash string) (api.Caller, string, error) {
 	probe := &session{tokenHash: hash}
 	c.Set(sessionKey, probe)
 	defer c.Set(sessionKey, nil)
 	if err := w.get(c, "/v1/council", nil, nil); err != nil {
-		return err
+		return api.Caller{}, "", err
 	}
 	caller, ok := w.api.CallerByHash(hash)
 	if !ok {
-		return &apiError{Status: http.StatusUnauthorized}
+		return api.Caller{}, "", &apiError{Status: http.StatusUnauthorized}
 	}
 	name := "token " + caller.TokenID
 	if caller.PersonID != "" {
@@ -86,9 +103,7 @@ func (w *Web) openSession(c echo.Context, hash string) error {
 			name = p.Name
 		}
 	}
-	ss := w.sessions.start(hash, caller.PersonID, name)
-	w.setCookie(c, ss)
-	return nil
+	return caller, name, nil
 }
 
 func (w *Web) signOut(c echo.Context) error {

@@ -32,6 +32,7 @@ type Main struct {
 	store     *jetstream.Store
 	creds     *jetstream.Credentials
 	answers   *jetstream.Answers
+	links     *jetstream.SignInLinks
 	engine    *events.Engine
 	views     *projections.Views
 	projector *projections.Projector
@@ -78,8 +79,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.answers, err = m.store.Answers(ctx); err != nil {
 		return err
 	}
+	if m.links, err = m.store.SignInLinks(ctx); err != nil {
+		return err
+	}
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
-	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Answers: m.answers, Ready: m.readiness, Logger: m.Logger,
+	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Answers: m.answers, SignInLinks: m.links, Ready: m.readiness, Logger: m.Logger,
 		Serving: m.started,
 		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout,
 			StreamsPerToken: m.Config.MaxStreamsPerToken, Streams: m.Config.MaxStreams},
@@ -126,7 +130,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.ready.Store(true)
-	m.Logger.Info("cxtracker serving", "http", "http://"+m.ln.Addr().String(), "dashboard", "http://"+m.ln.Addr().String()+"/", "data", m.Config.Data, "nats", m.natsDescription(), "events", m.projector.LastSeq())
+	m.Logger.Info("cxtracker serving", "http", "http://"+m.ln.Addr().String(), "dashboard", m.DashboardURL(), "data", m.Config.Data, "nats", m.natsDescription(), "events", m.projector.LastSeq())
 	return nil
 }
 
@@ -246,6 +250,23 @@ func (m *Main) readiness() error {
 
 // HTTPAddr is the address the API listens on.
 func (m *Main) HTTPAddr() string { return m.ln.Addr().String() }
+
+// DashboardURL is where a browser opens the dashboard this tracker serves.
+func (m *Main) DashboardURL() string { return "http://" + browsable(m.HTTPAddr()) + "/" }
+
+// browsable is a listening address as a browser can open it: an address
+// that listens on every interface (":8080", "0.0.0.0:8080", "[::]:8080")
+// is opened on localhost.
+func browsable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
 
 // NATSClientURL is the embedded server's client listener, "" without one.
 func (m *Main) NATSClientURL() string {

@@ -31,6 +31,11 @@ tracker at --server, with the admin token from CXTRACKER_TOKEN or
 the same program: its year ends where the day of --now begins (in UTC),
 so every date it writes lies before --now.
 
+It ends by printing one-time dashboard sign-in links (each works once, for
+15 minutes) for the council's chair and the CX manager. With --data they
+open on the address serve listens on (CXTRACKER_HTTP, or the default), once
+that directory is served.
+
 Flags:
 `
 
@@ -98,7 +103,7 @@ func demoCmd(clock events.Clock, args []string, getenv func(string) string, stdo
 			return err
 		}
 		defer m.Close()
-		return runDemo(ctx, c, opt, stdout, stderr)
+		return runDemo(ctx, c, opt, demoLinks{base: serveBase(getenv), stopped: r.Data}, stdout, stderr)
 	}
 	if err := r.check(); err != nil {
 		return usageError{err}
@@ -107,7 +112,24 @@ func demoCmd(clock events.Clock, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	return runDemo(ctx, c, opt, stdout, stderr)
+	return runDemo(ctx, c, opt, demoLinks{base: c.base}, stdout, stderr)
+}
+
+// demoLinks says where the demo's sign-in links open: the dashboard at
+// base, and, when the demo ran its own tracker on a data directory, which
+// one (its links work once that directory is served).
+type demoLinks struct {
+	base, stopped string
+}
+
+// serveBase is where `cxtracker serve` serves the dashboard with the
+// address in CXTRACKER_HTTP, or the default one.
+func serveBase(getenv func(string) string) string {
+	addr := DefaultConfig().HTTP
+	if v := getenv("CXTRACKER_HTTP"); v != "" {
+		addr = v
+	}
+	return "http://" + browsable(addr)
 }
 
 // demoEarliest is the earliest --now: the year before it must lie after
@@ -142,8 +164,9 @@ func startInProcess(ctx context.Context, dir string, getenv func(string) string,
 	return m, newClient("http://"+m.HTTPAddr(), tok), nil
 }
 
-// runDemo loads the demo and prints what it loaded.
-func runDemo(ctx context.Context, c *client, opt demoOptions, stdout, stderr io.Writer) error {
+// runDemo loads the demo, prints what it loaded, and ends with sign-in
+// links for the council's chair and the CX manager.
+func runDemo(ctx context.Context, c *client, opt demoOptions, links demoLinks, stdout, stderr io.Writer) error {
 	start := time.Now()
 	pr := newDemoSteps(stderr)
 	res, err := loadDemo(ctx, c, opt, pr)
@@ -153,6 +176,9 @@ func runDemo(ctx context.Context, c *client, opt demoOptions, stdout, stderr io.
 	}
 	fmt.Fprintf(stdout, "demo loaded in %s: %s\n", time.Since(start).Round(time.Millisecond), res)
 	fmt.Fprintf(stdout, "journey map: %s/v1/journeys/%s\n", c.base, res.JourneyID)
+	if err := printDemoSignIns(ctx, c, res.personIDs, links.base, links.stopped, stdout); err != nil {
+		return fmt.Errorf("demo: sign-in links: %w", err)
+	}
 	return nil
 }
 
@@ -162,6 +188,8 @@ type demoResult struct {
 	People, Crews, Touchpoints, Feedback, Imported     int
 	FollowUps, FollowUpsClosed, KPIs, Measurements     int
 	Initiatives, Votes, Decisions, ActionPlans, Writes int
+	// personIDs are the ids the tracker gave the demo's people, by key.
+	personIDs map[string]string
 }
 
 func (r demoResult) String() string {
@@ -224,6 +252,7 @@ func loadDemo(ctx context.Context, c *client, opt demoOptions, pr *demoSteps) (d
 			return l.res, fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
+	l.res.personIDs = l.people
 	return l.res, nil
 }
 

@@ -345,4 +345,15 @@ func TestDemoLoadsIntoARunningTrackerWithTheTokenOfItsDataDirectory(t *testing.T
 	if count != 50 {
 		t.Fatalf("the running tracker's map counts %d feedback items, want 50", count)
 	}
+	// Its sign-in links open on the running tracker, which made them.
+	links := demoSignInLine.FindAllStringSubmatch(stdout, -1)
+	if len(links) != 2 || strings.Contains(stdout, "has stopped") {
+		t.Fatalf("the demo printed %d sign-in links: %s", len(links), stdout)
+	}
+	for _, l := range links {
+		if !strings.HasPrefix(l[3], "http://"+m.HTTPAddr()+"/signin/link/") {
+			t.Fatalf("the link %q is not on the running tracker", l[3])
+		}
+		signInByLink(t, newBrowserSession(t, "http://"+m.HTTPAddr()), pathOf(t, l[3]), l[1])
+	}
 }

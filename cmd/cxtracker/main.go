@@ -117,6 +117,7 @@ func serve(clock events.Clock, args []string, getenv func(string) string, stderr
 	if err := m.Run(ctx); err != nil {
 		return err
 	}
+	fmt.Fprintf(stderr, "dashboard: %s\n", m.DashboardURL())
 	<-ctx.Done()
 	log.Info("shutting down")
 	m.Close()

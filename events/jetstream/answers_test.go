@@ -48,21 +48,8 @@ func TestTheAnswerBucketKeepsTheFirstAnswerOnDiskForADay(t *testing.T) {
 		t.Fatalf("an id never kept answered %v %v", found, err)
 	}
 
-	kv, err := natsjs.New(jstest.Conn(t, srv))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bucket, err := kv.KeyValue(ctx, jetstream.AnswersBucket)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := bucket.Status(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	info := st.(*natsjs.KeyValueBucketStatus).StreamInfo()
-	if st.TTL() != jetstream.AnswerLifetime || info.Config.Storage != natsjs.FileStorage {
-		t.Fatalf("the bucket keeps answers for %s in %s, want %s on disk", st.TTL(), info.Config.Storage, jetstream.AnswerLifetime)
+	if ttl, storage := bucketKeeps(t, srv, jetstream.AnswersBucket); ttl != jetstream.AnswerLifetime || storage != natsjs.FileStorage {
+		t.Fatalf("the bucket keeps answers for %s in %s, want %s on disk", ttl, storage, jetstream.AnswerLifetime)
 	}
 }
 
