@@ -34,6 +34,49 @@ type initiativePage struct {
 	// Targets name the stages, touchpoints and KPIs the proposal targets.
 	Targets targets
 	Form    formState
+	// CSRF is the session's form token, for the forms drawn from Go values
+	// (TextForm).
+	CSRF string
+}
+
+// textForm is a compact form of the page with one text field: its words,
+// where it posts, and the page's state it carries.
+type textForm struct {
+	Name, Field, Summary, Label, Button string
+	Secondary                           bool
+	Action, CSRF                        string
+	Version                             uint64
+	ActFor                              *actForField
+	Form                                formState
+}
+
+// textForms are the page's compact forms by name, in the order the page
+// shows them; each field is the first of its action's.
+var textForms = []textForm{
+	{Name: "complete", Summary: "Complete the work", Label: "What came of it", Button: "Complete"},
+	{Name: "reopen", Summary: "Reopen for a new round of votes", Label: "Why now", Button: "Reopen"},
+	{Name: "cancel", Summary: "Cancel the initiative", Label: "Why it is dropped", Button: "Cancel the initiative", Secondary: true},
+}
+
+// TextForms are the names of the compact forms, in order.
+func (p initiativePage) TextForms() []string {
+	out := make([]string, len(textForms))
+	for i, f := range textForms {
+		out[i] = f.Name
+	}
+	return out
+}
+
+// TextForm is the compact form called name, ready to draw.
+func (p initiativePage) TextForm(name string) textForm {
+	i := slices.IndexFunc(textForms, func(f textForm) bool { return f.Name == name })
+	f := textForms[i]
+	act := initiativeActions[name]
+	f.Field, f.Action, f.CSRF, f.Version, f.Form = act.fields[0], initiativePath(p.In.ID)+"/"+name, p.CSRF, p.Version, p.Form
+	if slices.Contains(act.fields, "person_id") {
+		f.ActFor = p.ActForField(name)
+	}
+	return f
 }
 
 // targets are the names of what a proposal targets.
@@ -122,9 +165,13 @@ func (w *Web) initiative(c echo.Context) error {
 func (w *Web) renderInitiative(c echo.Context, status int, f formState) error {
 	id := c.Param("id")
 	p := initiativePage{Form: f, Votes: events.Votes, Outcomes: events.Outcomes}
-	if err := w.get(c, "/v1/initiatives/"+url.PathEscape(id), nil, &p.In); err != nil {
-		return err
+	me := ""
+	if ss := sessionOf(c); ss != nil {
+		p.CSRF, me = ss.csrf, ss.personID
 	}
+	// The history is read first: its last version is then never newer
+	// than the initiative shown, so a form sent from the page can only be
+	// refused as stale, never accepted against a state it did not show.
 	var h api.History
 	if err := w.get(c, "/v1/initiatives/"+url.PathEscape(id)+"/history", nil, &h); err != nil {
 		return err
@@ -132,18 +179,48 @@ func (w *Web) renderInitiative(c echo.Context, status int, f formState) error {
 	if n := len(h.Events); n > 0 {
 		p.Version = h.Events[n-1].Version
 	}
+	if err := w.get(c, "/v1/initiatives/"+url.PathEscape(id), nil, &p.In); err != nil {
+		return err
+	}
 	if err := w.get(c, "/v1/council", nil, &p.Council); err != nil {
 		return err
 	}
-	people, err := listAll[projections.PersonView](w, c, "/v1/people", nil)
+	for i, v := range p.In.Votes {
+		if v.PersonID == me {
+			p.MyVote = &p.In.Votes[i]
+		}
+		if slices.ContainsFunc(p.Council.Members, func(m projections.CouncilMember) bool { return m.PersonID == v.PersonID }) {
+			p.Voted++
+		}
+	}
+	n, err := w.peopleAndCrews(c, &p)
 	if err != nil {
 		return err
+	}
+	p.History = historyLines(h, n)
+	journeys, kpis, err := w.targetChoices(c)
+	if err != nil {
+		return err
+	}
+	p.Targets = targetsOf(p.In.ProposalView, journeys, kpis)
+	if p.ActFor, err = w.actFor(c); err != nil {
+		return err
+	}
+	return w.render(c, status, page{name: "initiative", title: p.In.Title, nav: "initiatives", live: true}, p)
+}
+
+// peopleAndCrews reads the program's people and crews: their names for
+// the history, and the experts and crews the owner form offers.
+func (w *Web) peopleAndCrews(c echo.Context, p *initiativePage) (namer, error) {
+	n := namer{people: map[string]string{}, crews: map[string]string{}}
+	people, err := listAll[projections.PersonView](w, c, "/v1/people", nil)
+	if err != nil {
+		return n, err
 	}
 	crews, err := listAll[projections.CrewView](w, c, "/v1/crews", nil)
 	if err != nil {
-		return err
+		return n, err
 	}
-	n := namer{people: map[string]string{}, crews: map[string]string{}}
 	for _, person := range people {
 		n.people[person.ID] = person.Name
 		if person.Roles.Expert != nil && !person.Left {
@@ -156,30 +233,16 @@ func (w *Web) renderInitiative(c echo.Context, status int, f formState) error {
 			p.Crews = append(p.Crews, crew)
 		}
 	}
-	p.History = historyLines(h, n)
+	return n, nil
+}
+
+// targetChoices are what an initiative can target: the journeys with
+// their stages and touchpoints, and the KPIs.
+func (w *Web) targetChoices(c echo.Context) ([]projections.JourneyView, []projections.KPIView, error) {
 	journeys, err := listAll[projections.JourneyView](w, c, "/v1/journeys", nil)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	kpis, err := listAll[projections.KPIView](w, c, "/v1/kpis", nil)
-	if err != nil {
-		return err
-	}
-	p.Targets = targetsOf(p.In.ProposalView, journeys, kpis)
-	me := ""
-	if ss := sessionOf(c); ss != nil {
-		me = ss.personID
-	}
-	for i, v := range p.In.Votes {
-		if v.PersonID == me {
-			p.MyVote = &p.In.Votes[i]
-		}
-		if slices.ContainsFunc(p.Council.Members, func(m projections.CouncilMember) bool { return m.PersonID == v.PersonID }) {
-			p.Voted++
-		}
-	}
-	if p.ActFor, err = w.actFor(c); err != nil {
-		return err
-	}
-	return w.render(c, status, page{name: "initiative", title: p.In.Title, nav: "initiatives", live: true}, p)
+	return journeys, kpis, err
 }

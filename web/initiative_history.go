@@ -44,13 +44,13 @@ type namer struct {
 }
 
 // person is the name of the person with id, or the id; an actor that is a
-// token (token/<id>) is said to be one.
+// token (token/<id>) is named as the token.
 func (n namer) person(id string) string {
 	if name, ok := n.people[id]; ok {
 		return name
 	}
 	if tok, ok := strings.CutPrefix(id, "token/"); ok {
-		return "token " + tok + " (no person)"
+		return "token " + tok
 	}
 	return id
 }

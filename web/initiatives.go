@@ -90,13 +90,11 @@ func (w *Web) renderBoard(c echo.Context, status int, f formState) error {
 	slices.SortStableFunc(p.Ahead, func(a, b boardColumn) int {
 		return slices.Index(boardPath, a.Status) - slices.Index(boardPath, b.Status)
 	})
-	if p.Propose.Journeys, err = listAll[projections.JourneyView](w, c, "/v1/journeys", nil); err != nil {
-		return err
-	}
-	kpis, err := listAll[projections.KPIView](w, c, "/v1/kpis", nil)
+	journeys, kpis, err := w.targetChoices(c)
 	if err != nil {
 		return err
 	}
+	p.Propose.Journeys = journeys
 	p.Propose.KPIs = slices.DeleteFunc(kpis, func(k projections.KPIView) bool { return k.Retired })
 	if p.Propose.ActFor, err = w.actFor(c); err != nil {
 		return err

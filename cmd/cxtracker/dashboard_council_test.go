@@ -303,11 +303,28 @@ func TestAnOwnerIsAssignedAndProgressReportedFromThePage(t *testing.T) {
 	if !strings.Contains(card, "50% done") || !strings.Contains(card, "Owner: ") {
 		t.Fatalf("the board's card lacks its owner or progress: %s", card)
 	}
+
+	// The compact completion form: refused without an outcome (it opens
+	// with the API's message beside its field), then accepted.
+	before = r.historyLen(id)
+	a := sendForm(t, manager, id, "complete", url.Values{"outcome": {""}})
+	form := formBlock(t, a.Body, "complete-form")
+	if a.Status != http.StatusUnprocessableEntity || !strings.Contains(form, `id="complete-outcome-error" class="field-error">`) ||
+		!strings.Contains(a.Body, `<details class="more-action" open>`) {
+		t.Fatalf("an empty outcome answered %d: %s", a.Status, form)
+	}
+	if r.historyLen(id) != before {
+		t.Fatal("a refused completion was written")
+	}
+	mustRedirect(t, sendForm(t, manager, id, "complete", url.Values{"outcome": {"Invoice calls fell by a fifth."}}), page)
 	in := manager.get(page).Body
-	for _, words := range []string{"Made ", "Started the work", "Reported progress (50%): Half the screens are built."} {
+	for _, words := range []string{"Made ", "Started the work", "Reported progress (50%): Half the screens are built.", "Completed it: Invoice calls fell by a fifth."} {
 		if !strings.Contains(in, words) {
 			t.Errorf("the history lacks %q", words)
 		}
+	}
+	if !strings.Contains(in, `data-status="completed"`) || strings.Contains(in, `id="progress-form"`) || !strings.Contains(in, "nothing more is done with it") {
+		t.Errorf("a completed initiative's page still offers its forms: %s", in)
 	}
 }
 
@@ -378,5 +395,23 @@ func TestTheDecisionTimelineFiltersAndDownloadsTheCouncilReport(t *testing.T) {
 	a = b.get("/decisions?from=2026-13-01")
 	if a.Status != http.StatusBadRequest || !strings.Contains(a.Body, `id="filter-from-error"`) || !strings.Contains(a.Body, `id="decision-filters"`) {
 		t.Fatalf("a bad day on the timeline answered %d: %s", a.Status, a.Body)
+	}
+}
+
+func TestAnAdministratorVotesForTheMemberItNames(t *testing.T) {
+	r := newCouncilRoom(t)
+	id := r.initiativeTitled("Recognise the ambassadors")
+	admin := r.browser(adminTokenOf(t, r.m))
+	body := admin.get("/initiatives/" + id).Body
+	if !strings.Contains(formBlock(t, body, "vote-form"), `id="vote-person"`) {
+		t.Fatalf("a token without a person is not asked whom it acts for: %s", body)
+	}
+	var council projections.CouncilView
+	r.api(http.MethodGet, "/v1/council", nil, &council)
+	member := council.Members[0]
+	mustRedirect(t, sendForm(t, admin, id, "vote", url.Values{"vote": {"approve"}, "person_id": {member.PersonID}}), "/initiatives/"+id)
+	body = r.members[0].get("/initiatives/" + id).Body
+	if !regexp.MustCompile(`<td>` + regexp.QuoteMeta(member.Name) + ` <span class="muted small">\(recorded by token [0-9A-Za-z]+\)</span></td>\s*<td>Voted approve</td>`).MatchString(body) {
+		t.Fatalf("the history does not say the admin's token voted for %s: %s", member.Name, body)
 	}
 }
