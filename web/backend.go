@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -144,4 +145,20 @@ func listAll[T any](w *Web, c echo.Context, path string, query url.Values) ([]T,
 		}
 		q.Set("cursor", p.NextCursor)
 	}
+}
+
+// formProblem is err when it is a refusal of the API a form shows beside
+// itself (a request or a rule the person can put right), and nil for any
+// other error, which becomes a page of its own: 401 ends the session, 403
+// is the roles page, 429 and 5xx are not the form's fault.
+func formProblem(err error) *apiError {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		return nil
+	}
+	switch ae.Status {
+	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusUnprocessableEntity:
+		return ae
+	}
+	return nil
 }

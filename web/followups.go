@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -108,22 +107,6 @@ func (w *Web) closeFollowUp(c echo.Context) error {
 	refused := followUpsPage
 	refused.live = false
 	return w.render(c, ae.Status, refused, q)
-}
-
-// formProblem is err when it is a refusal of the API a form shows beside
-// itself (a request or a rule the person can put right), and nil for any
-// other error, which becomes a page of its own: 401 ends the session, 403
-// is the roles page, 429 and 5xx are not the form's fault.
-func formProblem(err error) *apiError {
-	var ae *apiError
-	if !errors.As(err, &ae) {
-		return nil
-	}
-	switch ae.Status {
-	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict, http.StatusPreconditionFailed, http.StatusUnprocessableEntity:
-		return ae
-	}
-	return nil
 }
 
 // touchpointsByID are every journey's touchpoints, by id.

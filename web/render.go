@@ -17,7 +17,10 @@ import (
 	"cxtracker/projections"
 )
 
-//go:embed all:templates
+// The pattern names the files, not the folder: a folder's pattern leaves
+// out names that begin with _, and the shared partials (_*.html) do.
+//
+//go:embed templates/*.html
 var templateFiles embed.FS
 
 // pages are the parsed templates: each page file with the layout and the
