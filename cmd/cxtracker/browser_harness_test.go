@@ -152,14 +152,24 @@ func (b *browserTab) text(sel string) string {
 	return s
 }
 
-// waitFor waits until the JavaScript expression is true in the page.
+// waitFor waits until the JavaScript expression is true in the page,
+// asking every 50 ms; a page that is navigating meanwhile is asked again
+// once it has loaded.
 func (b *browserTab) waitFor(what, expr string, within time.Duration) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, within)
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr)); err != nil {
-		b.t.Fatalf("%s (within %s): %v", what, within, err)
+	deadline := time.Now().Add(within)
+	var last error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Boolean(" + expr + ")"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(50 * time.Millisecond)
 	}
+	b.t.Fatalf("%s: not within %s (last error: %v)", what, within, last)
 }
 
 // signIn signs in through the sign-in form, as a person would.

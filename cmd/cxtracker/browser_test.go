@@ -93,6 +93,50 @@ func TestTheDashboardInARealBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a decision reaches another session's timeline without a reload", func(t *testing.T) {
+		// The member watches the timeline while the chair, in a browser of
+		// her own, votes and decides.
+		tab.open("/decisions")
+		tab.do("wait for the timeline", chromedp.WaitVisible(chromedp.ID("timeline")))
+		before := evalIn[int](tab, "document.querySelectorAll('#timeline li.decision').length")
+		tab.screenshot("decision-timeline")
+
+		chairToken, _ := personToken(t, admin, councilChair)
+		chair := newTab(t, browser, base)
+		chair.signIn(chairToken)
+		chair.open("/initiatives")
+		id := evalIn[string](chair, `(Array.from(document.querySelectorAll("[data-status=proposed] li.initiative")).find(li => li.textContent.includes("Pay referral rewards on time")) || {dataset: {}}).dataset.initiative || ""`)
+		if id == "" {
+			t.Fatal("the board shows no proposed initiative “Pay referral rewards on time”")
+		}
+		chair.do("open the initiative", chromedp.Click(chromedp.CSS("li.initiative[data-initiative='"+id+"'] a")), chromedp.WaitVisible(chromedp.ID("vote-form")))
+		chair.do("vote",
+			chromedp.Click(chromedp.ID("vote-approve")),
+			chromedp.SendKeys(chromedp.ID("vote-comment"), "Late rewards cost us referrals."),
+			chromedp.Click(chromedp.CSS("#vote-form button[type=submit]")),
+		)
+		chair.waitFor("the quorum after the chair's vote", "(document.getElementById('quorum') || {textContent: ''}).textContent.includes('Quorum met')", 5*time.Second)
+		chair.do("decide",
+			chromedp.SetValue(chromedp.ID("decide-outcome"), "approved"),
+			chromedp.SendKeys(chromedp.ID("decide-rationale"), "Quorum approves; finance owns the fix."),
+			chromedp.Click(chromedp.CSS("#decide-form button[type=submit]")),
+		)
+		chair.waitFor("the decision on the chair's page", "document.querySelector('#decision[data-outcome=approved]') !== null", 5*time.Second)
+
+		start := time.Now()
+		tab.waitFor("the decision on the member's timeline", "document.querySelector(\"#timeline li.decision[data-initiative='"+id+"']\") !== null", 5*time.Second)
+		t.Logf("the member's timeline showed the decision %s after the chair's page did", time.Since(start).Round(time.Millisecond))
+		if after := evalIn[int](tab, "document.querySelectorAll('#timeline li.decision').length"); after != before+1 {
+			t.Errorf("the timeline went from %d to %d decisions", before, after)
+		}
+		if text := tab.text("#timeline li.decision[data-initiative='" + id + "']"); !strings.Contains(text, "Late rewards cost us referrals.") {
+			t.Errorf("the decision on the timeline lacks the chair's vote comment: %q", text)
+		}
+		if reloaded := evalIn[bool](tab, "performance.getEntriesByType('navigation').length !== 1"); reloaded {
+			t.Error("the member's page reloaded")
+		}
+	})
+
 	t.Run("live", func(t *testing.T) {
 		tab.open("/")
 		tab.waitFor("the live script to connect", "document.getElementById('main').dataset.liveAfter !== undefined", 5*time.Second)
@@ -111,9 +155,17 @@ func TestTheDashboardInARealBrowser(t *testing.T) {
 	t.Run("phone width", func(t *testing.T) {
 		tab.do("narrow the window", chromedp.EmulateViewport(390, 844))
 		defer tab.do("widen the window", chromedp.EmulateViewport(1280, 900))
-		tab.open("/")
-		if w := evalIn[int](tab, "document.documentElement.scrollWidth"); w > 390 {
-			t.Errorf("the overview is %d px wide at a 390 px phone", w)
+		for _, path := range []string{"/", "/journeys", "/decisions", "/initiatives", "/follow-ups", "/kpis", "/audit"} {
+			tab.open(path)
+			if w := evalIn[int](tab, "document.documentElement.scrollWidth"); w > 390 {
+				t.Errorf("%s is %d px wide on a 390 px phone", path, w)
+			}
+		}
+		// Each live page opened a stream; the pages left let theirs go, so
+		// a person browsing holds one stream (and the browser's six
+		// connections to a site are not used up by pages nobody sees).
+		if open := m.api.OpenStreams(); open > 1 {
+			t.Errorf("%d event streams open after browsing in one tab", open)
 		}
 	})
 

@@ -32,11 +32,23 @@
       .catch(function () {})
       .then(function () { busy = false; });
   }
-  var source = new EventSource("/live?after=" + encodeURIComponent(main.dataset.liveAfter));
-  source.onmessage = function () {
-    if (!pending) pending = setTimeout(refresh, 150);
-  };
-  source.addEventListener("error", function () {
-    // EventSource reconnects by itself, resuming after the last event.
+  var source = null;
+  function connect() {
+    // EventSource reconnects by itself after a dropped connection,
+    // resuming after the last event it heard.
+    source = new EventSource("/live?after=" + encodeURIComponent(main.dataset.liveAfter));
+    source.onmessage = function () {
+      if (!pending) pending = setTimeout(refresh, 150);
+    };
+  }
+  // A page left (or kept in the back-forward cache) lets its stream go at
+  // once, so that the server's streams per person and the browser's
+  // connections per site are not held by pages nobody sees.
+  window.addEventListener("pagehide", function () {
+    if (source) { source.close(); source = null; }
   });
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted && !source) { refresh(); connect(); }
+  });
+  connect();
 })();
