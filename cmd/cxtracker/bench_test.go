@@ -242,9 +242,10 @@ func BenchmarkDashboardPages(b *testing.B) {
 	token, _ := personToken(b, c, councilMember)
 	s := newBrowserSession(b, "http://"+m.HTTPAddr())
 	s.signIn(token)
-	for _, p := range dashboardPages(b, s) {
+	for _, page := range dashboardPages(b, s) {
+		p := page.Path
 		weight := pageWeight(b, s, p)
-		b.Run("page="+p, func(b *testing.B) {
+		b.Run("page="+page.Name, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			for b.Loop() {
 				t0 := time.Now()
