@@ -51,6 +51,16 @@ func TestTheDashboardInARealBrowser(t *testing.T) {
 			if h1 := tab.text("main h1"); h1 == "" || strings.Contains(h1, "rror") {
 				t.Errorf("%s shows %q", href, h1)
 			}
+			// Every field has a label, and every chart a text alternative.
+			unlabelled := evalIn[[]string](tab, `Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea"))
+				.filter(f => f.labels.length === 0 && !f.getAttribute("aria-label") && !f.getAttribute("aria-labelledby"))
+				.map(f => f.outerHTML.slice(0, 120))`)
+			if len(unlabelled) > 0 {
+				t.Errorf("%s has fields without a label: %v", href, unlabelled)
+			}
+			if n := evalIn[int](tab, `document.querySelectorAll("svg:not([aria-label]):not([aria-hidden=true])").length`); n > 0 {
+				t.Errorf("%s has %d pictures without a text alternative", href, n)
+			}
 		}
 	})
 
