@@ -27,24 +27,24 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	server    *jetstream.Server // nil with --nats-url
-	conn      *nats.Conn
-	store     *jetstream.Store
-	creds     *jetstream.Credentials
-	answers   *jetstream.Answers
-	links     *jetstream.SignInLinks
+	server  *jetstream.Server // nil with --nats-url
+	conn    *nats.Conn
+	store   *jetstream.Store
+	creds   *jetstream.Credentials
+	answers *jetstream.Answers
+	links   *jetstream.SignInLinks
 	// checkpoints keeps the state at points of the log; checkpointer
 	// takes them.
 	checkpoints  *jetstream.Checkpoints
 	checkpointer *checkpointer
 	engine       *events.Engine
-	views     *projections.Views
-	projector *projections.Projector
-	api       *api.Server
-	web       *web.Web
-	http      *http.Server
-	ln        net.Listener
-	ready     atomic.Bool
+	views        *projections.Views
+	projector    *projections.Projector
+	api          *api.Server
+	web          *web.Web
+	http         *http.Server
+	ln           net.Listener
+	ready        atomic.Bool
 	// recorder keeps <data>/log.json; logKnown says the log matched a
 	// record made before this start.
 	recorder *logRecorder
