@@ -65,7 +65,7 @@ func startLogged(t *testing.T, dir string, edit func(*Config)) (*Main, *logLines
 // offline opens dir's log on a bare embedded server, the tracker stopped,
 // and hands fn its checkpoint bucket: as the object store it is, and as
 // the tracker keeps it.
-func offline(t *testing.T, dir string, fn func(raw natsjs.ObjectStore, kept *jetstream.Checkpoints)) {
+func offline(t testing.TB, dir string, fn func(raw natsjs.ObjectStore, kept *jetstream.Checkpoints)) {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := jetstream.StartServer(jetstream.ServerConfig{Dir: dir})
@@ -96,7 +96,7 @@ func offline(t *testing.T, dir string, fn func(raw natsjs.ObjectStore, kept *jet
 }
 
 // checkpointsIn lists dir's checkpoints, newest first, each read whole.
-func checkpointsIn(t *testing.T, dir string) ([]jetstream.CheckpointInfo, []*projections.Checkpoint) {
+func checkpointsIn(t testing.TB, dir string) ([]jetstream.CheckpointInfo, []*projections.Checkpoint) {
 	t.Helper()
 	var infos []jetstream.CheckpointInfo
 	var cps []*projections.Checkpoint
@@ -121,7 +121,7 @@ func checkpointsIn(t *testing.T, dir string) ([]jetstream.CheckpointInfo, []*pro
 }
 
 // deleteCheckpoints deletes dir's checkpoints that drop names.
-func deleteCheckpoints(t *testing.T, dir string, drop func(jetstream.CheckpointInfo) bool) {
+func deleteCheckpoints(t testing.TB, dir string, drop func(jetstream.CheckpointInfo) bool) {
 	t.Helper()
 	offline(t, dir, func(raw natsjs.ObjectStore, kept *jetstream.Checkpoints) {
 		list, _ := kept.List(context.Background())

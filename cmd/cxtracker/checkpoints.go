@@ -201,6 +201,7 @@ func (m *Main) tryCheckpoint(ctx context.Context, bucket *jetstream.Checkpoints,
 	if info.Seq > id.LastSeq {
 		return fmt.Errorf("taken at seq %d, past the log's end at %d", info.Seq, id.LastSeq)
 	}
+	began := time.Now()
 	data, err := bucket.Load(ctx, info)
 	if err != nil {
 		return err
@@ -215,7 +216,13 @@ func (m *Main) tryCheckpoint(ctx context.Context, bucket *jetstream.Checkpoints,
 	if err := continues(ctx, m.store, cp); err != nil {
 		return err
 	}
-	return m.projector.Restore(cp)
+	read := time.Since(began)
+	if err := m.projector.Restore(cp); err != nil {
+		return err
+	}
+	m.Logger.Info("checkpoint loaded", "name", info.Name, "seq", info.Seq, "bytes", info.Size, "code", info.Code,
+		"read", read.Round(time.Millisecond), "loaded", (time.Since(began) - read).Round(time.Millisecond))
+	return nil
 }
 
 // sameCheckpoint checks that the checkpoint is the one its metadata
