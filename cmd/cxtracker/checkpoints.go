@@ -53,6 +53,9 @@ func (c *checkpointer) run(ctx context.Context) {
 	if err := c.projector.WaitCaughtUp(ctx); err != nil {
 		return
 	}
+	// base is where the last checkpoint was taken, or tried: a failed one
+	// is tried again only after as many events or as long again.
+	base := c.seq.Load()
 	for {
 		wait, cancel := ctx, context.CancelFunc(func() {})
 		if c.every > 0 {
@@ -60,7 +63,7 @@ func (c *checkpointer) run(ctx context.Context) {
 		}
 		var err error
 		if c.everyEvents > 0 {
-			err = c.projector.WaitFor(wait, c.seq.Load()+c.everyEvents)
+			err = c.projector.WaitFor(wait, base+c.everyEvents)
 		} else {
 			<-wait.Done()
 		}
@@ -68,8 +71,9 @@ func (c *checkpointer) run(ctx context.Context) {
 		if ctx.Err() != nil || errors.Is(err, projections.ErrStopped) {
 			return
 		}
-		if c.projector.LastSeq() > c.seq.Load() {
+		if last := c.projector.LastSeq(); last > c.seq.Load() {
 			c.take(ctx, "periodic")
+			base = max(last, c.seq.Load())
 		}
 	}
 }
@@ -110,12 +114,7 @@ func (c *checkpointer) take(ctx context.Context, why string) {
 // stores it.
 func (c *checkpointer) keepOne(ctx context.Context, cp *projections.Checkpoint) (jetstream.CheckpointInfo, error) {
 	cp.Code, cp.Stream, cp.StreamCreated, cp.Created = c.code, c.identity.Stream, c.identity.Created, c.clock.Now().UTC()
-	var b bytes.Buffer
-	b.Grow(int(cp.Size()))
-	if _, err := cp.WriteTo(&b); err != nil {
-		return jetstream.CheckpointInfo{}, err
-	}
-	return c.bucket.Keep(ctx, jetstream.CheckpointInfo{Seq: cp.Seq, Digest: cp.Digest, Format: cp.Format, Code: cp.Code, Created: cp.Created}, b.Bytes())
+	return c.bucket.Keep(ctx, jetstream.CheckpointInfo{Seq: cp.Seq, Digest: cp.Digest, Format: cp.Format, Code: cp.Code, Created: cp.Created}, cp)
 }
 
 // final takes the checkpoint of a clean shutdown, once the projector has

@@ -1,7 +1,6 @@
 package jetstream
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -86,24 +85,36 @@ func CheckpointName(seq uint64) string { return fmt.Sprintf("%s%020d", checkpoin
 
 // Keep stores a checkpoint under its sequence's name, with info's seq,
 // digest, format, code and created time as metadata and the SHA-256 of
-// data, replacing one kept at the same sequence (by another replica,
-// which saved the same state).
+// its bytes, replacing one kept at the same sequence (by another replica,
+// which saved the same state). The checkpoint writes itself twice: once
+// for its SHA-256, once into the bucket, so that its bytes are never held
+// in memory a second time.
 //
 // Errors: ErrUnavailable.
-func (c *Checkpoints) Keep(ctx context.Context, info CheckpointInfo, data []byte) (CheckpointInfo, error) {
+func (c *Checkpoints) Keep(ctx context.Context, info CheckpointInfo, checkpoint io.WriterTo) (CheckpointInfo, error) {
 	if c.obs == nil {
 		return CheckpointInfo{}, fmt.Errorf("%w: the checkpoint bucket was opened read-only and does not exist", events.ErrUnavailable)
 	}
-	sum := sha256.Sum256(data)
-	info.Name, info.SHA256, info.Size = CheckpointName(info.Seq), hex.EncodeToString(sum[:]), uint64(len(data))
-	_, err := c.obs.Put(ctx, jetstream.ObjectMeta{
+	h := sha256.New()
+	size, err := checkpoint.WriteTo(h)
+	if err != nil {
+		return CheckpointInfo{}, err
+	}
+	info.Name, info.SHA256, info.Size = CheckpointName(info.Seq), hex.EncodeToString(h.Sum(nil)), uint64(size)
+	r, w := io.Pipe()
+	go func() {
+		_, err := checkpoint.WriteTo(w)
+		w.CloseWithError(err)
+	}()
+	defer r.Close()
+	_, err = c.obs.Put(ctx, jetstream.ObjectMeta{
 		Name:        info.Name,
 		Description: fmt.Sprintf("the tracker's state at seq %d of the CX log", info.Seq),
 		Metadata: map[string]string{
 			"seq": strconv.FormatUint(info.Seq, 10), "digest": info.Digest, "format": strconv.Itoa(info.Format),
 			"code": info.Code, "created": info.Created.UTC().Format(time.RFC3339Nano), "sha256": info.SHA256,
 		},
-	}, bytes.NewReader(data))
+	}, r)
 	if err != nil {
 		return CheckpointInfo{}, fmt.Errorf("%w: keep checkpoint %s: %v", events.ErrUnavailable, info.Name, err)
 	}
