@@ -51,11 +51,13 @@ func BenchmarkRestart(b *testing.B) {
 	}
 	last := m.Projector().LastSeq()
 	m.Close()
+	held := time.Duration(m.checkpointer.pause.Load())
 	infos, _ := checkpointsIn(b, dir)
 	if len(infos) == 0 || infos[0].Seq != last {
 		b.Fatalf("no checkpoint at the log's end, seq %d: %v", last, infos)
 	}
-	b.Logf("a log of %d events written in %s; its checkpoint is %d bytes", last, time.Since(start).Round(time.Millisecond), infos[0].Size)
+	b.Logf("a log of %d events written in %s; its checkpoint is %d bytes, and held the projector %s while it serialised",
+		last, time.Since(start).Round(time.Millisecond), infos[0].Size, held.Round(time.Millisecond))
 
 	restart := func(b *testing.B, from string) {
 		b.Helper()
