@@ -27,6 +27,9 @@ type Feedback struct {
 	// is open.
 	followUps map[string]bool
 	open      int
+	// lastSeq is the sequence of the newest record that changed the item
+	// store: a store whose applied sequence is behind it lacks records.
+	lastSeq uint64
 	// err is the item store's failure, which every list then answers.
 	err error
 }
@@ -137,13 +140,12 @@ func (m *Feedback) Ignores() []string {
 		events.Type(events.KindJourney, events.EventTouchpointRetired))
 }
 
-// Apply implements Model.
+// Apply implements Model. After the item store failed, the model refuses
+// the records of feedback and follow-ups with that failure (they are
+// quarantined), and goes on with the others.
 func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.err != nil {
-		return m.err
-	}
 	var err error
 	switch e := p.(type) {
 	case events.TouchpointAdded:
@@ -152,16 +154,26 @@ func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 			return idErr
 		}
 		m.places[e.TouchpointID] = feedbackPlace{journeyID: id, stageID: e.StageID}
+		return nil
 	case events.FeedbackLogged:
-		err = m.log(rec, e)
+		err = m.err
+		if err == nil {
+			err = m.log(rec, e)
+		}
 	case events.FollowUpOpened:
-		err = m.openFollowUp(rec, e)
+		err = m.err
+		if err == nil {
+			err = m.openFollowUp(rec, e)
+		}
 	case events.FollowUpClosed:
 		id, idErr := aggregateID(rec)
 		if idErr != nil {
 			return idErr
 		}
-		err = m.closeFollowUp(rec, id, e)
+		err = m.err
+		if err == nil {
+			err = m.closeFollowUp(rec, id, e)
+		}
 	}
 	if err != nil {
 		m.err = err
@@ -169,33 +181,39 @@ func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 	return err
 }
 
+// item is the item a FeedbackLogged record logs, at its touchpoint's
+// place.
+func (m *Feedback) item(rec events.Record, e events.FeedbackLogged) FeedbackItem {
+	at := e.OccurredAt
+	if at.IsZero() {
+		at = rec.Event.Time
+	}
+	place := m.places[e.TouchpointID]
+	return FeedbackItem{ID: e.FeedbackID, TouchpointID: e.TouchpointID, JourneyID: place.journeyID, StageID: place.stageID,
+		Metric: e.Metric, Score: e.Score, Comment: e.Comment, Segment: e.Segment, Source: e.Source,
+		OccurredAt: at.UTC(), LoggedAt: rec.Event.Time}
+}
+
 // log stores one item and counts it in every running aggregate. An id
 // logged before (which the write side refuses, but a log may hold) is kept
 // once, with its first event, and counted once in the trends and the
 // headline; the council report counts every event, as a replay does.
 func (m *Feedback) log(rec events.Record, e events.FeedbackLogged) error {
-	at := e.OccurredAt
-	if at.IsZero() {
-		at = rec.Event.Time
-	}
-	at = at.UTC()
-	place, known := m.places[e.TouchpointID]
-	it := FeedbackItem{ID: e.FeedbackID, TouchpointID: e.TouchpointID, JourneyID: place.journeyID, StageID: place.stageID,
-		Metric: e.Metric, Score: e.Score, Comment: e.Comment, Segment: e.Segment, Source: e.Source,
-		OccurredAt: at, LoggedAt: rec.Event.Time}
+	it := m.item(rec, e)
 	again, err := m.store.logItem(rec.Seq, it)
 	if err != nil {
 		return err
 	}
-	if known {
-		m.days.add(e.TouchpointID, at, rec.Stored, e.Segment, e.Metric, e.Score)
+	m.lastSeq = rec.Seq
+	if _, known := m.places[e.TouchpointID]; known {
+		m.days.add(e.TouchpointID, it.OccurredAt, rec.Stored, e.Segment, e.Metric, e.Score)
 	}
 	if again {
 		return nil
 	}
 	_ = m.all.Add(e.Metric, e.Score) // A score off its scale was never logged.
-	m.weeks.add(isoWeekStart(at), e.TouchpointID, e.Metric, e.Score)
-	m.months.add(monthStart(at), e.TouchpointID, e.Metric, e.Score)
+	m.weeks.add(isoWeekStart(it.OccurredAt), e.TouchpointID, e.Metric, e.Score)
+	m.months.add(monthStart(it.OccurredAt), e.TouchpointID, e.Metric, e.Score)
 	return nil
 }
 
@@ -209,6 +227,24 @@ func (m *Feedback) openFollowUp(rec events.Record, e events.FollowUpOpened) erro
 	}
 	m.followUps[e.FeedbackID] = true
 	m.open++
+	m.lastSeq = rec.Seq
+	return m.storeOpen(rec, e)
+}
+
+// closeFollowUp closes an open follow-up.
+func (m *Feedback) closeFollowUp(rec events.Record, id string, e events.FollowUpClosed) error {
+	if !m.followUps[id] {
+		return nil
+	}
+	m.followUps[id] = false
+	m.open--
+	m.lastSeq = rec.Seq
+	return m.storeClose(rec, id, e)
+}
+
+// storeOpen writes an opened follow-up into the item store, unless the
+// item has had one.
+func (m *Feedback) storeOpen(rec events.Record, e events.FollowUpOpened) error {
 	opened, err := rec.Event.Time.MarshalText()
 	if err != nil {
 		return err
@@ -219,13 +255,9 @@ func (m *Feedback) openFollowUp(rec events.Record, e events.FollowUpOpened) erro
 	})
 }
 
-// closeFollowUp closes an open follow-up.
-func (m *Feedback) closeFollowUp(rec events.Record, id string, e events.FollowUpClosed) error {
-	if !m.followUps[id] {
-		return nil
-	}
-	m.followUps[id] = false
-	m.open--
+// storeClose writes a closed follow-up into the item store, if it is open
+// there.
+func (m *Feedback) storeClose(rec events.Record, id string, e events.FollowUpClosed) error {
 	closed, err := rec.Event.Time.MarshalText()
 	if err != nil {
 		return err

@@ -154,7 +154,14 @@ func (m *Main) newReadSide() error {
 	if err != nil {
 		return err
 	}
-	m.views = projections.NewViews()
+	if m.views != nil {
+		if err := m.views.Close(); err != nil {
+			m.Logger.Warn("the feedback item store did not close", "err", err)
+		}
+	}
+	if m.views, err = projections.OpenViews(m.Config.Data); err != nil {
+		return err
+	}
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
 	return nil
 }
@@ -359,6 +366,11 @@ func (m *Main) Close() {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
 		m.checkpointer.final(ctx)
 		cancel()
+	}
+	if m.views != nil {
+		if err := m.views.Close(); err != nil {
+			m.Logger.Warn("the feedback item store did not close", "err", err)
+		}
 	}
 	if m.store != nil {
 		m.store.Close()
