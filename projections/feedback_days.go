@@ -1,7 +1,10 @@
 package projections
 
 import (
+	"cmp"
 	"database/sql"
+	"errors"
+	"slices"
 	"time"
 
 	"cxtracker/events"
@@ -25,20 +28,23 @@ type dayCell struct {
 	segment          string
 }
 
-// dayOf is the UTC day of t, counted from 1970-01-01 (negative before).
+// daySeconds is how long a day of the daily cells and of the report
+// history is: a UTC day. Tests shorten it, to see many days in seconds.
+var daySeconds int64 = 86400
+
+// dayOf is the day of t, counted from 1970-01-01 (negative before).
 func dayOf(t time.Time) int32 {
 	s := t.Unix()
-	d := s / 86400
-	if s%86400 < 0 {
+	d := s / daySeconds
+	if s%daySeconds < 0 {
 		d--
 	}
 	return int32(d)
 }
 
-// midnight is the start of t's UTC day.
+// midnight is the start of t's day.
 func midnight(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return time.Unix(int64(dayOf(t))*daySeconds, 0).UTC()
 }
 
 func (t feedbackDays) add(touchpointID string, occurred, stored time.Time, segment, metric string, score int) {
@@ -48,17 +54,16 @@ func (t feedbackDays) add(touchpointID string, occurred, stored time.Time, segme
 	t[k] = s
 }
 
-// reportFigures are, per touchpoint, the feedback the log stored before
-// the day `day` (that is, up to sequence daySeq, the last record stored
-// before it) that occurred before from (start) and before to (end): what
-// a council report for [from, to) counts from the records before its last
-// day. Whole days come from the daily cells; the part of from's and to's
-// own day before them comes from the item store, item by item.
-func (m *Feedback) reportFigures(day time.Time, daySeq uint64, from, to time.Time) (start, end map[string]events.Summary, err error) {
+// dayFigures are, per touchpoint, the feedback the log stored before the
+// day `before` (whole days since 1970-01-01, UTC) that occurred before the
+// day fromDay (start) and before the day toDay (end), summed from the daily
+// cells; and the touchpoints known. What occurred on fromDay or toDay
+// itself before the period's bounds is the item store's to add
+// (partDays).
+func (m *Feedback) dayFigures(before, fromDay, toDay int32) (start, end map[string]events.Summary, touchpoints []string) {
 	m.mu.RLock()
-	before := dayOf(day)
+	defer m.mu.RUnlock()
 	start, end = map[string]events.Summary{}, map[string]events.Summary{}
-	fromDay, toDay := dayOf(from), dayOf(to)
 	for k, s := range m.days {
 		if k.stored >= before {
 			continue
@@ -70,14 +75,24 @@ func (m *Feedback) reportFigures(day time.Time, daySeq uint64, from, to time.Tim
 			merge(end, k.touchpointID, s)
 		}
 	}
-	touchpoints := make([]string, 0, len(m.places))
+	touchpoints = make([]string, 0, len(m.places))
 	for tp := range m.places {
 		touchpoints = append(touchpoints, tp)
 	}
-	store := m.store
+	slices.Sort(touchpoints)
+	return start, end, touchpoints
+}
+
+// partDays adds to start and end, read from the item store, the feedback
+// up to sequence seq at touchpoints that occurred on the day of from
+// before from, and on the day of to before to: what dayFigures leaves to
+// it.
+func (m *Feedback) partDays(touchpoints []string, seq uint64, from, to time.Time, start, end map[string]events.Summary) error {
+	m.mu.RLock()
+	store, err := m.store, m.err
 	m.mu.RUnlock()
-	if store == nil {
-		return nil, nil, m.Err()
+	if store == nil || err != nil {
+		return cmp.Or(err, errors.New("no item store"))
 	}
 	for _, part := range []struct {
 		bound time.Time
@@ -86,16 +101,16 @@ func (m *Feedback) reportFigures(day time.Time, daySeq uint64, from, to time.Tim
 		if part.bound.Equal(midnight(part.bound)) {
 			continue
 		}
-		err := store.scores(touchpoints, midnight(part.bound), part.bound, daySeq, func(tp, metric string, score int) {
+		err := store.scores(touchpoints, midnight(part.bound), part.bound, seq, func(tp, metric string, score int) {
 			s := part.into[tp]
-			_ = s.Add(metric, score)
+			_ = s.Add(metric, score) // A score off its scale was never logged.
 			part.into[tp] = s
 		})
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 	}
-	return start, end, nil
+	return nil
 }
 
 func merge(into map[string]events.Summary, tp string, s events.Summary) {

@@ -18,6 +18,7 @@ type Views struct {
 	Feedback    *Feedback
 	KPIs        *KPIs
 	ActionPlans *ActionPlans
+	History     *ReportHistory
 }
 
 // NewViews is every read model, empty, the feedback items kept in memory:
@@ -52,12 +53,13 @@ func newViews(feedback *Feedback) *Views {
 		Feedback:    feedback,
 		KPIs:        NewKPIs(),
 		ActionPlans: NewActionPlans(),
+		History:     NewReportHistory(),
 	}
 }
 
 // Models lists the views for the projector, in the order it applies them.
 func (v *Views) Models() []Model {
-	return []Model{v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans}
+	return []Model{v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.History}
 }
 
 // allKindsBut lists every aggregate kind of the catalogue except those a
