@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,8 +12,6 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -24,17 +21,25 @@ import (
 // CXTRACKER_SCALE_ITEMS items (scaleItems) imported through
 // POST /v1/feedback/import in requests of 10,000 lines, spread over the
 // demo journey's touchpoints, the three metrics and the year before now.
-// The import runs once, in the parent benchmark; each sub-benchmark
-// measures one figure on the loaded tracker:
+// The parent measures, once:
 //
-//	import            the import's rate (items/s), measured once
-//	rss               the test process's VmRSS after runtime.GC, in MB: it
-//	                  holds the embedded NATS server as well as the tracker
-//	list              GET /v1/feedback?journey&metric&from&to (one month),
-//	                  one client, p50/p99
-//	report-year       GET /v1/reports/council for the last year
-//	journey-map       GET /v1/journeys/{id}, 16 clients, p50/p99
-//	program           GET /v1/program, 16 clients, p50/p99
+//	import   the import's rate (items/s), and raw JetStream publishing the
+//	         same number of messages of the same size to a stream beside
+//	         CX on the same server, 10,000 at a time in atomic batches of
+//	         1,000 (the most one holds, and what the import appends)
+//	restart  a clean shutdown, then a start until ready (ms): of the
+//	         binary CXTRACKER_BIN as its own process when set (bench.sh
+//	         builds it), else of a new Main in this process
+//	rss      the restarted server's VmRSS once ready, in MB (in this
+//	         process's, when restarted in it: that holds the benchmark too)
+//
+// then each sub-benchmark measures one figure on the restarted tracker:
+//
+//	list         GET /v1/feedback?journey&metric&from&to (one month), one
+//	             client, p50/p99
+//	report-year  GET /v1/reports/council for the last year
+//	journey-map  GET /v1/journeys/{id}, 16 clients, p50/p99
+//	program      GET /v1/program, 16 clients, p50/p99
 
 // scaleChunk is how many lines each import request carries.
 const scaleChunk = 10_000
@@ -73,23 +78,11 @@ func scaleLine(tps []string, now time.Time, i int) []byte {
 	return append(raw, '\n')
 }
 
-// vmRSS is the process's resident set size in bytes, read from
-// /proc/self/status after a garbage collection; 0 where there is no /proc.
+// vmRSS is this process's resident set size in bytes after a garbage
+// collection; 0 where there is no /proc.
 func vmRSS() int64 {
 	runtime.GC()
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
+	return processRSS(os.Getpid())
 }
 
 // latencies runs b.N reads over clients goroutines and reports their p50
@@ -110,73 +103,74 @@ func latencies(b *testing.B, clients int, read func(i int) error) {
 }
 
 // BenchmarkScale loads the demo program and imports scaleItems feedback
-// items, then measures each figure of the scale section (see above).
+// items, restarts the tracker, then measures each figure of the scale
+// section (see above).
 func BenchmarkScale(b *testing.B) {
-	_, c := benchTracker(b)
+	dir := b.TempDir()
+	m := startMain(b, func(c *Config) { c.Data, c.RateLimit = dir, 0 })
+	c := newClient("http://"+m.HTTPAddr(), adminTokenOf(b, m))
+	c.http = benchHTTP()
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(24 * time.Hour)
 	res, err := loadDemo(ctx, c, demoOptions{Seed: 1, Feedback: 0, Now: now}, newDemoSteps(io.Discard))
 	if err != nil {
 		b.Fatal(err)
 	}
-	var journey struct {
-		Stages []struct {
-			Touchpoints []struct {
-				ID string `json:"id"`
-			} `json:"touchpoints"`
-		} `json:"stages"`
+	tps := journeyTouchpoints(b, c, res.JourneyID)
+	n := scaleItems()
+
+	start := time.Now()
+	var body bytes.Buffer
+	for sent := 0; sent < n; {
+		body.Reset()
+		k := min(scaleChunk, n-sent)
+		for i := range k {
+			body.Write(scaleLine(tps, now, sent+i))
+		}
+		var ans importAnswer
+		if err := c.send(ctx, http.MethodPost, "/v1/feedback/import", "application/x-ndjson", body.Bytes(), &ans); err != nil {
+			b.Fatal(err)
+		}
+		if ans.Logged != k {
+			b.Fatalf("logged %d of %d lines: %+v", ans.Logged, k, ans.Errors)
+		}
+		sent += k
+		if sent%(10*scaleChunk) == 0 || sent == n {
+			fmt.Fprintf(os.Stderr, "scale: imported %d of %d items (%.0f/s)\n", sent, n, float64(sent)/time.Since(start).Seconds())
+		}
 	}
-	if err := c.do(ctx, http.MethodGet, "/v1/journeys/"+res.JourneyID, nil, &journey); err != nil {
+	importRate := float64(n) / time.Since(start).Seconds()
+	rawRate, err := rawAtomicBatches(ctx, m, n)
+	if err != nil {
 		b.Fatal(err)
 	}
-	var tps []string
-	for _, st := range journey.Stages {
-		for _, tp := range st.Touchpoints {
-			tps = append(tps, tp.ID)
-		}
-	}
-	n := scaleItems()
-	var importRate float64
-	var once sync.Once
-	load := func(b *testing.B) {
-		once.Do(func() {
-			start := time.Now()
-			var body bytes.Buffer
-			for sent := 0; sent < n; {
-				body.Reset()
-				k := min(scaleChunk, n-sent)
-				for i := range k {
-					body.Write(scaleLine(tps, now, sent+i))
-				}
-				var ans importAnswer
-				if err := c.send(ctx, http.MethodPost, "/v1/feedback/import", "application/x-ndjson", body.Bytes(), &ans); err != nil {
-					b.Fatal(err)
-				}
-				if ans.Logged != k {
-					b.Fatalf("logged %d of %d lines: %+v", ans.Logged, k, ans.Errors)
-				}
-				sent += k
+	m.Close()
+	started := time.Now()
+	base, rss := restartScale(b, dir)
+	restart := time.Since(started)
+	c = newClient(base, c.token)
+	c.http = benchHTTP()
+
+	// Figures measured once, above, are reported by sub-benchmarks, the
+	// only ones a parent's output shows.
+	once := func(name string, report func(b *testing.B)) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
 			}
-			importRate = float64(n) / time.Since(start).Seconds()
-			b.Logf("%d items imported in %s", n, time.Since(start).Round(time.Millisecond))
+			report(b)
 		})
 	}
-	b.Run("import", func(b *testing.B) {
-		load(b)
-		for b.Loop() {
-		}
+	once("import", func(b *testing.B) {
 		b.ReportMetric(importRate, "items/s")
+		b.ReportMetric(rawRate, "raw-events/s")
+		b.ReportMetric(importRate/rawRate, "x-raw")
 	})
-	b.Run("rss", func(b *testing.B) {
-		load(b)
-		var rss int64
-		for b.Loop() {
-			rss = vmRSS()
-		}
+	once("restart", func(b *testing.B) {
+		b.ReportMetric(float64(restart.Milliseconds()), "ms")
 		b.ReportMetric(float64(rss)/(1<<20), "rss-MB")
 	})
+
 	b.Run("list", func(b *testing.B) {
-		load(b)
 		metrics := []string{"nps", "csat", "ces"}
 		latencies(b, 1, func(i int) error {
 			month := now.AddDate(0, -1-i%11, 0)
@@ -195,7 +189,6 @@ func BenchmarkScale(b *testing.B) {
 		})
 	})
 	b.Run("report-year", func(b *testing.B) {
-		load(b)
 		q := url.Values{"from": {now.AddDate(-1, 0, 0).Format(time.RFC3339)}, "to": {now.Add(24 * time.Hour).Format(time.RFC3339)}}
 		for b.Loop() {
 			if err := c.do(ctx, http.MethodGet, "/v1/reports/council?"+q.Encode(), nil, nil); err != nil {
@@ -205,11 +198,30 @@ func BenchmarkScale(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/report")
 	})
 	b.Run("journey-map", func(b *testing.B) {
-		load(b)
 		latencies(b, benchClients, func(int) error { return c.do(ctx, http.MethodGet, "/v1/journeys/"+res.JourneyID, nil, nil) })
 	})
 	b.Run("program", func(b *testing.B) {
-		load(b)
 		latencies(b, benchClients, func(int) error { return c.do(ctx, http.MethodGet, "/v1/program", nil, nil) })
 	})
+}
+
+// journeyTouchpoints are the journey's touchpoints, stage by stage.
+func journeyTouchpoints(b *testing.B, c *client, journeyID string) []string {
+	var journey struct {
+		Stages []struct {
+			Touchpoints []struct {
+				ID string `json:"id"`
+			} `json:"touchpoints"`
+		} `json:"stages"`
+	}
+	if err := c.do(context.Background(), http.MethodGet, "/v1/journeys/"+journeyID, nil, &journey); err != nil {
+		b.Fatal(err)
+	}
+	var tps []string
+	for _, st := range journey.Stages {
+		for _, tp := range st.Touchpoints {
+			tps = append(tps, tp.ID)
+		}
+	}
+	return tps
 }
