@@ -105,24 +105,6 @@ func (m *Feedback) Close() error {
 	return m.store.Close()
 }
 
-// StoreApplied is the sequence of the newest record the item store holds
-// (taken in, committed or not).
-func (m *Feedback) StoreApplied() uint64 {
-	if m.store == nil {
-		return 0
-	}
-	return m.store.Applied()
-}
-
-// Flush commits what the item store has taken in, so that the file holds
-// every record up to StoreApplied: what a checkpoint of the model records.
-func (m *Feedback) Flush() error {
-	if m.store == nil {
-		return m.err
-	}
-	return m.store.Flush()
-}
-
 // Name implements Model.
 func (m *Feedback) Name() string { return "feedback" }
 

@@ -341,14 +341,6 @@ func (s *itemStore) fail(err error) error {
 	return s.err
 }
 
-// Flush commits what the store has taken in, so that the database holds it
-// all: what a read needs, and what a checkpoint records.
-func (s *itemStore) Flush() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.commit()
-}
-
 // reading runs read against the database with everything taken in
 // committed.
 func (s *itemStore) reading(read func(*sql.DB) error) error {
