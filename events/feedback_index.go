@@ -22,8 +22,10 @@ type feedbackIndex struct {
 	tpIndex     map[string]uint32
 }
 
-func newFeedbackIndex() feedbackIndex {
-	return feedbackIndex{ulids: map[ulid.ULID]uint32{}, other: map[string]uint32{}, tpIndex: map[string]uint32{}}
+// newFeedbackIndex is an empty index with room for n ULIDs: a map grown
+// from empty holds up to twice the room it needs.
+func newFeedbackIndex(n int) feedbackIndex {
+	return feedbackIndex{ulids: make(map[ulid.ULID]uint32, n), other: map[string]uint32{}, tpIndex: map[string]uint32{}}
 }
 
 // canonical is id's 16 bytes, and false when id is not a ULID spelled as

@@ -78,7 +78,7 @@ func NewState() *State {
 		journeys:    map[string]*Journey{},
 		stages:      map[string]string{},
 		touchpoints: map[string]string{},
-		feedback:    newFeedbackIndex(),
+		feedback:    newFeedbackIndex(0),
 		partitions:  map[string]*FeedbackPartition{},
 		followUps:   map[string]*FollowUp{},
 		kpis:        map[string]*KPI{},

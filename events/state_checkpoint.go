@@ -155,7 +155,7 @@ func feedbackColumns(x feedbackIndex) savedFeedback {
 
 // index is the feedback index the columns hold.
 func (f savedFeedback) index() (feedbackIndex, error) {
-	x := newFeedbackIndex()
+	x := newFeedbackIndex(len(f.IDs))
 	if len(f.Touchpoint) != len(f.IDs) {
 		return x, fmt.Errorf("the feedback columns differ in length (%d ids, %d touchpoints)", len(f.IDs), len(f.Touchpoint))
 	}

@@ -35,6 +35,12 @@ type itemStore struct {
 	// only they would commit.
 	serial bool
 
+	// writer is the one connection of a store on disk that writes, with
+	// a page cache of itemWriterCache: items come in id order, but two
+	// of the indexes are in occurred-at order, and a cache that holds
+	// their pages keeps a commit from writing most of them again.
+	writer *sql.Conn
+
 	mu      sync.Mutex
 	tx      *sql.Tx
 	stmts   itemStmts
@@ -55,6 +61,7 @@ type itemStmts struct {
 }
 
 const (
+	itemWriterCache   = 64 << 20
 	itemCommitRecords = 4096
 	itemCommitAge     = time.Second
 	// itemSchema is the version of the layout below; a store of another
@@ -139,6 +146,18 @@ func openItemStore(dir string) (*itemStore, error) {
 			}
 		}
 		return openItemStore(dir)
+	}
+	if s.path != "" {
+		ctx := context.Background()
+		w, err := s.db.Conn(ctx)
+		if err == nil {
+			_, err = w.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", itemWriterCache>>10))
+		}
+		if err != nil {
+			_ = s.db.Close()
+			return nil, fmt.Errorf("feedback store: %w", err)
+		}
+		s.writer = w
 	}
 	return s, nil
 }
@@ -279,7 +298,11 @@ func (s *itemStore) begin() error {
 		return nil
 	}
 	ctx := context.Background()
-	tx, err := s.db.BeginTx(ctx, nil)
+	begin := s.db.BeginTx
+	if s.writer != nil {
+		begin = s.writer.BeginTx
+	}
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return s.fail(err)
 	}
@@ -362,5 +385,8 @@ func (s *itemStore) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	err := s.commit()
+	if s.writer != nil {
+		err = errors.Join(err, s.writer.Close())
+	}
 	return errors.Join(err, s.db.Close())
 }

@@ -137,11 +137,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.bootstrapAdmin(ctx); err != nil {
 		return err
 	}
-	m.ready.Store(true)
 	// Loading a checkpoint and replaying its tail allocate far more than
 	// they keep: hand what was freed back to the system now rather than
 	// over the next minutes, so that the server's memory is what it holds.
 	debug.FreeOSMemory()
+	m.ready.Store(true)
 	started := []any{"took", time.Since(began).Round(time.Millisecond), "replayed", m.projector.Applied(), "from", "the start of the log"}
 	if from != nil {
 		started[len(started)-1] = "checkpoint " + from.Name
