@@ -84,7 +84,9 @@ func TestTheFeedbackItemStoreAheadOfBehindOrWithoutTheCheckpointAnswersAsBefore(
 		behind bool
 	}{
 		// The store holds what the demo's checkpoint is followed by.
-		{"ahead", func() { deleteCheckpoints(t, dir, func(i jetstream.CheckpointInfo) bool { return i.Seq > demo[0].Seq }) }, false},
+		{"ahead", func() {
+			deleteCheckpoints(t, dir, func(i jetstream.CheckpointInfo) bool { return i.Seq > demo[0].Seq })
+		}, false},
 		{"behind", func() { copyStore(t, old, dir) }, true},
 		{"gone", func() { copyStore(t, t.TempDir(), dir) }, true},
 	} {
