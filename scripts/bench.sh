@@ -141,11 +141,18 @@ awk '
 		if (rate(name, "ms") == 0 || rate(raw, "ms") == 0) { printf "%-40s missing\n", label; return }
 		printf "%-40s %9.0f ms %9.0f events/s = %5.2fx the raw ordered consumer (%.0f ms)\n", label, rate(name, "ms"), rate(name, "events/s"), rate(name, "events/s") / rate(raw, "events/s"), rate(raw, "ms")
 	}
+	# A rebuild took turns with raw JetStream reading the same log: its
+	# ratios are to those raw reads, the whole start and the replay alone.
+	function rebuild(label, name) {
+		if (rate(name, "x-raw") == 0) { printf "%-40s missing\n", label; return }
+		printf "%-40s %9.0f ms %9.0f events/s = %5.2fx raw (%.0f/s, taking turns; target >= 0.5x); the replay alone %.0f events/s = %5.2fx raw\n", label, rate(name, "ms"), rate(name, "events/s"), rate(name, "x-raw"), rate(name, "raw-events/s"), rate(name, "replay-events/s"), rate(name, "replay-x-raw")
+	}
 	END {
 		print ""
 		print "== restart until ready, on a log of feedback items (BenchmarkRestart)"
 		restart("from the checkpoint of a clean shutdown", "BenchmarkRestart/from=checkpoint")
-		restart("from the start of the log (rebuild)", "BenchmarkRestart/from=start")
+		rebuild("rebuild, item store kept", "BenchmarkRestart/from=start/items=kept")
+		rebuild("rebuild of everything, item store too", "BenchmarkRestart/from=start/items=rebuilt")
 		print ""
 		print "== the tracker against raw JetStream publish (16 goroutines) in this run"
 		ratio("HTTP commands, 16 clients", "BenchmarkCommandsHTTP16/clients=16", "commands/s", "BenchmarkRawPublish16/goroutines=16")

@@ -46,6 +46,9 @@ type Main struct {
 	http         *http.Server
 	ln           net.Listener
 	ready        atomic.Bool
+	// replayTook is how long the start's replay took, from the
+	// projector's start until it caught up with the log.
+	replayTook time.Duration
 	// recorder keeps <data>/log.json; logKnown says the log matched a
 	// record made before this start.
 	recorder *logRecorder
@@ -121,6 +124,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		close(m.done)
 		return err
 	}
+	replayBegan := time.Now()
 	go func() {
 		defer close(m.done)
 		var watching sync.WaitGroup
@@ -134,6 +138,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.catchUp(ctx); err != nil {
 		return err
 	}
+	m.replayTook = time.Since(replayBegan)
 	if err := m.bootstrapAdmin(ctx); err != nil {
 		return err
 	}
@@ -142,7 +147,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// over the next minutes, so that the server's memory is what it holds.
 	debug.FreeOSMemory()
 	m.ready.Store(true)
-	started := []any{"took", time.Since(began).Round(time.Millisecond), "replayed", m.projector.Applied(), "from", "the start of the log"}
+	started := []any{"took", time.Since(began).Round(time.Millisecond), "replayed", m.projector.Applied(),
+		"replay_took", m.replayTook.Round(time.Millisecond), "from", "the start of the log"}
 	if from != nil {
 		started[len(started)-1] = "checkpoint " + from.Name
 	}

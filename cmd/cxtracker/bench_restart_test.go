@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
+	"cxtracker/projections"
 )
 
 // benchRestartEvents is how many feedback items the restart benchmark's
@@ -26,10 +29,15 @@ func benchRestartEvents() int {
 
 // BenchmarkRestart is a restart of the tracker until it is ready, on a log
 // of feedback items: from the checkpoint a clean shutdown left, and from
-// the start of the log with no checkpoint (a rebuild); beside them, raw
-// JetStream reading the same log through an ordered consumer, in the same
-// run. Each reports ms to ready and, for the rebuild and the raw read,
-// events/s.
+// the start of the log with no checkpoint (a rebuild), twice: with the
+// feedback item store kept (items=kept: the write side and every read
+// model from the log, the store's items already on disk) and with it
+// deleted too (items=rebuilt: everything from the log). Beside them, raw
+// JetStream reads the same log through an ordered consumer, in the same
+// run. Each reports ms to ready and events/s; a rebuild also its ratio to
+// raw (x-raw), and the rate and ratio of its replay alone
+// (replay-events/s, replay-x-raw: from the projector's start until it
+// caught up, without the server's start before it).
 func BenchmarkRestart(b *testing.B) {
 	n := benchRestartEvents()
 	dir := b.TempDir()
@@ -59,12 +67,24 @@ func BenchmarkRestart(b *testing.B) {
 	b.Logf("a log of %d events written in %s; its checkpoint is %d bytes, and held the projector %s while it serialised",
 		last, time.Since(start).Round(time.Millisecond), infos[0].Size, held.Round(time.Millisecond))
 
-	restart := func(b *testing.B, from string) {
+	// restart starts the tracker on dir until ready, b.N times: from the
+	// checkpoint left by the last clean shutdown, or (from "start") with
+	// none, and then also without the item store when items is "rebuilt".
+	//
+	// A rebuild takes turns with raw JetStream reading the same log, one
+	// of each in every round, and reports its rate as a ratio to raw's
+	// (x-raw): on a machine shared with other work, both then meet the
+	// same load.
+	restart := func(b *testing.B, from, items string) {
 		b.Helper()
+		var raw, replay time.Duration
 		for range b.N {
 			if from == "start" {
 				b.StopTimer()
 				deleteCheckpoints(b, dir, func(jetstream.CheckpointInfo) bool { return true })
+				if items == "rebuilt" {
+					deleteItemStore(b, dir)
+				}
 				b.StartTimer()
 			}
 			cfg := DefaultConfig()
@@ -74,42 +94,56 @@ func BenchmarkRestart(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StopTimer()
+			replay += m.replayTook
 			if m.Projector().LastSeq() != last {
 				b.Fatalf("ready at seq %d of %d", m.Projector().LastSeq(), last)
 			}
 			m.Close() // leaves a checkpoint, if it had none at the end
+			if from == "start" {
+				raw += rawReadTimed(b, dir, last)
+			}
 			b.StartTimer()
 		}
 		perOp := b.Elapsed().Seconds() / float64(b.N)
 		b.ReportMetric(perOp*1000, "ms")
 		b.ReportMetric(float64(last)/perOp, "events/s")
-	}
-	b.Run("from=checkpoint", func(b *testing.B) { restart(b, "checkpoint") })
-	b.Run("from=start", func(b *testing.B) { restart(b, "start") })
-	b.Run("raw", func(b *testing.B) {
-		for range b.N {
-			b.StopTimer()
-			srv, err := jetstream.StartServer(jetstream.ServerConfig{Dir: dir})
-			if err != nil {
-				b.Fatal(err)
-			}
-			nc, err := srv.Connect()
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			if err := rawRead(ctx, nc, last); err != nil {
-				b.Fatal(err)
-			}
-			b.StopTimer()
-			nc.Close()
-			srv.Shutdown()
-			b.StartTimer()
+		if raw > 0 {
+			rawPerOp, replayPerOp := raw.Seconds()/float64(b.N), replay.Seconds()/float64(b.N)
+			b.ReportMetric(float64(last)/rawPerOp, "raw-events/s")
+			b.ReportMetric(rawPerOp/perOp, "x-raw")
+			b.ReportMetric(float64(last)/replayPerOp, "replay-events/s")
+			b.ReportMetric(rawPerOp/replayPerOp, "replay-x-raw")
 		}
-		perOp := b.Elapsed().Seconds() / float64(b.N)
+	}
+	b.Run("from=checkpoint", func(b *testing.B) { restart(b, "checkpoint", "kept") })
+	b.Run("from=start", func(b *testing.B) {
+		b.Run("items=kept", func(b *testing.B) { restart(b, "start", "kept") })
+		b.Run("items=rebuilt", func(b *testing.B) { restart(b, "start", "rebuilt") })
+	})
+	b.Run("raw", func(b *testing.B) {
+		b.StopTimer()
+		var took time.Duration
+		for range b.N {
+			took += rawReadTimed(b, dir, last)
+		}
+		perOp := took.Seconds() / float64(b.N)
 		b.ReportMetric(perOp*1000, "ms")
 		b.ReportMetric(float64(last)/perOp, "events/s")
 	})
+}
+
+// rawReadTimed starts a JetStream server on dir and answers how long raw
+// JetStream takes to read its first n messages through an ordered
+// consumer, the server's start left out.
+func rawReadTimed(b *testing.B, dir string, n uint64) time.Duration {
+	b.Helper()
+	nc, done := bareConn(b, dir)
+	defer done()
+	began := time.Now()
+	if err := rawRead(context.Background(), nc, n); err != nil {
+		b.Fatal(err)
+	}
+	return time.Since(began)
 }
 
 // rawRead reads the CX stream's first n messages through an ordered
@@ -134,4 +168,15 @@ func rawRead(ctx context.Context, nc *nats.Conn, n uint64) error {
 		}
 	}
 	return nil
+}
+
+// deleteItemStore deletes dir's feedback item store, and its SQLite
+// journal, so that the next start writes it again from the log.
+func deleteItemStore(b *testing.B, dir string) {
+	b.Helper()
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(filepath.Join(dir, projections.ItemStoreFile+suffix)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			b.Fatal(err)
+		}
+	}
 }

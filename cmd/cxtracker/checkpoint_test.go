@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/nats-io/nats.go"
 	natsjs "github.com/nats-io/nats.go/jetstream"
 
 	"cxtracker/events"
@@ -68,16 +69,8 @@ func startLogged(t *testing.T, dir string, edit func(*Config)) (*Main, *logLines
 func offline(t testing.TB, dir string, fn func(raw natsjs.ObjectStore, kept *jetstream.Checkpoints)) {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := jetstream.StartServer(jetstream.ServerConfig{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown()
-	nc, err := srv.Connect()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
+	nc, done := bareConn(t, dir)
+	defer done()
 	st, err := jetstream.New(ctx, nc, jetstream.ExistingStream())
 	if err != nil {
 		t.Fatal(err)
@@ -93,6 +86,22 @@ func offline(t testing.TB, dir string, fn func(raw natsjs.ObjectStore, kept *jet
 		t.Fatal(err)
 	}
 	fn(raw, kept)
+}
+
+// bareConn starts a bare embedded server on dir's log, the tracker
+// stopped, and connects to it; done closes both.
+func bareConn(t testing.TB, dir string) (nc *nats.Conn, done func()) {
+	t.Helper()
+	srv, err := jetstream.StartServer(jetstream.ServerConfig{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc, err = srv.Connect()
+	if err != nil {
+		srv.Shutdown()
+		t.Fatal(err)
+	}
+	return nc, func() { nc.Close(); srv.Shutdown() }
 }
 
 // checkpointsIn lists dir's checkpoints, newest first, each read whole.
