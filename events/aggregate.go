@@ -31,6 +31,12 @@ func (a Aggregate) Filter() string {
 // String is the aggregate as <kind>/<id>, the CloudEvents subject of its events.
 func (a Aggregate) String() string { return a.Kind + "/" + a.ID }
 
+// Is reports whether s is a's String, without building it.
+func (a Aggregate) Is(s string) bool {
+	k := len(a.Kind)
+	return len(s) == k+1+len(a.ID) && s[:k] == a.Kind && s[k] == '/' && s[k+1:] == a.ID
+}
+
 // Validate reports whether both parts are usable as single subject tokens.
 func (a Aggregate) Validate() error {
 	if err := validToken("aggregate kind", a.Kind); err != nil {
@@ -41,18 +47,22 @@ func (a Aggregate) Validate() error {
 
 // ParseSubject splits cx.<kind>.<id>.<event> into the aggregate and the event name.
 func ParseSubject(subject string) (Aggregate, string, error) {
-	parts := strings.Split(subject, ".")
-	if len(parts) != 4 || parts[0] != SubjectPrefix {
+	// Cut rather than Split: every replay parses every record's subject,
+	// and this allocates nothing.
+	prefix, rest, ok1 := strings.Cut(subject, ".")
+	kind, rest, ok2 := strings.Cut(rest, ".")
+	id, name, ok3 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || !ok3 || prefix != SubjectPrefix || strings.Contains(name, ".") {
 		return Aggregate{}, "", fmt.Errorf("subject %q is not %s.<aggregate>.<id>.<event>", subject, SubjectPrefix)
 	}
-	agg := Aggregate{Kind: parts[1], ID: parts[2]}
+	agg := Aggregate{Kind: kind, ID: id}
 	if err := agg.Validate(); err != nil {
 		return Aggregate{}, "", err
 	}
-	if err := validToken("event name", parts[3]); err != nil {
+	if err := validToken("event name", name); err != nil {
 		return Aggregate{}, "", err
 	}
-	return agg, parts[3], nil
+	return agg, name, nil
 }
 
 // validToken rejects what cannot stand as one NATS subject token: empty text,

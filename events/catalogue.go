@@ -63,6 +63,7 @@ func def[T Payload](kind string, version int, ups ...Upcaster) EventType {
 	if len(ups) != version-1 {
 		panic(fmt.Sprintf("events: %s version %d needs %d upcasters, has %d", zero.EventName(), version, version-1, len(ups)))
 	}
+	plain := plainFieldsOf(reflect.TypeFor[T]())
 	return EventType{
 		Type:      Type(kind, zero.EventName()),
 		Kind:      kind,
@@ -72,6 +73,12 @@ func def[T Payload](kind string, version int, ups ...Upcaster) EventType {
 		goType:    reflect.TypeFor[T](),
 		decode: func(data []byte, strict bool) (Payload, error) {
 			var p T
+			if plain != nil {
+				if decodePlain(data, reflect.ValueOf(&p).Elem(), plain) {
+					return p, nil
+				}
+				p = zero
+			}
 			dec := json.NewDecoder(bytes.NewReader(data))
 			if strict {
 				dec.DisallowUnknownFields()

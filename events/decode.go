@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
@@ -35,6 +36,13 @@ const maxDepth = 200
 // reports false otherwise, having decided nothing.
 func decodeFast(raw []byte, e *Event) bool {
 	s := scanner{b: raw}
+	return s.object(func(key []byte) bool { return s.field(key, e) })
+}
+
+// object reads the whole text as one object whose keys are plain strings
+// (see plainString), handing each key to value, which reads its value; it
+// reports false at anything else, or when value does.
+func (s *scanner) object(value func(key []byte) bool) bool {
 	s.ws()
 	if !s.eat('{') {
 		return false
@@ -54,7 +62,7 @@ func decodeFast(raw []byte, e *Event) bool {
 			return false
 		}
 		s.ws()
-		if !s.field(key, e) {
+		if !value(key) {
 			return false
 		}
 		s.ws()
@@ -173,23 +181,23 @@ func (s *scanner) plainString() ([]byte, bool) {
 	if !s.eat('"') {
 		return nil, false
 	}
-	start, ascii := s.i, true
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		switch {
-		case c == '"':
-			s.i++
-			v := s.b[start : s.i-1]
-			// encoding/json replaces invalid UTF-8; leave such text to it.
-			return v, ascii || utf8.Valid(v)
-		case c == '\\' || c < 0x20:
+	end := bytes.IndexByte(s.b[s.i:], '"')
+	if end < 0 {
+		return nil, false
+	}
+	v := s.b[s.i : s.i+end]
+	ascii := true
+	for _, c := range v {
+		if c == '\\' || c < 0x20 {
 			return nil, false
-		case c >= utf8.RuneSelf:
+		}
+		if c >= utf8.RuneSelf {
 			ascii = false
 		}
-		s.i++
 	}
-	return nil, false
+	s.i += end + 1
+	// encoding/json replaces invalid UTF-8; leave such text to it.
+	return v, ascii || utf8.Valid(v)
 }
 
 // uint reads a non-negative integer that fits in bits bits.
@@ -270,6 +278,9 @@ func (s *scanner) str() bool {
 	if !s.eat('"') {
 		return false
 	}
+	if s.plainTail() {
+		return true
+	}
 	for s.i < len(s.b) {
 		c := s.b[s.i]
 		s.i++
@@ -302,6 +313,23 @@ func (s *scanner) str() bool {
 		}
 	}
 	return false
+}
+
+// plainTail skips the rest of a string that holds no escape and no
+// control character, the usual kind, and reports whether it did: the
+// closing quote is found at once, and only the bytes before it checked.
+func (s *scanner) plainTail() bool {
+	end := bytes.IndexByte(s.b[s.i:], '"')
+	if end < 0 {
+		return false
+	}
+	for _, c := range s.b[s.i : s.i+end] {
+		if c == '\\' || c < 0x20 {
+			return false
+		}
+	}
+	s.i += end + 1
+	return true
 }
 
 func isHex(c byte) bool {

@@ -1,6 +1,8 @@
 package events
 
 import (
+	"crypto/sha256"
+	"slices"
 	"testing"
 )
 
@@ -27,6 +29,20 @@ func TestDigestChainsEveryByteSequenceAndSubject(t *testing.T) {
 	for _, bad := range []string{"", "2", "x:00", "0:" + base.Hex(), "2:abc", "2:" + base.Hex() + "00"} {
 		if _, err := ParseDigest(bad); err == nil {
 			t.Errorf("ParseDigest(%q) accepted it", bad)
+		}
+	}
+}
+
+// The digest after a record is SHA-256 of the sum before it, the record's
+// sequence (8 bytes, big-endian), its subject, a zero byte and its bytes,
+// as documented, however Next goes about hashing them.
+func TestTheDigestIsTheDocumentedHash(t *testing.T) {
+	prev := Digest{Seq: 6, Sum: sha256.Sum256([]byte("before"))}
+	rec := Record{Seq: 7, Subject: "cx.crew.01J.crew_formed", Raw: []byte(`{"specversion":"1.0"}`)}
+	want := sha256.Sum256(slices.Concat(prev.Sum[:], []byte{0, 0, 0, 0, 0, 0, 0, 7}, []byte(rec.Subject), []byte{0}, rec.Raw))
+	for range 3 { // the hash Next keeps must start afresh each time
+		if got := prev.Next(rec); got.Seq != 7 || got.Sum != want {
+			t.Fatalf("Next = %d:%x, want 7:%x", got.Seq, got.Sum, want)
 		}
 	}
 }

@@ -21,7 +21,10 @@ type Engine struct {
 
 	mu      sync.Mutex
 	state   *State
-	changed chan struct{} // closed and replaced whenever the state moves on
+	changed chan struct{} // closed and replaced when the state moves on while watched
+	// watched says someone waits on changed: a replay then need not make
+	// a channel for every record.
+	watched bool
 	// feed, when set, is what applies the log to the State and more (read
 	// models): WaitFor waits for it instead of the State alone.
 	feed Feed
@@ -102,9 +105,9 @@ func (e *Engine) ApplyDecoded(rec Record, p Payload) error {
 	defer e.mu.Unlock()
 	before := e.state.lastSeq
 	err := e.state.ApplyDecoded(rec, p)
-	if e.state.lastSeq != before {
+	if e.state.lastSeq != before && e.watched {
 		close(e.changed)
-		e.changed = make(chan struct{})
+		e.changed, e.watched = make(chan struct{}), false
 	}
 	return err
 }
@@ -124,6 +127,7 @@ func (e *Engine) WaitFor(ctx context.Context, seq uint64) error {
 	for {
 		e.mu.Lock()
 		done, changed, feed := e.state.lastSeq >= seq, e.changed, e.feed
+		e.watched = e.watched || !done && feed == nil
 		e.mu.Unlock()
 		if feed != nil {
 			return feed.WaitFor(ctx, seq)

@@ -43,8 +43,12 @@ type Projector struct {
 	// before it, which a checkpoint keeps.
 	digest, before events.Digest
 	changed        chan struct{}
-	quarantine     quarantine
-	stopped        error
+	// watched says someone waits on changed: applying a record replaces
+	// it only then, so that a replay nobody waits on makes no channel
+	// for every record.
+	watched    bool
+	quarantine quarantine
+	stopped    error
 
 	caughtUp atomic.Bool
 	// target is the log's last sequence when Run began: caught up means
@@ -132,8 +136,10 @@ func (p *Projector) applied(s Step) error {
 	p.mu.Lock()
 	p.lastSeq = seq
 	p.before, p.digest = p.digest, s.Digest
-	close(p.changed)
-	p.changed = make(chan struct{})
+	if p.watched {
+		close(p.changed)
+		p.changed, p.watched = make(chan struct{}), false
+	}
 	p.mu.Unlock()
 	return nil
 }
@@ -201,6 +207,7 @@ func (p *Projector) waitUntil(ctx context.Context, done func() bool) error {
 	for {
 		p.mu.Lock()
 		ok, changed, stopped := done(), p.changed, p.stopped
+		p.watched = p.watched || !ok && stopped == nil
 		p.mu.Unlock()
 		if ok {
 			return nil

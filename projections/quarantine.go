@@ -85,7 +85,7 @@ func Inspect(rec events.Record) (events.Payload, *Quarantined) {
 			q.Reason = err.Error()
 			return nil, q
 		}
-		if rec.Event.Subject != agg.String() || rec.Event.Kind() != agg.Kind {
+		if !agg.Is(rec.Event.Subject) || rec.Event.Kind() != agg.Kind {
 			q.Reason = fmt.Sprintf("the event %s about %q was stored on subject %s", rec.Event.Type, rec.Event.Subject, rec.Subject)
 			return nil, q
 		}

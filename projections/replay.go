@@ -90,6 +90,11 @@ var errPastRange = errors.New("past the range")
 // and while it follows the log, verify, the reports, replay and as_of. It
 // answers the digest at the range's end and what was quarantined.
 //
+// Two goroutines share the work, so that a rebuild uses two cores: the
+// reading one takes each record from the log, judges and decodes it
+// (Inspect) and chains the digest; the applying one applies the records
+// to the state and the models, in order, as they come (see handoff).
+//
 // Errors: those of events.Store's Read (or Follow), *events.CorruptError
 // (strict replays), and Progress's own.
 func Replay(ctx context.Context, store events.Store, r Range, models []Model, opts Options) (Result, error) {
@@ -103,51 +108,107 @@ func Replay(ctx context.Context, store events.Store, r Range, models []Model, op
 		read = store.Follow
 	}
 	res := Result{Digest: r.After}
+	h := newHandoff()
+	// A failure to apply ends the read even while it waits for records.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	applied := make(chan error, 1)
+	go func() {
+		err := h.applyAll(&res, opts.Engine, models, strict, opts)
+		if err != nil {
+			cancel()
+		}
+		applied <- err
+	}()
+	digest := r.After
 	err := read(ctx, from, func(rec events.Record) error {
 		if r.past(rec) {
 			return errPastRange
 		}
-		if opts.Hold != nil {
-			opts.Hold.Lock()
-			defer opts.Hold.Unlock()
-		}
-		s := applyRecord(rec, opts.Engine, models, res.Digest)
-		if strict && len(s.Quarantined) > 0 {
-			return s.Quarantined[0].corrupt()
-		}
-		res.Digest = s.Digest
-		for _, q := range s.Quarantined {
-			res.Skipped++
-			if len(res.Quarantined) < maxQuarantined {
-				res.Quarantined = append(res.Quarantined, q)
-			}
-		}
-		if opts.Progress != nil {
-			return opts.Progress(s)
-		}
-		return nil
+		payload, q := Inspect(rec)
+		digest = digest.Next(rec)
+		return h.put(inspected{rec: rec, payload: payload, q: q, digest: digest})
 	})
+	h.close()
+	applyErr := <-applied
+	if applyErr != nil {
+		// The read stopped at it, or ended before the applying did.
+		return res, applyErr
+	}
 	if errors.Is(err, errPastRange) {
 		err = nil
 	}
 	return res, err
 }
 
-// applyRecord is the one step of every replay: it judges rec (Inspect),
-// applies it to the engine's state if there is one and to each model, a
-// model's panic caught, and answers the digest after rec with what was
-// quarantined. The engine's state moves its positions on even for a record
-// it cannot apply, so that waiting for its sequence ends and the next
-// append on its aggregate expects the sequence the log holds.
-func applyRecord(rec events.Record, engine *events.Engine, models []Model, d events.Digest) Step {
-	s := Step{Digest: d.Next(rec)}
+// inspected is a record read, judged and decoded, with the digest after
+// it: what the applying goroutine of a replay takes.
+type inspected struct {
+	rec     events.Record
+	payload events.Payload
+	q       *Quarantined
+	digest  events.Digest
+}
+
+// applyAll applies the records handed over, in order, until the reading
+// ends, into res: the work of a replay's applying goroutine. It stops at
+// the first error (a strict replay's quarantined record, or Progress's),
+// which the reading then stops at too.
+func (h *handoff) applyAll(res *Result, engine *events.Engine, models []Model, strict bool, opts Options) error {
+	var batch []inspected
+	for {
+		var ok bool
+		if batch, ok = h.take(batch); !ok {
+			return nil
+		}
+		for i := range batch {
+			if err := applyOne(res, &batch[i], engine, models, strict, opts); err != nil {
+				h.fail(err)
+				return err
+			}
+		}
+		clear(batch) // let the records go
+	}
+}
+
+// applyOne applies one record and keeps what became of it in res.
+func applyOne(res *Result, in *inspected, engine *events.Engine, models []Model, strict bool, opts Options) error {
+	if opts.Hold != nil {
+		opts.Hold.Lock()
+		defer opts.Hold.Unlock()
+	}
+	s := applyRecord(in.rec, in.payload, in.q, engine, models, in.digest)
+	if strict && len(s.Quarantined) > 0 {
+		return s.Quarantined[0].corrupt()
+	}
+	res.Digest = s.Digest
+	for _, q := range s.Quarantined {
+		res.Skipped++
+		if len(res.Quarantined) < maxQuarantined {
+			res.Quarantined = append(res.Quarantined, q)
+		}
+	}
+	if opts.Progress != nil {
+		return opts.Progress(s)
+	}
+	return nil
+}
+
+// applyRecord is the one step of every replay: given rec as Inspect judged
+// it (its payload, or why it is quarantined) and the digest after it, it
+// applies rec to the engine's state if there is one and to each model, a
+// model's panic caught, and answers what was quarantined. The engine's
+// state moves its positions on even for a record it cannot apply, so that
+// waiting for its sequence ends and the next append on its aggregate
+// expects the sequence the log holds.
+func applyRecord(rec events.Record, payload events.Payload, q *Quarantined, engine *events.Engine, models []Model, after events.Digest) Step {
+	s := Step{Digest: after}
 	mark := func(q Quarantined) {
 		if engine != nil {
 			engine.Quarantine(rec.Seq, rec.Subject, q.Kind+": "+q.Reason)
 		}
 		s.Quarantined = append(s.Quarantined, q)
 	}
-	payload, q := Inspect(rec)
 	if q != nil {
 		if engine != nil {
 			_ = engine.ApplyDecoded(rec, nil)

@@ -59,3 +59,27 @@ func TestReplayQuarantinesAModelsPanicAndGoesOn(t *testing.T) {
 		t.Fatalf("a replay up to seq 2 applied %d people and ended at seq %d (%v)", len(people.List()), res.Digest.Seq, err)
 	}
 }
+
+// A replay that follows the log applies records on a goroutine of its
+// own; when that fails (here Progress, at the last record there is), the
+// replay ends with the failure at once, though the log has nothing more
+// for its reading to wait on.
+func TestAFollowingReplayEndsWhenApplyingFails(t *testing.T) {
+	s := newScript(t)
+	for _, name := range []string{"Ann", "Ben"} {
+		id := events.NewID()
+		s.do(events.RegisterPerson{PersonID: id, Name: name, Email: id + "@example.com", Department: "Ops"})
+	}
+	stop := errors.New("enough")
+	people := projections.NewPeople()
+	res, err := projections.Replay(context.Background(), s.store, projections.Range{Follow: true}, []projections.Model{people},
+		projections.Options{Progress: func(st projections.Step) error {
+			if st.Digest.Seq == 2 {
+				return stop
+			}
+			return nil
+		}})
+	if !errors.Is(err, stop) || res.Digest.Seq != 2 || len(people.List()) != 2 {
+		t.Fatalf("the replay ended with %v at seq %d, %d people applied; want %v at seq 2, 2 people", err, res.Digest.Seq, len(people.List()), stop)
+	}
+}
