@@ -68,6 +68,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.openRecordedLog(ctx, jetstream.WithReplicas(m.Config.Replicas)); err != nil {
 		return err
 	}
+	m.warnUnlessFsynced(ctx)
 	m.engine, err = events.NewEngine(m.store, events.WithClock(m.Config.Clock))
 	if err != nil {
 		return err

@@ -2,66 +2,25 @@ package jetstream_test
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"net/url"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
+	"cxtracker/events/jetstream/jstest"
 )
-
-// freePorts are n distinct TCP ports nobody listens on right now: all are
-// held open until all are chosen, so none is handed out twice.
-func freePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer l.Close()
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports
-}
 
 // cluster starts three nats-server nodes in this process, routed to each
 // other, with JetStream on file storage, and answers a client URL of each.
 func cluster(t *testing.T) []string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("starts a three-node cluster")
-	}
-	all := freePorts(t, 6)
-	ports, clients := all[:3], all[3:]
-	var routes []*url.URL
-	for _, p := range ports {
-		routes = append(routes, &url.URL{Scheme: "nats-route", Host: fmt.Sprintf("127.0.0.1:%d", p)})
-	}
+	c := jstest.StartCluster(t, 3, nil)
 	var urls []string
-	for i, p := range ports {
-		opts := &server.Options{
-			ServerName: fmt.Sprintf("n%d", i+1), Host: "127.0.0.1", Port: clients[i], NoSigs: true, NoLog: true,
-			JetStream: true, StoreDir: t.TempDir(), SyncAlways: true,
-			Cluster: server.ClusterOpts{Name: "cx", Host: "127.0.0.1", Port: p}, Routes: routes,
-		}
-		ns, err := server.NewServer(opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ns.Start()
-		t.Cleanup(ns.Shutdown)
-		if !ns.ReadyForConnections(10 * time.Second) {
-			t.Fatal("a cluster node did not start")
-		}
-		urls = append(urls, ns.ClientURL())
+	for _, n := range c.Nodes {
+		urls = append(urls, n.URL())
 	}
 	return urls
 }
