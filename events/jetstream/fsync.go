@@ -48,7 +48,7 @@ type varzAnswer struct {
 // settings only to the system account, so through an ordinary account this
 // is confirmed only when that account imports $SYS.REQ.SERVER.PING.VARZ.
 func (s *Store) ConfirmFsync(ctx context.Context) error {
-	hosts, err := s.hosts(ctx)
+	hosts, offline, err := s.hosts(ctx)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrFsyncUnconfirmed, err)
 	}
@@ -76,29 +76,33 @@ func (s *Store) ConfirmFsync(ctx context.Context) error {
 			answered[a.Server.Name] = a
 		}
 	}
-	return judgeFsync(hosts, answered)
+	return judgeFsync(hosts, offline, answered)
 }
 
-// hosts are the names of the servers that hold the CX stream.
-func (s *Store) hosts(ctx context.Context) ([]string, error) {
+// hosts are the names of the servers that hold the CX stream and are up,
+// and of those the stream's leader reports offline.
+func (s *Store) hosts(ctx context.Context) (hosts, offline []string, err error) {
 	info, err := s.stream.Info(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("the CX stream's info: %v", err)
+		return nil, nil, fmt.Errorf("the CX stream's info: %v", err)
 	}
-	var hosts []string
 	if c := info.Cluster; c != nil {
 		if c.Leader != "" {
 			hosts = append(hosts, c.Leader)
 		}
 		for _, r := range c.Replicas {
-			hosts = append(hosts, r.Name)
+			if r.Offline {
+				offline = append(offline, r.Name)
+			} else {
+				hosts = append(hosts, r.Name)
+			}
 		}
 	}
 	if len(hosts) == 0 {
 		hosts = append(hosts, s.nc.ConnectedServerName())
 	}
 	slices.Sort(hosts)
-	return slices.Compact(hosts), nil
+	return slices.Compact(hosts), offline, nil
 }
 
 func allAnswered(hosts []string, answered map[string]varzAnswer) bool {
@@ -110,10 +114,13 @@ func allAnswered(hosts []string, answered map[string]varzAnswer) bool {
 	return true
 }
 
-// judgeFsync names every host that did not answer or does not fsync before
-// it acknowledges.
-func judgeFsync(hosts []string, answered map[string]varzAnswer) error {
+// judgeFsync names every host that is offline, did not answer, or does not
+// fsync before it acknowledges.
+func judgeFsync(hosts, offline []string, answered map[string]varzAnswer) error {
 	var why []string
+	for _, h := range offline {
+		why = append(why, fmt.Sprintf("%s is offline", h))
+	}
 	for _, h := range hosts {
 		a, ok := answered[h]
 		cfg := a.Data.JetStream.Config

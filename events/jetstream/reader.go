@@ -98,7 +98,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 	// Deferred first, so it runs last: once the iterator has stopped, no
 	// reset can make a new consumer behind the delete.
 	defer s.dropConsumer(cons)
-	iter, err := cons.Messages(jetstream.PullMaxMessages(readBuffer))
+	iter, err := cons.Messages(jetstream.PullMaxMessages(readBuffer), jetstream.PullHeartbeat(time.Second))
 	if err != nil {
 		return 0, unavailable(err)
 	}
