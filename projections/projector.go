@@ -33,12 +33,18 @@ type Projector struct {
 	models []Model
 	log    *slog.Logger
 
-	mu         sync.Mutex
-	lastSeq    uint64
-	digest     events.Digest
-	changed    chan struct{}
-	quarantine quarantine
-	stopped    error
+	// hold is held while a record is applied everywhere: a checkpoint
+	// takes it to see everything at one sequence.
+	hold sync.Mutex
+
+	mu      sync.Mutex
+	lastSeq uint64
+	// digest is the log's digest at lastSeq, before at the sequence
+	// before it, which a checkpoint keeps.
+	digest, before events.Digest
+	changed        chan struct{}
+	quarantine     quarantine
+	stopped        error
 
 	caughtUp atomic.Bool
 	// target is the log's last sequence when Run began: caught up means
@@ -85,7 +91,7 @@ func (p *Projector) Run(ctx context.Context) error {
 	if p.LastSeq() >= target {
 		p.markCaughtUp()
 	}
-	_, err = Replay(ctx, p.store, Range{After: p.Digest(), Follow: true}, p.models, Options{Engine: p.engine, Progress: p.applied})
+	_, err = Replay(ctx, p.store, Range{After: p.Digest(), Follow: true}, p.models, Options{Engine: p.engine, Progress: p.applied, Hold: &p.hold})
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -119,7 +125,7 @@ func (p *Projector) applied(s Step) error {
 	}
 	p.mu.Lock()
 	p.lastSeq = seq
-	p.digest = s.Digest
+	p.before, p.digest = p.digest, s.Digest
 	close(p.changed)
 	p.changed = make(chan struct{})
 	p.mu.Unlock()
@@ -246,3 +252,75 @@ func (p *Projector) Failures() []Failure {
 
 // Models are the read models the projector feeds.
 func (p *Projector) Models() []Model { return p.models }
+
+// Checkpoint saves the Engine's state and every model as they stand, at
+// one sequence: it holds the projector between two records while they
+// serialise in memory (writers' answers wait meanwhile, their appends do
+// not). Nil when nothing has been applied yet.
+func (p *Projector) Checkpoint() (*Checkpoint, error) {
+	p.hold.Lock()
+	defer p.hold.Unlock()
+	return p.capture()
+}
+
+// capture is Checkpoint with the projector held.
+func (p *Projector) capture() (*Checkpoint, error) {
+	p.mu.Lock()
+	at, before, q := p.digest, p.before, p.quarantine
+	p.mu.Unlock()
+	if at.Seq == 0 {
+		return nil, nil
+	}
+	return capture(p.engine, p.models, at, before, q)
+}
+
+// Restore loads a checkpoint into the Engine and the models, which must be
+// fresh, before Run: Run then replays the log from the sequence after the
+// checkpoint's, its digest carrying on from the checkpoint's. On an error
+// the Engine and models may hold part of it: start again with fresh ones.
+func (p *Projector) Restore(c *Checkpoint) error {
+	at, err := c.At()
+	if err != nil {
+		return err
+	}
+	before, err := c.BeforeAt()
+	if err != nil {
+		return err
+	}
+	q, err := c.restore(p.engine, p.models)
+	if err != nil {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lastSeq, p.digest, p.before, p.quarantine = at.Seq, at, before, q
+	return nil
+}
+
+// Rebuild replays the log as it stands from where the projector is (the
+// start, or a checkpoint restored) to its end, without following it, as
+// Run would: for cxtracker verify. After each record, progress (if not
+// nil) is told what became of it, and, at each sequence want names, got is
+// handed a checkpoint of that point.
+//
+// Errors: those of Replay, and of progress and got.
+func (p *Projector) Rebuild(ctx context.Context, want func(seq uint64) bool, got func(*Checkpoint) error, progress func(Step) error) (Result, error) {
+	return Replay(ctx, p.store, Range{After: p.Digest()}, p.models, Options{Engine: p.engine, Hold: &p.hold, Progress: func(s Step) error {
+		if err := p.applied(s); err != nil {
+			return err
+		}
+		if progress != nil {
+			if err := progress(s); err != nil {
+				return err
+			}
+		}
+		if want == nil || !want(s.Digest.Seq) {
+			return nil
+		}
+		c, err := p.capture()
+		if err != nil {
+			return err
+		}
+		return got(c)
+	}})
+}

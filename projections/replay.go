@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"cxtracker/events"
@@ -54,6 +55,10 @@ type Options struct {
 	// Progress, if not nil, is told after each record what became of it;
 	// an error from it ends the replay with that error.
 	Progress func(Step) error
+	// Hold, if not nil, is held while each record is applied and Progress
+	// told: whoever takes it sees the engine and the models at one point
+	// of the log, between two records (a checkpoint).
+	Hold sync.Locker
 }
 
 // Step is what became of one record of a replay.
@@ -101,6 +106,10 @@ func Replay(ctx context.Context, store events.Store, r Range, models []Model, op
 	err := read(ctx, from, func(rec events.Record) error {
 		if r.past(rec) {
 			return errPastRange
+		}
+		if opts.Hold != nil {
+			opts.Hold.Lock()
+			defer opts.Hold.Unlock()
 		}
 		s := applyRecord(rec, opts.Engine, models, res.Digest)
 		if strict && len(s.Quarantined) > 0 {

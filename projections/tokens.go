@@ -20,6 +20,10 @@ type Tokens struct {
 	idByHash map[string]string
 	// hashByID is the other way round, to refuse a second hash for an id.
 	hashByID map[string]string
+	// logged are the hashes the log itself carried (tokens issued at
+	// schema version 1), by id: what a checkpoint keeps, since the others
+	// come from the credentials bucket at every start.
+	logged map[string]string
 }
 
 // TokenView is a token as the API knows it.
@@ -34,7 +38,7 @@ type TokenView struct {
 
 // NewTokens is an empty token model.
 func NewTokens() *Tokens {
-	return &Tokens{byID: map[string]*TokenView{}, idByHash: map[string]string{}, hashByID: map[string]string{}}
+	return &Tokens{byID: map[string]*TokenView{}, idByHash: map[string]string{}, hashByID: map[string]string{}, logged: map[string]string{}}
 }
 
 // Name implements Model.

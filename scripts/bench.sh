@@ -12,6 +12,7 @@
 # machine drifts by a fifth within seconds. Each round reports the median of
 # its pairs' ratios (x-raw); the summary is the median over the rounds.
 #   CXTRACKER_BENCH_FEEDBACK=5000 scripts/bench.sh   # a smaller demo behind the read latency
+#   CXTRACKER_BENCH_RESTART_EVENTS=1000000 scripts/bench.sh   # a longer log behind the restart (50,000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benchtime=${BENCHTIME:-3s}
@@ -67,6 +68,8 @@ awk '
 echo
 echo "== the tracker over HTTP (cmd/cxtracker), -benchtime $benchtime"
 go test -run '^$' -bench '^(BenchmarkRawPublish16|BenchmarkCommandsHTTP16|BenchmarkImportNDJSON|BenchmarkJourneyRead|BenchmarkDashboardPages)$' -benchtime "$benchtime" -timeout 30m ./cmd/cxtracker/ | tee "$out"
+# A restart takes seconds, not microseconds: three of each.
+go test -run '^$' -bench '^BenchmarkRestart$' -benchtime 3x -timeout 60m ./cmd/cxtracker/ | tee -a "$out"
 
 awk '
 	/^Benchmark/ {
@@ -83,7 +86,16 @@ awk '
 		if (rate(name, "p50-ms") == 0) { printf "%-40s missing\n", label; return }
 		printf "%-40s p50 %7.2f ms   p99 %7.2f ms   %7.0f reads/s\n", label, rate(name, "p50-ms"), rate(name, "p99-ms"), rate(name, "reads/s")
 	}
+	function restart(label, name,    raw) {
+		raw = "BenchmarkRestart/raw"
+		if (rate(name, "ms") == 0 || rate(raw, "ms") == 0) { printf "%-40s missing\n", label; return }
+		printf "%-40s %9.0f ms %9.0f events/s = %5.2fx the raw ordered consumer (%.0f ms)\n", label, rate(name, "ms"), rate(name, "events/s"), rate(name, "events/s") / rate(raw, "events/s"), rate(raw, "ms")
+	}
 	END {
+		print ""
+		print "== restart until ready, on a log of feedback items (BenchmarkRestart)"
+		restart("from the checkpoint of a clean shutdown", "BenchmarkRestart/from=checkpoint")
+		restart("from the start of the log (rebuild)", "BenchmarkRestart/from=start")
 		print ""
 		print "== the tracker against raw JetStream publish (16 goroutines) in this run"
 		ratio("HTTP commands, 16 clients", "BenchmarkCommandsHTTP16/clients=16", "commands/s", "BenchmarkRawPublish16/goroutines=16")

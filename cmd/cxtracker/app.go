@@ -27,20 +27,24 @@ type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	server    *jetstream.Server // nil with --nats-url
-	conn      *nats.Conn
-	store     *jetstream.Store
-	creds     *jetstream.Credentials
-	answers   *jetstream.Answers
-	links     *jetstream.SignInLinks
-	engine    *events.Engine
-	views     *projections.Views
-	projector *projections.Projector
-	api       *api.Server
-	web       *web.Web
-	http      *http.Server
-	ln        net.Listener
-	ready     atomic.Bool
+	server  *jetstream.Server // nil with --nats-url
+	conn    *nats.Conn
+	store   *jetstream.Store
+	creds   *jetstream.Credentials
+	answers *jetstream.Answers
+	links   *jetstream.SignInLinks
+	// checkpoints keeps the state at points of the log; checkpointer
+	// takes them.
+	checkpoints  *jetstream.Checkpoints
+	checkpointer *checkpointer
+	engine       *events.Engine
+	views        *projections.Views
+	projector    *projections.Projector
+	api          *api.Server
+	web          *web.Web
+	http         *http.Server
+	ln           net.Listener
+	ready        atomic.Bool
 	// recorder keeps <data>/log.json; logKnown says the log matched a
 	// record made before this start.
 	recorder *logRecorder
@@ -65,15 +69,18 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			m.Close()
 		}
 	}()
+	began := time.Now()
 	if err := m.openRecordedLog(ctx, jetstream.WithReplicas(m.Config.Replicas)); err != nil {
 		return err
 	}
 	m.warnUnlessFsynced(ctx)
-	m.engine, err = events.NewEngine(m.store, events.WithClock(m.Config.Clock))
+	if err := m.newReadSide(); err != nil {
+		return err
+	}
+	from, err := m.openCheckpoints(ctx)
 	if err != nil {
 		return err
 	}
-	m.views = projections.NewViews()
 	if m.creds, err = m.store.Credentials(ctx); err != nil {
 		return err
 	}
@@ -83,12 +90,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.links, err = m.store.SignInLinks(ctx); err != nil {
 		return err
 	}
-	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
 	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Answers: m.answers, SignInLinks: m.links, Ready: m.readiness, Logger: m.Logger,
 		Serving: m.started,
 		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout,
 			StreamsPerToken: m.Config.MaxStreamsPerToken, Streams: m.Config.MaxStreams},
-		Collectors: storeMetrics(m.store), Clock: m.Config.Clock})
+		Collectors: append(storeMetrics(m.store), m.checkpointer.metrics()...), Clock: m.Config.Clock})
 
 	m.ln, err = net.Listen("tcp", m.Config.HTTP)
 	if err != nil {
@@ -121,6 +127,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		if m.server != nil {
 			watching.Go(func() { m.server.WatchWrites(bg, writeCheckInterval, m.Logger) })
 		}
+		watching.Go(func() { m.checkpointer.run(bg) })
 		_ = m.projector.Run(bg)
 		watching.Wait()
 	}()
@@ -131,8 +138,50 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.ready.Store(true)
+	started := []any{"took", time.Since(began).Round(time.Millisecond), "replayed", m.projector.Applied(), "from", "the start of the log"}
+	if from != nil {
+		started[len(started)-1] = "checkpoint " + from.Name
+	}
+	m.Logger.Info("started", started...)
 	m.Logger.Info("cxtracker serving", "http", "http://"+m.ln.Addr().String(), "dashboard", m.DashboardURL(), "data", m.Config.Data, "nats", m.natsDescription(), "events", m.projector.LastSeq())
 	return nil
+}
+
+// newReadSide makes the Engine, the views and the projector afresh,
+// empty: at start, and again after a checkpoint failed to load into them.
+func (m *Main) newReadSide() error {
+	var err error
+	m.engine, err = events.NewEngine(m.store, events.WithClock(m.Config.Clock))
+	if err != nil {
+		return err
+	}
+	m.views = projections.NewViews()
+	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
+	return nil
+}
+
+// openCheckpoints opens the checkpoint bucket, loads the newest checkpoint
+// it can trust into the read side, and makes the checkpointer; it answers
+// the checkpoint loaded, nil when the whole log is to be replayed.
+func (m *Main) openCheckpoints(ctx context.Context) (*jetstream.CheckpointInfo, error) {
+	var err error
+	if m.checkpoints, err = m.store.Checkpoints(ctx); err != nil {
+		return nil, err
+	}
+	id, err := m.store.Identity(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the event log's identity: %w", err)
+	}
+	from, err := m.restoreNewest(ctx, m.checkpoints, id)
+	if err != nil {
+		return nil, err
+	}
+	m.checkpointer = &checkpointer{projector: m.projector, bucket: m.checkpoints, log: m.Logger, clock: m.Config.Clock, identity: id,
+		code: codeVersion(), everyEvents: m.Config.CheckpointEveryEvents, every: m.Config.CheckpointEvery, keep: m.Config.CheckpointKeep}
+	if from != nil {
+		m.checkpointer.seq.Store(from.Seq)
+	}
+	return from, nil
 }
 
 // catchUp waits until the projector has applied the log as it was when it
@@ -306,6 +355,11 @@ func (m *Main) Close() {
 	if m.cancel != nil {
 		m.cancel()
 		<-m.done
+		// The projector has stopped: the last checkpoint is of the state
+		// as it ends.
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
+		m.checkpointer.final(ctx)
+		cancel()
 	}
 	if m.store != nil {
 		m.store.Close()

@@ -47,6 +47,12 @@ type Config struct {
 	RequestTimeout time.Duration
 	// MaxStreamsPerToken and MaxStreams cap the event streams open at once.
 	MaxStreamsPerToken, MaxStreams int
+	// CheckpointEveryEvents and CheckpointEvery say how often a checkpoint
+	// of the state is taken in the background (0 turns either off; one is
+	// also taken at a clean shutdown); CheckpointKeep how many are kept.
+	CheckpointEveryEvents uint64
+	CheckpointEvery       time.Duration
+	CheckpointKeep        int
 	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
 	// administrator's. It has no flag, so that it never shows in a process list.
 	AdminToken string
@@ -75,6 +81,10 @@ func DefaultConfig() Config {
 
 		MaxStreamsPerToken: api.DefaultStreamsPerToken,
 		MaxStreams:         api.DefaultStreams,
+
+		CheckpointEveryEvents: 50_000,
+		CheckpointEvery:       10 * time.Minute,
+		CheckpointKeep:        3,
 	}
 }
 
@@ -99,6 +109,9 @@ func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", c.RequestTimeout, "how long one API request may work")
 	fs.IntVar(&c.MaxStreamsPerToken, "max-streams-per-token", c.MaxStreamsPerToken, "event streams one API token may have open at once")
 	fs.IntVar(&c.MaxStreams, "max-streams", c.MaxStreams, fmt.Sprintf("event streams open at once in all (at most %d)", maxStreams))
+	fs.Uint64Var(&c.CheckpointEveryEvents, "checkpoint-every-events", c.CheckpointEveryEvents, "take a checkpoint of the state after this many events (0: not by count)")
+	fs.DurationVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "take a checkpoint of the state this often when events came (0: not by time)")
+	fs.IntVar(&c.CheckpointKeep, "checkpoint-keep", c.CheckpointKeep, "how many checkpoints to keep")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return Config{}, err
 	}
@@ -194,6 +207,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxStreamsPerToken < 1 || c.MaxStreams < 1 || c.MaxStreams > maxStreams {
 		errs = append(errs, fmt.Errorf("--max-streams-per-token must be at least 1, --max-streams from 1 to %d", maxStreams))
+	}
+	if c.CheckpointEvery < 0 || c.CheckpointKeep < 1 {
+		errs = append(errs, errors.New("--checkpoint-every must be 0 or more, --checkpoint-keep at least 1"))
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, errors.New("--shutdown-timeout must be positive"))

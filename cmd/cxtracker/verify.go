@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"cxtracker/events"
 	"cxtracker/projections"
@@ -42,28 +43,50 @@ func verifyCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return usageError{err}
 	}
 	var res events.Digest
-	err := readLog(ctx, cfg, stderr, "verifying", func(store events.Store, prog *progress) (err error) {
-		res, err = verifyLog(ctx, store, want, prog)
+	var checked int
+	err := readLog(ctx, cfg, stderr, "verifying", func(store events.Store, prog *progress) error {
+		kept, wrong, err := checkpointsToVerify(ctx, store, stderr)
+		if err != nil {
+			return err
+		}
+		res, err = verifyLog(ctx, store, want, kept, prog)
+		var differ checkpointsDiffer
+		if errors.As(err, &differ) {
+			wrong, err = append(wrong, differ...), nil
+		}
+		if err == nil && len(wrong) > 0 {
+			err = fmt.Errorf("%w: %s", errVerifyFailed, strings.Join(wrong, "; "))
+		}
+		checked = len(kept)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "verified %d events: no gap, all decode, %d digests match; digest %s\n", res.Seq, len(want), res)
+	fmt.Fprintf(stdout, "verified %d events: no gap, all decode, %d digests match, %d checkpoints match; digest %s\n", res.Seq, len(want), checked, res)
 	return nil
 }
 
+// checkpointsDiffer names the checkpoints that differ from the log, when
+// the log itself verified.
+type checkpointsDiffer []string
+
+func (c checkpointsDiffer) Error() string { return strings.Join(c, "; ") }
+
 // verifyLog checks the log against the digests and answers its digest. It
-// replays the whole log into no model, judging each record as the
-// projector does, and names every record that would be quarantined.
-func verifyLog(ctx context.Context, store events.Store, want []events.Digest, prog *progress) (events.Digest, error) {
+// replays the whole log, judging each record as the projector does, and
+// names every record that would be quarantined. With checkpoints kept, the
+// replay goes into an engine and every read model, and each checkpoint is
+// compared with the state at its sequence (checkpointsDiffer names those
+// that differ); without, into no model.
+func verifyLog(ctx context.Context, store events.Store, want []events.Digest, kept []keptCheckpoint, prog *progress) (events.Digest, error) {
 	sort.Slice(want, func(i, j int) bool { return want[i].Seq < want[j].Seq })
 	byseq := make(map[uint64]events.Digest, len(want))
 	for _, w := range want {
 		byseq[w.Seq] = w
 	}
 	var good uint64 // the last sequence of a matching digest
-	res, err := projections.Replay(ctx, store, projections.Range{}, nil, projections.Options{Progress: func(s projections.Step) error {
+	step := func(s projections.Step) error {
 		d := s.Digest
 		if w, ok := byseq[d.Seq]; ok {
 			if w.Sum != d.Sum {
@@ -73,7 +96,15 @@ func verifyLog(ctx context.Context, store events.Store, want []events.Digest, pr
 			good = d.Seq
 		}
 		return prog.replayed(s)
-	}})
+	}
+	var res projections.Result
+	var differ []string
+	var err error
+	if len(kept) > 0 {
+		res, differ, err = replayCheckpointing(ctx, store, kept, step)
+	} else {
+		res, err = projections.Replay(ctx, store, projections.Range{}, nil, projections.Options{Progress: step})
+	}
 	d := res.Digest
 	prog.Done(d.Seq)
 	var gap *events.GapError
@@ -91,6 +122,9 @@ func verifyLog(ctx context.Context, store events.Store, want []events.Digest, pr
 				return d, fmt.Errorf("%w: the log ends at seq %d, before seq %d of a digest given", errVerifyFailed, d.Seq, w.Seq)
 			}
 		}
+	}
+	if len(differ) > 0 {
+		return d, checkpointsDiffer(differ)
 	}
 	return d, nil
 }

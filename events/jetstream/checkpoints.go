@@ -1,0 +1,200 @@
+package jetstream
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"cxtracker/events"
+)
+
+// CheckpointsBucket is the object store bucket that keeps checkpoints of
+// the tracker's state (the write side's and every read model's) at points
+// of the log, so that a start, on any replica, replays only what came
+// after the newest one it can trust. Its stream is named "OBJ_" +
+// CheckpointsBucket.
+const CheckpointsBucket = "CX_CHECKPOINTS"
+
+// checkpointPrefix begins every checkpoint's object name; the sequence
+// follows, zero-padded so that names sort as sequences do.
+const checkpointPrefix = "seq-"
+
+// CheckpointInfo is what the bucket says of one checkpoint, from the
+// object's metadata, without reading it.
+type CheckpointInfo struct {
+	Name string
+	Seq  uint64
+	// Digest is the log's digest at Seq (in hex).
+	Digest string
+	// Format is the shape the state was saved in; Code the version of the
+	// code that saved it, for information.
+	Format  int
+	Code    string
+	Created time.Time
+	// SHA256 is the checkpoint's own checksum (in hex), checked on every
+	// read besides the object store's digest.
+	SHA256 string
+	Size   uint64
+}
+
+// Checkpoints are the kept checkpoints.
+type Checkpoints struct {
+	obs jetstream.ObjectStore // nil: a read-only store found no bucket
+}
+
+// ErrCheckpointDamaged says a checkpoint's bytes do not match its
+// checksum, or its object does not read.
+var ErrCheckpointDamaged = errors.New("checkpoint damaged")
+
+// Checkpoints opens the checkpoint bucket, creating it (on file storage,
+// with the stream's replicas) on first use, unless the store was opened
+// read-only: then a missing bucket holds no checkpoints.
+//
+// Errors: ErrUnavailable.
+func (s *Store) Checkpoints(ctx context.Context) (*Checkpoints, error) {
+	obs, err := s.js.ObjectStore(ctx, CheckpointsBucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		if s.opts.openOnly {
+			return &Checkpoints{}, nil
+		}
+		obs, err = s.js.CreateObjectStore(ctx, jetstream.ObjectStoreConfig{
+			Bucket:      CheckpointsBucket,
+			Description: "checkpoints of the tracker's state at points of the CX log",
+			Storage:     jetstream.FileStorage,
+			Replicas:    max(s.opts.replicas, 1),
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, CheckpointsBucket, err)
+	}
+	return &Checkpoints{obs: obs}, nil
+}
+
+// CheckpointName is the object name of the checkpoint at seq.
+func CheckpointName(seq uint64) string { return fmt.Sprintf("%s%020d", checkpointPrefix, seq) }
+
+// Keep stores a checkpoint under its sequence's name, with info's seq,
+// digest, format, code and created time as metadata and the SHA-256 of
+// its bytes, replacing one kept at the same sequence (by another replica,
+// which saved the same state). The checkpoint writes itself twice: once
+// for its SHA-256, once into the bucket, so that its bytes are never held
+// in memory a second time.
+//
+// Errors: ErrUnavailable.
+func (c *Checkpoints) Keep(ctx context.Context, info CheckpointInfo, checkpoint io.WriterTo) (CheckpointInfo, error) {
+	if c.obs == nil {
+		return CheckpointInfo{}, fmt.Errorf("%w: the checkpoint bucket was opened read-only and does not exist", events.ErrUnavailable)
+	}
+	h := sha256.New()
+	size, err := checkpoint.WriteTo(h)
+	if err != nil {
+		return CheckpointInfo{}, err
+	}
+	info.Name, info.SHA256, info.Size = CheckpointName(info.Seq), hex.EncodeToString(h.Sum(nil)), uint64(size)
+	r, w := io.Pipe()
+	go func() {
+		_, err := checkpoint.WriteTo(w)
+		w.CloseWithError(err)
+	}()
+	defer r.Close()
+	_, err = c.obs.Put(ctx, jetstream.ObjectMeta{
+		Name:        info.Name,
+		Description: fmt.Sprintf("the tracker's state at seq %d of the CX log", info.Seq),
+		Metadata: map[string]string{
+			"seq": strconv.FormatUint(info.Seq, 10), "digest": info.Digest, "format": strconv.Itoa(info.Format),
+			"code": info.Code, "created": info.Created.UTC().Format(time.RFC3339Nano), "sha256": info.SHA256,
+		},
+	}, r)
+	if err != nil {
+		return CheckpointInfo{}, fmt.Errorf("%w: keep checkpoint %s: %v", events.ErrUnavailable, info.Name, err)
+	}
+	return info, nil
+}
+
+// List is every kept checkpoint, the newest (highest sequence) first. An
+// object whose metadata does not read is listed with what it has, Seq
+// taken from its name; Load then finds what is wrong with it.
+//
+// Errors: ErrUnavailable.
+func (c *Checkpoints) List(ctx context.Context) ([]CheckpointInfo, error) {
+	if c.obs == nil {
+		return nil, nil
+	}
+	objs, err := c.obs.List(ctx)
+	if errors.Is(err, jetstream.ErrNoObjectsFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: list checkpoints: %v", events.ErrUnavailable, err)
+	}
+	var out []CheckpointInfo
+	for _, o := range objs {
+		seq, err := strconv.ParseUint(strings.TrimPrefix(o.Name, checkpointPrefix), 10, 64)
+		if o.Deleted || !strings.HasPrefix(o.Name, checkpointPrefix) || err != nil {
+			continue
+		}
+		md := o.Metadata
+		info := CheckpointInfo{Name: o.Name, Seq: seq, Digest: md["digest"], Code: md["code"], SHA256: md["sha256"], Size: o.Size}
+		info.Format, _ = strconv.Atoi(md["format"])
+		info.Created, _ = time.Parse(time.RFC3339Nano, md["created"])
+		out = append(out, info)
+	}
+	slices.SortFunc(out, func(a, b CheckpointInfo) int { return cmp.Compare(b.Seq, a.Seq) })
+	return out, nil
+}
+
+// Load reads a checkpoint whole and checks it against its SHA-256.
+//
+// Errors: ErrCheckpointDamaged (it does not match, or its object does not
+// read), ErrUnavailable.
+func (c *Checkpoints) Load(ctx context.Context, info CheckpointInfo) ([]byte, error) {
+	if c.obs == nil {
+		return nil, fmt.Errorf("%w: no checkpoint bucket", events.ErrUnavailable)
+	}
+	r, err := c.obs.Get(ctx, info.Name)
+	if err != nil {
+		return nil, fmt.Errorf("%w: read checkpoint %s: %v", events.ErrUnavailable, info.Name, err)
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if errors.Is(err, jetstream.ErrDigestMismatch) {
+		return nil, fmt.Errorf("%w: %s does not match the object store's digest", ErrCheckpointDamaged, info.Name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: read checkpoint %s: %v", events.ErrUnavailable, info.Name, err)
+	}
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != info.SHA256 {
+		return nil, fmt.Errorf("%w: %s has SHA-256 %s, its metadata says %q", ErrCheckpointDamaged, info.Name, got, info.SHA256)
+	}
+	return data, nil
+}
+
+// Prune deletes all but the newest keep checkpoints, and answers the
+// names it deleted.
+//
+// Errors: ErrUnavailable.
+func (c *Checkpoints) Prune(ctx context.Context, keep int) ([]string, error) {
+	list, err := c.List(ctx)
+	if err != nil || len(list) <= keep {
+		return nil, err
+	}
+	var gone []string
+	for _, info := range list[max(keep, 0):] {
+		if err := c.obs.Delete(ctx, info.Name); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+			return gone, fmt.Errorf("%w: delete checkpoint %s: %v", events.ErrUnavailable, info.Name, err)
+		}
+		gone = append(gone, info.Name)
+	}
+	return gone, nil
+}
