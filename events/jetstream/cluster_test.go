@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	natsjs "github.com/nats-io/nats.go/jetstream"
 
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
@@ -25,9 +26,9 @@ func cluster(t *testing.T) []string {
 	return urls
 }
 
-// openOn opens a store with three replicas through url, once the cluster
-// has a JetStream leader.
-func openOn(t *testing.T, url string) *jetstream.Store {
+// openOn opens a store with three replicas (unless opts say otherwise)
+// through url, once the cluster has a JetStream leader.
+func openOn(t *testing.T, url string, opts ...jetstream.Option) *jetstream.Store {
 	t.Helper()
 	nc, err := nats.Connect(url)
 	if err != nil {
@@ -37,7 +38,7 @@ func openOn(t *testing.T, url string) *jetstream.Store {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		st, err := jetstream.New(ctx, nc, jetstream.WithReplicas(3))
+		st, err := jetstream.New(ctx, nc, append([]jetstream.Option{jetstream.WithReplicas(3)}, opts...)...)
 		cancel()
 		if err == nil {
 			t.Cleanup(st.Close)
@@ -80,5 +81,62 @@ func TestOnAThreeNodeClusterOnlyOneOfManyRacingAppendsWins(t *testing.T) {
 	wg2.Wait()
 	if got := len(readAll(t, stores[2])); got != 3+80 {
 		t.Fatalf("the cluster's log holds %d events, want %d", got, 3+80)
+	}
+}
+
+// The buckets beside the log have as many replicas as the CX stream,
+// whatever the start that made them was told: a checkpoint, like the log,
+// must outlive a lost node, so that every replica can load it.
+func TestOnAClusterTheBucketsHaveTheStreamsReplicasWhateverTheStartSays(t *testing.T) {
+	ctx := context.Background()
+	urls := cluster(t)
+	openOn(t, urls[0]) // the CX stream, with three replicas
+	nc, err := nats.Connect(urls[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, _ := natsjs.New(nc)
+	// One made with a single replica, by an older start say.
+	if _, err := js.CreateObjectStore(ctx, natsjs.ObjectStoreConfig{Bucket: jetstream.CheckpointsBucket, Storage: natsjs.FileStorage, Replicas: 1}); err != nil {
+		t.Fatal(err)
+	}
+	told1 := openOn(t, urls[1], jetstream.WithReplicas(1))
+	replicas := func() int {
+		t.Helper()
+		obs, err := js.ObjectStore(ctx, jetstream.CheckpointsBucket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := obs.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Replicas()
+	}
+	if _, err := told1.Checkpoints(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := replicas(); n != 3 {
+		t.Fatalf("the checkpoint bucket found with 1 replica has %d after a start, want the stream's 3", n)
+	}
+	if err := js.DeleteObjectStore(ctx, jetstream.CheckpointsBucket); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := told1.Checkpoints(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := replicas(); n != 3 {
+		t.Fatalf("a start told --replicas 1 made the checkpoint bucket with %d replicas, want the stream's 3", n)
+	}
+	if _, err := told1.Credentials(ctx); err != nil {
+		t.Fatal(err)
+	}
+	kv, err := js.KeyValue(ctx, jetstream.CredentialsBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := kv.Status(ctx); err != nil || st.(*natsjs.KeyValueBucketStatus).StreamInfo().Config.Replicas != 3 {
+		t.Fatalf("a start told --replicas 1 made the credentials bucket: %+v %v, want the stream's 3 replicas", st, err)
 	}
 }

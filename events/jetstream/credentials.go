@@ -170,13 +170,13 @@ func (c *Credentials) Follow(ctx context.Context, fn func(tokenID, hash string))
 
 // bucket opens one of the tracker's key-value buckets beside the log,
 // creating it on first use with one value a key, on file storage and with
-// the stream's replicas, unless the store was opened read-only.
+// as many replicas as the CX stream, unless the store was opened read-only.
 //
 // Errors: ErrUnavailable.
 func (s *Store) bucket(ctx context.Context, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
 	kv, err := s.js.KeyValue(ctx, cfg.Bucket)
 	if errors.Is(err, jetstream.ErrBucketNotFound) && !s.opts.openOnly {
-		cfg.History, cfg.Storage, cfg.Replicas = 1, jetstream.FileStorage, max(s.opts.replicas, 1)
+		cfg.History, cfg.Storage, cfg.Replicas = 1, jetstream.FileStorage, s.streamReplicas()
 		kv, err = s.js.CreateKeyValue(ctx, cfg)
 	}
 	if err != nil {
