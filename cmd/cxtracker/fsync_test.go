@@ -1,39 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"cxtracker/events/jetstream/jstest"
 	"cxtracker/events/jetstream/natscluster"
 )
 
-// logged is a tracker's log as a test reads it.
-type logged struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logged) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-// logger writes to l at every level.
-func (l *logged) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
 // warnings are the lines logged at WARN.
-func (l *logged) warnings() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *logLines) warnings() []string {
 	var out []string
-	for line := range strings.SplitSeq(l.buf.String(), "\n") {
+	for line := range strings.SplitSeq(l.String(), "\n") {
 		if strings.Contains(line, "level=WARN") {
 			out = append(out, line)
 		}
@@ -42,7 +20,7 @@ func (l *logged) warnings() []string {
 }
 
 // fsyncWarnings are the warnings that the cluster may lose acknowledged writes.
-func (l *logged) fsyncWarnings() []string {
+func (l *logLines) fsyncWarnings() []string {
 	var out []string
 	for _, w := range l.warnings() {
 		if strings.Contains(w, "cannot confirm that the NATS servers") {
@@ -56,7 +34,7 @@ func TestAStartOnAServerThatShowsNoSettingsWarnsOnceThatFsyncIsUnconfirmed(t *te
 	// A plain nats-server shows its settings to the system account only:
 	// nothing a client of another account asks can confirm how it syncs.
 	ext := plainNATS(t)
-	var log logged
+	var log logLines
 	startMainLogging(t, log.logger(), func(c *Config) { c.NATSURL = ext.ClientURL() })
 	w := log.fsyncWarnings()
 	if len(w) != 1 || !strings.Contains(w[0], "system account") || !strings.Contains(w[0], "sync_interval: always") {
@@ -66,7 +44,7 @@ func TestAStartOnAServerThatShowsNoSettingsWarnsOnceThatFsyncIsUnconfirmed(t *te
 
 func TestAStartOnAClusterWithANodeThatSyncsLateNamesIt(t *testing.T) {
 	c := jstest.StartCluster(t, 3, func(n *natscluster.Node) { n.NoSync = n.Name == "n2" })
-	var log logged
+	var log logLines
 	startMainLogging(t, log.logger(), func(cfg *Config) { cfg.NATSURL, cfg.Replicas = c.URLs(), 3 })
 	w := log.fsyncWarnings()
 	if len(w) != 1 || !strings.Contains(w[0], "n2 fsyncs only every 2m0s") || strings.Contains(w[0], "n1") || strings.Contains(w[0], "n3") {
@@ -76,7 +54,7 @@ func TestAStartOnAClusterWithANodeThatSyncsLateNamesIt(t *testing.T) {
 
 func TestAStartOnAClusterThatFsyncsBeforeItAcknowledgesWarnsNothing(t *testing.T) {
 	c := jstest.StartCluster(t, 3, nil)
-	var log logged
+	var log logLines
 	startMainLogging(t, log.logger(), func(cfg *Config) { cfg.NATSURL, cfg.Replicas = c.URLs(), 3 })
 	if w := log.fsyncWarnings(); len(w) != 0 {
 		t.Fatalf("the start warned %q on a cluster that fsyncs before it acknowledges", w)

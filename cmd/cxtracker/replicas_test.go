@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -220,10 +222,13 @@ func streamLeader(t *testing.T, m *Main) string {
 }
 
 func TestTwoReplicasOnAThreeNodeClusterLoseNoAcknowledgedWriteAndAgree(t *testing.T) {
-	c := jstest.StartCluster(t, 3, nil)
+	c := jstest.StartProcessCluster(t, 3)
 	onCluster := func(cfg *Config) {
 		cfg.NATSURL, cfg.Replicas = c.URLs(), 3
 		cfg.RateLimit = 0 // many writers share the admin token
+		// Checkpoints are taken under the load and across the lost node,
+		// by both replicas, into the one bucket.
+		cfg.CheckpointEveryEvents = 20
 	}
 	a := startMain(t, onCluster)
 	admin := adminTokenOf(t, a)
@@ -242,7 +247,7 @@ func TestTwoReplicasOnAThreeNodeClusterLoseNoAcknowledgedWriteAndAgree(t *testin
 	// The node that leads the log goes while writes go to both replicas.
 	load.waitAcks(t, 40, "before a node was lost")
 	leader := streamLeader(t, a)
-	c.Named(leader).Shutdown()
+	c.Kill(t, leader)
 	load.waitAcks(t, 40, "after the node that led the log was lost")
 	stopLoad()
 	load.mu.Lock()
@@ -279,8 +284,62 @@ func TestTwoReplicasOnAThreeNodeClusterLoseNoAcknowledgedWriteAndAgree(t *testin
 	if got := digestAt(t, b, admin, last); got != want {
 		t.Errorf("replica B's digest is %+v, replica A's %+v", got, want)
 	}
-	fresh := startMain(t, onCluster)
+
+	// A replica started afresh on what is left of the cluster is ready from
+	// the newest checkpoint the others kept in the shared bucket, replaying
+	// only the tail, and warns that it cannot confirm the lost node fsyncs.
+	sameReplicasAsTheLog(t, a)
+	fresh, lines := startLogged(t, t.TempDir(), onCluster)
+	from := loadedCheckpoint(t, fresh, lines)
+	if n := fresh.Projector().Applied(); from.Seq == 0 || n != last-from.Seq {
+		t.Errorf("a replica started afresh replayed %d events after checkpoint %s, want the %d after it", n, from.Name, last-from.Seq)
+	}
 	if got := digestAt(t, fresh, admin, last); got != want {
 		t.Errorf("a replica started afresh has digest %+v, the others %+v", got, want)
+	}
+	w := lines.fsyncWarnings()
+	if len(w) != 1 || !strings.Contains(w[0], leader+" is offline") && !strings.Contains(w[0], leader+" did not answer") {
+		t.Errorf("a start with node %s lost warned %q, want one warning naming it", leader, w)
+	}
+}
+
+// loadedCheckpoint is the checkpoint the start of m says it loaded (its log
+// line "started ... from=checkpoint NAME"), as its bucket lists it.
+func loadedCheckpoint(t *testing.T, m *Main, lines *logLines) jetstream.CheckpointInfo {
+	t.Helper()
+	found := regexp.MustCompile(`msg=started .*from="checkpoint ([^"]+)"`).FindStringSubmatch(lines.String())
+	if found == nil {
+		t.Fatalf("the start loaded no checkpoint:\n%s", lines)
+	}
+	list, err := m.checkpoints.List(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, info := range list {
+		if info.Name == found[1] {
+			return info
+		}
+	}
+	t.Fatalf("the start loaded checkpoint %s, which the bucket does not list (%+v)", found[1], list)
+	return jetstream.CheckpointInfo{}
+}
+
+// sameReplicasAsTheLog fails the test unless the checkpoint bucket's stream
+// has as many replicas as the CX stream.
+func sameReplicasAsTheLog(t *testing.T, m *Main) {
+	t.Helper()
+	js, err := natsjs.New(m.conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replicas := func(name string) int {
+		st, err := js.Stream(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.CachedInfo().Config.Replicas
+	}
+	if cx, kept := replicas(jetstream.StreamName), replicas("OBJ_"+jetstream.CheckpointsBucket); cx != 3 || kept != cx {
+		t.Errorf("the CX stream has %d replicas, the checkpoint bucket %d; want 3 and 3", cx, kept)
 	}
 }

@@ -37,23 +37,59 @@ const (
 	maxIdleProbe = 30 * time.Second
 )
 
+// maxFollowPause caps the pause between a follower's tries while the log
+// does not answer.
+const maxFollowPause = 5 * time.Second
+
 // Follow implements events.Store. A follower waits for events to come, so
 // it takes an ordered consumer, which the server pushes new events to;
 // bounded reads (Read) take none (directread.go).
+//
+// A log that does not answer for a while (the node that held the consumer
+// was lost, the stream is electing a leader) does not end the follow: it
+// takes up after the last record delivered with a fresh consumer, pausing a
+// second, then twice as long each time up to maxFollowPause, with one
+// warning a pause. It ends when ctx does, when fn fails, at a gap or a
+// damaged message of a plain read, or when the connection is closed.
 func (s *Store) Follow(ctx context.Context, from events.Position, fn func(events.Record) error) error {
 	r := &reading{from: from, fn: fn}
 	if from.Seq > 0 {
 		r.prev = from.Seq - 1
 	}
+	var pause time.Duration
+	var stuckAt uint64
 	for {
 		resume, err := s.consumeFrom(ctx, r)
-		if err != nil {
+		if err != nil && !s.passing(ctx, r, err) {
 			return err
 		}
-		// A sequence the consumer could not deliver was reported: a fresh
-		// consumer takes up after it.
-		r.from.Seq, r.from.Time = resume, time.Time{}
+		if err == nil {
+			// A sequence the consumer could not deliver was reported: a fresh
+			// consumer takes up after it.
+			r.from.Seq, r.from.Time = resume, time.Time{}
+			continue
+		}
+		if r.prev != stuckAt {
+			pause, stuckAt = 0, r.prev
+		}
+		pause = min(max(2*pause, time.Second), maxFollowPause)
+		s.opts.logger.Warn("following the log: it did not answer; trying again", "after_seq", r.prev, "in", pause, "err", err)
+		if r.prev > 0 {
+			r.from.Seq, r.from.Time = r.prev+1, time.Time{}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
 	}
+}
+
+// passing says whether a follow's error may pass: the log did not answer
+// (ErrUnavailable), while the reader still reads, its function did not
+// fail, and the connection is open.
+func (s *Store) passing(ctx context.Context, r *reading, err error) bool {
+	return errors.Is(err, events.ErrUnavailable) && ctx.Err() == nil && !r.failed && !s.nc.IsClosed()
 }
 
 // reading is where a read stands: the last sequence delivered (prev) and
@@ -63,6 +99,8 @@ type reading struct {
 	prev uint64
 	n    uint64
 	fn   func(events.Record) error
+	// failed says fn answered an error: the read ends with it.
+	failed bool
 }
 
 // consumeFrom follows the stream through one ordered consumer from r.from,
@@ -203,7 +241,9 @@ func (r *reading) stored(seq uint64, subject string, at time.Time, data []byte) 
 // deliver hands rec to the reader's function.
 func (r *reading) deliver(rec events.Record) error {
 	r.prev = rec.Seq
-	return r.fn(rec)
+	err := r.fn(rec)
+	r.failed = err != nil
+	return err
 }
 
 // damaged reports a sequence the reader could not deliver as an event: to a
