@@ -146,6 +146,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 
 	whole := from.Subject == ""
 	wait := idleProbe
+	held := 0 // probes in a row that found the next message stored, not sent
 	for {
 		msg, err := iter.Next(jetstream.NextMaxWait(wait))
 		if errors.Is(err, nats.ErrTimeout) && ctx.Err() == nil {
@@ -156,6 +157,14 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 			seq, lost, err := s.undeliverable(ctx, r.prev)
 			if err != nil {
 				return 0, err
+			}
+			if lost == nil && seq != 0 {
+				// The stream has it and the consumer, quiet for two probes,
+				// does not send it: the consumer went with its node (killed
+				// outright, so nothing told the client). A fresh one takes up.
+				if held++; held >= 2 {
+					return seq, nil
+				}
 			}
 			if lost == nil {
 				continue
@@ -171,7 +180,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 			}
 			return 0, unavailable(err)
 		}
-		wait = idleProbe
+		wait, held = idleProbe, 0
 		meta, err := msg.Metadata()
 		if err != nil {
 			return 0, unavailable(err)
@@ -261,9 +270,9 @@ func (r *reading) damaged(seq uint64, subject string, damage error) error {
 
 // undeliverable asks the stream, when the consumer has gone quiet after
 // prev, whether a sequence after prev exists that the consumer cannot
-// deliver. It answers that sequence and why (ErrMissing), or a nil reason
-// when the log simply has nothing more, or the message is there and only
-// slow to come.
+// deliver. It answers that sequence and why (ErrMissing); the sequence with
+// a nil reason when the message is there and only slow to come (or held
+// by a consumer that is gone); 0 when the log simply has nothing more.
 func (s *Store) undeliverable(ctx context.Context, prev uint64) (uint64, error, error) {
 	last, err := s.LastSeq(ctx)
 	if err != nil {
@@ -278,7 +287,7 @@ func (s *Store) undeliverable(ctx context.Context, prev uint64) (uint64, error, 
 		return 0, nil, unavailable(err)
 	}
 	if found {
-		return 0, nil, nil
+		return seq, nil, nil
 	}
 	return seq, fmt.Errorf("%w: seq %d is within the log (which ends at %d) but cannot be read", events.ErrMissing, seq, last), nil
 }
