@@ -3,7 +3,8 @@
 // JetStream on file storage that fsyncs every write before acknowledging it
 // (sync_interval: always), routed to its peers on 127.0.0.1 only
 // (events/jetstream/natscluster). It prints "ready" once the cluster's
-// JetStream has a leader, and stops cleanly on SIGINT or SIGTERM.
+// JetStream has a leader and the streams on its disk are current, and stops
+// cleanly on SIGINT or SIGTERM.
 //
 //	cxnode --name n1 --client 14222 --route 16222 --peers 16222,16223,16224 --dir cxcluster/n1
 package main
@@ -40,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&node.Route, "route", 0, "route port on 127.0.0.1")
 	fs.StringVar(&peers, "peers", "", "every node's route port, this one's included, separated by commas")
 	fs.StringVar(&node.Dir, "dir", "", "directory of the node's JetStream files")
-	wait := fs.Duration("wait", time.Minute, "how long to wait for the cluster's JetStream to have a leader")
+	wait := fs.Duration("wait", time.Minute, "how long to wait for the cluster's JetStream to have a leader and this node's streams to be current")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -23,6 +23,10 @@ const readBuffer = 4096
 // stream's consumer limit.
 const consumerIdle = 30 * time.Second
 
+// resetTries is how often the client library tries to replace a lost
+// consumer before the follower starts afresh with its own.
+const resetTries = 3
+
 // dropTimeout bounds the delete of a finished follower's consumer.
 const dropTimeout = 5 * time.Second
 
@@ -112,7 +116,10 @@ type reading struct {
 // on. A filtered read checks only that sequences rise.
 func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err error) {
 	from := r.from
-	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy, InactiveThreshold: consumerIdle}
+	// The client library replaces a consumer it lost, but tries for ever, and
+	// meanwhile the iterator answers nothing: after a few tries it gives up
+	// here, and Follow pauses and starts afresh, saying so.
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy, InactiveThreshold: consumerIdle, MaxResetAttempts: resetTries}
 	switch {
 	case from.Seq > 1:
 		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, from.Seq

@@ -101,19 +101,24 @@ func (n Node) Start(peers []Node, logger server.Logger) (*server.Server, error) 
 	return ns, nil
 }
 
-// ErrNoQuorum says the cluster's JetStream had no leader in time: fewer
-// than a majority of the nodes are up.
+// ErrNoQuorum says the cluster's JetStream, or a stream this node holds,
+// had no leader in time: fewer than a majority of the nodes are up.
 var ErrNoQuorum = errors.New("the cluster's JetStream has no leader: are most of its nodes up?")
 
-// WaitJetStream waits until the node's JetStream has a leader and the node
-// is current with it, so that streams can be created through any node.
+// WaitJetStream waits until the node's JetStream has a leader, the node is
+// current with it, and every stream and consumer the node holds (after a
+// restart, those on its disk) is current too (the server's health check), so
+// that a client can create or open streams through any node.
 func WaitJetStream(ns *server.Server, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
-	for !ns.JetStreamIsCurrent() {
+	for {
+		health := ns.Healthz(&server.HealthzOptions{})
+		if ns.JetStreamIsCurrent() && health.Status == "ok" {
+			return nil
+		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("node %s: %w", ns.Name(), ErrNoQuorum)
+			return fmt.Errorf("node %s: %w (%s)", ns.Name(), ErrNoQuorum, health.Error)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return nil
 }
