@@ -244,6 +244,7 @@ func victim(t *testing.T, m *Main) (string, []string) {
 }
 
 func TestTwoReplicasOnAThreeNodeClusterLoseNoAcknowledgedWriteAndAgree(t *testing.T) {
+	t.Parallel()
 	c := jstest.StartProcessCluster(t, 3)
 	onCluster := func(cfg *Config) {
 		cfg.NATSURL, cfg.Replicas = c.URLs(), 3
@@ -267,10 +268,10 @@ func TestTwoReplicasOnAThreeNodeClusterLoseNoAcknowledgedWriteAndAgree(t *testin
 	defer stopLoad()
 
 	// The node that leads the log goes while writes go to both replicas.
-	load.waitAcks(t, 40, "before a node was lost")
+	load.waitAcks(t, 30, "before a node was lost")
 	lost, leads := victim(t, a)
 	c.Kill(t, lost)
-	load.waitAcks(t, 40, "after a node was killed")
+	load.waitAcks(t, 30, "after a node was killed")
 	stopLoad()
 	load.mu.Lock()
 	acks, failures := load.acks, load.failures

@@ -2,6 +2,7 @@ package jetstream_test
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -139,4 +140,100 @@ func TestOnAClusterTheBucketsHaveTheStreamsReplicasWhateverTheStartSays(t *testi
 	if st, err := kv.Status(ctx); err != nil || st.(*natsjs.KeyValueBucketStatus).StreamInfo().Config.Replicas != 3 {
 		t.Fatalf("a start told --replicas 1 made the credentials bucket: %+v %v, want the stream's 3 replicas", st, err)
 	}
+}
+
+// A follower whose consumer lived on a node killed outright (nothing tells
+// the client) follows on with a fresh consumer and misses nothing, in order.
+func TestAFollowerWhoseConsumersNodeIsKilledFollowsOnAndMissesNothing(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := jstest.StartProcessCluster(t, 3)
+	st := openOn(t, c.URLs())
+	got := make(chan uint64, 100)
+	followed := make(chan error, 1)
+	go func() {
+		followed <- st.Follow(ctx, events.FromSeq(1), func(r events.Record) error { got <- r.Seq; return nil })
+	}()
+	// appendNew appends one event to a new aggregate, again while the
+	// cluster elects leaders (a retry of a stored append is no conflict).
+	appendNew := func() {
+		t.Helper()
+		agg := events.Aggregate{Kind: "crew", ID: events.NewID()}
+		ev := testEvent(t, agg, "formed", 1)
+		deadline := time.Now().Add(time.Minute)
+		for {
+			_, err := st.Append(ctx, agg, events.ExpectNew(), ev)
+			if err == nil {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("append after the node was killed: %v", err)
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	// receive takes sequences from to to, in order, from the follower.
+	receive := func(from, to uint64, when string) {
+		t.Helper()
+		timeout := time.After(time.Minute)
+		for want := from; want <= to; want++ {
+			select {
+			case seq := <-got:
+				if seq != want {
+					t.Fatalf("%s the follower got seq %d, want %d", when, seq, want)
+				}
+			case err := <-followed:
+				t.Fatalf("%s the follow ended: %v", when, err)
+			case <-timeout:
+				t.Fatalf("%s the follower did not get seq %d within a minute", when, want)
+			}
+		}
+	}
+	appendNew()
+	appendNew()
+	receive(1, 2, "before a node was killed")
+
+	nc, err := nats.Connect(c.URLs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := natsjs.New(nc)
+	stream, err := js.Stream(ctx, jetstream.StreamName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var host string
+	for info := range stream.ListConsumers(ctx).Info() {
+		if info.Cluster != nil && info.Cluster.Leader != "" {
+			host = info.Cluster.Leader
+		}
+	}
+	if host == "" {
+		t.Fatal("the follower's consumer has no leader")
+	}
+	// The stream's leader moves to that node too, so that the kill loses
+	// both: the consumer and the stream's leader, as a crash of the busiest
+	// node does.
+	req, _ := json.Marshal(map[string]any{"placement": map[string]string{"preferred": host}})
+	for i := 0; ; i++ {
+		info, err := stream.Info(ctx)
+		if err == nil && info.Cluster != nil && info.Cluster.Leader == host {
+			break
+		}
+		if i == 50 {
+			t.Fatalf("the CX stream's leader did not move to %s: %+v %v", host, info, err)
+		}
+		if i%10 == 0 {
+			if _, err := nc.Request("$JS.API.STREAM.LEADER.STEPDOWN."+jetstream.StreamName, req, 5*time.Second); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	c.Kill(t, host)
+	for range 3 {
+		appendNew()
+	}
+	receive(3, 5, "after node "+host+", which held its consumer, was killed")
 }

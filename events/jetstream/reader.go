@@ -25,7 +25,7 @@ const consumerIdle = 30 * time.Second
 
 // resetTries is how often the client library tries to replace a lost
 // consumer before the follower starts afresh with its own.
-const resetTries = 3
+const resetTries = 2
 
 // dropTimeout bounds the delete of a finished follower's consumer.
 const dropTimeout = 5 * time.Second
