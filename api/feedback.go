@@ -132,7 +132,10 @@ func (s *Server) listFeedback(c echo.Context) error {
 	if len(errs) > 0 {
 		return invalid(errs...)
 	}
-	items, more := s.Views.Feedback.List(f, after, limit)
+	items, more, err := s.Views.Feedback.Items(f, after, limit)
+	if err != nil {
+		return err
+	}
 	page := Page[projections.FeedbackItem]{Items: items}
 	if more {
 		page.NextCursor = cursorAfter(items[len(items)-1].ID)

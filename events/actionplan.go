@@ -154,7 +154,7 @@ func (c DraftActionPlan) Decide(s *State) (Decision, error) {
 		return Decision{}, ruleForbids("action plan %q already exists", c.ActionPlanID)
 	}
 	for _, id := range c.FeedbackIDs {
-		if _, ok := s.feedback[id]; !ok {
+		if _, ok := s.feedback.get(id); !ok {
 			return Decision{}, notFound("feedback", id)
 		}
 	}

@@ -55,12 +55,9 @@ type FeedbackLogged struct {
 func (FeedbackLogged) EventName() string { return EventFeedbackLogged }
 
 // FeedbackRef is what the write side keeps of each feedback item: enough to
-// open a follow-up on it. It is the one part of the State that grows with
-// feedback volume, kept to a few words per item.
+// open a follow-up on it (see feedbackIndex).
 type FeedbackRef struct {
 	TouchpointID string
-	Metric       string
-	Score        int
 }
 
 // FeedbackPartition is the feedback logged at one touchpoint so far.
@@ -80,15 +77,15 @@ func (p *FeedbackPartition) apply(ev Payload) {
 func (s *State) applyFeedback(touchpointID string, ev Payload) {
 	created(s.partitions, touchpointID, func() *FeedbackPartition { return &FeedbackPartition{TouchpointID: touchpointID} }).apply(ev)
 	if e, ok := ev.(FeedbackLogged); ok {
-		s.feedback[e.FeedbackID] = FeedbackRef{TouchpointID: touchpointID, Metric: e.Metric, Score: e.Score}
+		s.feedback.put(e.FeedbackID, touchpointID)
 	}
 }
 
 // Feedback is what is known of the feedback item with id, and false if it
 // was never logged.
 func (s *State) Feedback(id string) (FeedbackRef, bool) {
-	f, ok := s.feedback[id]
-	return f, ok
+	tp, ok := s.feedback.get(id)
+	return FeedbackRef{TouchpointID: tp}, ok
 }
 
 // FeedbackAt is the feedback logged at a touchpoint, and false if none was.
@@ -132,7 +129,7 @@ func (c LogFeedback) Decide(s *State) (Decision, error) {
 	if _, err := s.liveTouchpoint(c.TouchpointID); err != nil {
 		return Decision{}, err
 	}
-	if _, ok := s.feedback[c.FeedbackID]; ok {
+	if _, ok := s.feedback.get(c.FeedbackID); ok {
 		return Decision{}, ruleForbids("feedback %q is already logged", c.FeedbackID)
 	}
 	return decide(Aggregate{KindFeedback, c.TouchpointID}, FeedbackLogged{

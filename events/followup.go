@@ -84,7 +84,7 @@ func (c OpenFollowUp) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	fb, ok := s.feedback[c.FeedbackID]
+	fb, ok := s.Feedback(c.FeedbackID)
 	if !ok {
 		return Decision{}, notFound("feedback", c.FeedbackID)
 	}

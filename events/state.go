@@ -52,7 +52,7 @@ type State struct {
 	journeys    map[string]*Journey
 	stages      map[string]string // stage id -> journey id
 	touchpoints map[string]string // touchpoint id -> journey id
-	feedback    map[string]FeedbackRef
+	feedback    feedbackIndex
 	partitions  map[string]*FeedbackPartition
 	followUps   map[string]*FollowUp
 	kpis        map[string]*KPI
@@ -78,7 +78,7 @@ func NewState() *State {
 		journeys:    map[string]*Journey{},
 		stages:      map[string]string{},
 		touchpoints: map[string]string{},
-		feedback:    map[string]FeedbackRef{},
+		feedback:    newFeedbackIndex(0),
 		partitions:  map[string]*FeedbackPartition{},
 		followUps:   map[string]*FollowUp{},
 		kpis:        map[string]*KPI{},

@@ -48,15 +48,12 @@ type savedQuarantined struct {
 }
 
 // savedFeedback is the feedback index in columns, sorted by feedback id,
-// each touchpoint and metric written once: a few bytes an item, since gob
-// writes a small number in one byte.
+// each touchpoint written once: a few bytes an item, since gob writes a
+// small number in one byte.
 type savedFeedback struct {
 	IDs         []string
 	Touchpoints []string // the distinct touchpoint ids
-	Metrics     []string // the distinct metrics
 	Touchpoint  []uint32 // index into Touchpoints, by item
-	Metric      []uint32 // index into Metrics, by item
-	Score       []int32
 }
 
 // stateFrame is what SaveCheckpoint writes, in gob: the State's JSON and
@@ -145,45 +142,35 @@ func sortedAggregates[V any](m map[Aggregate]V) []Aggregate {
 	})
 }
 
-// feedbackColumns lays the feedback index out in columns, by id.
-func feedbackColumns(refs map[string]FeedbackRef) savedFeedback {
-	out := savedFeedback{IDs: slices.Sorted(maps.Keys(refs))}
-	tps, metrics := map[string]uint32{}, map[string]uint32{}
-	out.Touchpoint, out.Metric, out.Score = make([]uint32, len(out.IDs)), make([]uint32, len(out.IDs)), make([]int32, len(out.IDs))
+// feedbackColumns lays the feedback index out in columns, by id; the
+// touchpoints keep their numbers, so that the index loads as it was.
+func feedbackColumns(x feedbackIndex) savedFeedback {
+	out := savedFeedback{IDs: x.sorted(), Touchpoints: x.touchpoints}
+	out.Touchpoint = make([]uint32, len(out.IDs))
 	for i, id := range out.IDs {
-		ref := refs[id]
-		tp, ok := tps[ref.TouchpointID]
-		if !ok {
-			tp = uint32(len(out.Touchpoints))
-			tps[ref.TouchpointID] = tp
-			out.Touchpoints = append(out.Touchpoints, ref.TouchpointID)
-		}
-		m, ok := metrics[ref.Metric]
-		if !ok {
-			m = uint32(len(out.Metrics))
-			metrics[ref.Metric] = m
-			out.Metrics = append(out.Metrics, ref.Metric)
-		}
-		out.Touchpoint[i], out.Metric[i], out.Score[i] = tp, m, int32(ref.Score)
+		out.Touchpoint[i], _ = x.number(id)
 	}
 	return out
 }
 
 // index is the feedback index the columns hold.
-func (f savedFeedback) index() (map[string]FeedbackRef, error) {
-	n := len(f.IDs)
-	if len(f.Touchpoint) != n || len(f.Metric) != n || len(f.Score) != n {
-		return nil, fmt.Errorf("the feedback columns differ in length (%d ids, %d touchpoints, %d metrics, %d scores)", n, len(f.Touchpoint), len(f.Metric), len(f.Score))
+func (f savedFeedback) index() (feedbackIndex, error) {
+	x := newFeedbackIndex(len(f.IDs))
+	if len(f.Touchpoint) != len(f.IDs) {
+		return x, fmt.Errorf("the feedback columns differ in length (%d ids, %d touchpoints)", len(f.IDs), len(f.Touchpoint))
 	}
-	out := make(map[string]FeedbackRef, n)
+	for _, tp := range f.Touchpoints {
+		x.tpIndex[tp] = uint32(len(x.touchpoints))
+		x.touchpoints = append(x.touchpoints, tp)
+	}
 	for i, id := range f.IDs {
-		tp, m := int(f.Touchpoint[i]), int(f.Metric[i])
-		if tp >= len(f.Touchpoints) || m >= len(f.Metrics) {
-			return nil, fmt.Errorf("feedback %s names touchpoint %d of %d, metric %d of %d", id, tp, len(f.Touchpoints), m, len(f.Metrics))
+		tp := int(f.Touchpoint[i])
+		if tp >= len(f.Touchpoints) {
+			return x, fmt.Errorf("feedback %s names touchpoint %d of %d", id, tp, len(f.Touchpoints))
 		}
-		out[id] = FeedbackRef{TouchpointID: f.Touchpoints[tp], Metric: f.Metrics[m], Score: int(f.Score[i])}
+		x.put(id, f.Touchpoints[tp])
 	}
-	return out, nil
+	return x, nil
 }
 
 // SaveCheckpoint writes the Engine's State (see State.SaveCheckpoint). The

@@ -12,3 +12,11 @@ func Dump(v any) string {
 	dumpValue(&b, reflect.ValueOf(v), map[uintptr]bool{})
 	return b.String()
 }
+
+// ShortDays makes the days of the daily cells and of the report history a
+// second long, so that a test sees many in seconds; the returned function
+// puts them back.
+func ShortDays() func() {
+	daySeconds = 1
+	return func() { daySeconds = 86400 }
+}

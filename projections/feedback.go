@@ -1,8 +1,6 @@
 package projections
 
 import (
-	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -10,22 +8,30 @@ import (
 )
 
 // Feedback is the read model of feedback items and their follow-ups, and of
-// their trends. Items are kept ordered by feedback id, the order lists are
-// paged in; trends are running aggregates per period and touchpoint, kept up
-// to date on each event, so that no query scans the items to count them.
+// their trends. The items themselves are on disk, in the item store (see
+// itemStore), which lists them in id order, the order lists are paged in;
+// memory holds only what grows with the program rather than with its
+// feedback: the running aggregates of trends and the headline, kept up to
+// date on each event so that no query scans the items to count them, the
+// daily figures the council report reads (see feedbackDays), where each
+// touchpoint stands, and the follow-ups, which are few.
 type Feedback struct {
 	mu     sync.RWMutex
-	items  []*FeedbackItem // ordered by id
-	byID   map[string]*FeedbackItem
+	store  *itemStore
 	places map[string]feedbackPlace // touchpoint id -> where it is
 	all    events.Summary
-	open   int
 	weeks  periodTable
 	months periodTable
-
-	// atTouchpoint holds each touchpoint's items, ordered by id, so that a
-	// list of one touchpoint walks its items only.
-	atTouchpoint map[string][]*FeedbackItem
+	days   feedbackDays
+	// followUps holds each feedback item with a follow-up: true while it
+	// is open.
+	followUps map[string]bool
+	open      int
+	// lastSeq is the sequence of the newest record that changed the item
+	// store: a store whose applied sequence is behind it lacks records.
+	lastSeq uint64
+	// err is the item store's failure, which every list then answers.
+	err error
 }
 
 // Follow-up states of a feedback item, as the API filters them.
@@ -67,9 +73,36 @@ type FollowUpView struct {
 // feedbackPlace is where a touchpoint stands: its journey and stage.
 type feedbackPlace struct{ journeyID, stageID string }
 
-// NewFeedback is an empty model.
+// NewFeedback is an empty model whose items are kept in memory: for
+// replays that build a model and drop it (tests, `cxtracker replay`).
 func NewFeedback() *Feedback {
-	return &Feedback{byID: map[string]*FeedbackItem{}, atTouchpoint: map[string][]*FeedbackItem{}, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}}
+	m, err := OpenFeedback("")
+	if err != nil {
+		// An SQLite database in memory opens unless memory is gone; the
+		// model then answers the error on every read.
+		return &Feedback{err: err, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}, days: feedbackDays{}, followUps: map[string]bool{}}
+	}
+	return m
+}
+
+// OpenFeedback is the model with its items kept in dir (see ItemStoreFile),
+// or in memory when dir is "". The store may hold items already, up to the
+// sequence it reports (Applied): the model takes in only the records after
+// it, and the running aggregates, which are in memory, from every record.
+func OpenFeedback(dir string) (*Feedback, error) {
+	store, err := openItemStore(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Feedback{store: store, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}, days: feedbackDays{}, followUps: map[string]bool{}}, nil
+}
+
+// Close commits what the item store has taken in and closes it.
+func (m *Feedback) Close() error {
+	if m.store == nil {
+		return nil
+	}
+	return m.store.Close()
 }
 
 // Name implements Model.
@@ -89,80 +122,150 @@ func (m *Feedback) Ignores() []string {
 		events.Type(events.KindJourney, events.EventTouchpointRetired))
 }
 
-// Apply implements Model.
+// Apply implements Model. After the item store failed, the model refuses
+// the records of feedback and follow-ups with that failure (they are
+// quarantined), and goes on with the others.
 func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	var err error
 	switch e := p.(type) {
 	case events.TouchpointAdded:
-		id, err := aggregateID(rec)
-		if err != nil {
-			return err
+		id, idErr := aggregateID(rec)
+		if idErr != nil {
+			return idErr
 		}
 		m.places[e.TouchpointID] = feedbackPlace{journeyID: id, stageID: e.StageID}
+		return nil
 	case events.FeedbackLogged:
-		m.log(rec, e)
+		err = m.err
+		if err == nil {
+			err = m.log(rec, e)
+		}
 	case events.FollowUpOpened:
-		if it := m.byID[e.FeedbackID]; it != nil && it.FollowUp == nil {
-			it.FollowUp = &FollowUpView{Status: FollowUpOpen, AssigneeID: e.AssigneeID, Note: e.Note, OpenedAt: rec.Event.Time}
-			m.open++
+		err = m.err
+		if err == nil {
+			err = m.openFollowUp(rec, e)
 		}
 	case events.FollowUpClosed:
-		id, err := aggregateID(rec)
-		if err != nil {
-			return err
+		id, idErr := aggregateID(rec)
+		if idErr != nil {
+			return idErr
 		}
-		if it := m.byID[id]; it != nil && it.FollowUp != nil && it.FollowUp.Status == FollowUpOpen {
-			at := rec.Event.Time
-			f := it.FollowUp
-			f.Status, f.ActionTaken, f.CustomerInformed, f.ClosedAt = FollowUpClosed, e.ActionTaken, e.CustomerInformed, &at
-			m.open--
+		err = m.err
+		if err == nil {
+			err = m.closeFollowUp(rec, id, e)
 		}
 	}
-	return nil
+	if err != nil {
+		m.err = err
+	}
+	return err
 }
 
-// log adds one item in id order and counts it in every running aggregate.
-func (m *Feedback) log(rec events.Record, e events.FeedbackLogged) {
-	if _, ok := m.byID[e.FeedbackID]; ok {
-		return
-	}
+// item is the item a FeedbackLogged record logs, at its touchpoint's
+// place.
+func (m *Feedback) item(rec events.Record, e events.FeedbackLogged) FeedbackItem {
 	at := e.OccurredAt
 	if at.IsZero() {
 		at = rec.Event.Time
 	}
 	place := m.places[e.TouchpointID]
-	it := &FeedbackItem{ID: e.FeedbackID, TouchpointID: e.TouchpointID, JourneyID: place.journeyID, StageID: place.stageID,
+	return FeedbackItem{ID: e.FeedbackID, TouchpointID: e.TouchpointID, JourneyID: place.journeyID, StageID: place.stageID,
 		Metric: e.Metric, Score: e.Score, Comment: e.Comment, Segment: e.Segment, Source: e.Source,
 		OccurredAt: at.UTC(), LoggedAt: rec.Event.Time}
-	m.byID[it.ID] = it
-	m.items = insertByID(m.items, it)
-	m.atTouchpoint[it.TouchpointID] = insertByID(m.atTouchpoint[it.TouchpointID], it)
-	_ = m.all.Add(e.Metric, e.Score) // A score off its scale was never logged.
-	m.weeks.add(isoWeekStart(it.OccurredAt), it.TouchpointID, e.Metric, e.Score)
-	m.months.add(monthStart(it.OccurredAt), it.TouchpointID, e.Metric, e.Score)
 }
 
-// insertByID puts it into items, which are ordered by id, in its place.
-// Ids are ULIDs made by the writers, so they mostly come in order; an id
-// from a writer whose clock is behind is put in its place.
-func insertByID(items []*FeedbackItem, it *FeedbackItem) []*FeedbackItem {
-	if n := len(items); n == 0 || items[n-1].ID < it.ID {
-		return append(items, it)
+// log stores one item and counts it in every running aggregate. An id
+// logged before (which the write side refuses, but a log may hold) is kept
+// once, with its first event, and counted once in the trends and the
+// headline; the council report counts every event, as a replay does.
+func (m *Feedback) log(rec events.Record, e events.FeedbackLogged) error {
+	it := m.item(rec, e)
+	again, err := m.store.logItem(rec.Seq, it)
+	if err != nil {
+		return err
 	}
-	i := sort.Search(len(items), func(i int) bool { return items[i].ID > it.ID })
-	return slices.Insert(items, i, it)
+	m.lastSeq = rec.Seq
+	if _, known := m.places[e.TouchpointID]; known {
+		m.days.add(e.TouchpointID, it.OccurredAt, rec.Stored, e.Segment, e.Metric, e.Score)
+	}
+	if again {
+		return nil
+	}
+	_ = m.all.Add(e.Metric, e.Score) // A score off its scale was never logged.
+	m.weeks.add(isoWeekStart(it.OccurredAt), e.TouchpointID, e.Metric, e.Score)
+	m.months.add(monthStart(it.OccurredAt), e.TouchpointID, e.Metric, e.Score)
+	return nil
 }
 
-// Item is the feedback item with id.
+// openFollowUp opens the follow-up of a logged item that has none yet.
+func (m *Feedback) openFollowUp(rec events.Record, e events.FollowUpOpened) error {
+	if _, had := m.followUps[e.FeedbackID]; had {
+		return nil
+	}
+	if logged, err := m.store.has(e.FeedbackID); err != nil || !logged {
+		return err
+	}
+	m.followUps[e.FeedbackID] = true
+	m.open++
+	m.lastSeq = rec.Seq
+	return m.storeOpen(rec, e)
+}
+
+// closeFollowUp closes an open follow-up.
+func (m *Feedback) closeFollowUp(rec events.Record, id string, e events.FollowUpClosed) error {
+	if !m.followUps[id] {
+		return nil
+	}
+	m.followUps[id] = false
+	m.open--
+	m.lastSeq = rec.Seq
+	return m.storeClose(rec, id, e)
+}
+
+// storeOpen writes an opened follow-up into the item store, unless the
+// item has had one.
+func (m *Feedback) storeOpen(rec events.Record, e events.FollowUpOpened) error {
+	opened, err := rec.Event.Time.MarshalText()
+	if err != nil {
+		return err
+	}
+	return m.store.write(rec.Seq, func(st itemStmts) error {
+		_, err := st.open.Exec(e.AssigneeID, e.Note, string(opened), e.FeedbackID)
+		return err
+	})
+}
+
+// storeClose writes a closed follow-up into the item store, if it is open
+// there.
+func (m *Feedback) storeClose(rec events.Record, id string, e events.FollowUpClosed) error {
+	closed, err := rec.Event.Time.MarshalText()
+	if err != nil {
+		return err
+	}
+	return m.store.write(rec.Seq, func(st itemStmts) error {
+		_, err := st.close.Exec(e.ActionTaken, e.CustomerInformed, string(closed), id)
+		return err
+	})
+}
+
+// Item is the feedback item with id; false when there is none, or when the
+// item store cannot be read.
 func (m *Feedback) Item(id string) (FeedbackItem, bool) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	it, ok := m.byID[id]
-	if !ok {
+	if m.store == nil {
 		return FeedbackItem{}, false
 	}
-	return it.copy(), true
+	it, ok, err := m.store.item(id)
+	return it, ok && err == nil
+}
+
+// Err is the item store's failure, nil while it works: the model then
+// takes in no more records.
+func (m *Feedback) Err() error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.err
 }
 
 // Headline is the metrics of all the feedback logged.
@@ -177,26 +280,4 @@ func (m *Feedback) OpenFollowUps() int {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return m.open
-}
-
-// copy is the item with its own copy of the follow-up.
-func (it *FeedbackItem) copy() FeedbackItem {
-	out := *it
-	if it.FollowUp != nil {
-		f := *it.FollowUp
-		if f.ClosedAt != nil {
-			at := *f.ClosedAt
-			f.ClosedAt = &at
-		}
-		out.FollowUp = &f
-	}
-	return out
-}
-
-// followUpState is the item's follow-up state as the filter names it.
-func (it *FeedbackItem) followUpState() string {
-	if it.FollowUp == nil {
-		return FollowUpNone
-	}
-	return it.FollowUp.Status
 }

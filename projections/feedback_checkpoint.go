@@ -1,41 +1,73 @@
 package projections
 
 import (
-	"encoding/gob"
+	"cmp"
 	"io"
 	"maps"
 	"slices"
+	"time"
+
+	"cxtracker/events"
 )
 
-// savedFeedback is the feedback model as a checkpoint holds it: the places
-// of touchpoints and every item, in gob (a million items read several
-// times faster than in JSON). The indexes and the running figures are
-// made again from the items on loading.
+// savedFeedback is the feedback model as a checkpoint holds it: its
+// aggregates only. The items are in the item store, which is a projection
+// of its own; LastSeq says up to where the store must hold them, and a
+// store found behind it on loading is brought up from the log before the
+// tail is replayed (see catchUpFrom).
 type savedFeedback struct {
-	Places []savedPlace
-	Items  []*FeedbackItem
+	Places    []savedPlace
+	All       events.Summary
+	Weeks     []savedPeriod
+	Months    []savedPeriod
+	Days      []savedDay
+	FollowUps map[string]bool
+	LastSeq   uint64
 }
 
 type savedPlace struct {
 	TouchpointID, JourneyID, StageID string
 }
 
-// SaveCheckpoint implements Checkpointed.
+// savedPeriod is one cell of a periodTable.
+type savedPeriod struct {
+	Start        time.Time
+	TouchpointID string
+	Sum          events.Summary
+}
+
+// savedDay is one cell of feedbackDays.
+type savedDay struct {
+	TouchpointID     string
+	Occurred, Stored int32
+	Segment          string
+	Sum              events.Summary
+}
+
+// SaveCheckpoint implements Checkpointed. Every list is sorted, so that
+// the same state saves the same bytes.
 func (m *Feedback) SaveCheckpoint(w io.Writer) error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	s := savedFeedback{Items: m.items}
+	s := savedFeedback{All: m.all, Weeks: m.weeks.saved(), Months: m.months.saved(), FollowUps: m.followUps, LastSeq: m.lastSeq}
 	for _, id := range slices.Sorted(maps.Keys(m.places)) {
 		p := m.places[id]
 		s.Places = append(s.Places, savedPlace{TouchpointID: id, JourneyID: p.journeyID, StageID: p.stageID})
 	}
-	return gob.NewEncoder(w).Encode(s)
+	for k, sum := range m.days {
+		s.Days = append(s.Days, savedDay{TouchpointID: k.touchpointID, Occurred: k.occurred, Stored: k.stored, Segment: k.segment, Sum: sum})
+	}
+	slices.SortFunc(s.Days, func(a, b savedDay) int {
+		return cmp.Or(cmp.Compare(a.TouchpointID, b.TouchpointID), cmp.Compare(a.Occurred, b.Occurred), cmp.Compare(a.Stored, b.Stored), cmp.Compare(a.Segment, b.Segment))
+	})
+	return saveJSON(w, s)
 }
 
-// LoadCheckpoint implements Checkpointed.
+// LoadCheckpoint implements Checkpointed. The item store is not read: a
+// store behind the checkpoint is brought up by the projector (catchUpFrom).
 func (m *Feedback) LoadCheckpoint(r io.Reader) error {
 	var s savedFeedback
-	if err := gob.NewDecoder(r).Decode(&s); err != nil {
+	if err := loadJSON(r, &s); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -43,17 +75,80 @@ func (m *Feedback) LoadCheckpoint(r io.Reader) error {
 	for _, p := range s.Places {
 		m.places[p.TouchpointID] = feedbackPlace{journeyID: p.JourneyID, stageID: p.StageID}
 	}
-	// The items are saved in id order, the order the indexes keep.
-	m.items = s.Items
-	for _, it := range s.Items {
-		m.byID[it.ID] = it
-		m.atTouchpoint[it.TouchpointID] = append(m.atTouchpoint[it.TouchpointID], it)
-		_ = m.all.Add(it.Metric, it.Score) // A score off its scale was never logged.
-		m.weeks.add(isoWeekStart(it.OccurredAt), it.TouchpointID, it.Metric, it.Score)
-		m.months.add(monthStart(it.OccurredAt), it.TouchpointID, it.Metric, it.Score)
-		if it.FollowUp != nil && it.FollowUp.Status == FollowUpOpen {
+	m.all, m.lastSeq = s.All, s.LastSeq
+	m.weeks.load(s.Weeks)
+	m.months.load(s.Months)
+	for _, d := range s.Days {
+		m.days[dayCell{touchpointID: d.TouchpointID, occurred: d.Occurred, stored: d.Stored, segment: d.Segment}] = d.Sum
+	}
+	keepMap(&m.followUps, s.FollowUps)
+	m.open = 0
+	for _, open := range m.followUps {
+		if open {
 			m.open++
 		}
+	}
+	return nil
+}
+
+func (t periodTable) saved() []savedPeriod {
+	var out []savedPeriod
+	for start, row := range t {
+		for tp, sum := range row {
+			out = append(out, savedPeriod{Start: start, TouchpointID: tp, Sum: *sum})
+		}
+	}
+	slices.SortFunc(out, func(a, b savedPeriod) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.TouchpointID, b.TouchpointID))
+	})
+	return out
+}
+
+func (t periodTable) load(cells []savedPeriod) {
+	for _, c := range cells {
+		row := t[c.Start]
+		if row == nil {
+			row = map[string]*events.Summary{}
+			t[c.Start] = row
+		}
+		sum := c.Sum
+		row[c.TouchpointID] = &sum
+	}
+}
+
+// catchUpFrom is the sequence after which the item store must take in the
+// log again to hold what the checkpoint the model was restored from says
+// it holds (LastSeq), and false when the store holds it already. A store
+// that is missing, started afresh or lost its last transactions is behind.
+func (m *Feedback) catchUpFrom() (uint64, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.store == nil {
+		return 0, false
+	}
+	applied := m.store.Applied()
+	return applied, applied < m.lastSeq
+}
+
+// catchUp writes one record of the log before the checkpoint into the item
+// store only: the aggregates hold it already. A touchpoint's place is
+// known from the checkpoint (a touchpoint keeps its stage), and the
+// store's own follow-up state says whether a follow-up opens or closes.
+func (m *Feedback) catchUp(rec events.Record, p events.Payload) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch e := p.(type) {
+	case events.FeedbackLogged:
+		_, err := m.store.logItem(rec.Seq, m.item(rec, e))
+		return err
+	case events.FollowUpOpened:
+		return m.storeOpen(rec, e)
+	case events.FollowUpClosed:
+		id, err := aggregateID(rec)
+		if err != nil {
+			return err
+		}
+		return m.storeClose(rec, id, e)
 	}
 	return nil
 }

@@ -2,8 +2,8 @@ package projections
 
 import (
 	"cmp"
+	"math"
 	"slices"
-	"sort"
 	"time"
 
 	"cxtracker/events"
@@ -20,39 +20,98 @@ type FeedbackFilter struct {
 	FollowUp string
 }
 
-func (f FeedbackFilter) matches(it *FeedbackItem) bool {
-	return (f.JourneyID == "" || it.JourneyID == f.JourneyID) &&
-		(f.TouchpointID == "" || it.TouchpointID == f.TouchpointID) &&
-		(f.Metric == "" || it.Metric == f.Metric) &&
-		(f.From.IsZero() || !it.OccurredAt.Before(f.From)) &&
-		(f.To.IsZero() || it.OccurredAt.Before(f.To)) &&
-		(f.FollowUp == "" || it.followUpState() == f.FollowUp)
-}
-
 // List is, in id order, up to limit items that match f and whose ids come
 // after the id after (none: from the first), and whether more match after
-// them. It walks the items from after on (only the touchpoint's, when f
-// names one), so a page costs as much as the items it passes over, not the
-// whole list.
+// them; nothing when the item store cannot be read (Items answers why).
 func (m *Feedback) List(f FeedbackFilter, after string, limit int) ([]FeedbackItem, bool) {
+	items, more, err := m.Items(f, after, limit)
+	if err != nil {
+		return []FeedbackItem{}, false
+	}
+	return items, more
+}
+
+// Items is List, with the item store's failure. The items are read from
+// the item store, through the index that makes the page cheapest (see
+// plan), so a page costs about as much as the items it returns, not the
+// whole list.
+func (m *Feedback) Items(f FeedbackFilter, after string, limit int) ([]FeedbackItem, bool, error) {
+	if m.store == nil {
+		return nil, false, m.Err()
+	}
+	return m.store.page(m.plan(f, after, limit))
+}
+
+// plan picks how the store finds a page. A list of one touchpoint reads
+// the touchpoint's indexes; one of a journey or a metric, the journey and
+// metric indexes of each scope it covers, merged. For each scope it picks
+// the id-ordered index, which passes over the items outside the period
+// (about fetch × all / in-period of them), or the time-ordered one, which
+// reads the whole period and sorts its ids (about in-period of them): the
+// time-ordered one when in-period² < fetch × all. The counts are estimated
+// from the weekly aggregates.
+func (m *Feedback) plan(f FeedbackFilter, after string, limit int) itemQuery {
+	q := itemQuery{f: f, after: after, fetch: limit + 1}
+	if limit >= math.MaxInt-1 {
+		q.fetch = math.MaxInt
+	}
+	if f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed ||
+		f.TouchpointID == "" && f.JourneyID == "" && f.Metric == "" && f.From.IsZero() && f.To.IsZero() {
+		return q
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	items := m.items
 	if f.TouchpointID != "" {
-		items = m.atTouchpoint[f.TouchpointID]
+		q.byTime = m.shortPeriod(f, func(tp string) bool { return tp == f.TouchpointID }, f.Metric, q.fetch)
+		return q
 	}
-	out := make([]FeedbackItem, 0, min(limit, 64))
-	start := sort.Search(len(items), func(i int) bool { return items[i].ID > after })
-	for _, it := range items[start:] {
-		if !f.matches(it) {
-			continue
+	journeys := []string{f.JourneyID}
+	if f.JourneyID == "" {
+		// Items logged at a touchpoint not (yet) mapped have no journey.
+		journeys = []string{""}
+		for _, p := range m.places {
+			if !slices.Contains(journeys, p.journeyID) {
+				journeys = append(journeys, p.journeyID)
+			}
 		}
-		if len(out) == limit {
-			return out, true
-		}
-		out = append(out, it.copy())
+		slices.Sort(journeys)
 	}
-	return out, false
+	metrics := events.Metrics
+	if f.Metric != "" {
+		metrics = []string{f.Metric}
+	}
+	for _, j := range journeys {
+		for _, metric := range metrics {
+			in := func(tp string) bool { p, ok := m.places[tp]; return ok && p.journeyID == j }
+			q.scopes = append(q.scopes, itemScope{journeyID: j, metric: metric, byTime: j != "" && m.shortPeriod(f, in, metric, q.fetch)})
+		}
+	}
+	return q
+}
+
+// shortPeriod reports whether f's period holds so few of the items of the
+// touchpoints in scope (of metric, or all) that reading the period costs
+// less than passing over the items outside it (see plan).
+func (m *Feedback) shortPeriod(f FeedbackFilter, inScope func(tp string) bool, metric string, fetch int) bool {
+	if f.From.IsZero() && f.To.IsZero() {
+		return false
+	}
+	var all, period int
+	for start, row := range m.weeks {
+		end := start.AddDate(0, 0, 7)
+		overlaps := (f.From.IsZero() || end.After(f.From)) && (f.To.IsZero() || start.Before(f.To))
+		for tp, s := range row {
+			if !inScope(tp) {
+				continue
+			}
+			n := summaryCount(onlyMetric(*s, metric))
+			all += n
+			if overlaps {
+				period += n
+			}
+		}
+	}
+	return float64(period)*float64(period) < float64(fetch)*float64(all)
 }
 
 // Periods and groupings of trends.

@@ -83,6 +83,12 @@ func NewProjector(store events.Store, engine *events.Engine, log *slog.Logger, m
 // gap, an undecodable or unknown event, one a model refuses) is quarantined
 // and skipped: see Quarantine.
 func (p *Projector) Run(ctx context.Context) error {
+	if err := p.catchUpStores(ctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return p.stop(err)
+	}
 	target, err := p.store.LastSeq(ctx)
 	if err != nil {
 		return p.stop(err)
@@ -305,6 +311,9 @@ func (p *Projector) Restore(c *Checkpoint) error {
 //
 // Errors: those of Replay, and of progress and got.
 func (p *Projector) Rebuild(ctx context.Context, want func(seq uint64) bool, got func(*Checkpoint) error, progress func(Step) error) (Result, error) {
+	if err := p.catchUpStores(ctx); err != nil {
+		return Result{Digest: p.Digest()}, err
+	}
 	return Replay(ctx, p.store, Range{After: p.Digest()}, p.models, Options{Engine: p.engine, Hold: &p.hold, Progress: func(s Step) error {
 		if err := p.applied(s); err != nil {
 			return err

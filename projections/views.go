@@ -18,10 +18,30 @@ type Views struct {
 	Feedback    *Feedback
 	KPIs        *KPIs
 	ActionPlans *ActionPlans
+	History     *ReportHistory
 }
 
-// NewViews is every read model, empty.
+// NewViews is every read model, empty, the feedback items kept in memory:
+// for a replay that builds views and drops them.
 func NewViews() *Views {
+	return newViews(NewFeedback())
+}
+
+// OpenViews is every read model, empty but for the feedback model's item
+// store, which is kept in dir and may hold items already (see
+// OpenFeedback). Close closes it.
+func OpenViews(dir string) (*Views, error) {
+	f, err := OpenFeedback(dir)
+	if err != nil {
+		return nil, err
+	}
+	return newViews(f), nil
+}
+
+// Close closes what the views keep on disk, committing it first.
+func (v *Views) Close() error { return v.Feedback.Close() }
+
+func newViews(feedback *Feedback) *Views {
 	return &Views{
 		Tokens:      NewTokens(),
 		Idempotency: NewIdempotency(),
@@ -30,15 +50,16 @@ func NewViews() *Views {
 		Crews:       NewCrews(),
 		Initiatives: NewInitiatives(),
 		Journeys:    NewJourneys(),
-		Feedback:    NewFeedback(),
+		Feedback:    feedback,
 		KPIs:        NewKPIs(),
 		ActionPlans: NewActionPlans(),
+		History:     NewReportHistory(),
 	}
 }
 
 // Models lists the views for the projector, in the order it applies them.
 func (v *Views) Models() []Model {
-	return []Model{v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans}
+	return []Model{v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.History}
 }
 
 // allKindsBut lists every aggregate kind of the catalogue except those a

@@ -13,12 +13,62 @@
 # its pairs' ratios (x-raw); the summary is the median over the rounds.
 #   CXTRACKER_BENCH_FEEDBACK=5000 scripts/bench.sh   # a smaller demo behind the read latency
 #   CXTRACKER_BENCH_RESTART_EVENTS=1000000 scripts/bench.sh   # a longer log behind the restart (50,000)
+#
+# The scale section, last, imports CXTRACKER_SCALE_ITEMS feedback items
+# (1,000,000) and measures the tracker restarted on them; alone:
+#   scripts/bench.sh scale
+#   CXTRACKER_SCALE_ITEMS=20000 scripts/bench.sh scale   # a quick run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benchtime=${BENCHTIME:-3s}
 count=${COUNT:-5}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
+
+# scale_section imports the items on the demo's program (no feedback of
+# its own) through POST /v1/feedback/import, 10,000 lines a request, beside
+# raw JetStream atomic batches of the same size; restarts the built binary
+# on them as its own process; and reads from it (BenchmarkScale).
+scale_section() {
+	local items=${CXTRACKER_SCALE_ITEMS:-1000000} bin
+	bin=$(mktemp -d)/cxtracker
+	go build -o "$bin" ./cmd/cxtracker
+	echo
+	echo "== scale: $items feedback items (cmd/cxtracker BenchmarkScale)"
+	CXTRACKER_BIN="$bin" CXTRACKER_SCALE_ITEMS="$items" go test -run '^$' -bench '^BenchmarkScale$' -benchtime 200x -timeout 180m ./cmd/cxtracker/ | tee "$out"
+	rm -rf "$(dirname "$bin")"
+	awk -v items="$items" '
+		/^Benchmark/ {
+			name = $1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkScale\//, "", name)
+			for (i = 2; i < NF; i++) m[name, $(i+1)] = $i
+		}
+		function verdict(ok) { return ok ? "ok" : "OVER" }
+		function latency(label, name, target) {
+			if (!((name, "p99-ms") in m)) { printf "%-46s missing\n", label; return }
+			printf "%-46s p50 %7.2f ms   p99 %7.2f ms (target <= %s ms) %s\n", label, m[name, "p50-ms"], m[name, "p99-ms"], target, verdict(m[name, "p99-ms"] <= target)
+		}
+		END {
+			print ""
+			printf "== scale, %d feedback items: figures and targets\n", items
+			if (("import", "x-raw") in m)
+				printf "%-46s %7.0f items/s / %7.0f events/s = %5.2fx raw atomic batches (target >= 0.7x) %s\n", "import, 10,000 lines a request",
+					m["import", "items/s"], m["import", "raw-events/s"], m["import", "x-raw"], verdict(m["import", "x-raw"] >= 0.7)
+			if (("restart", "ms") in m) {
+				printf "%-46s %7.0f ms (target <= 3000 at 1M) %s\n", "restart until /readyz is 200", m["restart", "ms"], verdict(m["restart", "ms"] <= 3000)
+				printf "%-46s %7.0f MB (target <= 300 at 1M) %s\n", "server RSS after the restart", m["restart", "rss-MB"], verdict(m["restart", "rss-MB"] <= 300)
+			}
+			if (("report-year", "ms/report") in m)
+				printf "%-46s %7.0f ms (target <= 1000) %s\n", "GET /v1/reports/council for a year", m["report-year", "ms/report"], verdict(m["report-year", "ms/report"] <= 1000)
+			latency("GET /v1/feedback, journey+metric+month", "list", 20)
+			latency("GET /v1/journeys/{id}, 16 clients", "journey-map", 5)
+			latency("GET /v1/program, 16 clients", "program", 5)
+		}' "$out"
+}
+
+if [ "${1:-}" = scale ]; then
+	scale_section
+	exit
+fi
 
 echo "== event log (events/jetstream), -benchtime $benchtime, $count rounds"
 : > "$out"
@@ -120,3 +170,5 @@ awk '
 				(rate(p, "p99-ms") < 50 && rate(p, "KB") < 300) ? "ok" : "OVER"
 		}
 	}' "$out"
+
+scale_section

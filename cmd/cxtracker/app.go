@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -137,6 +138,10 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.bootstrapAdmin(ctx); err != nil {
 		return err
 	}
+	// Loading a checkpoint and replaying its tail allocate far more than
+	// they keep: hand what was freed back to the system now rather than
+	// over the next minutes, so that the server's memory is what it holds.
+	debug.FreeOSMemory()
 	m.ready.Store(true)
 	started := []any{"took", time.Since(began).Round(time.Millisecond), "replayed", m.projector.Applied(), "from", "the start of the log"}
 	if from != nil {
@@ -155,7 +160,14 @@ func (m *Main) newReadSide() error {
 	if err != nil {
 		return err
 	}
-	m.views = projections.NewViews()
+	if m.views != nil {
+		if err := m.views.Close(); err != nil {
+			m.Logger.Warn("the feedback item store did not close", "err", err)
+		}
+	}
+	if m.views, err = projections.OpenViews(m.Config.Data); err != nil {
+		return err
+	}
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
 	return nil
 }
@@ -360,6 +372,11 @@ func (m *Main) Close() {
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)
 		m.checkpointer.final(ctx)
 		cancel()
+	}
+	if m.views != nil {
+		if err := m.views.Close(); err != nil {
+			m.Logger.Warn("the feedback item store did not close", "err", err)
+		}
 	}
 	if m.store != nil {
 		m.store.Close()

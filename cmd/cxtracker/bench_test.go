@@ -212,18 +212,7 @@ func BenchmarkJourneyRead(b *testing.B) {
 	path := "/v1/journeys/" + res.JourneyID
 	for _, clients := range []int{1, benchClients} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			lat := make([]time.Duration, b.N+1)
-			inParallel(b, clients, "reads/s", func(_, i int) error {
-				t0 := time.Now()
-				err := c.do(ctx, http.MethodGet, path, nil, nil)
-				lat[i] = time.Since(t0)
-				return err
-			})
-			lat = lat[1:]
-			slices.Sort(lat)
-			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+			latencies(b, clients, func(int) error { return c.do(ctx, http.MethodGet, path, nil, nil) })
 		})
 	}
 }

@@ -31,6 +31,7 @@ func replayCmd(ctx context.Context, clock events.Clock, args []string, getenv fu
 		views = projections.NewViews()
 		res   projections.Result
 	)
+	defer views.Close()
 	err := readLog(ctx, cfg, stderr, "replaying", func(store events.Store, prog *progress) (err error) {
 		if res, err = projections.Replay(ctx, store, projections.Range{Until: until}, views.Models(), projections.Options{Progress: prog.replayed}); err == nil {
 			prog.Done(res.Digest.Seq)

@@ -80,6 +80,7 @@ func replayCheckpointing(ctx context.Context, store events.Store, kept []keptChe
 		return projections.Result{}, nil, err
 	}
 	views := projections.NewViews()
+	defer views.Close()
 	p := projections.NewProjector(store, engine, slog.New(slog.DiscardHandler), views.Models()...)
 	at := map[uint64][]keptCheckpoint{}
 	for _, k := range kept {

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	natsjs "github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+
+	"cxtracker/events"
+)
+
+// rawAtomicBatches publishes n messages as raw JetStream would take the
+// import: to a stream beside CX on m's server (file storage, the same
+// sync), scaleChunk at a time in atomic batches of events.MaxFeedbackBatch,
+// each message as large as the log's first feedback item. It answers the
+// rate in messages a second and deletes the stream.
+func rawAtomicBatches(ctx context.Context, m *Main, n int) (float64, error) {
+	var body []byte
+	err := m.Store().Read(ctx, events.FromSeq(1).Only("cx.feedback.>"), func(rec events.Record) error {
+		body = rec.Raw
+		return errFound
+	})
+	if err != nil && !errors.Is(err, errFound) {
+		return 0, err
+	}
+	js, err := natsjs.New(m.conn)
+	if err != nil {
+		return 0, err
+	}
+	const stream = "SCALE_RAW"
+	if _, err := js.CreateStream(ctx, natsjs.StreamConfig{Name: stream, Subjects: []string{"scaleraw.>"}, Storage: natsjs.FileStorage, AllowAtomicPublish: true}); err != nil {
+		return 0, err
+	}
+	defer js.DeleteStream(context.Background(), stream)
+	start := time.Now()
+	for sent := 0; sent < n; {
+		for k := 0; k < scaleChunk && sent < n; {
+			size := min(events.MaxFeedbackBatch, n-sent)
+			if err := rawBatch(ctx, m.conn, body, size); err != nil {
+				return 0, err
+			}
+			sent, k = sent+size, k+size
+		}
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
+}
+
+// rawBatch publishes size copies of body as one atomic batch and waits for
+// its acknowledgement.
+func rawBatch(ctx context.Context, nc *nats.Conn, body []byte, size int) error {
+	id := nuid.Next()
+	for i := 1; i <= size; i++ {
+		msg := nats.NewMsg("scaleraw.feedback." + strconv.Itoa(i%16))
+		msg.Data = body
+		msg.Header.Set("Nats-Batch-Id", id)
+		msg.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i))
+		if i < size {
+			if err := nc.PublishMsg(msg); err != nil {
+				return err
+			}
+			continue
+		}
+		msg.Header.Set("Nats-Batch-Commit", "1")
+		ans, err := nc.RequestMsgWithContext(ctx, msg)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(ans.Data), `"error"`) {
+			return fmt.Errorf("raw batch: %s", ans.Data)
+		}
+	}
+	return nil
+}
+
+// restartScale starts the tracker on dir until it is ready, and answers
+// its address and resident memory: the binary CXTRACKER_BIN as its own
+// process (stopped when the benchmark ends) when set, else a new Main in
+// this process.
+func restartScale(b *testing.B, dir string) (base string, rss int64) {
+	bin := os.Getenv("CXTRACKER_BIN")
+	if bin == "" {
+		m := startMain(b, func(c *Config) { c.Data, c.RateLimit = dir, 0 })
+		return "http://" + m.HTTPAddr(), vmRSS()
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve", "--data", dir, "--http", addr, "--rate-limit", "0", "--log-level", "warn")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Wait()
+	})
+	base = "http://" + addr
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return base, processRSS(cmd.Process.Pid)
+}
+
+// processRSS is a process's resident set size in bytes, read from /proc;
+// 0 where there is none.
+func processRSS(pid int) int64 {
+	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(raw)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}

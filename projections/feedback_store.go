@@ -1,0 +1,392 @@
+package projections
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver, "sqlite"
+)
+
+// itemStore keeps the feedback items on disk, in an SQLite database that is
+// a projection like any other: it is written from the log, and the
+// sequence of the last record it took in is written in the same
+// transaction, so that a start knows where it stands and goes on from there
+// (or fills it again from the log when it is missing). Only the feedback
+// model writes it, from the projector's goroutine; readers list and fetch
+// items from it concurrently.
+//
+// Writes gather in one open transaction, committed when it holds
+// itemCommitRecords records, when it is itemCommitAge old, before any read
+// (so a read sees every record the model has applied), and at Close. A
+// crash loses only what was not committed, and the applied sequence says
+// so: the records after it are applied again.
+type itemStore struct {
+	db   *sql.DB
+	path string // "" for a store in memory
+	// serial says the store has one connection (a store in memory): reads
+	// then hold mu, so that they never wait for a write transaction that
+	// only they would commit.
+	serial bool
+
+	// writer is the one connection of a store on disk that writes, with
+	// a page cache of itemWriterCache: items come in id order, but two
+	// of the indexes are in occurred-at order, and a cache that holds
+	// their pages keeps a commit from writing most of them again.
+	writer *sql.Conn
+
+	mu      sync.Mutex
+	tx      *sql.Tx
+	stmts   itemStmts
+	began   time.Time
+	pending int
+	// applied is the sequence of the newest record taken in (committed or
+	// not); committed is the one the database holds.
+	applied, committed uint64
+	// again holds the sequences of the records in dups: a replay of
+	// records the store holds already is told which were logged again.
+	again map[uint64]bool
+	err   error
+}
+
+// itemStmts are the write statements of the open transaction.
+type itemStmts struct {
+	insert, dup, open, close *sql.Stmt
+}
+
+const (
+	itemWriterCache   = 64 << 20
+	itemCommitRecords = 4096
+	itemCommitAge     = time.Second
+	// itemSchema is the version of the layout below; a store of another
+	// version is filled again from the log.
+	itemSchema = 1
+)
+
+// itemDDL is the layout of the store. Items are kept by id (the order
+// lists are paged in); two pairs of indexes serve the filtered lists, each
+// pair by scope (a journey and metric, or a touchpoint): one in id order
+// (a list that matches many items walks it from the cursor) and one in
+// occurred_at order (a list of a short period reads the period and sorts
+// its ids); the filter's columns are in each index, so that passing over
+// an item that does not match reads no row. Follow-ups are few and have
+// their own partial index.
+var itemDDL = []string{
+	`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID`,
+	`CREATE TABLE IF NOT EXISTS items (
+		id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
+		touchpoint TEXT NOT NULL, journey TEXT NOT NULL, stage TEXT NOT NULL,
+		metric TEXT NOT NULL, score INTEGER NOT NULL, comment TEXT NOT NULL, segment TEXT NOT NULL, source TEXT NOT NULL,
+		occurred INTEGER NOT NULL, logged TEXT NOT NULL,
+		follow INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', opened TEXT NOT NULL DEFAULT '',
+		action TEXT NOT NULL DEFAULT '', informed INTEGER NOT NULL DEFAULT 0, closed TEXT NOT NULL DEFAULT ''
+	) WITHOUT ROWID`,
+	// dups keeps each feedback_logged event whose id the store held
+	// already (the write side refuses them, a log may hold them): the
+	// council report counts them, as a replay does.
+	`CREATE TABLE IF NOT EXISTS dups (seq INTEGER PRIMARY KEY, touchpoint TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL, occurred BLOB NOT NULL)`,
+	`CREATE INDEX IF NOT EXISTS items_jm_id ON items (journey, metric, id, occurred)`,
+	`CREATE INDEX IF NOT EXISTS items_jm_at ON items (journey, metric, occurred, id)`,
+	`CREATE INDEX IF NOT EXISTS items_t_id ON items (touchpoint, id, occurred, metric)`,
+	`CREATE INDEX IF NOT EXISTS items_t_at ON items (touchpoint, occurred, id, metric)`,
+	`CREATE INDEX IF NOT EXISTS items_follow ON items (follow, touchpoint, id) WHERE follow > 0`,
+}
+
+// Follow-up states as the store keeps them.
+const (
+	followNone = iota
+	followOpen
+	followClosed
+)
+
+// ItemStoreFile is the store's file under a data directory.
+const ItemStoreFile = "feedback.db"
+
+// openItemStore opens (or creates) the store in dir, or in memory when dir
+// is "". A store written by another layout is started afresh.
+func openItemStore(dir string) (*itemStore, error) {
+	s := &itemStore{}
+	if dir == "" {
+		db, err := sql.Open("sqlite", "file::memory:")
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(1)
+		s.db, s.serial = db, true
+	} else {
+		s.path = filepath.Join(dir, ItemStoreFile)
+		// WAL lets readers go on while a write transaction is open;
+		// synchronous=NORMAL does not fsync each commit, which a store
+		// that the log can fill again does not need.
+		dsn := "file:" + s.path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=cache_size(-4096)"
+		db, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(8)
+		db.SetMaxIdleConns(8)
+		s.db = db
+	}
+	if err := s.prepare(); err != nil {
+		_ = s.db.Close()
+		if s.path == "" {
+			return nil, err
+		}
+		// A store that cannot be read is only a copy of the log: start
+		// it afresh.
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			if rmErr := os.Remove(s.path + suffix); rmErr != nil && !errors.Is(rmErr, os.ErrNotExist) {
+				return nil, fmt.Errorf("feedback store: %w (and it cannot be removed: %v)", err, rmErr)
+			}
+		}
+		return openItemStore(dir)
+	}
+	if s.path != "" {
+		ctx := context.Background()
+		w, err := s.db.Conn(ctx)
+		if err == nil {
+			_, err = w.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", itemWriterCache>>10))
+		}
+		if err != nil {
+			_ = s.db.Close()
+			return nil, fmt.Errorf("feedback store: %w", err)
+		}
+		s.writer = w
+	}
+	return s, nil
+}
+
+// prepare creates the layout, or checks the one found, and reads the
+// applied sequence.
+func (s *itemStore) prepare() error {
+	ctx := context.Background()
+	var version int64
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema'`).Scan(&version)
+	switch {
+	case err == nil && version != itemSchema:
+		return fmt.Errorf("feedback store: layout %d, this version writes %d", version, itemSchema)
+	case err != nil && !errors.Is(err, sql.ErrNoRows) && !isNoTable(err):
+		return fmt.Errorf("feedback store: %w", err)
+	}
+	for _, ddl := range itemDDL {
+		if _, err := s.db.ExecContext(ctx, ddl); err != nil {
+			return fmt.Errorf("feedback store: %w", err)
+		}
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?), ('applied', 0)`, itemSchema); err != nil {
+		return fmt.Errorf("feedback store: %w", err)
+	}
+	var applied int64
+	if err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'applied'`).Scan(&applied); err != nil {
+		return fmt.Errorf("feedback store: %w", err)
+	}
+	s.applied, s.committed = uint64(applied), uint64(applied)
+	s.again = map[uint64]bool{}
+	rows, err := s.db.QueryContext(ctx, `SELECT seq FROM dups`)
+	if err != nil {
+		return fmt.Errorf("feedback store: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return fmt.Errorf("feedback store: %w", err)
+		}
+		s.again[uint64(seq)] = true
+	}
+	return rows.Err()
+}
+
+// logItem stores the item of record seq, and says whether its id was
+// logged before: the item is then kept as first logged, and the record in
+// dups. A record the store took in already is answered from what it
+// recorded then.
+func (s *itemStore) logItem(seq uint64, it FeedbackItem) (again bool, err error) {
+	logged, err := it.LoggedAt.MarshalText()
+	if err != nil {
+		return false, err
+	}
+	occurred := timeKey(it.OccurredAt)
+	err = s.write(seq, func(st itemStmts) error {
+		res, err := st.insert.Exec(it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
+			occurred, string(logged))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return err
+		}
+		s.again[seq] = true
+		_, err = st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, occurred)
+		return err
+	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.again[seq], err
+}
+
+// has reports whether the store holds an item with id.
+func (s *itemStore) has(id string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return false, s.err
+	}
+	q := s.db.QueryRow
+	if s.tx != nil {
+		q = s.tx.QueryRow
+	}
+	var one int
+	err := q(`SELECT 1 FROM items WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// isNoTable reports whether err is SQLite's "no such table", what a new
+// store answers.
+func isNoTable(err error) bool { return strings.Contains(err.Error(), "no such table") }
+
+// Applied is the sequence of the newest record the store has taken in.
+func (s *itemStore) Applied() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.applied
+}
+
+// write runs the change of record seq in the open transaction (beginning
+// one if none is open) and commits when the transaction is full or old. A
+// record at or before the applied sequence is in the store already and is
+// not written again. The applied sequence moves only with a change: the
+// records between it and the log's end changed nothing in the store, so a
+// store that is behind is brought up to date by applying the log after it.
+func (s *itemStore) write(seq uint64, change func(itemStmts) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if seq != 0 && seq <= s.applied {
+		return nil
+	}
+	if s.err != nil {
+		return s.err
+	}
+	if change == nil {
+		return nil
+	}
+	if err := s.begin(); err != nil {
+		return err
+	}
+	if err := change(s.stmts); err != nil {
+		return s.fail(err)
+	}
+	s.pending++
+	s.applied = max(s.applied, seq)
+	if s.pending >= itemCommitRecords || time.Since(s.began) >= itemCommitAge {
+		return s.commit()
+	}
+	return nil
+}
+
+func (s *itemStore) begin() error {
+	if s.tx != nil {
+		return nil
+	}
+	ctx := context.Background()
+	begin := s.db.BeginTx
+	if s.writer != nil {
+		begin = s.writer.BeginTx
+	}
+	tx, err := begin(ctx, nil)
+	if err != nil {
+		return s.fail(err)
+	}
+	prep := func(q string) *sql.Stmt {
+		st, perr := tx.PrepareContext(ctx, q)
+		if perr != nil && err == nil {
+			err = perr
+		}
+		return st
+	}
+	st := itemStmts{
+		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, metric, score, comment, segment, source, occurred, logged)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		dup:   prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred) VALUES (?, ?, ?, ?, ?)`),
+		open:  prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ? WHERE id = ? AND follow = 0`),
+		close: prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return s.fail(err)
+	}
+	s.tx, s.stmts, s.began, s.pending = tx, st, time.Now(), 0
+	return nil
+}
+
+// commit writes the applied sequence and commits the open transaction.
+func (s *itemStore) commit() error {
+	if s.tx == nil {
+		if s.applied == s.committed || s.err != nil {
+			return s.err
+		}
+		if err := s.begin(); err != nil {
+			return err
+		}
+	}
+	tx := s.tx
+	s.tx = nil
+	if _, err := tx.Exec(`UPDATE meta SET value = ? WHERE key = 'applied'`, int64(s.applied)); err != nil {
+		_ = tx.Rollback()
+		return s.fail(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.fail(err)
+	}
+	s.committed = s.applied
+	return nil
+}
+
+// fail keeps the store's first failure: it stops taking records in, and
+// every read and write answers it.
+func (s *itemStore) fail(err error) error {
+	if s.tx != nil {
+		_ = s.tx.Rollback()
+		s.tx = nil
+	}
+	if s.err == nil {
+		s.err = fmt.Errorf("feedback store: %w", err)
+	}
+	return s.err
+}
+
+// reading runs read against the database with everything taken in
+// committed.
+func (s *itemStore) reading(read func(*sql.DB) error) error {
+	s.mu.Lock()
+	if err := s.commit(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	if s.serial {
+		defer s.mu.Unlock()
+	} else {
+		s.mu.Unlock()
+	}
+	return read(s.db)
+}
+
+// Close commits and closes the store.
+func (s *itemStore) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	err := s.commit()
+	if s.writer != nil {
+		err = errors.Join(err, s.writer.Close())
+	}
+	return errors.Join(err, s.db.Close())
+}

@@ -1,0 +1,130 @@
+package projections
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"cxtracker/events"
+)
+
+// CouncilReportOf builds the council report for [from, to) from the read
+// models the projector keeps, byte for byte the report BuildCouncilReport
+// builds by replaying the log from sequence 1, without that replay:
+//
+//   - the report ends where a replay up to to would: at the last record the
+//     log stored before to (last); before is the last record stored
+//     before to's day (UTC);
+//   - the records up to before that are not feedback come from the report
+//     history (ReportHistory), the follow-ups open at before too;
+//   - the feedback up to before comes from the feedback model's daily
+//     cells, and, for the days of from and to, from its item store, with
+//     before as the cut-off;
+//   - the records after before, up to last (at most a day's), are read
+//     from the log and applied as a replay would, and the log's digest at
+//     last is carried on from the newest one the history kept at or before
+//     before.
+//
+// A report whose range holds a record the history could not take in (one
+// that does not decode, which the replay would refuse) is built by the
+// replay, which answers as it does.
+func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *Views, from, to time.Time) (*CouncilReport, error) {
+	if !from.Before(to) {
+		return nil, errors.New("the period's start must be before its end")
+	}
+	from, to = from.UTC(), to.UTC()
+	replay := func() (*CouncilReport, error) {
+		r, _, err := BuildCouncilReport(ctx, store, from, to, Options{Strict: true})
+		return r, err
+	}
+	target, err := store.LastSeq(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.WaitFor(ctx, target); err != nil {
+		return nil, err
+	}
+	past, found, err := firstStoredAt(ctx, store, to)
+	if err != nil {
+		return nil, err
+	}
+	day := dayOf(midnight(to))
+	// Between two records, so that the history and the daily cells are at
+	// one point of the log.
+	p.hold.Lock()
+	last := p.LastSeq()
+	if found && past-1 < last {
+		last = past - 1
+	}
+	cut := v.History.cut(last, day)
+	start, end, touchpoints := v.Feedback.dayFigures(day, dayOf(from), dayOf(to))
+	p.hold.Unlock()
+	if cut.gap != 0 && cut.gap <= last || v.Feedback.Err() != nil {
+		return replay()
+	}
+	if err := v.Feedback.partDays(touchpoints, cut.before, from, to, start, end); err != nil {
+		return nil, err
+	}
+
+	b := newReportBuilder(from, to)
+	for _, k := range cut.records {
+		rec, err := events.ReadRecord(k.Seq, k.Subject, k.Stored, k.Raw)
+		if err != nil {
+			return replay()
+		}
+		payload, q := Inspect(rec)
+		if q != nil {
+			return replay()
+		}
+		if err := b.Apply(rec, payload); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range cut.open {
+		b.openFollow[id] = true
+	}
+	for id, tp := range b.touchpoints {
+		tp.start, tp.end = start[id], end[id]
+	}
+	d := cut.from
+	if d.Seq < last {
+		err := store.Read(ctx, events.FromSeq(d.Seq+1), func(rec events.Record) error {
+			if rec.Seq > last {
+				return errPastRange
+			}
+			d = d.Next(rec)
+			if rec.Seq <= cut.before {
+				return nil
+			}
+			payload, q := Inspect(rec)
+			if q != nil {
+				return q.corrupt()
+			}
+			return b.Apply(rec, payload)
+		})
+		if err != nil && !errors.Is(err, errPastRange) {
+			return nil, err
+		}
+	}
+	if d.Seq != last {
+		return replay()
+	}
+	r := b.report()
+	r.Digest = DigestRef{Seq: last, Digest: d.Hex()}
+	r.EventsRead = last
+	return r, nil
+}
+
+// firstStoredAt is the sequence of the first record the log stored at or
+// after t, and false when there is none.
+func firstStoredAt(ctx context.Context, store events.Store, t time.Time) (uint64, bool, error) {
+	var seq uint64
+	err := store.Read(ctx, events.FromTime(t).WithDamage(), func(rec events.Record) error {
+		seq = rec.Seq
+		return errPastRange
+	})
+	if err != nil && !errors.Is(err, errPastRange) {
+		return 0, false, err
+	}
+	return seq, seq != 0, nil
+}
