@@ -51,18 +51,19 @@ awk '
 		for (i = 1; i <= n[name]; i++) s = s sprintf(" %.2f", v[name, unit, i])
 		return s
 	}
-	# spread(name, unit): the worst, the median and the best run of one figure.
-	function spread(name, unit,    i, a, m) {
+	# spread(name, unit, f): the worst, the median and the best run of one
+	# figure, each printed with the format f.
+	function spread(name, unit, f,    i, a, m) {
 		for (i = 1; i <= n[name]; i++) a[i] = v[name, unit, i]
 		m = median(a, n[name])
-		return sprintf("min %.2f / median %.2f / max %.2f", a[1], m, a[n[name]])
+		return sprintf("min " f " / median " f " / max " f, a[1], m, a[n[name]])
 	}
 	function paired(label, name, target) {
 		if (!(name in n)) { printf "%-28s missing\n", label; return }
 		printf "%-28s %9.0f / %7.0f events/s = %5.2fx raw (target %s); %.0f appends/batch\n",
 			label, med(name, "events/s"), med(name, "raw-events/s"), med(name, "x-raw"), target, med(name, "appends/batch")
 		printf "%-28s x-raw %s; plain-share %s over %d runs:%s\n",
-			"", spread(name, "x-raw"), spread(name, "plain-share"), n[name], rounds(name, "x-raw")
+			"", spread(name, "x-raw", "%.2f"), spread(name, "plain-share", "%.3f"), n[name], rounds(name, "x-raw")
 	}
 	function ratio(label, ours, raw, target,    i, k, r, o, w, rs) {
 		if (!(ours in n) || !(raw in n)) { printf "%-28s missing\n", label; return }

@@ -53,9 +53,9 @@ type batcher struct {
 
 // plainFew is how many single-event appends may be published plainly side by
 // side while nothing is queued. An atomic batch costs about as much as a dozen
-// plain publishes on any disk (both costs are fsyncs), so so few are cheaper
-// published plainly; a crowd larger than this queues, and from then on is
-// committed in batches.
+// plain publishes on any disk (both costs are counted in fsyncs), so eight or
+// fewer cost less published plainly; a larger crowd queues, and from then on
+// is committed in batches.
 const plainFew = 8
 
 func newBatcher(s *Store) *batcher {
@@ -77,7 +77,8 @@ func newBatcher(s *Store) *batcher {
 
 var errClosed = errors.New("the event store is closed")
 
-// submit queues p and waits for its outcome. A caller that gives up early
+// submit publishes p at once when it may skip the queue, or else queues it
+// for the committer, and waits for its outcome. A caller that gives up early
 // gets ErrUnavailable: the append may still land, and retrying it with the
 // same events is safe.
 func (b *batcher) submit(ctx context.Context, p *pending) (events.Appended, error) {
@@ -160,10 +161,11 @@ func (b *batcher) loop() {
 
 // Gathering: once the last commit is done, the next batch waits for the
 // callers the last batch answered, as long as they keep coming, each within
-// lingerGap of the one before, up to lingerMax in all. Waiting for them costs far less
-// than the batch the stragglers would need of their own: a herd cut in two
-// settles into two batches a round, each paying the batch's fixed cost
-// (about 4 ms here). 256 writers take about 2 ms to come back on two cores.
+// lingerGap of the one before, up to lingerMax in all. Waiting for them
+// costs far less than the batch the stragglers would need of their own: a
+// herd cut in two settles into two batches a round, each paying the batch's
+// fixed cost (about 4 ms here). 256 writers take about 2 ms to come back on
+// two cores.
 const (
 	lingerGap = 200 * time.Microsecond
 	lingerMax = 2 * time.Millisecond
