@@ -15,17 +15,16 @@ import (
 
 // batcher is the group committer, by the classic rule: one commit at a
 // time, and whatever queued while the last commit was being stored goes out
-// as the next atomic batch, or as a plain publish when it is one single-event
-// append. With SyncAlways the server fsyncs every plain publish, while an
-// atomic batch costs about the same whatever its size (the server stages it
-// in a file store of its own, a few fsyncs), so a herd of writers pays for
-// its fsyncs once a round.
+// as the next atomic batch, or as plain publishes side by side when it is at
+// most plainFew single-event appends. With SyncAlways the server fsyncs
+// every plain publish, while an atomic batch costs about the same whatever
+// its size (the server stages it in a file store of its own, a few fsyncs),
+// so a herd of writers pays for its fsyncs once a round.
 //
 // A single-event append that finds nothing queued, no commit under way and no
 // herd expected back is published at once from its caller's goroutine: the
 // one writer of a quiet store pays a plain publish and nothing more. Up to
-// plainFew such publishes go side by side, cheaper than a batch of so few;
-// the next append queues, and the queue goes out as a batch.
+// plainFew such publishes go side by side; the next append queues.
 //
 // Every choice is made by counting appends, never by timing commits: a noisy
 // disk makes timings jump about, and a choice made from them can send most of
@@ -51,11 +50,12 @@ type batcher struct {
 	wg     sync.WaitGroup
 }
 
-// plainFew is how many single-event appends may be published plainly side by
-// side while nothing is queued. An atomic batch costs about as much as a dozen
-// plain publishes on any disk (both costs are counted in fsyncs), so eight or
-// fewer cost less published plainly; a larger crowd queues, and from then on
-// is committed in batches.
+// plainFew is how many single-event appends are published plainly side by
+// side, rather than as a batch: from the callers' goroutines while nothing is
+// queued, and by the committer when no more queued during the last commit.
+// An atomic batch costs about as much as a dozen plain publishes on any disk
+// (both costs are counted in fsyncs), so eight or fewer cost less published
+// plainly; a larger crowd is committed in batches.
 const plainFew = 8
 
 func newBatcher(s *Store) *batcher {
@@ -284,15 +284,17 @@ func takeBatch(queue []*pending, max int) (batch, rest []*pending) {
 const settleParallel = 8
 
 // commit sends the batch as one atomic batch and answers each append in it;
-// a lone append goes on its own (a single event as a plain publish). When
-// the server refuses a batch, which it does whole for one failed check, each
-// append is tried on its own, so one conflicting append does not fail the
-// others.
+// a few single-event appends are published plainly side by side, and a lone
+// append of several events as an atomic batch of its own. When the server
+// refuses a batch, which it does whole for one failed check, each append is
+// tried on its own, so one conflicting append does not fail the others.
 func (b *batcher) commit(batch []*pending) {
 	ctx := context.Background()
-	if len(batch) > 1 || len(batch[0].msgs) > 1 {
-		b.s.faults.hold(b.stop)
+	if few(batch) {
+		b.each(ctx, batch, plainFew)
+		return
 	}
+	b.s.faults.hold(b.stop)
 	if len(batch) == 1 {
 		batch[0].finish(b.s.commitOne(ctx, batch[0]))
 		return
@@ -303,6 +305,19 @@ func (b *batcher) commit(batch []*pending) {
 	}
 	b.s.opts.logger.Debug("batch refused, settling appends one by one", "appends", len(batch), "err", err)
 	b.each(ctx, batch, settleParallel)
+}
+
+// few reports whether the batch is at most plainFew single-event appends.
+func few(batch []*pending) bool {
+	if len(batch) > plainFew {
+		return false
+	}
+	for _, p := range batch {
+		if len(p.msgs) != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // each commits every append on its own, at most parallel at once.
