@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"cxtracker/events"
@@ -50,6 +51,7 @@ type CheckpointInfo struct {
 // Checkpoints are the kept checkpoints.
 type Checkpoints struct {
 	obs jetstream.ObjectStore // nil: a read-only store found no bucket
+	nc  *nats.Conn
 }
 
 // ErrCheckpointDamaged says a checkpoint's bytes do not match its
@@ -83,7 +85,7 @@ func (s *Store) Checkpoints(ctx context.Context) (*Checkpoints, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, CheckpointsBucket, err)
 	}
-	return &Checkpoints{obs: obs}, nil
+	return &Checkpoints{obs: obs, nc: s.nc}, nil
 }
 
 // streamReplicas is how many replicas the CX stream has: those of the
@@ -123,6 +125,9 @@ func CheckpointName(seq uint64) string { return fmt.Sprintf("%s%020d", checkpoin
 func (c *Checkpoints) Keep(ctx context.Context, info CheckpointInfo, checkpoint io.WriterTo) (CheckpointInfo, error) {
 	if c.obs == nil {
 		return CheckpointInfo{}, fmt.Errorf("%w: the checkpoint bucket was opened read-only and does not exist", events.ErrUnavailable)
+	}
+	if err := connected(c.nc); err != nil {
+		return CheckpointInfo{}, fmt.Errorf("%w: keep a checkpoint: %v", events.ErrUnavailable, err)
 	}
 	h := sha256.New()
 	size, err := checkpoint.WriteTo(h)

@@ -61,6 +61,9 @@ func (c *Credentials) Keep(ctx context.Context, tokenID, hash string) (bool, err
 	if err := (events.Aggregate{Kind: events.KindToken, ID: tokenID}).Validate(); err != nil {
 		return false, fmt.Errorf("%w: %v", events.ErrInvalid, err)
 	}
+	if err := connected(c.nc); err != nil {
+		return false, fmt.Errorf("%w: keep a token's hash: %v", events.ErrUnavailable, err)
+	}
 	_, err := c.kv.Create(ctx, tokenID, []byte(hash))
 	if errors.Is(err, jetstream.ErrKeyExists) {
 		return false, nil

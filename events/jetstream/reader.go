@@ -218,8 +218,8 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 // ended by now, so the delete has its own.
 func (s *Store) dropConsumer(cons jetstream.Consumer) {
 	info := cons.CachedInfo()
-	if info == nil {
-		return
+	if info == nil || s.connected() != nil {
+		return // the server drops it once idle
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), dropTimeout)
 	defer cancel()
