@@ -76,8 +76,12 @@ type itemStmts struct {
 
 const (
 	itemWriterCache   = 64 << 20
-	itemCommitRecords = 4096
+	itemCommitRecords = 32768
 	itemCommitAge     = time.Second
+	// itemWALPages is how many pages the write-ahead log may hold before
+	// they are copied into the database (SQLite's default is 1,000): an
+	// index page that changes in many commits is copied once.
+	itemWALPages = 16384
 	// itemQueue is how many changes may wait for the writer goroutine:
 	// past that, the projector waits for the store.
 	itemQueue = 8192
@@ -169,6 +173,9 @@ func openItemStore(dir string) (*itemStore, error) {
 		w, err := s.db.Conn(ctx)
 		if err == nil {
 			_, err = w.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", itemWriterCache>>10))
+		}
+		if err == nil {
+			_, err = w.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", itemWALPages))
 		}
 		if err != nil {
 			_ = s.db.Close()
