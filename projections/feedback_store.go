@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, "sqlite"
@@ -53,6 +54,8 @@ type itemStore struct {
 	// records the store holds already is told which were logged again.
 	again map[uint64]bool
 	err   error
+	// failed is err once set, for failure.
+	failed atomic.Pointer[error]
 
 	// queue carries the changes of a store on disk to its writer
 	// goroutine (see later), so that the projector does not wait for
@@ -239,11 +242,13 @@ func (s *itemStore) settle() {
 	}
 }
 
-// failure is the store's first failure, nil while it works.
+// failure is the store's first failure, nil while it works. It takes no
+// lock, so the projector never waits for a change under way to ask.
 func (s *itemStore) failure() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.err
+	if err := s.failed.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
 // prepare creates the layout, or checks the one found, and reads the
@@ -474,6 +479,7 @@ func (s *itemStore) fail(err error) error {
 	}
 	if s.err == nil {
 		s.err = fmt.Errorf("feedback store: %w", err)
+		s.failed.Store(&s.err)
 	}
 	return s.err
 }
