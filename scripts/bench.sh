@@ -30,8 +30,9 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
 # scale_section imports the items on the demo's program (no feedback of
-# its own) through POST /v1/feedback/import, 10,000 lines a request, beside
-# raw JetStream atomic batches of the same size; restarts the built binary
+# its own) through POST /v1/feedback/import, 10,000 lines a request, in
+# turns with raw JetStream atomic batches of as many messages of the same
+# size; restarts the built binary
 # on them as its own process; and reads from it (BenchmarkScale).
 scale_section() {
 	local items=${CXTRACKER_SCALE_ITEMS:-1000000} bin
