@@ -70,6 +70,9 @@ type CredentialKeeper interface {
 	// Keep stores the hash of token id, and answers false, storing
 	// nothing, when id holds one already.
 	Keep(ctx context.Context, tokenID, hash string) (bool, error)
+	// Hash is the hash kept for token id, "" when none is, as the store's
+	// leader has it (not a replica that may lag).
+	Hash(ctx context.Context, tokenID string) (string, error)
 }
 
 // KeepCredential keeps a new token's hash before its token_issued event is
@@ -107,6 +110,12 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			hash = HashToken(strings.TrimSpace(token))
 		}
 		t, ok := s.Views.Tokens.ByHash(hash)
+		if !ok {
+			var err error
+			if t, ok, err = s.lateToken(c, hash); err != nil {
+				return err
+			}
+		}
 		if !ok || subtle.ConstantTimeCompare([]byte(t.Hash()), []byte(hash)) != 1 {
 			return s.refuse(c, "the token is unknown or revoked")
 		}

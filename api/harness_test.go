@@ -71,19 +71,38 @@ func startAPIWith(t testing.TB, edit func(*api.Deps), extra ...projections.Model
 // may have replaced in the server), for a test that issues tokens itself.
 func serveOn(t testing.TB, store *jetstream.Store, edit func(*api.Deps), extra ...projections.Model) (*testAPI, *jetstream.Credentials, *projections.Projector) {
 	t.Helper()
+	return serve(t, store, replicaOptions{}, edit, extra...)
+}
+
+// replicaOptions are what a test of a lagging replica changes in its set-up.
+type replicaOptions struct {
+	// unfollowed replicas do not follow the credential bucket, as if its
+	// watch had not reached them yet.
+	unfollowed bool
+	// lead are models the projector feeds before the tracker's own, so
+	// that a gate among them holds every read model back.
+	lead []projections.Model
+}
+
+// serve is serveOn with options.
+func serve(t testing.TB, store *jetstream.Store, o replicaOptions, edit func(*api.Deps), extra ...projections.Model) (*testAPI, *jetstream.Credentials, *projections.Projector) {
+	t.Helper()
 	engine, err := events.NewEngine(store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	views := projections.NewViews()
-	proj := projections.NewProjector(store, engine, nil, append(views.Models(), extra...)...)
+	models := append(append(o.lead, views.Models()...), extra...)
+	proj := projections.NewProjector(store, engine, nil, models...)
 	ctx, cancel := context.WithCancel(context.Background())
 	creds, err := store.Credentials(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := creds.Follow(ctx, views.Tokens.Credential); err != nil {
-		t.Fatal(err)
+	if !o.unfollowed {
+		if err := creds.Follow(ctx, views.Tokens.Credential); err != nil {
+			t.Fatal(err)
+		}
 	}
 	answers, err := store.Answers(ctx)
 	if err != nil {

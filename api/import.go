@@ -26,6 +26,11 @@ const (
 	maxImportErrors = 1000     // errors listed; the rest are counted
 	importBlock     = 500      // lines checked against the state under one lock
 	importWorkers   = 4        // appends under way at once, for the store to gather
+	// importFlush is how many lines are checked before every touchpoint's
+	// waiting lines go to the log, full append or not: the log and the
+	// projector then work on the first lines while the next are read,
+	// rather than all at the body's end.
+	importFlush = 2000
 )
 
 // ImportResult is the answer of an import: every line that was not blank is
@@ -66,6 +71,8 @@ type feedbackImport struct {
 	// feedback ids and event ids derive from it and their line numbers.
 	keyed   *keyed
 	pending map[string][]importLine
+	// unsent counts the lines checked since pending was last flushed.
+	unsent  int
 	work    chan []importLine
 	workers sync.WaitGroup
 
@@ -111,9 +118,7 @@ func (s *Server) importFeedback(c echo.Context) error {
 	}
 	readErr := imp.read(body)
 	if readErr == nil {
-		for tp := range imp.pending {
-			imp.work <- imp.pending[tp]
-		}
+		imp.flush()
 	}
 	close(imp.work)
 	imp.workers.Wait()
@@ -193,6 +198,18 @@ func (imp *feedbackImport) check(block []importLine) {
 			delete(imp.pending, tp)
 		}
 	}
+	if imp.unsent >= importFlush {
+		imp.flush()
+	}
+}
+
+// flush sends every touchpoint's waiting lines to the log.
+func (imp *feedbackImport) flush() {
+	for tp, lines := range imp.pending {
+		imp.work <- lines
+		delete(imp.pending, tp)
+	}
+	imp.unsent = 0
 }
 
 // append logs groups of lines, one append each, until there are no more.

@@ -24,10 +24,15 @@ var (
 // body (already decoded once, so well formed) along t's JSON fields, nested
 // objects and lists included.
 func exactKeys(body []byte, t reflect.Type) *Problem {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	field, err := walkKeys(dec, t, "")
-	if err != nil || field == "" {
-		return nil // The decode before has already judged the syntax.
+	field, done := flatKeys(body, t)
+	if !done {
+		var err error
+		if field, err = walkKeys(json.NewDecoder(bytes.NewReader(body)), t, ""); err != nil {
+			return nil // The decode before has already judged the syntax.
+		}
+	}
+	if field == "" {
+		return nil
 	}
 	return &Problem{Status: http.StatusBadRequest, Title: "Bad request", Detail: "the body has a field this endpoint does not take",
 		Errors: []FieldError{{Field: clipField(field), Message: "is not a field of this request (field names match exactly, case included)"}}}

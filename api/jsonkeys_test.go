@@ -44,6 +44,30 @@ func TestJSONFieldNamesMatchExactly(t *testing.T) {
 			t.Fatalf("answered %d %s, want the line refused naming Comment", r.Status, r.Body)
 		}
 	})
+	t.Run("an import line with an escaped key, and spaces", func(t *testing.T) {
+		var touchpoint string
+		for _, id := range mapAARRR(t, a).Touchpoints {
+			touchpoint = id
+		}
+		for line, field := range map[string]string{
+			`{"touchpoint_id":"` + touchpoint + `","metric":"nps","score":9,"source":"survey","\u0043omment":"escaped"}`:                 "Comment",
+			`{ "touchpoint_id" : "` + touchpoint + `" , "metric":"nps", "score" : 9 ,"source":"survey" , "SEGMENT" : "smb" }`:            "SEGMENT",
+			`{"touchpoint_id":"` + touchpoint + `","metric":"nps","score":9,"source":"survey","comment":"a \"Score\": in it","Score":9}`: "Score",
+		} {
+			r := a.importNDJSON(line + "\n")
+			var res api.ImportResult
+			r.JSON(t, &res)
+			if r.Status != http.StatusOK || res.Logged != 0 || len(res.Errors) != 1 || res.Errors[0].Field != field {
+				t.Fatalf("%s answered %d %s, want the line refused naming %s", line, r.Status, r.Body, field)
+			}
+		}
+		r := a.importNDJSON(`{ "touchpoint_id" : "` + touchpoint + `", "metric":"nps", "score" : 9 , "source":"survey", "comment":"says \"Score\":" }` + "\n")
+		var res api.ImportResult
+		r.JSON(t, &res)
+		if r.Status != http.StatusOK || res.Logged != 1 {
+			t.Fatalf("a line with exact keys answered %d %s", r.Status, r.Body)
+		}
+	})
 	t.Run("a long unknown key is named within the documented length", func(t *testing.T) {
 		key := strings.Repeat("k", 5000)
 		r := a.Do(http.MethodPost, "/v1/people", `{"`+key+`":1}`)

@@ -13,7 +13,7 @@ func headerParameters() map[string]*parameter {
 	key, etag := maxIdempotencyKey, maxETag
 	return map[string]*parameter{
 		HeaderMinSeq: {Name: HeaderMinSeq, In: "header", Schema: boundedInteger(0, maxSafeInteger),
-			Description: "wait (bounded) until the read models have applied this stream sequence, e.g. the X-Event-Seq of a write; a sequence past the end of the log is a 400"},
+			Description: "wait (bounded) until the read models have applied this stream sequence, e.g. the X-Event-Seq of a write; a sequence past the end of the log is a 400. A token issued through another replica at this sequence signs in once it is applied here, rather than answering 401 a moment too early"},
 		"If-Match": {Name: "If-Match", In: "header", Schema: &jsonSchema{Type: "string", MaxLength: &etag},
 			Description: "write only if the entity is still at this ETag; 412 otherwise"},
 		HeaderIdempotencyKey: {Name: HeaderIdempotencyKey, In: "header", Schema: &jsonSchema{Type: "string", MaxLength: &key},

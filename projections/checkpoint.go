@@ -12,6 +12,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"cxtracker/events"
@@ -382,4 +383,23 @@ func convert[T, U any](in []T, f func(T) U) []U {
 		out[i] = f(x)
 	}
 	return out
+}
+
+// saveMap saves a model that is one map under its lock.
+func saveMap[M ~map[K]V, K comparable, V any](w io.Writer, mu *sync.RWMutex, m *M) error {
+	mu.RLock()
+	defer mu.RUnlock()
+	return saveJSON(w, *m)
+}
+
+// loadMap loads a model that is one map, saved by saveMap.
+func loadMap[M ~map[K]V, K comparable, V any](r io.Reader, mu *sync.RWMutex, m *M) error {
+	var loaded M
+	if err := loadJSON(r, &loaded); err != nil {
+		return err
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	keepMap(m, loaded)
+	return nil
 }

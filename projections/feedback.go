@@ -19,6 +19,10 @@ type Feedback struct {
 	mu     sync.RWMutex
 	store  *itemStore
 	places map[string]feedbackPlace // touchpoint id -> where it is
+	// counts guards all, weeks and months, which count each item once:
+	// the item store's writer goroutine adds an item there once it has
+	// found its id new (see count).
+	counts sync.Mutex
 	all    events.Summary
 	weeks  periodTable
 	months periodTable
@@ -179,24 +183,41 @@ func (m *Feedback) item(rec events.Record, e events.FeedbackLogged) FeedbackItem
 // log stores one item and counts it in every running aggregate. An id
 // logged before (which the write side refuses, but a log may hold) is kept
 // once, with its first event, and counted once in the trends and the
-// headline; the council report counts every event, as a replay does.
+// headline; the council report counts every event, as a replay does. The
+// item goes to the store's writer goroutine, which tells count whether
+// its id is new: the projector does not wait for the store, and reads
+// wait for it (see itemStore.settle).
 func (m *Feedback) log(rec events.Record, e events.FeedbackLogged) error {
 	it := m.item(rec, e)
-	again, err := m.store.logItem(rec.Seq, it)
-	if err != nil {
+	if err := m.store.logItemLater(rec.Seq, it, m.count); err != nil {
 		return err
 	}
 	m.lastSeq = rec.Seq
 	if _, known := m.places[e.TouchpointID]; known {
 		m.days.add(e.TouchpointID, it.OccurredAt, rec.Stored, e.Segment, e.Metric, e.Score)
 	}
-	if again {
-		return nil
-	}
-	_ = m.all.Add(e.Metric, e.Score) // A score off its scale was never logged.
-	m.weeks.add(isoWeekStart(it.OccurredAt), e.TouchpointID, e.Metric, e.Score)
-	m.months.add(monthStart(it.OccurredAt), e.TouchpointID, e.Metric, e.Score)
 	return nil
+}
+
+// count counts a stored item in the headline and the trends, unless its
+// id was logged before.
+func (m *Feedback) count(it FeedbackItem, again bool) {
+	if again {
+		return
+	}
+	m.counts.Lock()
+	defer m.counts.Unlock()
+	_ = m.all.Add(it.Metric, it.Score) // A score off its scale was never logged.
+	m.weeks.add(isoWeekStart(it.OccurredAt), it.TouchpointID, it.Metric, it.Score)
+	m.months.add(monthStart(it.OccurredAt), it.TouchpointID, it.Metric, it.Score)
+}
+
+// settle waits until the item store has written every record the model
+// has taken in, and counted them: what a read must see.
+func (m *Feedback) settle() {
+	if m.store != nil {
+		m.store.settle()
+	}
 }
 
 // openFollowUp opens the follow-up of a logged item that has none yet.
@@ -231,7 +252,7 @@ func (m *Feedback) storeOpen(rec events.Record, e events.FollowUpOpened) error {
 	if err != nil {
 		return err
 	}
-	return m.store.write(rec.Seq, func(st itemStmts) error {
+	return m.store.writeLater(rec.Seq, func(st itemStmts) error {
 		_, err := st.open.Exec(e.AssigneeID, e.Note, string(opened), e.FeedbackID)
 		return err
 	})
@@ -244,7 +265,7 @@ func (m *Feedback) storeClose(rec events.Record, id string, e events.FollowUpClo
 	if err != nil {
 		return err
 	}
-	return m.store.write(rec.Seq, func(st itemStmts) error {
+	return m.store.writeLater(rec.Seq, func(st itemStmts) error {
 		_, err := st.close.Exec(e.ActionTaken, e.CustomerInformed, string(closed), id)
 		return err
 	})
@@ -265,13 +286,17 @@ func (m *Feedback) Item(id string) (FeedbackItem, bool) {
 func (m *Feedback) Err() error {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	if m.err == nil && m.store != nil {
+		return m.store.failure()
+	}
 	return m.err
 }
 
 // Headline is the metrics of all the feedback logged.
 func (m *Feedback) Headline() Metrics {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
+	m.settle()
+	m.counts.Lock()
+	defer m.counts.Unlock()
 	return MetricsOf(m.all)
 }
 

@@ -47,8 +47,11 @@ type savedDay struct {
 // SaveCheckpoint implements Checkpointed. Every list is sorted, so that
 // the same state saves the same bytes.
 func (m *Feedback) SaveCheckpoint(w io.Writer) error {
+	m.settle()
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	m.counts.Lock()
+	defer m.counts.Unlock()
 	s := savedFeedback{All: m.all, Weeks: m.weeks.saved(), Months: m.months.saved(), FollowUps: m.followUps, LastSeq: m.lastSeq}
 	for _, id := range slices.Sorted(maps.Keys(m.places)) {
 		p := m.places[id]
@@ -72,6 +75,8 @@ func (m *Feedback) LoadCheckpoint(r io.Reader) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.counts.Lock()
+	defer m.counts.Unlock()
 	for _, p := range s.Places {
 		m.places[p.TouchpointID] = feedbackPlace{journeyID: p.JourneyID, stageID: p.StageID}
 	}
@@ -139,8 +144,7 @@ func (m *Feedback) catchUp(rec events.Record, p events.Payload) error {
 	defer m.mu.Unlock()
 	switch e := p.(type) {
 	case events.FeedbackLogged:
-		_, err := m.store.logItem(rec.Seq, m.item(rec, e))
-		return err
+		return m.store.logItemLater(rec.Seq, m.item(rec, e), func(FeedbackItem, bool) {})
 	case events.FollowUpOpened:
 		return m.storeOpen(rec, e)
 	case events.FollowUpClosed:

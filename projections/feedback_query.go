@@ -39,6 +39,7 @@ func (m *Feedback) Items(f FeedbackFilter, after string, limit int) ([]FeedbackI
 	if m.store == nil {
 		return nil, false, m.Err()
 	}
+	m.settle()
 	return m.store.page(m.plan(f, after, limit))
 }
 
@@ -97,6 +98,8 @@ func (m *Feedback) shortPeriod(f FeedbackFilter, inScope func(tp string) bool, m
 		return false
 	}
 	var all, period int
+	m.counts.Lock()
+	defer m.counts.Unlock()
 	for start, row := range m.weeks {
 		end := start.AddDate(0, 0, 7)
 		overlaps := (f.From.IsZero() || end.After(f.From)) && (f.To.IsZero() || start.Before(f.To))
@@ -187,8 +190,11 @@ func monthStart(t time.Time) time.Time {
 // periods and groups without feedback are left out. It merges the running
 // aggregates, never the items.
 func (m *Feedback) Trends(q TrendQuery) []TrendPeriod {
+	m.settle()
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	m.counts.Lock()
+	defer m.counts.Unlock()
 	table, next, layout := m.months, func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }, "2006-01"
 	if q.Period == PeriodWeek {
 		table, next, layout = m.weeks, func(t time.Time) time.Time { return t.AddDate(0, 0, 7) }, "2006-01-02"

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, "sqlite"
@@ -53,6 +54,22 @@ type itemStore struct {
 	// records the store holds already is told which were logged again.
 	again map[uint64]bool
 	err   error
+	// failed is err once set, for failure.
+	failed atomic.Pointer[error]
+
+	// queue carries the changes of a store on disk to its writer
+	// goroutine (see later), so that the projector does not wait for
+	// SQLite; nil for a store in memory, which writes at once. sent and
+	// ran count the changes queued and written: a read waits until ran
+	// reaches what was sent when it began (settle).
+	queue   chan func()
+	drained chan struct{}
+	sending sync.RWMutex
+	closed  bool
+	qmu     sync.Mutex
+	ranCond *sync.Cond
+	sent    uint64
+	ran     uint64
 }
 
 // itemStmts are the write statements of the open transaction.
@@ -62,8 +79,15 @@ type itemStmts struct {
 
 const (
 	itemWriterCache   = 64 << 20
-	itemCommitRecords = 4096
+	itemCommitRecords = 32768
 	itemCommitAge     = time.Second
+	// itemWALPages is how many pages the write-ahead log may hold before
+	// they are copied into the database (SQLite's default is 1,000): an
+	// index page that changes in many commits is copied once.
+	itemWALPages = 16384
+	// itemQueue is how many changes may wait for the writer goroutine:
+	// past that, the projector waits for the store.
+	itemQueue = 8192
 	// itemSchema is the version of the layout below; a store of another
 	// version is filled again from the log.
 	itemSchema = 1
@@ -153,13 +177,78 @@ func openItemStore(dir string) (*itemStore, error) {
 		if err == nil {
 			_, err = w.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", itemWriterCache>>10))
 		}
+		if err == nil {
+			_, err = w.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", itemWALPages))
+		}
 		if err != nil {
 			_ = s.db.Close()
 			return nil, fmt.Errorf("feedback store: %w", err)
 		}
 		s.writer = w
+		s.queue, s.drained = make(chan func(), itemQueue), make(chan struct{})
+		s.ranCond = sync.NewCond(&s.qmu)
+		go s.drain()
 	}
 	return s, nil
+}
+
+// later runs change on the store's writer goroutine, in the order given,
+// or at once for a store in memory. The error is the store's failure so
+// far: one met by a change run later is answered by the next call, and by
+// every read.
+func (s *itemStore) later(change func()) error {
+	if s.queue == nil {
+		change()
+		return s.failure()
+	}
+	if err := s.failure(); err != nil {
+		return err
+	}
+	s.sending.RLock()
+	defer s.sending.RUnlock()
+	if s.closed {
+		return errors.New("feedback store: closed")
+	}
+	s.qmu.Lock()
+	s.sent++
+	s.qmu.Unlock()
+	s.queue <- change
+	return nil
+}
+
+// drain is the writer goroutine: it runs the queued changes until the
+// queue is closed.
+func (s *itemStore) drain() {
+	defer close(s.drained)
+	for change := range s.queue {
+		change()
+		s.qmu.Lock()
+		s.ran++
+		s.ranCond.Broadcast()
+		s.qmu.Unlock()
+	}
+}
+
+// settle waits until every change queued before it has been written (or
+// has failed): what a read must see.
+func (s *itemStore) settle() {
+	if s.queue == nil {
+		return
+	}
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	for want := s.sent; s.ran < want; {
+		s.ranCond.Wait()
+	}
+}
+
+// failure is the store's first failure, nil while it works. It takes no
+// lock, so the projector never waits for a change under way to ask.
+func (s *itemStore) failure() error {
+	if err := s.failed.Load(); err != nil {
+		return *err
+	}
+	return nil
 }
 
 // prepare creates the layout, or checks the one found, and reads the
@@ -203,19 +292,42 @@ func (s *itemStore) prepare() error {
 	return rows.Err()
 }
 
-// logItem stores the item of record seq, and says whether its id was
-// logged before: the item is then kept as first logged, and the record in
-// dups. A record the store took in already is answered from what it
-// recorded then.
-func (s *itemStore) logItem(seq uint64, it FeedbackItem) (again bool, err error) {
+// itemRow is an item as the store writes it.
+type itemRow struct {
+	it               FeedbackItem
+	occurred, logged []byte
+}
+
+// itemRowOf is it as the store writes it; an error for a time that has no
+// text form.
+func itemRowOf(it FeedbackItem) (itemRow, error) {
 	logged, err := it.LoggedAt.MarshalText()
+	return itemRow{it: it, occurred: timeKey(it.OccurredAt), logged: logged}, err
+}
+
+// logItemLater stores the item of record seq on the writer goroutine (see
+// later); then is told there whether its id was logged before, unless the
+// store failed. An item logged again is kept as first logged, and the
+// record in dups; a record the store took in already is answered from
+// what it recorded then.
+func (s *itemStore) logItemLater(seq uint64, it FeedbackItem, then func(it FeedbackItem, again bool)) error {
+	row, err := itemRowOf(it)
 	if err != nil {
-		return false, err
+		return err
 	}
-	occurred := timeKey(it.OccurredAt)
+	return s.later(func() {
+		if again, err := s.insert(seq, row); err == nil {
+			then(it, again)
+		}
+	})
+}
+
+// insert writes row as the item of record seq (see logItemLater).
+func (s *itemStore) insert(seq uint64, row itemRow) (again bool, err error) {
+	it := row.it
 	err = s.write(seq, func(st itemStmts) error {
 		res, err := st.insert.Exec(it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
-			occurred, string(logged))
+			row.occurred, string(row.logged))
 		if err != nil {
 			return err
 		}
@@ -223,7 +335,7 @@ func (s *itemStore) logItem(seq uint64, it FeedbackItem) (again bool, err error)
 			return err
 		}
 		s.again[seq] = true
-		_, err = st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, occurred)
+		_, err = st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred)
 		return err
 	})
 	s.mu.Lock()
@@ -233,6 +345,7 @@ func (s *itemStore) logItem(seq uint64, it FeedbackItem) (again bool, err error)
 
 // has reports whether the store holds an item with id.
 func (s *itemStore) has(id string) (bool, error) {
+	s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
@@ -256,6 +369,7 @@ func isNoTable(err error) bool { return strings.Contains(err.Error(), "no such t
 
 // Applied is the sequence of the newest record the store has taken in.
 func (s *itemStore) Applied() uint64 {
+	s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.applied
@@ -291,6 +405,11 @@ func (s *itemStore) write(seq uint64, change func(itemStmts) error) error {
 		return s.commit()
 	}
 	return nil
+}
+
+// writeLater is write on the writer goroutine (see later).
+func (s *itemStore) writeLater(seq uint64, change func(itemStmts) error) error {
+	return s.later(func() { _ = s.write(seq, change) })
 }
 
 func (s *itemStore) begin() error {
@@ -360,6 +479,7 @@ func (s *itemStore) fail(err error) error {
 	}
 	if s.err == nil {
 		s.err = fmt.Errorf("feedback store: %w", err)
+		s.failed.Store(&s.err)
 	}
 	return s.err
 }
@@ -367,6 +487,7 @@ func (s *itemStore) fail(err error) error {
 // reading runs read against the database with everything taken in
 // committed.
 func (s *itemStore) reading(read func(*sql.DB) error) error {
+	s.settle()
 	s.mu.Lock()
 	if err := s.commit(); err != nil {
 		s.mu.Unlock()
@@ -380,8 +501,17 @@ func (s *itemStore) reading(read func(*sql.DB) error) error {
 	return read(s.db)
 }
 
-// Close commits and closes the store.
+// Close writes what is queued, commits and closes the store.
 func (s *itemStore) Close() error {
+	if s.queue != nil {
+		s.sending.Lock()
+		if !s.closed {
+			s.closed = true
+			close(s.queue)
+		}
+		s.sending.Unlock()
+		<-s.drained
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	err := s.commit()

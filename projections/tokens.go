@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"slices"
 	"sync"
 
 	"cxtracker/events"
@@ -125,6 +126,25 @@ func (t *Tokens) ByID(id string) (TokenView, bool) {
 	out := *v
 	out.hash = t.hashByID[id]
 	return out, true
+}
+
+// Unhashed are the ids of the live tokens the log knows whose hash this
+// tracker has not learnt yet, newest first, at most n: tokens issued
+// through another tracker a moment ago, whose hash is on its way from the
+// credential store.
+func (t *Tokens) Unhashed(n int) []string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	var ids []string
+	for id, v := range t.byID {
+		if _, known := t.hashByID[id]; !known && !v.Revoked {
+			ids = append(ids, id)
+		}
+	}
+	// Ids are ULIDs: they sort by the time they were made.
+	slices.Sort(ids)
+	slices.Reverse(ids)
+	return ids[:min(n, len(ids))]
 }
 
 // HasAdmin reports whether a live token that can sign in (its hash is

@@ -77,6 +77,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.openRecordedLog(ctx, jetstream.WithReplicas(m.Config.Replicas)); err != nil {
 		return err
 	}
+	m.warnUnlessFsynced(ctx)
 	if err := m.newReadSide(); err != nil {
 		return err
 	}

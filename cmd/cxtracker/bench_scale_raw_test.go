@@ -20,41 +20,51 @@ import (
 	"cxtracker/events"
 )
 
-// rawAtomicBatches publishes n messages as raw JetStream would take the
-// import: to a stream beside CX on m's server (file storage, the same
-// sync), scaleChunk at a time in atomic batches of events.MaxFeedbackBatch,
-// each message as large as the log's first feedback item. It answers the
-// rate in messages a second and deletes the stream.
-func rawAtomicBatches(ctx context.Context, m *Main, n int) (float64, error) {
-	var body []byte
+// rawScale publishes messages as raw JetStream would take the import: to
+// a stream beside CX on the tracker's server (file storage, the same
+// sync), in atomic batches of events.MaxFeedbackBatch, each message as
+// large as the log's first feedback item.
+type rawScale struct {
+	m    *Main
+	js   natsjs.JetStream
+	body []byte
+}
+
+// rawScaleStream is the stream rawScale publishes to.
+const rawScaleStream = "SCALE_RAW"
+
+// newRawScale creates the stream; the log must hold a feedback item.
+func newRawScale(ctx context.Context, m *Main) (*rawScale, error) {
+	r := &rawScale{m: m}
 	err := m.Store().Read(ctx, events.FromSeq(1).Only("cx.feedback.>"), func(rec events.Record) error {
-		body = rec.Raw
+		r.body = rec.Raw
 		return errFound
 	})
 	if err != nil && !errors.Is(err, errFound) {
-		return 0, err
+		return nil, err
 	}
-	js, err := natsjs.New(m.conn)
-	if err != nil {
-		return 0, err
+	if r.js, err = natsjs.New(m.conn); err != nil {
+		return nil, err
 	}
-	const stream = "SCALE_RAW"
-	if _, err := js.CreateStream(ctx, natsjs.StreamConfig{Name: stream, Subjects: []string{"scaleraw.>"}, Storage: natsjs.FileStorage, AllowAtomicPublish: true}); err != nil {
-		return 0, err
-	}
-	defer js.DeleteStream(context.Background(), stream)
-	start := time.Now()
-	for sent := 0; sent < n; {
-		for k := 0; k < scaleChunk && sent < n; {
-			size := min(events.MaxFeedbackBatch, n-sent)
-			if err := rawBatch(ctx, m.conn, body, size); err != nil {
-				return 0, err
-			}
-			sent, k = sent+size, k+size
-		}
-	}
-	return float64(n) / time.Since(start).Seconds(), nil
+	_, err = r.js.CreateStream(ctx, natsjs.StreamConfig{Name: rawScaleStream, Subjects: []string{"scaleraw.>"}, Storage: natsjs.FileStorage, AllowAtomicPublish: true})
+	return r, err
 }
+
+// publish publishes n messages, in atomic batches of at most
+// events.MaxFeedbackBatch, one after the other.
+func (r *rawScale) publish(ctx context.Context, n int) error {
+	for sent := 0; sent < n; {
+		size := min(events.MaxFeedbackBatch, n-sent)
+		if err := rawBatch(ctx, r.m.conn, r.body, size); err != nil {
+			return err
+		}
+		sent += size
+	}
+	return nil
+}
+
+// close deletes the stream.
+func (r *rawScale) close() { _ = r.js.DeleteStream(context.Background(), rawScaleStream) }
 
 // rawBatch publishes size copies of body as one atomic batch and waits for
 // its acknowledgement.

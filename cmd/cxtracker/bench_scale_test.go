@@ -23,10 +23,12 @@ import (
 // demo journey's touchpoints, the three metrics and the year before now.
 // The parent measures, once:
 //
-//	import   the import's rate (items/s), and raw JetStream publishing the
-//	         same number of messages of the same size to a stream beside
-//	         CX on the same server, 10,000 at a time in atomic batches of
-//	         1,000 (the most one holds, and what the import appends)
+//	import   the import's rate (items/s), each request timed until a list
+//	         has answered after it (lists wait for the item store), and
+//	         raw JetStream publishing as many messages of the same size to
+//	         a stream beside CX on the same server, in atomic batches of
+//	         1,000 (the most one holds, and what the import appends), in
+//	         turns with the import's requests
 //	restart  a clean shutdown, then a start until ready (ms): of the
 //	         binary CXTRACKER_BIN as its own process when set (bench.sh
 //	         builds it), else of a new Main in this process
@@ -119,7 +121,12 @@ func BenchmarkScale(b *testing.B) {
 	tps := journeyTouchpoints(b, c, res.JourneyID)
 	n := scaleItems()
 
-	start := time.Now()
+	// The import and raw JetStream take turns, request by request, so
+	// that the two are measured on the same disk at nearly the same
+	// moment. A request's time runs until a list has answered after it:
+	// lists wait for the item store, which writes behind the projector.
+	var raw *rawScale
+	var importTime, rawTime time.Duration
 	var body bytes.Buffer
 	for sent := 0; sent < n; {
 		body.Reset()
@@ -127,6 +134,7 @@ func BenchmarkScale(b *testing.B) {
 		for i := range k {
 			body.Write(scaleLine(tps, now, sent+i))
 		}
+		began := time.Now()
 		var ans importAnswer
 		if err := c.send(ctx, http.MethodPost, "/v1/feedback/import", "application/x-ndjson", body.Bytes(), &ans); err != nil {
 			b.Fatal(err)
@@ -134,16 +142,27 @@ func BenchmarkScale(b *testing.B) {
 		if ans.Logged != k {
 			b.Fatalf("logged %d of %d lines: %+v", ans.Logged, k, ans.Errors)
 		}
+		if err := c.do(ctx, http.MethodGet, "/v1/feedback?limit=1", nil, nil); err != nil {
+			b.Fatal(err)
+		}
+		importTime += time.Since(began)
+		if raw == nil {
+			if raw, err = newRawScale(ctx, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+		began = time.Now()
+		if err := raw.publish(ctx, k); err != nil {
+			b.Fatal(err)
+		}
+		rawTime += time.Since(began)
 		sent += k
 		if sent%(10*scaleChunk) == 0 || sent == n {
-			fmt.Fprintf(os.Stderr, "scale: imported %d of %d items (%.0f/s)\n", sent, n, float64(sent)/time.Since(start).Seconds())
+			fmt.Fprintf(os.Stderr, "scale: imported %d of %d items (%.0f/s; raw atomic batches %.0f/s)\n", sent, n, float64(sent)/importTime.Seconds(), float64(sent)/rawTime.Seconds())
 		}
 	}
-	importRate := float64(n) / time.Since(start).Seconds()
-	rawRate, err := rawAtomicBatches(ctx, m, n)
-	if err != nil {
-		b.Fatal(err)
-	}
+	raw.close()
+	importRate, rawRate := float64(n)/importTime.Seconds(), float64(n)/rawTime.Seconds()
 	m.Close()
 	started := time.Now()
 	base, rss := restartScale(b, dir)

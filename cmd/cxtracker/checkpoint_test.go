@@ -43,6 +43,9 @@ func (l *logLines) String() string {
 	return l.b.String()
 }
 
+// logger writes to l from level info up.
+func (l *logLines) logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
+
 // count is how many lines say s.
 func (l *logLines) count(s string) int { return strings.Count(l.String(), s) }
 
@@ -55,7 +58,7 @@ func startLogged(t *testing.T, dir string, edit func(*Config)) (*Main, *logLines
 		edit(&cfg)
 	}
 	lines := &logLines{}
-	m := NewMain(cfg, slog.New(slog.NewTextHandler(lines, nil)))
+	m := NewMain(cfg, lines.logger())
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("run: %v\n%s", err, lines)
 	}

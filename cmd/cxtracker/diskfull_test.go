@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -72,31 +70,13 @@ func fill(t *testing.T, dir string) string {
 	return path
 }
 
-type answer struct {
-	status int
-	header http.Header
-	body   string
-}
-
 func send(t *testing.T, method, url, token string, body any) answer {
 	t.Helper()
-	var r io.Reader
-	if body != nil {
-		raw, _ := json.Marshal(body)
-		r = bytes.NewReader(raw)
-	}
-	req, _ := http.NewRequest(method, url, r)
-	req.Header.Set("Authorization", "Bearer "+token)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := (&http.Client{Timeout: time.Minute}).Do(req)
+	a, err := request(method, url, token, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, resp.Header, string(raw)}
+	return a
 }
 
 // Before the fix a full disk answered 503 "may be retried safely" while

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -26,12 +27,18 @@ import (
 // system's choosing, closed when the test ends.
 func startMain(t testing.TB, edit func(*Config)) *Main {
 	t.Helper()
+	return startMainLogging(t, nil, edit)
+}
+
+// startMainLogging is startMain logging to log (nil: nowhere).
+func startMainLogging(t testing.TB, log *slog.Logger, edit func(*Config)) *Main {
+	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Data, cfg.HTTP = t.TempDir(), "127.0.0.1:0"
 	if edit != nil {
 		edit(&cfg)
 	}
-	m := NewMain(cfg, nil)
+	m := NewMain(cfg, log)
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatalf("run: %v", err)
 	}

@@ -13,29 +13,36 @@ import (
 	"cxtracker/events"
 )
 
-// batcher is the group committer. With SyncAlways the server fsyncs every
-// plain publish, so under load appends from many goroutines queue here, and
-// while one batch commits the queue fills and the next batch takes all it can
-// as one JetStream atomic batch, paying for its fsyncs once. Under light load
-// a batch would cost more than the few fsyncs it saves, so single-event
-// appends are published plainly, side by side; commitCost decides which way
-// is cheaper from what each has recently cost.
+// batcher is the group committer, by the classic rule: one commit at a
+// time, and whatever queued while the last commit was being stored goes out
+// as the next atomic batch, or as plain publishes side by side when it is at
+// most plainFew single-event appends. With SyncAlways the server fsyncs
+// every plain publish, while an atomic batch costs about the same whatever
+// its size (the server stages it in a file store of its own, a few fsyncs),
+// so a herd of writers pays for its fsyncs once a round.
+//
+// A single-event append that finds nothing queued, no commit under way and no
+// herd expected back is published at once from its caller's goroutine: the
+// one writer of a quiet store pays a plain publish and nothing more. Up to
+// plainFew such publishes go side by side; the next append queues.
+//
+// Every choice is made by counting appends, never by timing commits: a noisy
+// disk makes timings jump about, and a choice made from them can send most of
+// a herd plainly, one fsync each.
 type batcher struct {
-	s    *Store
-	cost *commitCost
-	// plainOut counts plain publishes under way; queued counts appends
-	// waiting for a batch.
+	s *Store
+	// plainOut counts plain publishes under way from callers' goroutines;
+	// queued counts appends waiting for the committer.
 	plainOut, queued atomic.Int64
-	// plainStarts counts plain publishes begun.
-	plainStarts atomic.Uint64
-	herd        herd
+	herd             herd
 	// lingerGap and lingerMax bound how long a batch waits for its herd;
 	// maxBatch is how many messages a batch holds at most.
 	lingerGap, lingerMax time.Duration
 	maxBatch             int
 	in                   chan *pending
-	slots                chan struct{}
-	stop                 chan struct{}
+	// committing holds a token while the committer's commit is under way.
+	committing chan struct{}
+	stop       chan struct{}
 	// exited is closed once the loop and every commit under way have
 	// returned: every append they took has been answered.
 	exited chan struct{}
@@ -43,18 +50,25 @@ type batcher struct {
 	wg     sync.WaitGroup
 }
 
+// plainFew is how many single-event appends are published plainly side by
+// side, rather than as a batch: from the callers' goroutines while nothing is
+// queued, and by the committer when no more queued during the last commit.
+// An atomic batch costs about as much as a dozen plain publishes on any disk
+// (both costs are counted in fsyncs), so eight or fewer cost less published
+// plainly; a larger crowd is committed in batches.
+const plainFew = 8
+
 func newBatcher(s *Store) *batcher {
 	b := &batcher{
-		s:         s,
-		cost:      newCommitCost(),
-		in:        make(chan *pending, 4096),
-		herd:      herd{memory: herdMemory},
-		lingerGap: lingerGap,
-		lingerMax: lingerMax,
-		maxBatch:  s.opts.maxBatch,
-		slots:     make(chan struct{}, s.opts.inflight),
-		stop:      make(chan struct{}),
-		exited:    make(chan struct{}),
+		s:          s,
+		in:         make(chan *pending, 4096),
+		herd:       herd{memory: herdMemory},
+		lingerGap:  lingerGap,
+		lingerMax:  lingerMax,
+		maxBatch:   s.opts.maxBatch,
+		committing: make(chan struct{}, 1),
+		stop:       make(chan struct{}),
+		exited:     make(chan struct{}),
 	}
 	b.wg.Add(1)
 	go b.loop()
@@ -63,7 +77,8 @@ func newBatcher(s *Store) *batcher {
 
 var errClosed = errors.New("the event store is closed")
 
-// submit queues p and waits for its outcome. A caller that gives up early
+// submit publishes p at once when it may skip the queue, or else queues it
+// for the committer, and waits for its outcome. A caller that gives up early
 // gets ErrUnavailable: the append may still land, and retrying it with the
 // same events is safe.
 func (b *batcher) submit(ctx context.Context, p *pending) (events.Appended, error) {
@@ -119,11 +134,11 @@ func (b *batcher) loop() {
 				return
 			}
 		}
-		// Wait for a free commit slot, gathering what arrives meanwhile.
+		// Wait for the commit under way, gathering what arrives meanwhile.
 	wait:
 		for {
 			select {
-			case b.slots <- struct{}{}:
+			case b.committing <- struct{}{}:
 				break wait
 			case p := <-b.in:
 				queue = append(queue, p)
@@ -136,24 +151,21 @@ func (b *batcher) loop() {
 		var batch []*pending
 		batch, queue = takeBatch(queue, b.maxBatch)
 		b.queued.Add(-int64(len(batch)))
-		if b.publishFew(batch) {
-			<-b.slots
-			continue
-		}
 		b.wg.Add(1)
 		go func() {
-			defer func() { <-b.slots; b.wg.Done() }()
+			defer func() { <-b.committing; b.wg.Done() }()
 			b.commit(batch)
 		}()
 	}
 }
 
-// Gathering: once a commit slot is free, a batch waits for the callers the
-// last batch answered, as long as they keep coming, each within lingerGap of
-// the one before, up to lingerMax in all. Waiting for them costs far less
-// than the batch the stragglers would need of their own: a herd cut in two
-// settles into two batches a round, each paying the batch's fixed cost
-// (about 4 ms here). 256 writers take about 2 ms to come back on two cores.
+// Gathering: once the last commit is done, the next batch waits for the
+// callers the last batch answered, as long as they keep coming, each within
+// lingerGap of the one before, up to lingerMax in all. Waiting for them
+// costs far less than the batch the stragglers would need of their own: a
+// herd cut in two settles into two batches a round, each paying the batch's
+// fixed cost (about 4 ms here). 256 writers take about 2 ms to come back on
+// two cores.
 const (
 	lingerGap = 200 * time.Microsecond
 	lingerMax = 2 * time.Millisecond
@@ -193,62 +205,34 @@ func (b *batcher) gather(queue []*pending) []*pending {
 	}
 }
 
-// publishFew publishes a batch of single-event appends as plain publishes,
-// side by side, when there are too few of them for an atomic batch to be
-// cheaper, and reports whether it did.
-func (b *batcher) publishFew(batch []*pending) bool {
-	for _, p := range batch {
-		if len(p.msgs) != 1 {
-			return false
-		}
-	}
-	if !b.cost.plainCheaper(len(batch)+int(b.plainOut.Load()), b.herd.recent()) {
-		return false
-	}
-	for _, p := range batch {
-		b.wg.Add(1)
-		go func() {
-			defer b.wg.Done()
-			p.finish(b.publishPlain(context.Background(), p))
-		}()
-	}
-	return true
-}
-
-// publishPlain publishes a single-event append and keeps count of the cost.
-func (b *batcher) publishPlain(ctx context.Context, p *pending) (events.Appended, error) {
-	b.plainOut.Add(1)
-	b.plainStarts.Add(1)
-	res, err := b.s.commitOne(ctx, p)
-	b.cost.observePlain(time.Now(), b.plainOut.Add(-1))
-	return res, err
-}
-
 // publishAlone publishes a single-event append at once, as a plain publish
-// from the caller's goroutine, when alone says so. It reports false when the
-// append should be batched.
+// from the caller's goroutine, when alone says so and fewer than plainFew
+// are under way. It reports false when the append should be queued.
 func (b *batcher) publishAlone(ctx context.Context, p *pending) (events.Appended, error, bool) {
 	if !b.alone(p) {
 		return events.Appended{}, nil, false
 	}
+	if b.plainOut.Add(1) > plainFew {
+		b.plainOut.Add(-1)
+		return events.Appended{}, nil, false
+	}
+	defer b.plainOut.Add(-1)
 	select {
 	case <-b.stop:
 		return events.Appended{}, unavailable(errClosed), true
 	default:
 	}
-	res, err := b.publishPlain(ctx, p)
+	res, err := b.s.commitOne(ctx, p)
 	return res, err, true
 }
 
-// alone reports whether a single-event append is best published on its own:
-// nothing is queued, no batch is committing, and too few appends are under
-// way or expected back for a batch to be cheaper.
+// alone reports whether a single-event append may skip the queue: nothing
+// is queued, no commit is under way, no callers of the last batch are
+// expected back (they are batched again), and room is left beside the plain
+// publishes under way.
 func (b *batcher) alone(p *pending) bool {
-	if len(p.msgs) != 1 || b.queued.Load() > 0 || len(b.slots) > 0 {
-		return false
-	}
-	back := b.herd.returning()
-	return b.cost.plainCheaper(max(back, int(b.plainOut.Load()))+1, back > 0)
+	return len(p.msgs) == 1 && b.queued.Load() == 0 && len(b.committing) == 0 &&
+		b.herd.returning() == 0 && b.plainOut.Load() < plainFew
 }
 
 // drain answers every queued append once the store is closing, after the
@@ -299,29 +283,41 @@ func takeBatch(queue []*pending, max int) (batch, rest []*pending) {
 // once, keeping well inside the server's 50 open atomic batches per stream.
 const settleParallel = 8
 
-// commit sends the batch as one atomic batch and answers each append in it.
-// When the server refuses the batch, which it does whole for one failed
-// check, each append is tried on its own, so one conflicting append does not
-// fail the others.
+// commit sends the batch as one atomic batch and answers each append in it;
+// a few single-event appends are published plainly side by side, and a lone
+// append of several events as an atomic batch of its own. When the server
+// refuses a batch, which it does whole for one failed check, each append is
+// tried on its own, so one conflicting append does not fail the others.
 func (b *batcher) commit(batch []*pending) {
 	ctx := context.Background()
+	if few(batch) {
+		b.each(ctx, batch, plainFew)
+		return
+	}
+	b.s.faults.hold(b.stop)
 	if len(batch) == 1 {
 		batch[0].finish(b.s.commitOne(ctx, batch[0]))
 		return
 	}
-	// A batch that shares the server with plain publishes waits for their
-	// fsyncs too: its time is not its own cost, and is not kept.
-	alone, plainBefore := b.plainOut.Load() == 0, b.plainStarts.Load()
-	start := time.Now()
 	err := b.commitAll(ctx, batch)
 	if err == nil {
-		if alone && b.plainStarts.Load() == plainBefore {
-			b.cost.observeBatch(time.Since(start))
-		}
 		return
 	}
 	b.s.opts.logger.Debug("batch refused, settling appends one by one", "appends", len(batch), "err", err)
 	b.each(ctx, batch, settleParallel)
+}
+
+// few reports whether the batch is at most plainFew single-event appends.
+func few(batch []*pending) bool {
+	if len(batch) > plainFew {
+		return false
+	}
+	for _, p := range batch {
+		if len(p.msgs) != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // each commits every append on its own, at most parallel at once.
@@ -342,7 +338,6 @@ func (b *batcher) each(ctx context.Context, batch []*pending, parallel int) {
 // commitAll publishes the whole batch and, on success, answers every append
 // with its own slice of the batch's sequences.
 func (b *batcher) commitAll(ctx context.Context, batch []*pending) error {
-	b.s.faults.hold(b.stop)
 	msgs := batchMessages(batch)
 	for attempt := 0; ; attempt++ {
 		ack, err := b.s.publishBatch(ctx, msgs)

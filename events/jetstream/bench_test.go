@@ -18,7 +18,7 @@ import (
 )
 
 // benchGoroutines are the concurrencies the issue asks the log to be measured at.
-var benchGoroutines = []int{16, 256}
+var benchGoroutines = []int{1, 16, 256}
 
 // benchEvent is an event of the size and shape of a real one: a feedback
 // item with a comment.
@@ -38,13 +38,23 @@ func benchEvent(tb testing.TB, agg events.Aggregate, version uint64) events.Even
 // paired benchmark alternates.
 const pairedSlices = 10
 
+// sliceRounds is the fewest appends each goroutine makes in one of our
+// slices. Without it the testing package, which first runs b.N = 1, can
+// settle on a b.N of a few hundred: a slice of 20 appends leaves most of 256
+// goroutines idle, and its ratio says nothing about 256 writers. A slice's
+// first and last rounds are ragged (the writers start and stop one by one),
+// so a slice holds eight, and those two weigh a quarter of it.
+const sliceRounds = 8
+
 // BenchmarkAppendVsRaw measures our Append against raw JetStream publish
 // side by side: on one server and stream, in alternating slices, the two
 // taking turns to go first. A shared 2-core machine drifts by a fifth within
 // seconds; slices a fraction of a second apart see the same disk, so the
 // ratio of each pair is far steadier than rates taken in separate runs.
-// Our slices hold b.N/pairedSlices appends each; each raw slice lasts as
-// long as the last of ours (ns/op counts both).
+// Our slices hold b.N/pairedSlices appends each, and at least sliceRounds
+// appends per goroutine, so that every writer is busy for the whole slice
+// even at a small b.N; each raw slice lasts as long as the last of ours
+// (ns/op counts both, per append of ours).
 //
 // Raw: each goroutine publishes a ready-made event synchronously, one
 // request each, to a subject of its own. Ours: each goroutine appends a
@@ -59,7 +69,7 @@ func BenchmarkAppendVsRaw(b *testing.B) {
 			st := jstest.Open(b, srv)
 			raw := rawPublisher(b, srv, g)
 			ours := appender(b, st, g)
-			per := max(b.N/pairedSlices, 1)
+			per := max(b.N/pairedSlices, sliceRounds*g)
 			var rawRates, ourRates, ratios []float64
 			var took time.Duration
 			b.ResetTimer()
@@ -75,6 +85,7 @@ func BenchmarkAppendVsRaw(b *testing.B) {
 				rawRates, ourRates, ratios = append(rawRates, r), append(ourRates, o), append(ratios, o/r)
 			}
 			b.StopTimer()
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(per*pairedSlices), "ns/op")
 			b.ReportMetric(median(rawRates), "raw-events/s")
 			b.ReportMetric(median(ourRates), "events/s")
 			b.ReportMetric(median(ratios), "x-raw")

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"cxtracker/events"
@@ -50,6 +51,7 @@ type CheckpointInfo struct {
 // Checkpoints are the kept checkpoints.
 type Checkpoints struct {
 	obs jetstream.ObjectStore // nil: a read-only store found no bucket
+	nc  *nats.Conn
 }
 
 // ErrCheckpointDamaged says a checkpoint's bytes do not match its
@@ -57,27 +59,56 @@ type Checkpoints struct {
 var ErrCheckpointDamaged = errors.New("checkpoint damaged")
 
 // Checkpoints opens the checkpoint bucket, creating it (on file storage,
-// with the stream's replicas) on first use, unless the store was opened
-// read-only: then a missing bucket holds no checkpoints.
+// with as many replicas as the CX stream) on first use, unless the store was
+// opened read-only: then a missing bucket holds no checkpoints. A bucket
+// found with fewer replicas than the stream (made by a start with a smaller
+// --replicas) is raised to the stream's, so that every replica can load a
+// checkpoint whichever node is lost (a read-only store leaves it be).
 //
 // Errors: ErrUnavailable.
 func (s *Store) Checkpoints(ctx context.Context) (*Checkpoints, error) {
+	cfg := jetstream.ObjectStoreConfig{
+		Bucket:      CheckpointsBucket,
+		Description: "checkpoints of the tracker's state at points of the CX log",
+		Storage:     jetstream.FileStorage,
+		Replicas:    s.streamReplicas(),
+	}
 	obs, err := s.js.ObjectStore(ctx, CheckpointsBucket)
-	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		if s.opts.openOnly {
-			return &Checkpoints{}, nil
-		}
-		obs, err = s.js.CreateObjectStore(ctx, jetstream.ObjectStoreConfig{
-			Bucket:      CheckpointsBucket,
-			Description: "checkpoints of the tracker's state at points of the CX log",
-			Storage:     jetstream.FileStorage,
-			Replicas:    max(s.opts.replicas, 1),
-		})
+	switch {
+	case errors.Is(err, jetstream.ErrBucketNotFound) && s.opts.openOnly:
+		return &Checkpoints{}, nil
+	case errors.Is(err, jetstream.ErrBucketNotFound):
+		obs, err = s.js.CreateObjectStore(ctx, cfg)
+	case err == nil:
+		obs, err = s.sameReplicas(ctx, obs, cfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, CheckpointsBucket, err)
 	}
-	return &Checkpoints{obs: obs}, nil
+	return &Checkpoints{obs: obs, nc: s.nc}, nil
+}
+
+// streamReplicas is how many replicas the CX stream has: those of the
+// buckets beside it, whatever this start's --replicas says.
+func (s *Store) streamReplicas() int { return max(s.stream.CachedInfo().Config.Replicas, 1) }
+
+// sameReplicas raises the checkpoint bucket's replicas to the stream's
+// (cfg.Replicas) when it has fewer.
+func (s *Store) sameReplicas(ctx context.Context, obs jetstream.ObjectStore, cfg jetstream.ObjectStoreConfig) (jetstream.ObjectStore, error) {
+	st, err := obs.Status(ctx)
+	if err != nil || st.Replicas() >= cfg.Replicas {
+		return obs, err
+	}
+	if s.opts.openOnly {
+		return obs, nil // reads need no more
+	}
+	cfg.Description = st.Description()
+	obs, err = s.js.UpdateObjectStore(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("raise its replicas from %d to the CX stream's %d: %v", st.Replicas(), cfg.Replicas, err)
+	}
+	s.opts.logger.Info("the checkpoint bucket's replicas raised to the CX stream's", "from", st.Replicas(), "to", cfg.Replicas)
+	return obs, nil
 }
 
 // CheckpointName is the object name of the checkpoint at seq.
@@ -94,6 +125,9 @@ func CheckpointName(seq uint64) string { return fmt.Sprintf("%s%020d", checkpoin
 func (c *Checkpoints) Keep(ctx context.Context, info CheckpointInfo, checkpoint io.WriterTo) (CheckpointInfo, error) {
 	if c.obs == nil {
 		return CheckpointInfo{}, fmt.Errorf("%w: the checkpoint bucket was opened read-only and does not exist", events.ErrUnavailable)
+	}
+	if err := connected(c.nc); err != nil {
+		return CheckpointInfo{}, fmt.Errorf("%w: keep a checkpoint: %v", events.ErrUnavailable, err)
 	}
 	h := sha256.New()
 	size, err := checkpoint.WriteTo(h)

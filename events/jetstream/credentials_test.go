@@ -36,6 +36,17 @@ func TestCredentialsKeepTheFirstHashOfATokenAndFollowWhatIsKeptLater(t *testing.
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Hash asks the bucket's leader, for a token whose hash the watch has
+	// not delivered yet.
+	if got, err := again.Hash(ctx, id); got != first || err != nil {
+		t.Fatalf("Hash of a kept token answered %q %v, want its first hash", got, err)
+	}
+	if got, err := again.Hash(ctx, otherID); got != "" || err != nil {
+		t.Fatalf("Hash of a token with no hash answered %q %v, want none", got, err)
+	}
+	if _, err := again.Hash(ctx, "no.such id"); !errors.Is(err, events.ErrInvalid) {
+		t.Fatalf("Hash of a malformed id answered %v, want ErrInvalid", err)
+	}
 	seen := make(chan [2]string, 4)
 	if err := again.Follow(ctx, func(id, hash string) { seen <- [2]string{id, hash} }); err != nil {
 		t.Fatal(err)

@@ -17,18 +17,22 @@ type faults struct {
 	// atomic batch's commit; busy answers 10158 without sending anything.
 	lostAcks, lostBatchAcks, busy atomic.Int32
 	// holdBatch holds the next atomic batch, once it is under way, until
-	// the store begins to close, and then closes held: a close with a batch
-	// in flight, which timing alone cannot promise a test.
-	holdBatch atomic.Int32
-	held      chan struct{}
+	// release is closed or the store begins to close, and closes held once
+	// the batch is held: a close, or appends arriving, with a batch in
+	// flight, which timing alone cannot promise a test.
+	holdBatch     atomic.Int32
+	held, release chan struct{}
 }
 
 // hold is consulted as an atomic batch is about to be sent: a staged hold
-// says the batch is in flight and waits for stop.
+// says the batch is in flight and waits for release or stop.
 func (f *faults) hold(stop <-chan struct{}) {
 	if take(&f.holdBatch) {
 		close(f.held)
-		<-stop
+		select {
+		case <-f.release:
+		case <-stop:
+		}
 	}
 }
 

@@ -13,7 +13,7 @@ const long = time.Minute
 // herd, and lingers of a minute, so any needless wait shows.
 func newGatherer(memory time.Duration) *batcher {
 	return &batcher{in: make(chan *pending, 16), herd: herd{memory: memory}, lingerGap: long, lingerMax: long, maxBatch: MaxBatch,
-		cost: newCommitCost(), slots: make(chan struct{}, 1)}
+		committing: make(chan struct{}, 1)}
 }
 
 func single() *pending { return &pending{msgs: make([]outMsg, 1)} }
@@ -88,20 +88,5 @@ func TestGatherDoesNotWaitWithoutAHerd(t *testing.T) {
 	time.Sleep(5 * time.Millisecond)
 	if q := gatherWithin(t, b, []*pending{single()}, 10*time.Second); len(q) != 1 {
 		t.Fatalf("gathered %d appends, want the 1 queued", len(q))
-	}
-}
-
-func TestCallersOfABigBatchAreBatchedAgainNotPublishedAlone(t *testing.T) {
-	b := newGatherer(long)
-	if !b.alone(single()) {
-		t.Fatal("a lone append on an idle store is not published at once")
-	}
-	if b.alone(&pending{msgs: make([]outMsg, 2)}) {
-		t.Fatal("an append of two events is published without a batch")
-	}
-	b.herd.answered(1000)
-	b.herd.arrived()
-	if b.alone(single()) {
-		t.Fatal("the first caller back from a batch of 1,000 is published on its own")
 	}
 }

@@ -20,6 +20,9 @@ type Identity struct {
 
 // Identity is the identity of the stream the store writes to, as it is now.
 func (s *Store) Identity(ctx context.Context) (Identity, error) {
+	if err := s.connected(); err != nil {
+		return Identity{}, fmt.Errorf("%w: %v", events.ErrUnavailable, err)
+	}
 	info, err := s.stream.Info(ctx)
 	if err != nil {
 		return Identity{}, fmt.Errorf("%w: %v", events.ErrUnavailable, err)

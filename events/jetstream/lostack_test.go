@@ -45,16 +45,10 @@ func TestALostGroupCommitAcknowledgementIsSettledAppendByAppend(t *testing.T) {
 	if cs := st.CommitStats(); cs.BatchedAppends+cs.PlainAppends != writers {
 		t.Errorf("commit stats %+v account for %d appends, want %d", cs, cs.BatchedAppends+cs.PlainAppends, writers)
 	}
-	recs := readAll(t, st)
-	if len(recs) != writers {
+	if recs := readAll(t, st); len(recs) != writers {
 		t.Fatalf("log holds %d events, want %d", len(recs), writers)
 	}
-	for w, agg := range aggs {
-		r := recs[res[w].LastSeq-1]
-		if r.Subject != agg.Subject("formed") {
-			t.Fatalf("writer %d was told seq %d, which holds %s", w, res[w].LastSeq, r.Subject)
-		}
-	}
+	assertToldOwnSeq(t, st, aggs, res)
 }
 
 // assertStoredOnce checks that the aggregate holds want events, each id once.

@@ -23,6 +23,10 @@ const readBuffer = 4096
 // stream's consumer limit.
 const consumerIdle = 30 * time.Second
 
+// resetTries is how often the client library tries to replace a lost
+// consumer before the follower starts afresh with its own.
+const resetTries = 2
+
 // dropTimeout bounds the delete of a finished follower's consumer.
 const dropTimeout = 5 * time.Second
 
@@ -37,23 +41,59 @@ const (
 	maxIdleProbe = 30 * time.Second
 )
 
+// maxFollowPause caps the pause between a follower's tries while the log
+// does not answer.
+const maxFollowPause = 5 * time.Second
+
 // Follow implements events.Store. A follower waits for events to come, so
 // it takes an ordered consumer, which the server pushes new events to;
 // bounded reads (Read) take none (directread.go).
+//
+// A log that does not answer for a while (the node that held the consumer
+// was lost, the stream is electing a leader) does not end the follow: it
+// takes up after the last record delivered with a fresh consumer, pausing a
+// second, then twice as long each time up to maxFollowPause, with one
+// warning a pause. It ends when ctx does, when fn fails, at a gap or a
+// damaged message of a plain read, or when the connection is closed.
 func (s *Store) Follow(ctx context.Context, from events.Position, fn func(events.Record) error) error {
 	r := &reading{from: from, fn: fn}
 	if from.Seq > 0 {
 		r.prev = from.Seq - 1
 	}
+	var pause time.Duration
+	var stuckAt uint64
 	for {
 		resume, err := s.consumeFrom(ctx, r)
-		if err != nil {
+		if err != nil && !s.passing(ctx, r, err) {
 			return err
 		}
-		// A sequence the consumer could not deliver was reported: a fresh
-		// consumer takes up after it.
-		r.from.Seq, r.from.Time = resume, time.Time{}
+		if err == nil {
+			// A sequence the consumer could not deliver was reported: a fresh
+			// consumer takes up after it.
+			r.from.Seq, r.from.Time = resume, time.Time{}
+			continue
+		}
+		if r.prev != stuckAt {
+			pause, stuckAt = 0, r.prev
+		}
+		pause = min(max(2*pause, time.Second), maxFollowPause)
+		s.opts.logger.Warn("following the log: it did not answer; trying again", "after_seq", r.prev, "in", pause, "err", err)
+		if r.prev > 0 {
+			r.from.Seq, r.from.Time = r.prev+1, time.Time{}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
 	}
+}
+
+// passing says whether a follow's error may pass: the log did not answer
+// (ErrUnavailable), while the reader still reads, its function did not
+// fail, and the connection is open.
+func (s *Store) passing(ctx context.Context, r *reading, err error) bool {
+	return errors.Is(err, events.ErrUnavailable) && ctx.Err() == nil && !r.failed && !s.nc.IsClosed()
 }
 
 // reading is where a read stands: the last sequence delivered (prev) and
@@ -63,6 +103,8 @@ type reading struct {
 	prev uint64
 	n    uint64
 	fn   func(events.Record) error
+	// failed says fn answered an error: the read ends with it.
+	failed bool
 }
 
 // consumeFrom follows the stream through one ordered consumer from r.from,
@@ -74,7 +116,10 @@ type reading struct {
 // on. A filtered read checks only that sequences rise.
 func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err error) {
 	from := r.from
-	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy, InactiveThreshold: consumerIdle}
+	// The client library replaces a consumer it lost, but tries for ever, and
+	// meanwhile the iterator answers nothing: after a few tries it gives up
+	// here, and Follow pauses and starts afresh, saying so.
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy, InactiveThreshold: consumerIdle, MaxResetAttempts: resetTries}
 	switch {
 	case from.Seq > 1:
 		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, from.Seq
@@ -98,7 +143,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 	// Deferred first, so it runs last: once the iterator has stopped, no
 	// reset can make a new consumer behind the delete.
 	defer s.dropConsumer(cons)
-	iter, err := cons.Messages(jetstream.PullMaxMessages(readBuffer))
+	iter, err := cons.Messages(jetstream.PullMaxMessages(readBuffer), jetstream.PullHeartbeat(time.Second))
 	if err != nil {
 		return 0, unavailable(err)
 	}
@@ -108,6 +153,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 
 	whole := from.Subject == ""
 	wait := idleProbe
+	held := 0 // probes in a row that found the next message stored, not sent
 	for {
 		msg, err := iter.Next(jetstream.NextMaxWait(wait))
 		if errors.Is(err, nats.ErrTimeout) && ctx.Err() == nil {
@@ -118,6 +164,14 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 			seq, lost, err := s.undeliverable(ctx, r.prev)
 			if err != nil {
 				return 0, err
+			}
+			if lost == nil && seq != 0 {
+				// The stream has it and the consumer, quiet for two probes,
+				// does not send it: the consumer went with its node (killed
+				// outright, so nothing told the client). A fresh one takes up.
+				if held++; held >= 2 {
+					return seq, nil
+				}
 			}
 			if lost == nil {
 				continue
@@ -133,7 +187,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 			}
 			return 0, unavailable(err)
 		}
-		wait = idleProbe
+		wait, held = idleProbe, 0
 		meta, err := msg.Metadata()
 		if err != nil {
 			return 0, unavailable(err)
@@ -164,8 +218,8 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 // ended by now, so the delete has its own.
 func (s *Store) dropConsumer(cons jetstream.Consumer) {
 	info := cons.CachedInfo()
-	if info == nil {
-		return
+	if info == nil || s.connected() != nil {
+		return // the server drops it once idle
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), dropTimeout)
 	defer cancel()
@@ -203,7 +257,9 @@ func (r *reading) stored(seq uint64, subject string, at time.Time, data []byte) 
 // deliver hands rec to the reader's function.
 func (r *reading) deliver(rec events.Record) error {
 	r.prev = rec.Seq
-	return r.fn(rec)
+	err := r.fn(rec)
+	r.failed = err != nil
+	return err
 }
 
 // damaged reports a sequence the reader could not deliver as an event: to a
@@ -221,9 +277,9 @@ func (r *reading) damaged(seq uint64, subject string, damage error) error {
 
 // undeliverable asks the stream, when the consumer has gone quiet after
 // prev, whether a sequence after prev exists that the consumer cannot
-// deliver. It answers that sequence and why (ErrMissing), or a nil reason
-// when the log simply has nothing more, or the message is there and only
-// slow to come.
+// deliver. It answers that sequence and why (ErrMissing); the sequence with
+// a nil reason when the message is there and only slow to come (or held
+// by a consumer that is gone); 0 when the log simply has nothing more.
 func (s *Store) undeliverable(ctx context.Context, prev uint64) (uint64, error, error) {
 	last, err := s.LastSeq(ctx)
 	if err != nil {
@@ -238,7 +294,7 @@ func (s *Store) undeliverable(ctx context.Context, prev uint64) (uint64, error, 
 		return 0, nil, unavailable(err)
 	}
 	if found {
-		return 0, nil, nil
+		return seq, nil, nil
 	}
 	return seq, fmt.Errorf("%w: seq %d is within the log (which ends at %d) but cannot be read", events.ErrMissing, seq, last), nil
 }

@@ -39,7 +39,6 @@ type Option func(*options) error
 type options struct {
 	replicas       int
 	maxBatch       int
-	inflight       int
 	publishTimeout time.Duration
 	logger         *slog.Logger
 	openOnly       bool
@@ -101,7 +100,7 @@ func WithLogger(l *slog.Logger) Option {
 // New opens the store on the connection: it creates the CX stream on first
 // use, refuses one with weaker settings, and starts the group committer.
 func New(ctx context.Context, nc *nats.Conn, opts ...Option) (*Store, error) {
-	o := options{replicas: 1, maxBatch: MaxBatch, inflight: 1, publishTimeout: 10 * time.Second}
+	o := options{replicas: 1, maxBatch: MaxBatch, publishTimeout: 10 * time.Second}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err

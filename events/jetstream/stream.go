@@ -103,5 +103,6 @@ func Weaknesses(have, want jetstream.StreamConfig) []string {
 	check(!have.AllowDirect, "direct get is off")
 	check(have.Replicas < want.Replicas, "%d replicas, %d wanted", have.Replicas, want.Replicas)
 	check(have.Sealed, "the stream is sealed")
+	check(have.PersistMode == jetstream.AsyncPersistMode, "writes are acknowledged before they are stored (persist_mode async)")
 	return w
 }

@@ -51,6 +51,9 @@ func TestExistingWeakerStreamIsRefusedWithItsWeaknesses(t *testing.T) {
 	}
 	weak := jetstream.StreamConfig(1)
 	weak.DenyDelete, weak.DenyPurge, weak.MaxAge, weak.Discard = false, false, 3600e9, natsjs.DiscardOld
+	// The server allows async persistence only without atomic publish,
+	// which the store can do without.
+	weak.PersistMode, weak.AllowAtomicPublish = natsjs.AsyncPersistMode, false
 	if _, err := js.CreateStream(context.Background(), weak); err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +61,7 @@ func TestExistingWeakerStreamIsRefusedWithItsWeaknesses(t *testing.T) {
 	if !errors.Is(err, jetstream.ErrWeakStream) {
 		t.Fatalf("opening a weak stream answered %v, want ErrWeakStream", err)
 	}
-	for _, want := range []string{"deletes are allowed", "purges are allowed", "expire after 1h0m0s", "old events are discarded"} {
+	for _, want := range []string{"deletes are allowed", "purges are allowed", "expire after 1h0m0s", "old events are discarded", "persist_mode async"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error %q does not say %q", err, want)
 		}

@@ -1,0 +1,68 @@
+package projections
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+	"time"
+
+	"cxtracker/events"
+	"cxtracker/events/eventtest"
+)
+
+// A model whose item store is on disk writes it on a goroutine of its own;
+// every read waits for what the model has taken in, so it answers as a
+// model in memory does: an id logged twice counted once, a follow-up
+// opened on an item just logged, lists, items, trends, headline and
+// checkpoint alike.
+func TestAStoreOnDiskAnswersAsOneInMemoryRightAfterEachRecord(t *testing.T) {
+	disk, err := OpenFeedback(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = disk.Close() })
+	mem := NewFeedback()
+	tp := eventtest.New(t, disk, mem)
+	mapFixture(tp)
+	day := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	check := func(step string) {
+		t.Helper()
+		for name, read := range map[string]func(m *Feedback) any{
+			"headline": func(m *Feedback) any { return m.Headline() },
+			"trends":   func(m *Feedback) any { return m.Trends(TrendQuery{Period: PeriodWeek, By: TrendByTouchpoint}) },
+			"list": func(m *Feedback) any {
+				items, _ := m.List(FeedbackFilter{JourneyID: fxJourney, Metric: events.MetricNPS}, "", 50)
+				return items
+			},
+			"open": func(m *Feedback) any {
+				items, _ := m.List(FeedbackFilter{FollowUp: FollowUpOpen}, "", 50)
+				return items
+			},
+			"item": func(m *Feedback) any { it, ok := m.Item(fixtureID(103)); return []any{it, ok} },
+			"checkpoint": func(m *Feedback) any {
+				var b bytes.Buffer
+				if err := m.SaveCheckpoint(&b); err != nil {
+					t.Fatal(err)
+				}
+				return b.String()
+			},
+		} {
+			if got, want := read(disk), read(mem); !reflect.DeepEqual(got, want) {
+				t.Fatalf("after %s, %s on disk %+v, in memory %+v", step, name, got, want)
+			}
+		}
+	}
+	for i := range 300 {
+		logFeedbackAt(tp, fixtureID(100+i), []string{fxWeb, fxPhone, fxApp}[i%3], events.MetricNPS, i%11, day.Add(time.Duration(i)*time.Hour))
+	}
+	check("300 items")
+	logFeedbackAt(tp, fixtureID(103), fxWeb, events.MetricNPS, 0, day) // logged again
+	tp.Play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(103)}, events.FollowUpOpened{FeedbackID: fixtureID(103), TouchpointID: fxWeb, Note: "call"})
+	check("an id logged again and a follow-up")
+	logFeedbackAt(tp, fixtureID(900), fxApp, events.MetricNPS, 10, day)
+	tp.Play(events.Aggregate{Kind: events.KindFollowUp, ID: fixtureID(900)}, events.FollowUpOpened{FeedbackID: fixtureID(900), TouchpointID: fxApp})
+	check("a follow-up on the item just logged")
+	if h := disk.Headline(); h.NPSCount != 301 {
+		t.Fatalf("headline counts %d items, want 301", h.NPSCount)
+	}
+}
