@@ -19,7 +19,7 @@ func TestCheckpointsAreTakenInTheBackgroundByCountAndByTime(t *testing.T) {
 		writes int
 	}{
 		{"every 30 events", func(c *Config) { c.CheckpointEveryEvents, c.CheckpointEvery = 30, 0 }, 70},
-		{"every 50 ms", func(c *Config) { c.CheckpointEveryEvents, c.CheckpointEvery = 0, 50 * time.Millisecond }, 3},
+		{"every 50 ms", func(c *Config) { c.CheckpointEveryEvents, c.CheckpointEvery = 0, 50*time.Millisecond }, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
