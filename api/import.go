@@ -198,6 +198,7 @@ func (imp *feedbackImport) check(block []importLine) {
 			delete(imp.pending, tp)
 		}
 	}
+	imp.unsent += len(block)
 	if imp.unsent >= importFlush {
 		imp.flush()
 	}

@@ -40,7 +40,8 @@ func TestImportLogsTheGoodLinesAndReportsTheBadOnes(t *testing.T) {
 	m := mapAARRR(t, a)
 	web, app, retired := m.Touchpoints["Website"], m.Touchpoints["Onboarding app"], m.Touchpoints["Upsell call"]
 	a.Must(http.StatusOK, http.MethodDelete, "/v1/journeys/"+m.ID+"/touchpoints/"+retired, nil)
-	// 3000 good lines: 2250 at the website (three appends: 1000, 1000, 250), 750 at the app.
+	// 3000 good lines: 2250 at the website, 750 at the app, appended in
+	// batches of at most 1000 lines and sent on every 2000 lines checked.
 	good, promoters, detractors := importBody([]string{web, web, web, app}, 3000)
 	lines := strings.Split(strings.TrimSuffix(good, "\n"), "\n")
 	bad := map[int][2]string{ // line number (1-based) -> field, a word of the message

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 
 	"cxtracker/events"
 )
@@ -72,13 +73,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) (string, error) {
 
 // walkObject reads the members of an object up to its closing brace.
 func walkObject(dec *json.Decoder, t reflect.Type, path string) (string, error) {
-	var fields map[string]reflect.Type
-	if t != nil && t.Kind() == reflect.Struct {
-		fields = map[string]reflect.Type{}
-		for _, f := range events.JSONFields(t) {
-			fields[f.Name] = f.Type
-		}
-	}
+	fields := fieldsOf(t)
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -92,15 +87,10 @@ func walkObject(dec *json.Decoder, t reflect.Type, path string) (string, error) 
 		var vt reflect.Type
 		switch {
 		case fields != nil:
-			ft, exact := fields[key]
-			if !exact {
-				for name := range fields {
-					if strings.EqualFold(name, key) {
-						return at, nil
-					}
-				}
+			if fields.caseOnly(key) {
+				return at, nil
 			}
-			vt = ft
+			vt = fields.types[key]
 		case t != nil && t.Kind() == reflect.Map:
 			vt = t.Elem()
 		}
@@ -110,4 +100,46 @@ func walkObject(dec *json.Decoder, t reflect.Type, path string) (string, error) 
 	}
 	_, err := dec.Token()
 	return "", err
+}
+
+// jsonFields are a struct type's JSON fields, by name.
+type jsonFields struct {
+	types map[string]reflect.Type
+	// flat says every field takes a JSON scalar (a string, number,
+	// boolean or null): flatKeys can then check a body on its own.
+	flat bool
+}
+
+// structFields keeps each struct type's jsonFields, built once.
+var structFields sync.Map // reflect.Type -> *jsonFields
+
+// fieldsOf is t's JSON fields, nil when t is not a struct.
+func fieldsOf(t reflect.Type) *jsonFields {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	if v, ok := structFields.Load(t); ok {
+		return v.(*jsonFields)
+	}
+	fs := &jsonFields{types: map[string]reflect.Type{}, flat: !implements(t, jsonUnmarshalerType) && !implements(t, textUnmarshalerType)}
+	for _, f := range events.JSONFields(t) {
+		fs.types[f.Name] = f.Type
+		fs.flat = fs.flat && takesScalar(f.Type)
+	}
+	structFields.Store(t, fs)
+	return fs
+}
+
+// caseOnly reports whether key names a field only when compared without
+// regard to case.
+func (fs *jsonFields) caseOnly(key string) bool {
+	if _, exact := fs.types[key]; exact {
+		return false
+	}
+	for name := range fs.types {
+		if strings.EqualFold(name, key) {
+			return true
+		}
+	}
+	return false
 }

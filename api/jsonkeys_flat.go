@@ -3,36 +3,7 @@ package api
 import (
 	"bytes"
 	"reflect"
-	"strings"
-	"sync"
-
-	"cxtracker/events"
 )
-
-// flatFields keeps, for each struct type, its JSON field names when every
-// field takes a JSON scalar (a string, number, boolean or null), and nil
-// for a type with any other field.
-var flatFields sync.Map // reflect.Type -> map[string]bool
-
-// flatFieldsOf is t's entry in flatFields.
-func flatFieldsOf(t reflect.Type) map[string]bool {
-	if v, ok := flatFields.Load(t); ok {
-		return v.(map[string]bool)
-	}
-	var names map[string]bool
-	if t.Kind() == reflect.Struct && !implements(t, jsonUnmarshalerType) && !implements(t, textUnmarshalerType) {
-		names = map[string]bool{}
-		for _, f := range events.JSONFields(t) {
-			if !takesScalar(f.Type) {
-				names = nil
-				break
-			}
-			names[f.Name] = true
-		}
-	}
-	flatFields.Store(t, names)
-	return names
-}
 
 // takesScalar reports whether a field of type t takes only a JSON scalar.
 func takesScalar(t reflect.Type) bool {
@@ -60,12 +31,9 @@ func flatKeys(body []byte, t reflect.Type) (field string, done bool) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == nil {
-		return "", false
-	}
-	names := flatFieldsOf(t)
+	fields := fieldsOf(t)
 	i := skipSpace(body, 0)
-	if names == nil || i >= len(body) || body[i] != '{' {
+	if fields == nil || !fields.flat || i >= len(body) || body[i] != '{' {
 		return "", false
 	}
 	for i = skipSpace(body, i+1); i < len(body) && body[i] != '}'; {
@@ -77,12 +45,9 @@ func flatKeys(body []byte, t reflect.Type) (field string, done bool) {
 		if bytes.IndexByte(key, '\\') >= 0 {
 			return "", false
 		}
-		if !names[string(key)] {
-			for name := range names {
-				if strings.EqualFold(name, string(key)) {
-					return string(key), true
-				}
-			}
+		// The exact match first: it converts key without allocating.
+		if _, exact := fields.types[string(key)]; !exact && fields.caseOnly(string(key)) {
+			return string(key), true
 		}
 		if i = skipSpace(body, end); i >= len(body) || body[i] != ':' {
 			return "", false

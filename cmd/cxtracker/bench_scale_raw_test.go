@@ -114,9 +114,11 @@ func restartScale(b *testing.B, dir string) (base string, rss int64) {
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	b.Cleanup(func() {
 		_ = cmd.Process.Signal(os.Interrupt)
-		_ = cmd.Wait()
+		<-exited
 	})
 	base = "http://" + addr
 	for {
@@ -127,7 +129,12 @@ func restartScale(b *testing.B, dir string) (base string, rss int64) {
 				break
 			}
 		}
-		time.Sleep(5 * time.Millisecond)
+		select {
+		case err := <-exited:
+			exited <- err // for the clean-up
+			b.Fatalf("%s ended before it was ready: %v", bin, err)
+		case <-time.After(5 * time.Millisecond):
+		}
 	}
 	return base, processRSS(cmd.Process.Pid)
 }

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/nats-io/nats.go"
-	natsjs "github.com/nats-io/nats.go/jetstream"
 
 	"cxtracker/api"
 	"cxtracker/events/jetstream"
@@ -22,14 +21,7 @@ import (
 func rawCX(t *testing.T, nc *nats.Conn) []byte {
 	t.Helper()
 	ctx := context.Background()
-	js, err := natsjs.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := js.Stream(ctx, jetstream.StreamName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := streamNamed(t, nc, jetstream.StreamName)
 	info, err := st.Info(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	natsjs "github.com/nats-io/nats.go/jetstream"
-
 	"cxtracker/api"
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
@@ -212,14 +210,7 @@ func digestAt(t *testing.T, m *Main, token string, seq uint64) api.DigestView {
 func victim(t *testing.T, m *Main) (string, []string) {
 	t.Helper()
 	ctx := context.Background()
-	js, err := natsjs.New(m.conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := js.Stream(ctx, jetstream.StreamName)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := streamNamed(t, m.conn, jetstream.StreamName)
 	info, err := st.Info(ctx)
 	if err != nil || info.Cluster == nil || info.Cluster.Leader == "" {
 		t.Fatalf("the CX stream has no leader: %+v %v", info, err)
@@ -351,17 +342,7 @@ func loadedCheckpoint(t *testing.T, m *Main, lines *logLines) jetstream.Checkpoi
 // has as many replicas as the CX stream.
 func sameReplicasAsTheLog(t *testing.T, m *Main) {
 	t.Helper()
-	js, err := natsjs.New(m.conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	replicas := func(name string) int {
-		st, err := js.Stream(context.Background(), name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return st.CachedInfo().Config.Replicas
-	}
+	replicas := func(name string) int { return streamNamed(t, m.conn, name).CachedInfo().Config.Replicas }
 	if cx, kept := replicas(jetstream.StreamName), replicas("OBJ_"+jetstream.CheckpointsBucket); cx != 3 || kept != cx {
 		t.Errorf("the CX stream has %d replicas, the checkpoint bucket %d; want 3 and 3", cx, kept)
 	}
