@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"cxtracker/events"
@@ -51,7 +50,7 @@ type CheckpointInfo struct {
 // Checkpoints are the kept checkpoints.
 type Checkpoints struct {
 	obs jetstream.ObjectStore // nil: a read-only store found no bucket
-	nc  *nats.Conn
+	s   *Store
 }
 
 // ErrCheckpointDamaged says a checkpoint's bytes do not match its
@@ -85,7 +84,7 @@ func (s *Store) Checkpoints(ctx context.Context) (*Checkpoints, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, CheckpointsBucket, err)
 	}
-	return &Checkpoints{obs: obs, nc: s.nc}, nil
+	return &Checkpoints{obs: obs, s: s}, nil
 }
 
 // streamReplicas is how many replicas the CX stream has: those of the
@@ -126,7 +125,7 @@ func (c *Checkpoints) Keep(ctx context.Context, info CheckpointInfo, checkpoint 
 	if c.obs == nil {
 		return CheckpointInfo{}, fmt.Errorf("%w: the checkpoint bucket was opened read-only and does not exist", events.ErrUnavailable)
 	}
-	if err := connected(c.nc); err != nil {
+	if err := c.s.connected(); err != nil {
 		return CheckpointInfo{}, fmt.Errorf("%w: keep a checkpoint: %v", events.ErrUnavailable, err)
 	}
 	h := sha256.New()

@@ -2,13 +2,10 @@ package jetstream
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"regexp"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"cxtracker/events"
@@ -27,7 +24,7 @@ var hashPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // Credentials are the tokens' hashes, outside the event log.
 type Credentials struct {
 	kv jetstream.KeyValue
-	nc *nats.Conn
+	s  *Store
 }
 
 // Credentials opens the credential bucket, creating it (with the stream's
@@ -42,7 +39,7 @@ func (s *Store) Credentials(ctx context.Context) (*Credentials, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Credentials{kv: kv, nc: s.nc}, nil
+	return &Credentials{kv: kv, s: s}, nil
 }
 
 // Keep stores the hash of token id before the token_issued event is
@@ -61,7 +58,7 @@ func (c *Credentials) Keep(ctx context.Context, tokenID, hash string) (bool, err
 	if err := (events.Aggregate{Kind: events.KindToken, ID: tokenID}).Validate(); err != nil {
 		return false, fmt.Errorf("%w: %v", events.ErrInvalid, err)
 	}
-	if err := connected(c.nc); err != nil {
+	if err := c.s.connected(); err != nil {
 		return false, fmt.Errorf("%w: keep a token's hash: %v", events.ErrUnavailable, err)
 	}
 	_, err := c.kv.Create(ctx, tokenID, []byte(hash))
@@ -77,49 +74,22 @@ func (c *Credentials) Keep(ctx context.Context, tokenID, hash string) (bool, err
 	return true, nil
 }
 
-// leaderGet asks a stream's leader for a stored message. The key-value
-// client's reads are direct gets, which any replica may answer, before it
-// has the latest writes.
-const leaderGet = "$JS.API.STREAM.MSG.GET."
-
 // Hash is the hash kept for token id, "" when none is. It asks the bucket's
-// leader, so a hash kept through another tracker a moment ago is found even
-// where the watch (Follow) has not delivered it yet.
+// leader (the key-value client's reads are direct gets, which any replica
+// may answer before it has the latest writes), so a hash kept through
+// another tracker a moment ago is found even where the watch (Follow) has
+// not delivered it yet.
 //
 // Errors: ErrInvalid (a bad id), ErrUnavailable.
 func (c *Credentials) Hash(ctx context.Context, tokenID string) (string, error) {
 	if err := (events.Aggregate{Kind: events.KindToken, ID: tokenID}).Validate(); err != nil {
 		return "", fmt.Errorf("%w: %v", events.ErrInvalid, err)
 	}
-	req, err := json.Marshal(map[string]string{"last_by_subj": "$KV." + CredentialsBucket + "." + tokenID})
-	if err != nil {
-		return "", err
-	}
-	msg, err := c.nc.RequestWithContext(ctx, leaderGet+"KV_"+CredentialsBucket, req)
+	m, _, err := c.s.getMsgOf(ctx, "KV_"+CredentialsBucket, map[string]any{"last_by_subj": "$KV." + CredentialsBucket + "." + tokenID})
 	if err != nil {
 		return "", fmt.Errorf("%w: look up a token's hash: %v", events.ErrUnavailable, err)
 	}
-	var answer struct {
-		Message *struct {
-			Data []byte `json:"data"`
-		} `json:"message"`
-		Error *struct {
-			Code        int    `json:"code"`
-			Description string `json:"description"`
-		} `json:"error"`
-	}
-	if err := json.Unmarshal(msg.Data, &answer); err != nil {
-		return "", fmt.Errorf("%w: look up a token's hash: %v", events.ErrUnavailable, err)
-	}
-	switch {
-	case answer.Error != nil && answer.Error.Code == http.StatusNotFound:
-		return "", nil
-	case answer.Error != nil:
-		return "", fmt.Errorf("%w: look up a token's hash: %s", events.ErrUnavailable, answer.Error.Description)
-	case answer.Message == nil:
-		return "", fmt.Errorf("%w: look up a token's hash: an empty answer", events.ErrUnavailable)
-	}
-	return string(answer.Message.Data), nil
+	return string(m.Data), nil
 }
 
 // Follow calls fn with every hash kept so far, and returns once it has.

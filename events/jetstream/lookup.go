@@ -30,17 +30,22 @@ func (m storedMsg) eventID() string {
 	return e.ID
 }
 
-// getMsg reads one message through the stream leader's API rather than
-// direct get, which a non-leader replica may answer without the latest
+// getMsg reads one message of the CX stream through its leader's API rather
+// than direct get, which a non-leader replica may answer without the latest
 // writes. It answers false when no message matches.
 func (s *Store) getMsg(ctx context.Context, req map[string]any) (storedMsg, bool, error) {
+	return s.getMsgOf(ctx, StreamName, req)
+}
+
+// getMsgOf is getMsg for any stream beside the log, such as a bucket's.
+func (s *Store) getMsgOf(ctx context.Context, stream string, req map[string]any) (storedMsg, bool, error) {
 	if err := s.connected(); err != nil {
 		return storedMsg{}, false, err
 	}
 	body, _ := json.Marshal(req)
 	ctx, cancel := context.WithTimeout(ctx, s.opts.publishTimeout)
 	defer cancel()
-	reply, err := s.nc.RequestWithContext(ctx, "$JS.API.STREAM.MSG.GET."+StreamName, body)
+	reply, err := s.nc.RequestWithContext(ctx, "$JS.API.STREAM.MSG.GET."+stream, body)
 	if err != nil {
 		return storedMsg{}, false, fmt.Errorf("%w: read back: %v", errNoAnswer, err)
 	}

@@ -141,11 +141,8 @@ func (s *Store) request(ctx context.Context, msg *nats.Msg) (pubAck, error) {
 
 // connected fails fast while the connection is down, rather than letting
 // every request wait out its timeout: the caller is told to come back.
-func (s *Store) connected() error { return connected(s.nc) }
-
-// connected is Store.connected for a bucket's client on nc.
-func connected(nc *nats.Conn) error {
-	if st := nc.Status(); st != nats.CONNECTED {
+func (s *Store) connected() error {
+	if st := s.nc.Status(); st != nats.CONNECTED {
 		return fmt.Errorf("%w: connection to NATS is %s", errNoAnswer, st)
 	}
 	return nil

@@ -81,10 +81,8 @@ func (s *Store) Follow(ctx context.Context, from events.Position, fn func(events
 		if r.prev > 0 {
 			r.from.Seq, r.from.Time = r.prev+1, time.Time{}
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(pause):
+		if err := sleep(ctx, pause); err != nil {
+			return err
 		}
 	}
 }

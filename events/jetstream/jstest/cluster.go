@@ -39,14 +39,11 @@ func StartCluster(tb testing.TB, n int, edit func(*natscluster.Node)) *Cluster {
 	if testing.Short() {
 		tb.Skipf("starts a %d-node NATS cluster", n)
 	}
-	ports := freePorts(tb, 2*n)
-	c := &Cluster{}
-	for i := range n {
-		node := natscluster.Node{Name: fmt.Sprintf("n%d", i+1), Client: ports[2*i], Route: ports[2*i+1], Dir: tb.TempDir()}
-		if edit != nil {
-			edit(&node)
+	c := &Cluster{Nodes: loopbackNodes(tb, n)}
+	if edit != nil {
+		for i := range c.Nodes {
+			edit(&c.Nodes[i])
 		}
-		c.Nodes = append(c.Nodes, node)
 	}
 	for _, node := range c.Nodes {
 		ns, err := node.Start(c.Nodes, nil)
@@ -62,6 +59,18 @@ func StartCluster(tb testing.TB, n int, edit func(*natscluster.Node)) *Cluster {
 		}
 	}
 	return c
+}
+
+// loopbackNodes lays out n nodes named n1, n2, ... on free loopback ports,
+// each with a directory of its own.
+func loopbackNodes(tb testing.TB, n int) []natscluster.Node {
+	tb.Helper()
+	ports := freePorts(tb, 2*n)
+	nodes := make([]natscluster.Node, n)
+	for i := range nodes {
+		nodes[i] = natscluster.Node{Name: fmt.Sprintf("n%d", i+1), Client: ports[2*i], Route: ports[2*i+1], Dir: tb.TempDir()}
+	}
+	return nodes
 }
 
 // freePorts are n distinct TCP ports nobody listens on right now: all are

@@ -60,12 +60,10 @@ func StartProcessCluster(tb testing.TB, n int) *ProcessCluster {
 		tb.Skipf("starts a %d-node NATS cluster", n)
 	}
 	bin := cxnode(tb)
-	ports := freePorts(tb, 2*n)
-	c := &ProcessCluster{killed: map[string]bool{}}
+	c := &ProcessCluster{Nodes: loopbackNodes(tb, n), killed: map[string]bool{}}
 	var peers []string
-	for i := range n {
-		c.Nodes = append(c.Nodes, natscluster.Node{Name: fmt.Sprintf("n%d", i+1), Client: ports[2*i], Route: ports[2*i+1], Dir: tb.TempDir()})
-		peers = append(peers, fmt.Sprint(ports[2*i+1]))
+	for _, node := range c.Nodes {
+		peers = append(peers, fmt.Sprint(node.Route))
 	}
 	ready := make(chan string, n)
 	for _, node := range c.Nodes {
