@@ -72,10 +72,24 @@ func (m *ReportHistory) Name() string { return "reporthistory" }
 // record (its digest chains them all).
 func (m *ReportHistory) Ignores() []string { return nil }
 
-// Apply implements Model.
+// Apply implements Model, chaining the digest itself; a replay calls
+// ApplyChained instead.
 func (m *ReportHistory) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.apply(rec, p, m.digest.Next(rec))
+}
+
+// ApplyChained is Apply given the log's digest after rec, which the
+// replay has chained already.
+func (m *ReportHistory) ApplyChained(rec events.Record, p events.Payload, after events.Digest) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.apply(rec, p, after)
+}
+
+// apply takes rec in, after being the digest after it; m.mu is held.
+func (m *ReportHistory) apply(rec events.Record, p events.Payload, after events.Digest) error {
 	if m.gap == 0 && rec.Seq != m.digest.Seq+1 {
 		m.gap = m.digest.Seq + 1
 	}
@@ -83,7 +97,7 @@ func (m *ReportHistory) Apply(rec events.Record, p events.Payload) error {
 		m.dayEnds = append(m.dayEnds, dayEnd{Day: dayOf(m.stored), Seq: m.digest.Seq})
 		m.mark(m.digest)
 	}
-	m.digest, m.stored = m.digest.Next(rec), rec.Stored
+	m.digest, m.stored = after, rec.Stored
 	if rec.Seq%markEvery == 0 {
 		m.mark(m.digest)
 	}
