@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"cmp"
 	"io"
 	"maps"
 	"slices"
@@ -153,7 +154,7 @@ func (m *ReportHistory) cut(last uint64, day int32) historyCut {
 			c.before = min(m.dayEnds[i-1].Seq, last)
 		}
 	}
-	n, _ := slices.BinarySearchFunc(m.records, c.before+1, func(r keptRecord, seq uint64) int { return cmpSeq(r.Seq, seq) })
+	n, _ := slices.BinarySearchFunc(m.records, c.before+1, func(r keptRecord, seq uint64) int { return cmp.Compare(r.Seq, seq) })
 	c.records = m.records[:n:n]
 	for id, f := range m.follow {
 		if f.Open != 0 && f.Open <= c.before && (f.Close == 0 || f.Close > c.before) {
@@ -162,20 +163,10 @@ func (m *ReportHistory) cut(last uint64, day int32) historyCut {
 	}
 	if m.digest.Seq <= c.before {
 		c.from = m.digest
-	} else if i, _ := slices.BinarySearchFunc(m.marks, c.before+1, func(d events.Digest, seq uint64) int { return cmpSeq(d.Seq, seq) }); i > 0 {
+	} else if i, _ := slices.BinarySearchFunc(m.marks, c.before+1, func(d events.Digest, seq uint64) int { return cmp.Compare(d.Seq, seq) }); i > 0 {
 		c.from = m.marks[i-1]
 	}
 	return c
-}
-
-func cmpSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // savedHistory is the model as a checkpoint holds it.
