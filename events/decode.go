@@ -181,23 +181,13 @@ func (s *scanner) plainString() ([]byte, bool) {
 	if !s.eat('"') {
 		return nil, false
 	}
-	end := bytes.IndexByte(s.b[s.i:], '"')
-	if end < 0 {
+	start := s.i
+	if !s.plainTail() {
 		return nil, false
 	}
-	v := s.b[s.i : s.i+end]
-	ascii := true
-	for _, c := range v {
-		if c == '\\' || c < 0x20 {
-			return nil, false
-		}
-		if c >= utf8.RuneSelf {
-			ascii = false
-		}
-	}
-	s.i += end + 1
+	v := s.b[start : s.i-1]
 	// encoding/json replaces invalid UTF-8; leave such text to it.
-	return v, ascii || utf8.Valid(v)
+	return v, utf8.Valid(v)
 }
 
 // uint reads a non-negative integer that fits in bits bits.

@@ -1,8 +1,8 @@
 package events
 
 import (
-	"maps"
 	"slices"
+	"strings"
 
 	"github.com/oklog/ulid/v2"
 )
@@ -43,6 +43,11 @@ func (x *feedbackIndex) put(id, touchpointID string) {
 		x.tpIndex[touchpointID] = tp
 		x.touchpoints = append(x.touchpoints, touchpointID)
 	}
+	x.putNumber(id, tp)
+}
+
+// putNumber keeps that id was logged at the touchpoint numbered tp.
+func (x *feedbackIndex) putNumber(id string, tp uint32) {
 	if u, ok := canonical(id); ok {
 		x.ulids[u] = tp
 		return
@@ -77,13 +82,24 @@ func (x *feedbackIndex) number(id string) (uint32, bool) {
 // len is how many items were logged.
 func (x *feedbackIndex) len() int { return len(x.ulids) + len(x.other) }
 
-// sorted is every id logged, by id.
-func (x *feedbackIndex) sorted() []string {
-	ids := make([]string, 0, x.len())
-	for u := range x.ulids {
-		ids = append(ids, u.String())
+// columns is every id logged, by id, and the number of the touchpoint
+// each was logged at.
+func (x *feedbackIndex) columns() (ids []string, tps []uint32) {
+	type entry struct {
+		id string
+		tp uint32
 	}
-	ids = append(ids, slices.Collect(maps.Keys(x.other))...)
-	slices.Sort(ids)
-	return ids
+	all := make([]entry, 0, x.len())
+	for u, tp := range x.ulids {
+		all = append(all, entry{u.String(), tp})
+	}
+	for id, tp := range x.other {
+		all = append(all, entry{id, tp})
+	}
+	slices.SortFunc(all, func(a, b entry) int { return strings.Compare(a.id, b.id) })
+	ids, tps = make([]string, len(all)), make([]uint32, len(all))
+	for i, e := range all {
+		ids[i], tps[i] = e.id, e.tp
+	}
+	return ids, tps
 }

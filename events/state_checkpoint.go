@@ -145,12 +145,8 @@ func sortedAggregates[V any](m map[Aggregate]V) []Aggregate {
 // feedbackColumns lays the feedback index out in columns, by id; the
 // touchpoints keep their numbers, so that the index loads as it was.
 func feedbackColumns(x feedbackIndex) savedFeedback {
-	out := savedFeedback{IDs: x.sorted(), Touchpoints: x.touchpoints}
-	out.Touchpoint = make([]uint32, len(out.IDs))
-	for i, id := range out.IDs {
-		out.Touchpoint[i], _ = x.number(id)
-	}
-	return out
+	ids, tps := x.columns()
+	return savedFeedback{IDs: ids, Touchpoints: x.touchpoints, Touchpoint: tps}
 }
 
 // index is the feedback index the columns hold.
@@ -164,11 +160,11 @@ func (f savedFeedback) index() (feedbackIndex, error) {
 		x.touchpoints = append(x.touchpoints, tp)
 	}
 	for i, id := range f.IDs {
-		tp := int(f.Touchpoint[i])
-		if tp >= len(f.Touchpoints) {
+		tp := f.Touchpoint[i]
+		if int(tp) >= len(f.Touchpoints) {
 			return x, fmt.Errorf("feedback %s names touchpoint %d of %d", id, tp, len(f.Touchpoints))
 		}
-		x.put(id, f.Touchpoints[tp])
+		x.putNumber(id, tp)
 	}
 	return x, nil
 }

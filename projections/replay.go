@@ -223,7 +223,7 @@ func applyRecord(rec events.Record, payload events.Payload, q *Quarantined, engi
 		}
 	}
 	for _, m := range models {
-		if err := applySafely(m, rec, payload); err != nil {
+		if err := applySafely(m, rec, payload, after); err != nil {
 			mark(Quarantined{Seq: rec.Seq, Subject: rec.Subject, Type: rec.Event.Type, Kind: QuarantineRejected, Reason: err.Error(), Model: m.Name()})
 		}
 	}
@@ -231,12 +231,24 @@ func applyRecord(rec events.Record, payload events.Payload, q *Quarantined, engi
 }
 
 // applySafely turns a model's panic into its error, so that one broken
-// model cannot take a replay down.
-func applySafely(m Model, rec events.Record, payload events.Payload) (err error) {
+// model cannot take a replay down. A model that keeps the log's digest is
+// handed the one the replay chained (after), not left to chain its own.
+func applySafely(m Model, rec events.Record, payload events.Payload, after events.Digest) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
+	if c, ok := m.(chainedModel); ok {
+		return c.ApplyChained(rec, payload, after)
+	}
 	return m.Apply(rec, payload)
+}
+
+// chainedModel is a model that keeps the log's digest (ReportHistory): a
+// replay gives it the digest after each record, which it chains anyway,
+// so that the model does not hash every record a second time.
+type chainedModel interface {
+	Model
+	ApplyChained(rec events.Record, p events.Payload, after events.Digest) error
 }

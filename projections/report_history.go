@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"cmp"
 	"io"
 	"maps"
 	"slices"
@@ -72,10 +73,24 @@ func (m *ReportHistory) Name() string { return "reporthistory" }
 // record (its digest chains them all).
 func (m *ReportHistory) Ignores() []string { return nil }
 
-// Apply implements Model.
+// Apply implements Model, chaining the digest itself; a replay calls
+// ApplyChained instead.
 func (m *ReportHistory) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.apply(rec, p, m.digest.Next(rec))
+}
+
+// ApplyChained is Apply given the log's digest after rec, which the
+// replay has chained already.
+func (m *ReportHistory) ApplyChained(rec events.Record, p events.Payload, after events.Digest) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.apply(rec, p, after)
+}
+
+// apply takes rec in, after being the digest after it; m.mu is held.
+func (m *ReportHistory) apply(rec events.Record, p events.Payload, after events.Digest) error {
 	if m.gap == 0 && rec.Seq != m.digest.Seq+1 {
 		m.gap = m.digest.Seq + 1
 	}
@@ -83,7 +98,7 @@ func (m *ReportHistory) Apply(rec events.Record, p events.Payload) error {
 		m.dayEnds = append(m.dayEnds, dayEnd{Day: dayOf(m.stored), Seq: m.digest.Seq})
 		m.mark(m.digest)
 	}
-	m.digest, m.stored = m.digest.Next(rec), rec.Stored
+	m.digest, m.stored = after, rec.Stored
 	if rec.Seq%markEvery == 0 {
 		m.mark(m.digest)
 	}
@@ -139,7 +154,7 @@ func (m *ReportHistory) cut(last uint64, day int32) historyCut {
 			c.before = min(m.dayEnds[i-1].Seq, last)
 		}
 	}
-	n, _ := slices.BinarySearchFunc(m.records, c.before+1, func(r keptRecord, seq uint64) int { return cmpSeq(r.Seq, seq) })
+	n, _ := slices.BinarySearchFunc(m.records, c.before+1, func(r keptRecord, seq uint64) int { return cmp.Compare(r.Seq, seq) })
 	c.records = m.records[:n:n]
 	for id, f := range m.follow {
 		if f.Open != 0 && f.Open <= c.before && (f.Close == 0 || f.Close > c.before) {
@@ -148,20 +163,10 @@ func (m *ReportHistory) cut(last uint64, day int32) historyCut {
 	}
 	if m.digest.Seq <= c.before {
 		c.from = m.digest
-	} else if i, _ := slices.BinarySearchFunc(m.marks, c.before+1, func(d events.Digest, seq uint64) int { return cmpSeq(d.Seq, seq) }); i > 0 {
+	} else if i, _ := slices.BinarySearchFunc(m.marks, c.before+1, func(d events.Digest, seq uint64) int { return cmp.Compare(d.Seq, seq) }); i > 0 {
 		c.from = m.marks[i-1]
 	}
 	return c
-}
-
-func cmpSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // savedHistory is the model as a checkpoint holds it.
