@@ -20,3 +20,7 @@ func ShortDays() func() {
 	daySeconds = 1
 	return func() { daySeconds = 86400 }
 }
+
+// ReportReplays is how many council reports CouncilReportOf has left to a
+// replay since the process started.
+func ReportReplays() uint64 { return reportReplays.Load() }

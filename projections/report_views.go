@@ -3,10 +3,14 @@ package projections
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"cxtracker/events"
 )
+
+// reportReplays counts the reports CouncilReportOf left to a replay.
+var reportReplays atomic.Uint64
 
 // CouncilReportOf builds the council report for [from, to) from the read
 // models the projector keeps, byte for byte the report BuildCouncilReport
@@ -34,6 +38,7 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 	}
 	from, to = from.UTC(), to.UTC()
 	replay := func() (*CouncilReport, error) {
+		reportReplays.Add(1)
 		r, _, err := BuildCouncilReport(ctx, store, from, to, Options{Strict: true})
 		return r, err
 	}

@@ -98,6 +98,7 @@ func TestCouncilReportOfTheViewsIsTheReplays(t *testing.T) {
 		p    *projections.Projector
 		v    *projections.Views
 	}{{"full", full, fullViews}, {"restored", restored, restoredViews}} {
+		replays := projections.ReportReplays()
 		for i, per := range periods {
 			want, _, err := projections.BuildCouncilReport(ctx, s.store, per[0], per[1], projections.Options{Strict: true})
 			if err != nil {
@@ -112,6 +113,11 @@ func TestCouncilReportOfTheViewsIsTheReplays(t *testing.T) {
 			if string(w) != string(g) {
 				t.Errorf("%s, period %d (%s to %s): the report of the views differs from the replay's:\nviews  %s\nreplay %s", side.name, i, per[0], per[1], g, w)
 			}
+		}
+		// Every record of this history decodes: no report may have been
+		// left to the replay it is compared with.
+		if n := projections.ReportReplays() - replays; n > 0 {
+			t.Errorf("%s: %d of %d reports were built by a replay, not from the views", side.name, n, len(periods))
 		}
 	}
 }
