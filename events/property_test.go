@@ -172,8 +172,12 @@ func commandGen() *rapid.Generator[Command] {
 }
 
 // prelude is the program every run starts from: people, a council with a
-// chair, an expert, crews, and journeys with stages and touchpoints. The
-// pools keep ids that the random commands may still create.
+// chair, an expert, crews, journeys with stages and touchpoints, and one
+// approved initiative, so that every run can reach work on it whatever
+// the draws (a run left to approve one by chance reached it in most
+// seeds, not all). The pools keep ids that the random commands may still
+// create; only the random commands' events count towards the coverage
+// the test asks for.
 func prelude() []Command {
 	var out []Command
 	for _, p := range poolPeople {
@@ -194,6 +198,9 @@ func prelude() []Command {
 		AddTouchpoint{JourneyID: poolJourneys[0], TouchpointID: poolTouchpoints[0], StageID: poolStages[0], Name: "T", Channel: "phone", OwnerCrewID: poolCrews[0]},
 		AddTouchpoint{JourneyID: poolJourneys[1], TouchpointID: poolTouchpoints[1], StageID: poolStages[2], Name: "T", Channel: "web"},
 		ProposeInitiative{InitiativeID: poolInitiatives[0], Title: "T", Problem: "P", ProposedBy: poolPeople[1]},
+		CastVote{InitiativeID: poolInitiatives[0], PersonID: poolPeople[0], Vote: VoteApprove},
+		CastVote{InitiativeID: poolInitiatives[0], PersonID: poolPeople[1], Vote: VoteApprove},
+		DecideInitiative{InitiativeID: poolInitiatives[0], DecidedBy: poolPeople[0], Outcome: OutcomeApproved},
 	)
 }
 
@@ -237,7 +244,9 @@ func TestRandomCommandsKeepTheRules(t *testing.T) {
 				}
 			}
 			log = append(log, record(t, s, d)...)
-			countEmitted(d)
+			if i >= len(cmds) {
+				countEmitted(d)
+			}
 			if broken := brokenInvariant(s); broken != "" {
 				t.Fatalf("after %T%+v: %s", cmd, cmd, broken)
 			}
