@@ -260,7 +260,7 @@ func onlyMetric(s events.Summary, metric string) events.Summary {
 	case events.MetricCSAT:
 		return events.Summary{CSATCount: s.CSATCount, Satisfied: s.Satisfied, CSATSum: s.CSATSum}
 	case events.MetricCES:
-		return events.Summary{CESCount: s.CESCount, CESSum: s.CESSum}
+		return events.Summary{CESCount: s.CESCount, CESSum: s.CESSum, CESSquares: s.CESSquares}
 	}
 	return s
 }
