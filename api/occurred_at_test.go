@@ -121,7 +121,7 @@ func TestBackDatingMoreThanADayNeedsTheBackdateGrant(t *testing.T) {
 	}
 	// A line dated in the future is refused on its own.
 	ahead := fmt.Sprintf(`{"touchpoint_id":%q,"metric":"nps","score":9,"source":"survey","occurred_at":%q}`, m.Touchpoints["Website"], rfc(now.Add(48*time.Hour)))
-	a.importNDJSON(ahead + "\n").JSON(t, &res)
+	a.importNDJSON(ahead+"\n").JSON(t, &res)
 	if res.Logged != 0 || len(res.Errors) != 1 || res.Errors[0].Field != "occurred_at" || !strings.Contains(res.Errors[0].Message, "in the future") {
 		t.Fatalf("a line dated in the future: %+v", res)
 	}
