@@ -131,3 +131,38 @@ func TestBackDatingMoreThanADayNeedsTheBackdateGrant(t *testing.T) {
 		t.Fatalf("the imported item's event %+v, want occurred_at %s", page.Items, year)
 	}
 }
+
+// Every write that records an event documents its occurred_at: in its JSON
+// body, in each line of the import, or as a query parameter when it takes
+// no body.
+func TestTheDocumentShowsOccurredAtOnEveryWrite(t *testing.T) {
+	doc := servedDocument(t, startAPI(t))
+	n := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if method == http.MethodGet || !strings.HasPrefix(path, "/v1/") || strings.HasSuffix(path, "/signin-links") {
+				continue
+			}
+			n++
+			if p := op.Parameters.GetByInAndName("query", "occurred_at"); p != nil {
+				continue
+			}
+			if op.RequestBody == nil {
+				t.Errorf("%s %s takes occurred_at nowhere", method, path)
+				continue
+			}
+			for mt, content := range op.RequestBody.Value.Content {
+				s := content.Schema.Value
+				if mt == "application/x-ndjson" {
+					s = doc.Components.Schemas["LogFeedbackRequest"].Value
+				}
+				if s.Properties["occurred_at"] == nil {
+					t.Errorf("%s %s: its %s body has no occurred_at", method, path, mt)
+				}
+			}
+		}
+	}
+	if n < 40 {
+		t.Fatalf("only %d writes in the document", n)
+	}
+}
