@@ -57,9 +57,10 @@ type voteRow struct {
 }
 
 type decisionRow struct {
-	event events.InitiativeDecided
-	at    time.Time
-	seq   uint64
+	event  events.InitiativeDecided
+	at     time.Time // the business time: when the council decided
+	stored time.Time // when the log recorded it
+	seq    uint64
 }
 
 // InitiativeView is one initiative in full: the proposal, the votes, the
@@ -97,12 +98,16 @@ type VoteCastView struct {
 // DecisionOf is the council's decision on an initiative: the outcome, the
 // tally it was taken on and why. Without a quorum it is the chair's
 // (ChairDecision) and carries a rationale. Seq is the stream sequence of
-// the decision in the audit log.
+// the decision in the audit log. OccurredAt is when it was taken (the
+// event's business time, the same as DecidedAt), RecordedAt when the log
+// recorded it: later for a decision recorded after the meeting.
 type DecisionOf struct {
 	Outcome       string    `json:"outcome"`
 	Rationale     string    `json:"rationale,omitempty"`
 	DecidedBy     PersonRef `json:"decided_by"`
 	DecidedAt     time.Time `json:"decided_at"`
+	OccurredAt    time.Time `json:"occurred_at"`
+	RecordedAt    time.Time `json:"recorded_at"`
 	Quorum        bool      `json:"quorum"`
 	ChairDecision bool      `json:"chair_decision"`
 	Tally         TallyView `json:"tally"`
@@ -217,7 +222,7 @@ func (m *Initiatives) Apply(rec events.Record, p events.Payload) error {
 	case events.VoteCast:
 		in.vote(e.PersonID, VoteCastView{Vote: e.Vote, Comment: e.Comment, CastAt: at})
 	case events.InitiativeDecided:
-		in.decision, in.status = &decisionRow{event: e, at: at, seq: rec.Seq}, e.Outcome
+		in.decision, in.status = &decisionRow{event: e, at: at, stored: rec.Stored, seq: rec.Seq}, e.Outcome
 	case events.OwnerAssigned:
 		in.ownerPerson, in.ownerCrew, in.ownerAt = e.PersonID, e.CrewID, at
 	case events.InitiativeStarted:
@@ -405,7 +410,7 @@ func (m *Initiatives) decision(d *decisionRow) *DecisionOf {
 	e, t := d.event, d.event.Tally
 	return &DecisionOf{
 		Outcome: e.Outcome, Rationale: e.Rationale, DecidedBy: m.who.ref(e.DecidedBy), DecidedAt: d.at,
-		Quorum: e.Quorum, ChairDecision: e.ChairDecision, Seq: d.seq,
+		OccurredAt: d.at, RecordedAt: d.stored, Quorum: e.Quorum, ChairDecision: e.ChairDecision, Seq: d.seq,
 		Tally: TallyView{Approve: t.Approve, Reject: t.Reject, Abstain: t.Abstain, Voted: t.Voted, Seats: t.Seats},
 	}
 }
