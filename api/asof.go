@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -12,10 +13,17 @@ import (
 	"cxtracker/projections"
 )
 
-// AsOfQuery documents time travel on an entity's read.
-type AsOfQuery struct {
-	AsOf string `query:"as_of" doc:"the entity as it stood at this RFC 3339 time, or at this stream sequence, built from its own events"`
-}
+// Time travel on reads. as_of is business time (what had happened by
+// then) or a stream sequence; known_at is recorded time (what the log had
+// recorded by then). Every GET travels or answers 400 saying why not:
+//   - an entity read whose route names an AsOf is built from the entity's
+//     own events (a subject-filtered read, not a replay of the whole log);
+//   - every other read (the program, the council, the lists, the journey
+//     maps with their figures) is answered by its own handler from views
+//     built from the whole log at the cut (projections.PastViews, which
+//     keeps the views of a few cuts and carries them on as the log grows);
+//   - the reads of the log itself, of the service, and the report (which
+//     has its own from, to and known_at) do not travel: noTravel says why.
 
 // asOf says how to build one kind of entity from its own events: a fresh
 // model of its kind, and the read of one entity from it.
@@ -38,62 +46,140 @@ func travels[M projections.Model, T any](kind string, fresh func() M, get func(M
 	}}
 }
 
-// timeTravel answers the entity as it stood at as_of, by reading only its
-// own events (a subject-filtered read, not a replay of the whole log) into a
-// fresh model; without as_of the route answers as usual.
-func (s *Server) timeTravel(a asOf) echo.MiddlewareFunc {
+// pastViewsKept is how many cuts' views the server keeps built.
+const pastViewsKept = 4
+
+// noTravel says why a read does not travel in time, or "" when it does.
+func noTravel(r Route) string {
+	switch {
+	case r.Public:
+		return "the service's own state is of now"
+	case strings.HasSuffix(r.Path, "/history"):
+		return "a history lists every event of its entity with both times; read the entity itself with as_of"
+	case r.Path == "/v1/events" || r.Path == "/v1/events/stream":
+		return "the audit log is cut by after_seq, from and to"
+	case strings.HasPrefix(r.Path, "/v1/audit/"):
+		return "it is of the log as it stands; a council report prints the digest at its known_at"
+	}
+	return ""
+}
+
+// travelsOwn says whether the route reads as_of or known_at itself.
+func travelsOwn(r Route) bool { return r.Path == "/v1/reports/council" }
+
+// timeTravel answers a read at the cut its as_of and known_at ask for, as
+// the package comment says; without either the route answers as usual.
+func (s *Server) timeTravel(r Route) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			at := c.QueryParam("as_of")
-			if at == "" {
+			asked := c.QueryParam("as_of") != "" || c.QueryParam("known_at") != ""
+			switch {
+			case travelsOwn(r):
+				if c.QueryParam("as_of") != "" {
+					return badRequest("as_of does not apply to the council report: its period is from and to (business time), and known_at cuts it by recorded time")
+				}
 				return next(c)
+			case !asked:
+				return next(c)
+			case noTravel(r) != "":
+				return badRequest("as_of and known_at do not apply to %s: %s", r.Path, noTravel(r))
 			}
-			until, err := parseAsOf(at)
+			cut, err := s.cutOf(c)
 			if err != nil {
 				return err
 			}
-			id := c.Param("id")
-			agg := events.Aggregate{Kind: a.kind, ID: id}
-			if agg.Validate() != nil {
-				return notFound(a.kind, id)
+			if r.AsOf != nil {
+				return s.entityAt(c, *r.AsOf, cut)
 			}
-			model, get := a.fresh()
-			if r, some := until.rangeOf(agg.Filter()); some {
-				if _, err := projections.Replay(c.Request().Context(), s.Store, r, []projections.Model{model}, projections.Options{}); err != nil {
-					return err
-				}
-			}
-			v, found := get(id)
-			if !found {
-				return &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: fmt.Sprintf("%s %q did not exist at %s", a.kind, id, at)}
-			}
-			return ok(c, v)
+			return s.readAt(c, r, cut)
 		}
 	}
 }
 
-// point is a moment of the log: a stream sequence or a time.
-type point struct {
-	seq uint64
-	t   time.Time
+// cutOf is the request's cut: as_of (an RFC 3339 time, or a stream
+// sequence) and known_at (an RFC 3339 time, default now), each refused
+// with a 400 that says why.
+func (s *Server) cutOf(c echo.Context) (projections.Cut, error) {
+	last := s.Projector.LastSeq()
+	var cut projections.Cut
+	at, known := c.QueryParam("as_of"), c.QueryParam("known_at")
+	if n, err := strconv.ParseUint(at, 10, 64); err == nil {
+		if known != "" {
+			return cut, badRequest("as_of is a stream sequence, which cuts the log by recorded time already: give known_at with an as_of time, or neither")
+		}
+		if n > last {
+			return cut, badRequest("as_of %d is past the end of the log (sequence %d)", n, last)
+		}
+		return projections.Cut{Seq: n}, nil
+	}
+	if at != "" {
+		t, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			return cut, badRequest("as_of must be an RFC 3339 time (business time, such as 2026-01-01T00:00:00Z) or a stream sequence, not %q", at)
+		}
+		cut.AsOf = t.UTC()
+	}
+	cut.Seq = last
+	if known != "" {
+		t, err := time.Parse(time.RFC3339, known)
+		if err != nil {
+			return cut, badRequest("known_at must be an RFC 3339 time (recorded time, such as 2026-01-01T00:00:00Z), not %q", known)
+		}
+		if cut.Seq, err = projections.SeqKnownAt(c.Request().Context(), s.Store, t, last); err != nil {
+			return cut, err
+		}
+	}
+	return cut, nil
 }
 
-func parseAsOf(v string) (point, error) {
-	if n, err := strconv.ParseUint(v, 10, 64); err == nil {
-		return point{seq: n}, nil
+// entityAt answers the entity as it stood at the cut, by reading only its
+// own events into a fresh model.
+func (s *Server) entityAt(c echo.Context, a asOf, cut projections.Cut) error {
+	id := c.Param("id")
+	agg := events.Aggregate{Kind: a.kind, ID: id}
+	if agg.Validate() != nil {
+		return notFound(a.kind, id)
 	}
-	t, err := time.Parse(time.RFC3339, v)
+	model, get := a.fresh()
+	if cut.Seq > 0 {
+		r := projections.Range{Subject: agg.Filter(), UntilSeq: cut.Seq}
+		if _, err := projections.Replay(c.Request().Context(), s.Store, r, projections.AsOf(cut.AsOf, []projections.Model{model}), projections.Options{}); err != nil {
+			return err
+		}
+	}
+	v, found := get(id)
+	if !found {
+		return &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: fmt.Sprintf("%s %q did not exist at %s", a.kind, id, cutText(c))}
+	}
+	return ok(c, v)
+}
+
+// readAt answers the route's read from the views at the cut: its own
+// handler, on a server whose views are those.
+func (s *Server) readAt(c echo.Context, r Route, cut projections.Cut) error {
+	v, release, err := s.past.At(c.Request().Context(), cut)
 	if err != nil {
-		return point{}, invalid(FieldError{Field: "as_of", Message: "must be an RFC 3339 time or a stream sequence"})
+		return err
 	}
-	return point{t: t}, nil
+	defer release()
+	then := &Server{Deps: s.Deps}
+	then.Views = v
+	for _, pr := range then.allRoutes() {
+		if pr.Method == r.Method && pr.Path == r.Path {
+			return pr.Handler(c)
+		}
+	}
+	return fmt.Errorf("route %s %s is not among the routes", r.Method, r.Path)
 }
 
-// rangeOf is the range of the log on filter up to the point, and whether
-// it can hold a record at all: sequence 0 is before the log's first.
-func (p point) rangeOf(filter string) (projections.Range, bool) {
-	if p.t.IsZero() {
-		return projections.Range{Subject: filter, UntilSeq: p.seq}, p.seq > 0
+// cutText names the request's cut for a message.
+func cutText(c echo.Context) string {
+	var parts []string
+	if v := c.QueryParam("as_of"); v != "" {
+		parts = append(parts, "as_of "+v)
 	}
-	return projections.Range{Subject: filter, Until: p.t}, true
+	if v := c.QueryParam("known_at"); v != "" {
+		parts = append(parts, "known_at "+v)
+	}
+	return strings.Join(parts, ", ")
 }

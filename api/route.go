@@ -17,8 +17,9 @@ type Route struct {
 	// its rule: the document refuses one without (openapi.go), and the
 	// server would deny it to everyone. A read that names none is readers'.
 	Allow Rule
-	// AsOf, when set, lets the read answer its entity as it stood at the
-	// as_of query parameter (asof.go).
+	// AsOf, when set, builds the read's entity at as_of and known_at from
+	// its own events; other reads travel on views of the whole log, or say
+	// why not (asof.go).
 	AsOf    *asOf
 	Summary string
 	// Public routes need no token (the service probes and the document).
@@ -84,10 +85,7 @@ func (s *Server) register(r Route) {
 		mw = append(mw, s.idempotent)
 	}
 	if r.Method == http.MethodGet {
-		mw = append(mw, s.minSeq)
-		if r.AsOf != nil {
-			mw = append(mw, s.timeTravel(*r.AsOf))
-		}
+		mw = append(mw, s.minSeq, s.timeTravel(r))
 	}
 	s.echo.Add(r.Method, echoPath(r.Path), r.Handler, mw...)
 }

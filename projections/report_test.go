@@ -15,7 +15,7 @@ import (
 
 // script runs commands through a real log, failing on any rejection.
 type script struct {
-	t      *testing.T
+	t      testing.TB
 	engine *events.Engine
 	store  events.Store
 }
