@@ -2,6 +2,7 @@ package projections
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,10 @@ import (
 type PastViews struct {
 	store events.Store
 	max   int
+
+	// building lets one build or carrying on run at a time, so that reads
+	// at many cuts at once cost one core, not all.
+	building sync.Mutex
 
 	mu      sync.Mutex
 	entries []*pastEntry
@@ -105,8 +110,18 @@ func (p *PastViews) find(cut Cut) (at, from *pastEntry) {
 }
 
 // build builds or carries on e's views to its sequence, on its own
-// context: a request that stops waiting leaves the work to the next.
+// context: a request that stops waiting leaves the work to the next that
+// asks for the cut, unless none waits when its turn comes.
 func (p *PastViews) build(e *pastEntry, carry bool) {
+	p.building.Lock()
+	defer p.building.Unlock()
+	p.mu.Lock()
+	abandoned := e.users == 0
+	p.mu.Unlock()
+	if abandoned {
+		p.finish(e, e.views, e.digest, errAbandoned)
+		return
+	}
 	ctx := context.Background()
 	if carry {
 		d, err := advanceViews(ctx, p.store, e.views, e.asOf, e.digest, e.seq)
@@ -167,6 +182,9 @@ func (p *PastViews) evict() {
 		}
 	}
 }
+
+// errAbandoned ends a build no read waits for any more.
+var errAbandoned = errors.New("no read waits for these views any more")
 
 func isClosed(c chan struct{}) bool {
 	select {
