@@ -109,6 +109,9 @@ func describe(g *schemaGen, r Route) (*operation, error) {
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
 	if r.Method == http.MethodGet {
 		op.Parameters = append(op.Parameters, &parameter{Ref: "#/components/parameters/" + HeaderMinSeq})
+		if noTravel(r) == "" && !travelsOwn(r) {
+			op.Parameters = append(op.Parameters, &parameter{Ref: "#/components/parameters/as_of"}, &parameter{Ref: "#/components/parameters/known_at"})
+		}
 	}
 	if write && !r.Public {
 		op.Parameters = append(op.Parameters,

@@ -10,10 +10,16 @@ import (
 	"cxtracker/events"
 )
 
-// headerParameters are the request headers of the write and read protocol.
+// headerParameters are the request headers of the write and read
+// protocol, and the query parameters of time travel that every read which
+// travels shares (asof.go).
 func headerParameters() map[string]*parameter {
-	key, etag := maxIdempotencyKey, maxETag
+	key, etag, when := maxIdempotencyKey, maxETag, 40
 	return map[string]*parameter{
+		"as_of": {Name: "as_of", In: "query", Schema: &jsonSchema{Type: "string", MaxLength: &when},
+			Description: "business time: the read as it stood at this RFC 3339 time (what had happened by then), or at this stream sequence; a value that is neither, or a sequence past the log's end, is a 400"},
+		"known_at": {Name: "known_at", In: "query", Schema: &jsonSchema{Type: "string", MaxLength: &when},
+			Description: "recorded time: only the events the log recorded at or before this RFC 3339 time count (default now); not with an as_of sequence"},
 		HeaderMinSeq: {Name: HeaderMinSeq, In: "header", Schema: boundedInteger(0, maxSafeInteger),
 			Description: "wait (bounded) until the read models have applied this stream sequence, e.g. the X-Event-Seq of a write; a sequence past the end of the log is a 400. A token issued through another replica at this sequence signs in once it is applied here, rather than answering 401 a moment too early"},
 		"If-Match": {Name: "If-Match", In: "header", Schema: &jsonSchema{Type: "string", MaxLength: &etag},

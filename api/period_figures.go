@@ -12,7 +12,6 @@ import (
 
 // JourneyQuery documents the query of GET /v1/journeys/{id}.
 type JourneyQuery struct {
-	AsOf    string `query:"as_of" doc:"the entity as it stood at this RFC 3339 time, or at this stream sequence, built from its own events"`
 	From    string `query:"from" doc:"RFC 3339, with to: the period whose own figures (feedback that occurred in it) each stage and touchpoint shows beside the previous period of the same length"`
 	To      string `query:"to" doc:"RFC 3339, with from: the period's end, excluded"`
 	Segment string `query:"segment" doc:"with from and to: only the feedback of this segment"`

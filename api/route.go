@@ -17,8 +17,9 @@ type Route struct {
 	// its rule: the document refuses one without (openapi.go), and the
 	// server would deny it to everyone. A read that names none is readers'.
 	Allow Rule
-	// AsOf, when set, lets the read answer its entity as it stood at the
-	// as_of query parameter (asof.go).
+	// AsOf, when set, builds the read's entity at as_of and known_at from
+	// its own events; other reads travel on views of the whole log, or say
+	// why not (asof.go).
 	AsOf    *asOf
 	Summary string
 	// Public routes need no token (the service probes and the document).
@@ -102,9 +103,13 @@ func (s *Server) register(r Route) {
 		case r.readsEntity():
 			// As it stood (timeTravel answers), or as it stands, with its
 			// version.
-			mw = append(mw, s.timeTravel(*r.AsOf), s.versioned(r.AsOf.kind))
+			mw = append(mw, s.timeTravel(r), s.versioned(r.AsOf.kind))
 		case r.readsViews():
-			mw = append(mw, s.appliedSeq)
+			// As they stand, or as they stood (timeTravel answers, with
+			// the cut's sequence).
+			mw = append(mw, s.appliedSeq, s.timeTravel(r))
+		default:
+			mw = append(mw, s.timeTravel(r))
 		}
 	}
 	s.echo.Add(r.Method, echoPath(r.Path), r.Handler, mw...)

@@ -74,6 +74,8 @@ type Server struct {
 	doc []byte
 	// metrics are the Server's Prometheus metrics (metrics.go).
 	metrics *metrics
+	// past keeps the views built at the cuts reads travelled to (asof.go).
+	past *projections.PastViews
 }
 
 // New builds the API with every route allRoutes lists.
@@ -97,7 +99,7 @@ func New(d Deps) *Server {
 		l := DefaultLimits()
 		d.Limits = &l
 	}
-	s := &Server{Deps: d, echo: echo.New(), streamsDone: make(chan struct{})}
+	s := &Server{Deps: d, echo: echo.New(), streamsDone: make(chan struct{}), past: projections.NewPastViews(d.Store, pastViewsKept)}
 	if d.Limits.Rate > 0 {
 		s.rates = newRateLimiter(*d.Limits)
 	}
@@ -115,11 +117,6 @@ func New(d Deps) *Server {
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
 	s.routes = s.allRoutes()
-	for i, r := range s.routes {
-		if r.AsOf != nil && r.Query == nil {
-			s.routes[i].Query = AsOfQuery{}
-		}
-	}
 	for _, r := range s.routes {
 		s.register(r)
 	}

@@ -91,7 +91,7 @@ func TestReportsAndSnapshotsAreTheSameBytesEveryRun(t *testing.T) {
 	ctx := context.Background()
 	from, to := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
 	build := func() map[string][]byte {
-		r, _, err := projections.BuildCouncilReport(ctx, s.store, from, to, projections.Options{})
+		r, _, err := projections.BuildCouncilReport(ctx, s.store, from, to, to, projections.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +134,7 @@ func TestCouncilReportListsStagesInTheJourneysOrder(t *testing.T) {
 	s := newScript(t)
 	jny := program(s)
 	ctx := context.Background()
-	r, _, err := projections.BuildCouncilReport(ctx, s.store, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), projections.Options{})
+	r, _, err := projections.BuildCouncilReport(ctx, s.store, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), projections.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,13 +11,18 @@ import (
 // CouncilReport is the quality council's report for a period, built by
 // replaying the log from the start: what was decided and done in the period,
 // and each stage's own figures for the period beside the previous period's,
-// with the touchpoints that moved most between the two. It
-// reads only events the log stored up to the period's end, so a report for a
-// past period is the same whenever it is run.
+// with the touchpoints that moved most between the two. The period
+// [From, To) is business time (when things happened: the events' time, a
+// feedback item's occurred_at); KnownAt cuts by recorded time: only the
+// events the log recorded at or before it count. So the same From, To and
+// KnownAt give the same report whenever it is run, even after events
+// back-dated into the period are recorded later.
 type CouncilReport struct {
-	From time.Time `json:"from"`
-	To   time.Time `json:"to"`
-	// Digest is the log's running digest at the last event of the period.
+	From    time.Time `json:"from"`
+	To      time.Time `json:"to"`
+	KnownAt time.Time `json:"known_at"`
+	// Digest is the log's running digest at the last event recorded at or
+	// before KnownAt.
 	Digest     DigestRef          `json:"digest"`
 	Decisions  []ReportDecision   `json:"decisions"`
 	Started    []ReportInitiative `json:"initiatives_started"`
@@ -109,15 +114,15 @@ type ReportKPI struct {
 	OwnerID   string   `json:"owner_id,omitempty"`
 }
 
-// BuildCouncilReport replays the log into a fresh report for [from, to),
-// and answers what the replay read: what was quarantined, unless
-// opts.Strict stops it there.
-func BuildCouncilReport(ctx context.Context, store events.Store, from, to time.Time, opts Options) (*CouncilReport, Result, error) {
-	if !from.Before(to) {
-		return nil, Result{}, errors.New("the period's start must be before its end")
+// BuildCouncilReport replays the log recorded at or before knownAt into a
+// fresh report for [from, to), and answers what the replay read: what was
+// quarantined, unless opts.Strict stops it there.
+func BuildCouncilReport(ctx context.Context, store events.Store, from, to, knownAt time.Time, opts Options) (*CouncilReport, Result, error) {
+	if err := checkPeriod(from, to, knownAt); err != nil {
+		return nil, Result{}, err
 	}
-	b := newReportBuilder(from.UTC(), to.UTC())
-	res, err := Replay(ctx, store, Range{Before: to}, []Model{b}, opts)
+	b := newReportBuilder(from.UTC(), to.UTC(), knownAt.UTC())
+	res, err := Replay(ctx, store, Range{Until: knownAt}, []Model{b}, opts)
 	if err != nil {
 		return nil, res, err
 	}
@@ -125,6 +130,41 @@ func BuildCouncilReport(ctx context.Context, store events.Store, from, to time.T
 	r.Digest = DigestRef{Seq: res.Digest.Seq, Digest: res.Digest.Hex()}
 	r.EventsRead = res.Digest.Seq
 	return r, res, nil
+}
+
+// checkPeriod refuses a period that ends before it starts, and a report
+// that knows no time.
+func checkPeriod(from, to, knownAt time.Time) error {
+	if !from.Before(to) {
+		return errors.New("the period's start must be before its end")
+	}
+	if knownAt.IsZero() {
+		return errors.New("a report needs the recorded time it knows the log at (known_at)")
+	}
+	return nil
+}
+
+// KnownNow is the default known_at of a report asked for at now: now, or
+// the time the log recorded its last event if that is later (a clock
+// pinned behind the server's), so that the report knows the whole log and
+// the known_at it prints gives it again.
+func KnownNow(ctx context.Context, store events.Store, now time.Time) (time.Time, error) {
+	last, err := store.LastSeq(ctx)
+	if err != nil || last == 0 {
+		return now.UTC(), err
+	}
+	var stored time.Time
+	err = store.Read(ctx, events.FromSeq(last).WithDamage(), func(rec events.Record) error {
+		stored = rec.Stored
+		return errPastRange
+	})
+	if err != nil && !errors.Is(err, errPastRange) {
+		return time.Time{}, err
+	}
+	if stored.After(now) {
+		return stored.UTC(), nil
+	}
+	return now.UTC(), nil
 }
 
 // change is end minus start where both exist.

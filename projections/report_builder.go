@@ -43,10 +43,10 @@ type reportPerson struct {
 	left             bool
 }
 
-func newReportBuilder(from, to time.Time) *reportBuilder {
+func newReportBuilder(from, to, knownAt time.Time) *reportBuilder {
 	return &reportBuilder{
 		from: from, to: to, previousFrom: PreviousPeriod(from, to),
-		r:           CouncilReport{From: from, To: to},
+		r:           CouncilReport{From: from, To: to, KnownAt: knownAt},
 		initiatives: map[string]string{}, journeys: map[string]string{},
 		stageNames: map[string]string{}, stageOrder: map[string][]string{}, touchpoints: map[string]*reportTouchpoint{},
 		openFollow: map[string]bool{}, crews: map[string]ReportCrew{}, people: map[string]reportPerson{},
@@ -57,11 +57,20 @@ func newReportBuilder(from, to time.Time) *reportBuilder {
 // Name makes the builder a Model that a replay feeds.
 func (b *reportBuilder) Name() string { return "councilreport" }
 
-// Apply folds one event in; in reports whether it was stored in the period.
+// Apply folds one event in, by business time (when it happened, the
+// event's time): an event that happened at or after the period's end is
+// left out, but for the journeys' map (names, stages, touchpoints: the map
+// as the log knows it, which the period's feedback is shown on) and
+// feedback, which counts by its own occurred_at. in reports whether it
+// happened in the period. Which events reach Apply at all is the recorded
+// time's cut (known_at), made by whoever feeds the builder.
 func (b *reportBuilder) Apply(rec events.Record, p events.Payload) error {
 	agg, _, _ := events.ParseSubject(rec.Subject)
-	at := rec.Stored
-	in := !at.Before(b.from) && at.Before(b.to)
+	at := rec.Event.Time.UTC()
+	if !at.Before(b.to) && !timeless(p) {
+		return nil
+	}
+	in := !at.Before(b.from)
 	switch e := p.(type) {
 	case events.PersonRegistered:
 		b.people[e.PersonID] = reportPerson{name: e.Name, department: e.Department}
@@ -141,6 +150,16 @@ func (b *reportBuilder) Apply(rec events.Record, p events.Payload) error {
 		delete(b.kpis, agg.ID)
 	}
 	return nil
+}
+
+// timeless says whether the report takes p in whenever it happened: the
+// journeys' map, and feedback, which has its own time.
+func timeless(p events.Payload) bool {
+	switch p.(type) {
+	case events.JourneyMapped, events.StageAdded, events.StageRenamed, events.StageMoved, events.TouchpointAdded, events.FeedbackLogged:
+		return true
+	}
+	return false
 }
 
 func (b *reportBuilder) lifecycle(list *[]ReportInitiative, in bool, id string, at time.Time, note string) {

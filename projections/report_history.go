@@ -18,7 +18,7 @@ import (
 //
 //   - every record that is not a feedback item's or a follow-up's (people,
 //     crews, initiatives, journeys, KPIs...), as stored;
-//   - each follow-up's sequences of opening and closing;
+//   - each follow-up's sequences and business times of opening and closing;
 //   - the log's digest, chained over every record, and kept at every
 //     markEvery-th sequence and at the last record of each day (UTC) the
 //     log stored, so that the digest at any sequence is a short read away;
@@ -46,9 +46,19 @@ type keptRecord struct {
 }
 
 // followSeqs are the sequences at which a follow-up opened and closed (0:
-// not yet).
+// not yet), and when each happened (the events' business time).
 type followSeqs struct {
-	Open, Close uint64
+	Open, Close     uint64
+	OpenAt, CloseAt time.Time
+}
+
+// openAt says whether the follow-up is open at sequence seq as of the
+// business time to: opened, and not closed, by events up to seq that
+// happened before to.
+func (f followSeqs) openAt(seq uint64, to time.Time) bool {
+	opened := f.Open != 0 && f.Open <= seq && f.OpenAt.Before(to)
+	closed := f.Close != 0 && f.Close <= seq && f.CloseAt.Before(to)
+	return opened && !closed
 }
 
 // dayEnd is the last sequence the log stored on a day (days since
@@ -106,7 +116,7 @@ func (m *ReportHistory) apply(rec events.Record, p events.Payload, after events.
 	case events.FeedbackLogged:
 	case events.FollowUpOpened:
 		if f := m.follow[e.FeedbackID]; f.Open == 0 {
-			m.follow[e.FeedbackID] = followSeqs{Open: rec.Seq}
+			m.follow[e.FeedbackID] = followSeqs{Open: rec.Seq, OpenAt: rec.Event.Time.UTC()}
 		}
 	case events.FollowUpClosed:
 		id, err := aggregateID(rec)
@@ -114,7 +124,7 @@ func (m *ReportHistory) apply(rec events.Record, p events.Payload, after events.
 			return err
 		}
 		if f, ok := m.follow[id]; ok && f.Close == 0 {
-			f.Close = rec.Seq
+			f.Close, f.CloseAt = rec.Seq, rec.Event.Time.UTC()
 			m.follow[id] = f
 		}
 	default:
@@ -134,16 +144,17 @@ func (m *ReportHistory) mark(d events.Digest) {
 // last sequence.
 type historyCut struct {
 	records []keptRecord // up to before
-	open    []string     // follow-ups open at before
+	open    []string     // follow-ups open at before, as of the period's end
 	before  uint64
 	from    events.Digest // the newest digest kept at or before before
 	gap     uint64
 }
 
-// cut is the model's part of a report whose last sequence is last and
-// whose last day (UTC) is day: before is the last sequence the log stored
-// before that day (at most last).
-func (m *ReportHistory) cut(last uint64, day int32) historyCut {
+// cut is the model's part of a report for a period ending at to (business
+// time) whose last sequence is last and whose last recorded day (UTC) is
+// day: before is the last sequence the log stored before that day (at most
+// last).
+func (m *ReportHistory) cut(last uint64, day int32, to time.Time) historyCut {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	c := historyCut{before: last, gap: m.gap}
@@ -157,7 +168,7 @@ func (m *ReportHistory) cut(last uint64, day int32) historyCut {
 	n, _ := slices.BinarySearchFunc(m.records, c.before+1, func(r keptRecord, seq uint64) int { return cmp.Compare(r.Seq, seq) })
 	c.records = m.records[:n:n]
 	for id, f := range m.follow {
-		if f.Open != 0 && f.Open <= c.before && (f.Close == 0 || f.Close > c.before) {
+		if f.openAt(c.before, to) {
 			c.open = append(c.open, id)
 		}
 	}

@@ -30,7 +30,9 @@ func day(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") }
 // WriteMarkdown writes the report for people: the council reads it.
 func (r *CouncilReport) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Quality council report\n\nPeriod: %s to %s (UTC). Built by replaying %d events.\n\n", day(r.From), day(r.To), r.EventsRead)
+	fmt.Fprintf(&b, "# Quality council report\n\nPeriod: %s to %s (UTC), by when things happened.\n\n", day(r.From), day(r.To))
+	fmt.Fprintf(&b, "Known at %s: built from the %d events the log recorded by then, up to seq %d (digest `%s`).\n\n",
+		r.KnownAt.UTC().Format(time.RFC3339Nano), r.EventsRead, r.Digest.Seq, r.Digest.Digest)
 	fmt.Fprintf(&b, "## Decisions (%d)\n\n", len(r.Decisions))
 	if len(r.Decisions) > 0 {
 		b.WriteString("| initiative | outcome | approve / reject / abstain | voted of seats | quorum | by the chair | rationale |\n|---|---|---|---|---|---|---|\n")
@@ -147,6 +149,7 @@ func (r *CouncilReport) WriteCSV(w io.Writer) error {
 	row("section", "id", "name", "field", "value")
 	row("period", "", "", "from", r.From.UTC().Format(time.RFC3339))
 	row("period", "", "", "to", r.To.UTC().Format(time.RFC3339))
+	row("period", "", "", "known_at", r.KnownAt.UTC().Format(time.RFC3339Nano))
 	row("digest", strconv.FormatUint(r.Digest.Seq, 10), "", "digest", r.Digest.Digest)
 	// Every list below is a slice, not a map, so that the rows come in the
 	// same order on every run: the report of one log is one file.

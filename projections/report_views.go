@@ -12,34 +12,39 @@ import (
 // reportReplays counts the reports CouncilReportOf left to a replay.
 var reportReplays atomic.Uint64
 
-// CouncilReportOf builds the council report for [from, to) from the read
-// models the projector keeps, byte for byte the report BuildCouncilReport
-// builds by replaying the log from sequence 1, without that replay:
+// CouncilReportOf builds the council report for [from, to) (business
+// time) as the log knew it at knownAt (recorded time) from the read models
+// the projector keeps, byte for byte the report BuildCouncilReport builds
+// by replaying the log from sequence 1, without that replay:
 //
-//   - the report ends where a replay up to to would: at the last record the
-//     log stored before to (last); before is the last record stored
-//     before to's day (UTC);
+//   - the report ends where a replay up to knownAt would: at the last
+//     record the log stored at or before knownAt (last); before is the
+//     last record stored before knownAt's day (UTC);
 //   - the records up to before that are not feedback come from the report
-//     history (ReportHistory), the follow-ups open at before too;
+//     history (ReportHistory), the follow-ups open at before (as of to)
+//     too, and are applied as a replay would (by business time);
 //   - the feedback up to before comes from the feedback model's daily
-//     cells, and, for the days of the previous period's start, from and
-//     to, from its item store, with before as the cut-off;
+//     cells (by the day it occurred and the day the log stored it), and,
+//     for the days of the previous period's start, from and to, from its
+//     item store, with before as the cut-off;
 //   - the records after before, up to last (at most a day's), are read
 //     from the log and applied as a replay would, and the log's digest at
 //     last is carried on from the newest one the history kept at or before
 //     before.
 //
-// A report whose range holds a record the history could not take in (one
-// that does not decode, which the replay would refuse) is built by the
-// replay, which answers as it does.
-func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *Views, from, to time.Time) (*CouncilReport, error) {
-	if !from.Before(to) {
-		return nil, errors.New("the period's start must be before its end")
+// It falls back to the replay (counted by reportReplays) where it cannot
+// say what the replay would: a range holding a record the history could
+// not take in (one that does not decode, which the replay refuses and
+// answers for), a feedback model whose item store failed, and a kept
+// record that no longer decodes.
+func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *Views, from, to, knownAt time.Time) (*CouncilReport, error) {
+	if err := checkPeriod(from, to, knownAt); err != nil {
+		return nil, err
 	}
-	from, to = from.UTC(), to.UTC()
+	from, to, knownAt = from.UTC(), to.UTC(), knownAt.UTC()
 	replay := func() (*CouncilReport, error) {
 		reportReplays.Add(1)
-		r, _, err := BuildCouncilReport(ctx, store, from, to, Options{Strict: true})
+		r, _, err := BuildCouncilReport(ctx, store, from, to, knownAt, Options{Strict: true})
 		return r, err
 	}
 	target, err := store.LastSeq(ctx)
@@ -49,11 +54,11 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 	if err := p.WaitFor(ctx, target); err != nil {
 		return nil, err
 	}
-	past, found, err := firstStoredAt(ctx, store, to)
+	past, found, err := firstStoredAt(ctx, store, knownAt.Add(time.Nanosecond))
 	if err != nil {
 		return nil, err
 	}
-	day := dayOf(midnight(to))
+	day := dayOf(knownAt)
 	// Between two records, so that the history and the daily cells are at
 	// one point of the log.
 	p.hold.Lock()
@@ -61,7 +66,7 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 	if found && past-1 < last {
 		last = past - 1
 	}
-	cut := v.History.cut(last, day)
+	cut := v.History.cut(last, day, to)
 	bounds := []time.Time{PreviousPeriod(from, to), from, to}
 	upTo, touchpoints := v.Feedback.dayFigures(day, dayOf(bounds[0]), dayOf(from), dayOf(to))
 	p.hold.Unlock()
@@ -72,7 +77,7 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 		return nil, err
 	}
 
-	b := newReportBuilder(from, to)
+	b := newReportBuilder(from, to, knownAt)
 	for _, k := range cut.records {
 		rec, err := events.ReadRecord(k.Seq, k.Subject, k.Stored, k.Raw)
 		if err != nil {

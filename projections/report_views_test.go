@@ -23,8 +23,11 @@ func nextDay() time.Time {
 // in the future and before any feedback; on a history over several days
 // whose items occurred days before the log stored them (inside a period
 // already over), with follow-ups opened and closed across periods, decisions,
-// crews and initiatives in and out of each; from a projector that replayed
-// the whole log and from one restored from a checkpoint and its tail.
+// crews and initiatives in and out of each, some back-dated (happened in an
+// early period, recorded days later); for each period as the log knew it at
+// several recorded times (mid-day, a day's start, before the back-dated
+// records, after all); from a projector that replayed the whole log and
+// from one restored from a checkpoint and its tail.
 func TestCouncilReportOfTheViewsIsTheReplays(t *testing.T) {
 	defer projections.ShortDays()()
 	s := newScript(t)
@@ -73,6 +76,13 @@ func TestCouncilReportOfTheViewsIsTheReplays(t *testing.T) {
 	p3 := nextDay()
 	logged(tps[2], events.MetricNPS, 9, p2)
 	s.do(events.DisbandCrew{CrewID: crew, Reason: "done"})
+	// Back-dated: happened in the first periods, recorded now.
+	early := events.NewID()
+	s.doAt(p1.Add(-20*time.Millisecond), events.FormCrew{CrewID: early, Name: "Early", Type: events.CrewExperience, Purpose: "p"})
+	s.doAt(p2.Add(-20*time.Millisecond), events.DisbandCrew{CrewID: early, Reason: "recorded late"})
+	third := logged(tps[0], events.MetricNPS, 1, t0.Add(20*time.Millisecond))
+	s.doAt(t0.Add(30*time.Millisecond), events.OpenFollowUp{FeedbackID: third, Note: "back-dated"})
+	s.doAt(p1.Add(20*time.Millisecond), events.CloseFollowUp{FeedbackID: third, ActionTaken: "called"})
 	p4 := mark()
 	logged(tps[2], events.MetricNPS, 6, time.Time{})
 
@@ -80,6 +90,9 @@ func TestCouncilReportOfTheViewsIsTheReplays(t *testing.T) {
 		{t0.Add(-time.Hour), p1}, {p1, p2}, {t0, p3}, {p1, dayStart}, {dayStart, p4}, {p2, p4},
 		{p3, time.Now().Add(time.Hour)}, {t0.Add(-2 * time.Hour), t0}, {t0.Add(-time.Hour), time.Now().Add(24 * time.Hour)},
 	}
+	// Recorded-time cuts: mid-day, at a day's start, before the back-dated
+	// records, and after everything.
+	knownAts := []time.Time{p1, dayStart, p3, p4, time.Now().Add(time.Hour)}
 	ctx := context.Background()
 	full, _, fullViews := rebuilt(t, s)
 	var cuts []*projections.Checkpoint
@@ -100,24 +113,27 @@ func TestCouncilReportOfTheViewsIsTheReplays(t *testing.T) {
 	}{{"full", full, fullViews}, {"restored", restored, restoredViews}} {
 		replays := projections.ReportReplays()
 		for i, per := range periods {
-			want, _, err := projections.BuildCouncilReport(ctx, s.store, per[0], per[1], projections.Options{Strict: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := projections.CouncilReportOf(ctx, s.store, side.p, side.v, per[0], per[1])
-			if err != nil {
-				t.Fatalf("%s, period %d: %v", side.name, i, err)
-			}
-			w, _ := json.Marshal(want)
-			g, _ := json.Marshal(got)
-			if string(w) != string(g) {
-				t.Errorf("%s, period %d (%s to %s): the report of the views differs from the replay's:\nviews  %s\nreplay %s", side.name, i, per[0], per[1], g, w)
+			for k, known := range knownAts {
+				want, _, err := projections.BuildCouncilReport(ctx, s.store, per[0], per[1], known, projections.Options{Strict: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := projections.CouncilReportOf(ctx, s.store, side.p, side.v, per[0], per[1], known)
+				if err != nil {
+					t.Fatalf("%s, period %d, known_at %d: %v", side.name, i, k, err)
+				}
+				w, _ := json.Marshal(want)
+				g, _ := json.Marshal(got)
+				if string(w) != string(g) {
+					t.Errorf("%s, period %d (%s to %s), known at %s: the report of the views differs from the replay's:\nviews  %s\nreplay %s",
+						side.name, i, per[0], per[1], known, g, w)
+				}
 			}
 		}
 		// Every record of this history decodes: no report may have been
 		// left to the replay it is compared with.
 		if n := projections.ReportReplays() - replays; n > 0 {
-			t.Errorf("%s: %d of %d reports were built by a replay, not from the views", side.name, n, len(periods))
+			t.Errorf("%s: %d of %d reports were built by a replay, not from the views", side.name, n, len(periods)*len(knownAts))
 		}
 	}
 }

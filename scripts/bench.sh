@@ -194,4 +194,15 @@ awk '
 		}
 	}' "$out"
 
+echo
+echo "== time travel (projections BenchmarkTimeTravel): a read at as_of on ${CXTRACKER_BENCH_PAST_ITEMS:-50000} back-dated feedback items"
+go test -run '^$' -bench '^BenchmarkTimeTravel$' -benchtime 3x -timeout 30m ./projections/ | tee "$out"
+awk '
+	/^BenchmarkTimeTravel\// { name = $1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkTimeTravel\//, "", name); ns[name] = $3 }
+	END {
+		if (!("raw" in ns) || !("build" in ns)) { print "time travel: missing"; exit }
+		printf "views built at a cut %9.1f ms = %5.2fx raw JetStream reading the whole log (%.1f ms); kept %.3f ms; carried on by one event %.2f ms\n",
+			ns["build"] / 1e6, ns["build"] / ns["raw"], ns["raw"] / 1e6, ns["kept"] / 1e6, ns["carried-on-by-one-event"] / 1e6
+	}' "$out"
+
 scale_section

@@ -30,15 +30,17 @@ func (f timeFlag) Set(v string) error {
 	return nil
 }
 
-// reportCmd builds the council's report for a period by replaying the log,
+// reportCmd builds the council's report for a period (business time) as
+// the log knew it at --known-at (recorded time) by replaying the log,
 // showing progress on stderr, and writes it to stdout.
 func reportCmd(ctx context.Context, clock events.Clock, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet("report", stderr)
 	cfg.logFlags(fs)
-	var from, to time.Time
-	fs.Var(timeFlag{&from}, "from", "RFC 3339 start of the period (required)")
+	var from, to, knownAt time.Time
+	fs.Var(timeFlag{&from}, "from", "RFC 3339 start of the period, by when things happened (required)")
 	fs.Var(timeFlag{&to}, "to", "RFC 3339 end of the period, exclusive (default now)")
+	fs.Var(timeFlag{&knownAt}, "known-at", "RFC 3339: count only the events the log recorded at or before this time (default now); the same --from, --to and --known-at give the same report forever")
 	format := fs.String("format", "md", "md, json or csv")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return usageError{err}
@@ -60,7 +62,16 @@ func reportCmd(ctx context.Context, clock events.Clock, args []string, getenv fu
 		res projections.Result
 	)
 	err := readLog(ctx, cfg, stderr, "replaying", func(store events.Store, prog *progress) (err error) {
-		if r, res, err = projections.BuildCouncilReport(ctx, store, from, to, projections.Options{Progress: prog.replayed}); err == nil {
+		now, err := projections.KnownNow(ctx, store, clock.Now())
+		if err != nil {
+			return err
+		}
+		if knownAt.IsZero() {
+			knownAt = now
+		} else if knownAt.After(now) {
+			return usageError{fmt.Errorf("--known-at must not be after now (%s): the log may still record events before it", now.Format(time.RFC3339Nano))}
+		}
+		if r, res, err = projections.BuildCouncilReport(ctx, store, from, to, knownAt, projections.Options{Progress: prog.replayed}); err == nil {
 			prog.Done(r.EventsRead)
 		}
 		return err
