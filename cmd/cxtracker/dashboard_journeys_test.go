@@ -23,6 +23,12 @@ func TestTheJourneyMapShowsEveryStageInOrderAndEveryTouchpointWithItsNumber(t *t
 	if a := b.get("/journeys"); a.Status != http.StatusSeeOther || a.Location != "/journeys/"+j.ID {
 		t.Fatalf("/journeys answered %d to %q", a.Status, a.Location)
 	}
+	// Without a period in its address the map reads the last quarter.
+	var inPeriod projections.JourneyView
+	if err := admin.do(context.Background(), http.MethodGet, "/v1/journeys/"+j.ID+"?from=2026-04-01T00:00:00Z&to=2026-07-01T00:00:00Z", nil, &inPeriod); err != nil {
+		t.Fatal(err)
+	}
+	j = inPeriod
 	page := b.get("/journeys/" + j.ID)
 	if page.Status != http.StatusOK || !strings.Contains(page.Body, `id="journey-map" data-metric="nps"`) {
 		t.Fatalf("the map answered %d without its NPS map: %s", page.Status, page.Body)
@@ -45,11 +51,15 @@ func TestTheJourneyMapShowsEveryStageInOrderAndEveryTouchpointWithItsNumber(t *t
 			if cell.index < at {
 				t.Errorf("touchpoint %s is not under its stage %s", tp.Name, st.Name)
 			}
+			n := tp.Period.Current.NPSCount
 			want := "–"
-			if tp.NPS != nil {
-				want = fmt.Sprintf("%.1f", *tp.NPS)
+			switch {
+			case n >= projections.MoverMinResponses:
+				want = fmt.Sprintf("%.1f", *tp.Period.Current.NPS)
+			case n > 0:
+				want = "too few responses"
 			}
-			for _, s := range []string{html.EscapeString(tp.Name), "<strong>" + want + "</strong>", countOf(tp.NPSCount, "response"), countOf(tp.OpenFollowUps, "open follow-up")} {
+			for _, s := range []string{html.EscapeString(tp.Name), "<strong>" + want + "</strong>", countOf(n, "response"), countOf(tp.OpenFollowUps, "open follow-up")} {
 				if !strings.Contains(cell.body, s) {
 					t.Errorf("the cell of %s lacks %q: %s", tp.Name, s, cell.body)
 				}
@@ -82,10 +92,12 @@ func TestTheJourneyMapReadsCESTheOtherWayRound(t *testing.T) {
 	crew := createCrew(t, admin, "Portal crew")
 	easy := addTouchpoint(t, admin, j, "Self-service portal", crew)
 	hard := addTouchpoint(t, admin, j, "Paper claim form", crew)
-	for range 3 {
-		logFeedback(t, admin, easy, "ces", 1, "")
-		logFeedback(t, admin, hard, "ces", 7, "")
+	// Enough answers in the last quarter, the map's period, to be read.
+	var lines []obj
+	for range projections.MoverMinResponses {
+		lines = append(lines, scoreLine(easy, "ces", 1, "", "2026-05-10T12:00:00Z"), scoreLine(hard, "ces", 7, "", "2026-05-10T12:00:00Z"))
 	}
+	importFeedback(t, admin, lines)
 	token, _ := personToken(t, admin, councilMember)
 	b := newBrowserSession(t, "http://"+m.HTTPAddr())
 	b.signIn(token)
