@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -189,28 +188,5 @@ func TestTheJourneyMapComparesAChosenPeriodWithThePeriodBefore(t *testing.T) {
 	}
 	if n := evalIn[int](tab, `document.querySelectorAll('#journey-map, #period-form').length`); n != 1 {
 		t.Errorf("the bad date's page shows %d of the form and the map, want the form only", n)
-	}
-}
-
-func TestABadPeriodIsAReadablePageNotAServerError(t *testing.T) {
-	m, admin := demoTracker(t)
-	j := demoJourney(t, admin)
-	token, _ := personToken(t, admin, councilMember)
-	b := newBrowserSession(t, "http://"+m.HTTPAddr())
-	b.signIn(token)
-	for q, want := range map[string]string{
-		"from=2026-02-30&to=2026-03-10": "is not a date",
-		"from=2026-03-10":               "Give both days",
-		"from=2026-03-10&to=2026-03-01": "before it starts",
-		"from=2026-07-01&to=2026-07-20": "after today (16 Jul 2026)",
-	} {
-		a := b.get("/journeys/" + j.ID + "?" + q)
-		if a.Status != http.StatusBadRequest || !strings.Contains(a.Body, `id="period-problem"`) || !strings.Contains(a.Body, want) || !strings.Contains(a.Body, `id="period-form"`) {
-			t.Errorf("?%s answered %d without %q: %s", q, a.Status, want, a.Body)
-		}
-	}
-	// What was typed stays in the fields, to be put right.
-	if a := b.get("/journeys/" + j.ID + "?" + url.Values{"from": {"2026-03-10"}, "to": {"not yet"}}.Encode()); !strings.Contains(a.Body, `value="not yet"`) {
-		t.Errorf("the last day typed is not kept: %s", a.Body)
 	}
 }

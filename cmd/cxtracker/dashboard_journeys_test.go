@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -86,7 +87,7 @@ func TestTheJourneyMapShowsEveryStageInOrderAndEveryTouchpointWithItsNumber(t *t
 	}
 }
 
-func TestTheJourneyMapReadsCESTheOtherWayRound(t *testing.T) {
+func TestTheJourneyMapReadsCESTheOtherWayRoundAndSaysWhatItCannotRead(t *testing.T) {
 	m, admin := demoTracker(t)
 	j := demoJourney(t, admin)
 	crew := createCrew(t, admin, "Portal crew")
@@ -123,6 +124,23 @@ func TestTheJourneyMapReadsCESTheOtherWayRound(t *testing.T) {
 	bad := b.get("/journeys/" + j.ID + "?metric=happiness")
 	if bad.Status != http.StatusBadRequest || !strings.Contains(bad.Body, `class="card narrow error-page"`) || !strings.Contains(bad.Body, "nps, csat, ces") {
 		t.Fatalf("a bad metric answered %d: %s", bad.Status, bad.Body)
+	}
+	// A period the map cannot read is said on the map's page, beside the
+	// chooser to put it right; never a server error.
+	for q, want := range map[string]string{
+		"from=2026-02-30&to=2026-03-10": "is not a date",
+		"from=2026-03-10":               "Give both days",
+		"from=2026-03-10&to=2026-03-01": "before it starts",
+		"from=2026-07-01&to=2026-07-20": "after today (16 Jul 2026)",
+	} {
+		a := b.get("/journeys/" + j.ID + "?" + q)
+		if a.Status != http.StatusBadRequest || !strings.Contains(a.Body, `id="period-problem"`) || !strings.Contains(a.Body, want) || !strings.Contains(a.Body, `id="period-form"`) {
+			t.Errorf("?%s answered %d without %q: %s", q, a.Status, want, a.Body)
+		}
+	}
+	// What was typed stays in the fields, to be put right.
+	if a := b.get("/journeys/" + j.ID + "?" + url.Values{"from": {"2026-03-10"}, "to": {"not yet"}}.Encode()); !strings.Contains(a.Body, `value="not yet"`) {
+		t.Errorf("the last day typed is not kept: %s", a.Body)
 	}
 }
 
