@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,13 +33,16 @@ type metricScale struct {
 	edges [4]float64
 	// Unit follows every value written: "%" for CSAT.
 	Unit string
+	// ChangeUnit follows a change between two values: " points" for the
+	// NPS and the CSAT share.
+	ChangeUnit string
 }
 
 // metricScales are the three metrics in the order the map offers them.
 // NPS and CSAT are better high, CES (effort) is better low.
 var metricScales = []metricScale{
-	{Key: events.MetricNPS, Name: "NPS", Range: "-100 to 100, higher is better", edges: [4]float64{-30, 0, 30, 70}},
-	{Key: events.MetricCSAT, Name: "CSAT", Range: "% of customers satisfied, higher is better", edges: [4]float64{50, 70, 80, 90}, Unit: "%"},
+	{Key: events.MetricNPS, Name: "NPS", Range: "-100 to 100, higher is better", edges: [4]float64{-30, 0, 30, 70}, ChangeUnit: " points"},
+	{Key: events.MetricCSAT, Name: "CSAT", Range: "% of customers satisfied, higher is better", edges: [4]float64{50, 70, 80, 90}, Unit: "%", ChangeUnit: " points"},
 	{Key: events.MetricCES, Name: "CES", Range: "mean effort from 1 to 7, lower is better", LowerIsBetter: true, edges: [4]float64{2.5, 3.5, 4.5, 5.5}},
 }
 
@@ -51,6 +55,7 @@ var journeyFuncs = template.FuncMap{
 		}
 		return key
 	},
+	"moverList": func(id, title string, rows []moverRow) moverList { return moverList{ID: id, Title: title, Rows: rows} },
 }
 
 // bucketWords name the buckets heat-0 to heat-4, so a cell says in words
@@ -112,13 +117,7 @@ func (s metricScale) edge(i int) string { return fmt.Sprintf("%g%s", s.edges[i],
 
 // of is the metric's value and its count of responses among m.
 func (s metricScale) of(m projections.Metrics) (*float64, int) {
-	switch s.Key {
-	case events.MetricCSAT:
-		return m.CSAT, m.CSATCount
-	case events.MetricCES:
-		return m.CES, m.CESCount
-	}
-	return m.NPS, m.NPSCount
+	return pick(s.Key, m.NPS, m.CSAT, m.CES), pick(s.Key, m.NPSCount, m.CSATCount, m.CESCount)
 }
 
 // legendEntry is one bucket of the legend: its class, its word and the
@@ -202,14 +201,30 @@ func (w *Web) journeys(c echo.Context) error {
 	return w.render(c, http.StatusOK, page{name: "journeys", title: "Journey maps", nav: "journeys", live: true}, journeyList{Journeys: all})
 }
 
-// journeyMapPage is one journey's map read on one metric.
+// journeyMapPage is one journey's map read on one metric over one period,
+// beside the period before it.
 type journeyMapPage struct {
 	Journey projections.JourneyView
 	Scale   metricScale
 	Metrics []choice
-	Overall figure
-	Stages  []stageColumn
-	Legend  []legendEntry
+	// Periods are the named periods; none is marked when the period is
+	// two dates of the reader's own.
+	Periods          []choice
+	Period, Previous mapPeriod
+	// From and To are what the date fields hold: the period's first and
+	// last days, or what was typed when they cannot be read.
+	From, To string
+	// Problem says why the period asked for cannot be read; the page then
+	// shows the chooser and the message, and no figures.
+	Problem  string
+	Segment  string
+	Segments []string
+	Overall  periodFigure
+	Stages   []stageColumn
+	Movers   moversPanel
+	Legend   []legendEntry
+	// MinResponses is how many responses a value and a change need.
+	MinResponses int
 }
 
 // stageColumn is a stage of the map with its own figure and its
@@ -217,7 +232,7 @@ type journeyMapPage struct {
 type stageColumn struct {
 	ID, Name string
 	Position int
-	Figure   figure
+	Figure   periodFigure
 	Cells    []touchpointCell
 }
 
@@ -226,11 +241,12 @@ type stageColumn struct {
 type touchpointCell struct {
 	ID, Name, Channel, Href string
 	Retired                 bool
-	Figure                  figure
+	Figure                  periodFigure
 }
 
-// journeyMap is the map of one journey: one read of the map, which holds
-// every stage's and touchpoint's figures.
+// journeyMap is the map of one journey: each stage's and touchpoint's own
+// figures for the period and segment in the address, beside the period
+// before, and the journey's movers.
 func (w *Web) journeyMap(c echo.Context) error {
 	key := c.QueryParam("metric")
 	if key == "" {
@@ -241,20 +257,52 @@ func (w *Web) journeyMap(c echo.Context) error {
 		return &pageError{Status: http.StatusBadRequest, Title: "No such metric",
 			Detail: fmt.Sprintf("The map is coloured by one of %s; %q is none of them.", metricKeys(), key), Back: "/journeys"}
 	}
+	now := w.now()
+	period, given, problem := readPeriod(c.QueryParams(), now)
+	segment := c.QueryParam("segment")
+	p := journeyMapPage{Scale: scale, Period: period, Segment: segment, Problem: problem, Legend: scale.legend(), MinResponses: minResponses,
+		From: c.QueryParam("from"), To: c.QueryParam("to")}
+	q := url.Values{}
+	if problem == "" {
+		p.From, p.To, p.Previous = period.From.Format(dayLayout), period.Last().Format(dayLayout), period.Previous()
+		q.Set("from", period.From.Format(time.RFC3339))
+		q.Set("to", period.To.Format(time.RFC3339))
+		if segment != "" {
+			q.Set("segment", segment)
+		}
+	}
 	var j projections.JourneyView
-	if err := w.get(c, "/v1/journeys/"+url.PathEscape(c.Param("id")), nil, &j); err != nil {
+	if err := w.get(c, "/v1/journeys/"+url.PathEscape(c.Param("id")), q, &j); err != nil {
 		return err
 	}
-	base := "/journeys/" + url.PathEscape(j.ID)
-	p := journeyMapPage{Journey: j, Scale: scale, Overall: scale.figure(j.JourneyFigures), Legend: scale.legend()}
-	for _, s := range metricScales {
-		p.Metrics = append(p.Metrics, choice{Label: s.Name, Href: base + "?metric=" + s.Key, Current: s.Key == scale.Key})
+	p.Journey = j
+	addr := mapAddress{base: "/journeys/" + url.PathEscape(j.ID), metric: scale.Key, segment: segment}
+	if given && problem == "" {
+		addr.period = &period
 	}
+	for _, s := range metricScales {
+		a := addr
+		a.metric = s.Key
+		p.Metrics = append(p.Metrics, choice{Label: s.Name, Href: a.href(), Current: s.Key == scale.Key})
+	}
+	p.Periods = periodChoices(addr, period, midnightOf(now))
+	if problem != "" {
+		return w.render(c, http.StatusBadRequest, page{name: "journey", title: "Journey map: " + j.Name, nav: "journeys"}, p)
+	}
+	var err error
+	if p.Segments, err = w.segmentChoices(c, j.ID, period, segment); err != nil {
+		return err
+	}
+	if p.Movers, err = w.journeyMovers(c, j, scale, period, segment); err != nil {
+		return err
+	}
+	p.Overall = scale.periodFigure(j.Period, j.OpenFollowUps)
+	base := addr.base
 	for _, st := range j.Stages {
-		col := stageColumn{ID: st.ID, Name: st.Name, Position: st.Position, Figure: scale.figure(st.JourneyFigures)}
+		col := stageColumn{ID: st.ID, Name: st.Name, Position: st.Position, Figure: scale.periodFigure(st.Period, st.OpenFollowUps)}
 		for _, tp := range st.Touchpoints {
 			col.Cells = append(col.Cells, touchpointCell{ID: tp.ID, Name: tp.Name, Channel: tp.Channel, Retired: tp.Retired,
-				Href: base + "/touchpoints/" + url.PathEscape(tp.ID), Figure: scale.figure(tp.JourneyFigures)})
+				Href: base + "/touchpoints/" + url.PathEscape(tp.ID), Figure: scale.periodFigure(tp.Period, tp.OpenFollowUps)})
 		}
 		p.Stages = append(p.Stages, col)
 	}

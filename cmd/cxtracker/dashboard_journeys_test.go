@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,6 +24,12 @@ func TestTheJourneyMapShowsEveryStageInOrderAndEveryTouchpointWithItsNumber(t *t
 	if a := b.get("/journeys"); a.Status != http.StatusSeeOther || a.Location != "/journeys/"+j.ID {
 		t.Fatalf("/journeys answered %d to %q", a.Status, a.Location)
 	}
+	// Without a period in its address the map reads the last quarter.
+	var inPeriod projections.JourneyView
+	if err := admin.do(context.Background(), http.MethodGet, "/v1/journeys/"+j.ID+"?from=2026-04-01T00:00:00Z&to=2026-07-01T00:00:00Z", nil, &inPeriod); err != nil {
+		t.Fatal(err)
+	}
+	j = inPeriod
 	page := b.get("/journeys/" + j.ID)
 	if page.Status != http.StatusOK || !strings.Contains(page.Body, `id="journey-map" data-metric="nps"`) {
 		t.Fatalf("the map answered %d without its NPS map: %s", page.Status, page.Body)
@@ -45,11 +52,15 @@ func TestTheJourneyMapShowsEveryStageInOrderAndEveryTouchpointWithItsNumber(t *t
 			if cell.index < at {
 				t.Errorf("touchpoint %s is not under its stage %s", tp.Name, st.Name)
 			}
+			n := tp.Period.Current.NPSCount
 			want := "–"
-			if tp.NPS != nil {
-				want = fmt.Sprintf("%.1f", *tp.NPS)
+			switch {
+			case n >= projections.MoverMinResponses:
+				want = fmt.Sprintf("%.1f", *tp.Period.Current.NPS)
+			case n > 0:
+				want = "too few responses"
 			}
-			for _, s := range []string{html.EscapeString(tp.Name), "<strong>" + want + "</strong>", countOf(tp.NPSCount, "response"), countOf(tp.OpenFollowUps, "open follow-up")} {
+			for _, s := range []string{html.EscapeString(tp.Name), "<strong>" + want + "</strong>", countOf(n, "response"), countOf(tp.OpenFollowUps, "open follow-up")} {
 				if !strings.Contains(cell.body, s) {
 					t.Errorf("the cell of %s lacks %q: %s", tp.Name, s, cell.body)
 				}
@@ -76,16 +87,18 @@ func TestTheJourneyMapShowsEveryStageInOrderAndEveryTouchpointWithItsNumber(t *t
 	}
 }
 
-func TestTheJourneyMapReadsCESTheOtherWayRound(t *testing.T) {
+func TestTheJourneyMapReadsCESTheOtherWayRoundAndSaysWhatItCannotRead(t *testing.T) {
 	m, admin := demoTracker(t)
 	j := demoJourney(t, admin)
 	crew := createCrew(t, admin, "Portal crew")
 	easy := addTouchpoint(t, admin, j, "Self-service portal", crew)
 	hard := addTouchpoint(t, admin, j, "Paper claim form", crew)
-	for range 3 {
-		logFeedback(t, admin, easy, "ces", 1, "")
-		logFeedback(t, admin, hard, "ces", 7, "")
+	// Enough answers in the last quarter, the map's period, to be read.
+	var lines []obj
+	for range projections.MoverMinResponses {
+		lines = append(lines, scoreLine(easy, "ces", 1, "", "2026-05-10T12:00:00Z"), scoreLine(hard, "ces", 7, "", "2026-05-10T12:00:00Z"))
 	}
+	importFeedback(t, admin, lines)
 	token, _ := personToken(t, admin, councilMember)
 	b := newBrowserSession(t, "http://"+m.HTTPAddr())
 	b.signIn(token)
@@ -111,6 +124,23 @@ func TestTheJourneyMapReadsCESTheOtherWayRound(t *testing.T) {
 	bad := b.get("/journeys/" + j.ID + "?metric=happiness")
 	if bad.Status != http.StatusBadRequest || !strings.Contains(bad.Body, `class="card narrow error-page"`) || !strings.Contains(bad.Body, "nps, csat, ces") {
 		t.Fatalf("a bad metric answered %d: %s", bad.Status, bad.Body)
+	}
+	// A period the map cannot read is said on the map's page, beside the
+	// chooser to put it right; never a server error.
+	for q, want := range map[string]string{
+		"from=2026-02-30&to=2026-03-10": "is not a date",
+		"from=2026-03-10":               "Give both days",
+		"from=2026-03-10&to=2026-03-01": "before it starts",
+		"from=2026-07-01&to=2026-07-20": "after today (16 Jul 2026)",
+	} {
+		a := b.get("/journeys/" + j.ID + "?" + q)
+		if a.Status != http.StatusBadRequest || !strings.Contains(a.Body, `id="period-problem"`) || !strings.Contains(a.Body, want) || !strings.Contains(a.Body, `id="period-form"`) {
+			t.Errorf("?%s answered %d without %q: %s", q, a.Status, want, a.Body)
+		}
+	}
+	// What was typed stays in the fields, to be put right.
+	if a := b.get("/journeys/" + j.ID + "?" + url.Values{"from": {"2026-03-10"}, "to": {"not yet"}}.Encode()); !strings.Contains(a.Body, `value="not yet"`) {
+		t.Errorf("the last day typed is not kept: %s", a.Body)
 	}
 }
 
