@@ -18,6 +18,7 @@ type KPIs struct {
 	mu       sync.RWMutex
 	byID     map[string]*KPIView
 	feedback *Feedback
+	sums     scopeSumsCache
 }
 
 // Where a KPI's values come from.

@@ -3,6 +3,7 @@ package projections
 import (
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"cxtracker/events"
@@ -53,7 +54,7 @@ func (m *KPIs) standing(v *KPIView) {
 	if events.ComputedFrom(v.Metric) {
 		v.Source = KPISourceFeedback
 		if m.feedback != nil {
-			v.compute(m.feedback.ScopeSums(v.FeedbackScope, v.Metric))
+			v.compute(m.sums.get(m.feedback, v.FeedbackScope, v.Metric))
 		}
 	} else {
 		v.Source = KPISourceHand
@@ -66,6 +67,45 @@ func (m *KPIs) standing(v *KPIView) {
 		met := v.meets(v.Current.Value)
 		v.Met = &met
 	}
+}
+
+// scopeSumsCache keeps the sums of each scope and metric the KPIs read
+// while the feedback's daily cells stay as they were, so that reading the
+// KPIs again does not sum every cell again. The sums it answers are shared:
+// read them, never change them.
+type scopeSumsCache struct {
+	mu      sync.Mutex
+	version [2]uint64
+	sums    map[scopeMetric]ScopeSums
+}
+
+type scopeMetric struct {
+	scope  events.FeedbackScope
+	metric string
+}
+
+// get is ScopeSums of f, summed again only after the cells changed. The
+// version is read before the sums, so sums kept under a version are never
+// older than it.
+func (c *scopeSumsCache) get(f *Feedback, scope events.FeedbackScope, metric string) ScopeSums {
+	version := f.daysVersion()
+	key := scopeMetric{scope, metric}
+	c.mu.Lock()
+	if c.version != version || c.sums == nil {
+		c.version, c.sums = version, map[scopeMetric]ScopeSums{}
+	}
+	sums, ok := c.sums[key]
+	c.mu.Unlock()
+	if ok {
+		return sums
+	}
+	sums = f.ScopeSums(scope, metric)
+	c.mu.Lock()
+	if c.version == version {
+		c.sums[key] = sums
+	}
+	c.mu.Unlock()
+	return sums
 }
 
 // compute sets a computed KPI's history and current value from the sums
