@@ -98,6 +98,11 @@ func TestKPIsOnTheFeedbackAreComputedPerWeekAndMonth(t *testing.T) {
 	if up, _ := m.Get(webEffortUp); up.Met == nil || !*up.Met {
 		t.Errorf("3 against 2.5, higher is better, is not met: %+v", up.Current)
 	}
+	// A response logged after a read counts at the next: March is 10 and 0 now.
+	log(fxPhone, events.MetricNPS, 0, "", day(time.March, 4, 9))
+	if k, _ := m.Get(stageNPS); k.Current == nil || k.Current.Value != 0 || k.Current.Count != 2 || *k.Met {
+		t.Errorf("after a new response, the stage's current value is %+v", k.Current)
+	}
 	c, _ := m.Get(churn)
 	if c.Source != KPISourceHand || c.Current == nil || c.Current.Value != 4.5 || c.Current.Count != 0 || c.Met == nil || !*c.Met || len(c.Months) != 0 {
 		t.Errorf("churn, entered by hand: %+v", c)
