@@ -10,15 +10,20 @@ import (
 )
 
 // DefineKPIRequest defines a KPI: what it measures, in which unit, its
-// target, which way is better, who owns it and what it covers.
+// target, which way is better, who owns it and what it covers. A KPI on a
+// feedback metric is computed from the feedback in its scope.
 type DefineKPIRequest struct {
-	Name      string   `json:"name"`
-	Metric    string   `json:"metric"`
-	Unit      string   `json:"unit"`
-	Target    *float64 `json:"target"`
-	Direction string   `json:"direction" doc:"higher_is_better or lower_is_better"`
-	OwnerID   string   `json:"owner_id,omitempty"`
-	Scope     string   `json:"scope,omitempty" doc:"what the KPI covers: the program, a journey, a stage..."`
+	Name         string   `json:"name"`
+	Metric       string   `json:"metric" doc:"nps, csat or ces: computed from the feedback each week and month; anything else (churn_rate, revenue...): measured by hand"`
+	Unit         string   `json:"unit"`
+	Target       *float64 `json:"target"`
+	Direction    string   `json:"direction" doc:"higher_is_better or lower_is_better"`
+	OwnerID      string   `json:"owner_id,omitempty"`
+	Scope        string   `json:"scope,omitempty" doc:"what the KPI covers, in words"`
+	JourneyID    string   `json:"journey_id,omitempty" doc:"on nps, csat or ces: only the feedback in this journey"`
+	StageID      string   `json:"stage_id,omitempty" doc:"on nps, csat or ces: only the feedback at this stage (of journey_id, if given)"`
+	TouchpointID string   `json:"touchpoint_id,omitempty" doc:"on nps, csat or ces: only the feedback at this touchpoint (at stage_id and in journey_id, if given)"`
+	Segment      string   `json:"segment,omitempty" doc:"on nps, csat or ces: only the feedback of this segment"`
 }
 
 // ChangeKPIRequest changes a KPI's target, its owner, or both.
@@ -43,13 +48,13 @@ func (s *Server) kpiRoutes() []Route {
 	return []Route{
 		{Method: http.MethodPost, Path: "/v1/kpis", Allow: Rule{Roles: cxTeam}, Summary: "define a KPI",
 			Request: DefineKPIRequest{}, Response: projections.KPIView{}, Status: http.StatusCreated, Handler: s.defineKPI},
-		{Method: http.MethodGet, Path: "/v1/kpis", Summary: "KPIs by id: current value against target, history",
+		{Method: http.MethodGet, Path: "/v1/kpis", Summary: "KPIs by id: current value against target (a feedback KPI's month so far), history per week and month or measurements",
 			Query: PageQuery{}, Response: Page[projections.KPIView]{}, Handler: listByID(s.Views.KPIs.List, func(k projections.KPIView) string { return k.ID })},
-		{Method: http.MethodGet, Path: "/v1/kpis/{id}", AsOf: travels(events.KindKPI, projections.NewKPIs, (*projections.KPIs).Get), Summary: "a KPI: current value against target (met or not, in its direction), measurements and target changes",
+		{Method: http.MethodGet, Path: "/v1/kpis/{id}", AsOf: travels(events.KindKPI, projections.NewKPIs, (*projections.KPIs).Get), Summary: "a KPI: current value against target (met or not, in its direction): computed from the feedback in its scope (the newest month with responses; history per ISO week and calendar month with counts) or entered by hand (the latest measurement); target changes",
 			Response: projections.KPIView{}, Handler: getByID("KPI", s.Views.KPIs.Get)},
 		{Method: http.MethodPatch, Path: "/v1/kpis/{id}", Allow: Rule{Roles: cxTeam}, Summary: "change a KPI's target, owner, or both at once",
 			Request: ChangeKPIRequest{}, Response: projections.KPIView{}, Handler: s.changeKPI},
-		{Method: http.MethodPost, Path: "/v1/kpis/{id}/measurements", Allow: Rule{Roles: cxTeam, Action: ActionRecordMeasurement}, Summary: "record a measurement; answers the KPI",
+		{Method: http.MethodPost, Path: "/v1/kpis/{id}/measurements", Allow: Rule{Roles: cxTeam, Action: ActionRecordMeasurement}, Summary: "record a measurement of a KPI measured by hand (409 on nps, csat and ces, which are computed); answers the KPI",
 			Request: RecordMeasurementRequest{}, Response: projections.KPIView{}, Status: http.StatusCreated, Handler: s.recordMeasurement},
 		{Method: http.MethodDelete, Path: "/v1/kpis/{id}", Allow: Rule{Roles: cxTeam}, Summary: "retire a KPI (optional body: reason): it takes no more measurements or changes; its history stays",
 			Request: RetireKPIRequest{}, Response: projections.KPIView{}, Handler: s.retireKPI},
@@ -69,7 +74,8 @@ func (s *Server) defineKPI(c echo.Context) error {
 	id := s.newID(c)
 	return s.write(c, Write{
 		Command: events.DefineKPI{KPIID: id, Name: req.Name, Metric: req.Metric, Unit: req.Unit, Target: target,
-			Direction: req.Direction, OwnerID: req.OwnerID, Scope: req.Scope},
+			Direction: req.Direction, OwnerID: req.OwnerID, Scope: req.Scope,
+			Feedback: events.FeedbackScope{JourneyID: req.JourneyID, StageID: req.StageID, TouchpointID: req.TouchpointID, Segment: req.Segment}},
 		Status: http.StatusCreated, View: foundView("KPI", id, s.Views.KPIs.Get),
 	})
 }

@@ -94,7 +94,7 @@ func TestCouncilReportCutsThePeriodByBusinessTimeAndTheLogByKnownAt(t *testing.T
 	var r struct {
 		KnownAt time.Time `json:"known_at"`
 		Stages  []struct {
-			Name string `json:"name"`
+			Name    string `json:"name"`
 			Current struct {
 				NPS      *float64 `json:"nps"`
 				NPSCount int      `json:"nps_count"`

@@ -1,6 +1,10 @@
 package events
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // KindKPI is the aggregate of one KPI: its definition, target, owner and
 // measurements.
@@ -37,7 +41,9 @@ var Directions = []string{HigherIsBetter, LowerIsBetter}
 
 // KPIDefined says a KPI is tracked: what it measures, in which unit, the
 // target and which way is better, who owns it (none yet is a gap the
-// program shows), and what it covers (the program, a journey, a stage...).
+// program shows), and what it covers in words (Scope). A KPI on a feedback
+// metric (nps, csat, ces) is computed from the feedback; its FeedbackScope
+// says which (none: all of it, the program's headline).
 type KPIDefined struct {
 	KPIID     string  `json:"kpi_id"`
 	Name      string  `json:"name"`
@@ -47,7 +53,26 @@ type KPIDefined struct {
 	Direction string  `json:"direction"`
 	OwnerID   string  `json:"owner_id,omitempty"`
 	Scope     string  `json:"scope,omitempty"`
+	FeedbackScope
 }
+
+// FeedbackScope is the part of the feedback a KPI on a feedback metric is
+// computed from: the feedback at one touchpoint, one stage or one journey,
+// and of one segment; a field left empty selects all. The ids fit
+// together: a touchpoint's stage and journey, a stage's journey.
+type FeedbackScope struct {
+	JourneyID    string `json:"journey_id,omitempty"`
+	StageID      string `json:"stage_id,omitempty"`
+	TouchpointID string `json:"touchpoint_id,omitempty"`
+	Segment      string `json:"segment,omitempty"`
+}
+
+// IsZero reports whether the scope selects all the feedback.
+func (f FeedbackScope) IsZero() bool { return f == FeedbackScope{} }
+
+// ComputedFrom reports whether a KPI on metric is computed from the
+// feedback (nps, csat or ces) rather than measured by hand.
+func ComputedFrom(metric string) bool { return slices.Contains(Metrics, metric) }
 
 // KPITargetChanged carries a KPI's new target.
 type KPITargetChanged struct {
@@ -92,6 +117,7 @@ type KPI struct {
 	Direction    string
 	OwnerID      string
 	Scope        string
+	Feedback     FeedbackScope
 	Measurements int
 	LastValue    float64
 	Retired      bool
@@ -101,7 +127,7 @@ func (k *KPI) apply(ev Payload) {
 	switch e := ev.(type) {
 	case KPIDefined:
 		k.Name, k.Metric, k.Unit, k.Target = e.Name, e.Metric, e.Unit, e.Target
-		k.Direction, k.OwnerID, k.Scope = e.Direction, e.OwnerID, e.Scope
+		k.Direction, k.OwnerID, k.Scope, k.Feedback = e.Direction, e.OwnerID, e.Scope, e.FeedbackScope
 	case KPITargetChanged:
 		k.Target = e.Target
 	case KPIOwnerChanged:
@@ -147,9 +173,12 @@ type DefineKPI struct {
 	Direction string
 	OwnerID   string
 	Scope     string
+	Feedback  FeedbackScope
 }
 
-// Decide defines a KPI once, owned (if at all) by a person who has not left.
+// Decide defines a KPI once, owned (if at all) by a person who has not left;
+// a feedback scope only on a feedback metric, naming a journey, stage and
+// touchpoint that exist and fit together (see checkFeedbackScope).
 func (c DefineKPI) Decide(s *State) (Decision, error) {
 	var v checks
 	v.id("kpi_id", c.KPIID)
@@ -162,6 +191,8 @@ func (c DefineKPI) Decide(s *State) (Decision, error) {
 	if c.Scope != "" {
 		v.name("scope", c.Scope)
 	}
+	v.feedbackMetric("metric", c.Metric)
+	v.feedbackScope(c.Metric, c.Feedback)
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
@@ -173,9 +204,12 @@ func (c DefineKPI) Decide(s *State) (Decision, error) {
 			return Decision{}, err
 		}
 	}
+	if err := s.checkFeedbackScope(c.Feedback); err != nil {
+		return Decision{}, err
+	}
 	return decide(Aggregate{KindKPI, c.KPIID}, KPIDefined{
 		KPIID: c.KPIID, Name: c.Name, Metric: c.Metric, Unit: c.Unit, Target: c.Target,
-		Direction: c.Direction, OwnerID: c.OwnerID, Scope: c.Scope,
+		Direction: c.Direction, OwnerID: c.OwnerID, Scope: c.Scope, FeedbackScope: c.Feedback,
 	})
 }
 
@@ -225,7 +259,8 @@ type RecordMeasurement struct {
 	Note       string
 }
 
-// Decide records a finite value on a KPI that is not retired.
+// Decide records a finite value on a KPI that is not retired and is not
+// computed from the feedback.
 func (c RecordMeasurement) Decide(s *State) (Decision, error) {
 	var v checks
 	v.number("value", c.Value)
@@ -236,6 +271,9 @@ func (c RecordMeasurement) Decide(s *State) (Decision, error) {
 	k, err := s.liveKPI(c.KPIID)
 	if err != nil {
 		return Decision{}, err
+	}
+	if ComputedFrom(k.Metric) {
+		return Decision{}, ruleForbids("KPI %s is computed from the %s feedback each week and month; its value cannot be entered by hand", k.Name, strings.ToUpper(k.Metric))
 	}
 	return decide(Aggregate{KindKPI, k.ID}, MeasurementRecorded{Value: c.Value, MeasuredAt: c.MeasuredAt.UTC(), Note: c.Note})
 }

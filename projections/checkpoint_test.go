@@ -56,10 +56,13 @@ func moreProgram(s *script, journey string) {
 		Actions: []events.PlannedAction{{ActionID: act, Description: "visit"}, {ActionID: events.NewID(), Description: "write"}}},
 		events.ShareActionPlan{ActionPlanID: plan, SharedWith: "ACME's buyer"},
 		events.CompleteAction{ActionPlanID: plan, ActionID: act, Note: "went"})
-	kpi := events.NewID()
+	kpi, churn := events.NewID(), events.NewID()
 	target := 42.5
-	s.do(events.DefineKPI{KPIID: kpi, Name: "CSAT", Metric: events.MetricCSAT, Unit: "%", Target: 80, Direction: events.HigherIsBetter},
-		events.ChangeKPI{KPIID: kpi, Target: &target}, events.RecordMeasurement{KPIID: kpi, Value: 0})
+	s.do(events.DefineKPI{KPIID: kpi, Name: "CSAT", Metric: events.MetricCSAT, Unit: "%", Target: 80, Direction: events.HigherIsBetter,
+		Feedback: events.FeedbackScope{TouchpointID: tp, Segment: "smb"}},
+		events.ChangeKPI{KPIID: kpi, Target: &target},
+		events.DefineKPI{KPIID: churn, Name: "Churn", Metric: "churn_rate", Unit: "%", Target: 5, Direction: events.LowerIsBetter},
+		events.RecordMeasurement{KPIID: churn, Value: 0})
 	ini, zero := events.NewID(), 0
 	s.do(events.ProposeInitiative{InitiativeID: ini, Title: "Later", Problem: "p", ProposedBy: a},
 		events.CastVote{InitiativeID: ini, PersonID: a, Vote: events.VoteApprove},

@@ -61,9 +61,10 @@ func program(s *script) string {
 		s.feedback(tp, events.MetricNPS, 10, i, 3*i)
 		s.feedback(tp, events.MetricCSAT, 1+i, 5)
 	}
-	kpi := events.NewID()
+	kpi, churn := events.NewID(), events.NewID()
 	s.do(events.DefineKPI{KPIID: kpi, Name: "NPS", Metric: events.MetricNPS, Unit: "points", Target: 30, Direction: events.HigherIsBetter, OwnerID: people[0]},
-		events.RecordMeasurement{KPIID: kpi, Value: 12})
+		events.DefineKPI{KPIID: churn, Name: "Churn", Metric: "churn_rate", Unit: "%", Target: 5, Direction: events.LowerIsBetter, OwnerID: people[0]},
+		events.RecordMeasurement{KPIID: churn, Value: 12})
 	for i, outcome := range []string{events.OutcomeApproved, events.OutcomeApproved, events.OutcomeApproved, events.OutcomeRejected, events.OutcomeDeferred} {
 		ini := events.NewID()
 		s.do(events.ProposeInitiative{InitiativeID: ini, Title: fmt.Sprintf("Initiative %d", i), Problem: "a problem", ProposedBy: people[i%3]},

@@ -111,8 +111,9 @@ func (m *Feedback) partDays(touchpoints []string, seq uint64, bounds []time.Time
 	return nil
 }
 
-func merge(into map[string]events.Summary, tp string, s events.Summary) {
-	sum := into[tp]
+// merge adds s to the summary of key in into.
+func merge[K comparable](into map[K]events.Summary, key K, s events.Summary) {
+	sum := into[key]
 	sum.Merge(s)
-	into[tp] = sum
+	into[key] = sum
 }

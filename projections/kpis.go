@@ -10,30 +10,50 @@ import (
 )
 
 // KPIs is the read model of KPIs: each one's current value against its
-// target, and its history of measurements and target changes.
+// target, and its history of measurements and target changes. The values
+// of a KPI computed from the feedback are read from the feedback model at
+// each read (see computed); a model without one (a KPI built alone, as
+// time travel does) shows none.
 type KPIs struct {
-	mu   sync.RWMutex
-	byID map[string]*KPIView
+	mu       sync.RWMutex
+	byID     map[string]*KPIView
+	feedback *Feedback
+	sums     scopeSumsCache
 }
 
-// KPIView is one KPI as the API shows it. Current is the measurement with
-// the latest measured_at (the latest recorded among equals); Met says
-// whether it reaches the target in the KPI's direction, and both are null
-// until something is measured.
+// Where a KPI's values come from.
+const (
+	KPISourceFeedback = "feedback"
+	KPISourceHand     = "hand"
+)
+
+// KPIView is one KPI as the API shows it. Source says where its values come
+// from: the feedback in its scope (a KPI on nps, csat or ces; no scope is
+// all the feedback, the program's headline), or measurements entered by
+// hand. Current is its value now (see KPICurrent); Met says whether it
+// reaches the target in the KPI's direction, and both are null until
+// something is measured. A computed KPI has its history in Weeks and
+// Months and its figure over all its feedback in Overall; Measurements
+// holds what was entered by hand.
 type KPIView struct {
-	ID            string            `json:"id"`
-	Name          string            `json:"name"`
-	Metric        string            `json:"metric"`
-	Unit          string            `json:"unit"`
-	Target        float64           `json:"target"`
-	Direction     string            `json:"direction"`
-	OwnerID       string            `json:"owner_id,omitempty"`
-	OwnerName     string            `json:"owner_name,omitempty"` // filled when read (Names)
-	Scope         string            `json:"scope,omitempty"`
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Metric    string  `json:"metric"`
+	Unit      string  `json:"unit"`
+	Target    float64 `json:"target"`
+	Direction string  `json:"direction"`
+	OwnerID   string  `json:"owner_id,omitempty"`
+	OwnerName string  `json:"owner_name,omitempty"` // filled when read (Names)
+	Scope     string  `json:"scope,omitempty"`
+	events.FeedbackScope
+	Source        string            `json:"source" enum:"feedback,hand"`
 	Retired       bool              `json:"retired"`
 	DefinedAt     time.Time         `json:"defined_at"`
-	Current       *KPIMeasurement   `json:"current"`
+	Current       *KPICurrent       `json:"current"`
 	Met           *bool             `json:"met"`
+	Overall       *KPIFigure        `json:"overall,omitempty"`
+	Weeks         []KPIPeriod       `json:"weeks"`
+	Months        []KPIPeriod       `json:"months"`
 	Measurements  []KPIMeasurement  `json:"measurements"`
 	TargetChanges []KPITargetChange `json:"target_changes"`
 }
@@ -53,8 +73,13 @@ type KPITargetChange struct {
 	ChangedAt      time.Time `json:"changed_at"`
 }
 
-// NewKPIs is an empty model.
-func NewKPIs() *KPIs { return &KPIs{byID: map[string]*KPIView{}} }
+// NewKPIs is an empty model that computes no KPI from the feedback: its
+// KPIs on a feedback metric show no value.
+func NewKPIs() *KPIs { return NewKPIsOf(nil) }
+
+// NewKPIsOf is an empty model whose KPIs on a feedback metric are computed
+// from the feedback model f.
+func NewKPIsOf(f *Feedback) *KPIs { return &KPIs{byID: map[string]*KPIView{}, feedback: f} }
 
 // Name implements Model.
 func (m *KPIs) Name() string { return "kpis" }
@@ -77,7 +102,7 @@ func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
 	at := rec.Event.Time
 	if e, ok := p.(events.KPIDefined); ok {
 		m.byID[id] = &KPIView{ID: id, Name: e.Name, Metric: e.Metric, Unit: e.Unit, Target: e.Target,
-			Direction: e.Direction, OwnerID: e.OwnerID, Scope: e.Scope, DefinedAt: at,
+			Direction: e.Direction, OwnerID: e.OwnerID, Scope: e.Scope, FeedbackScope: e.FeedbackScope, DefinedAt: at,
 			Measurements: []KPIMeasurement{}, TargetChanges: []KPITargetChange{}}
 		return nil
 	}
@@ -107,15 +132,23 @@ func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
 // Get is the KPI with id.
 func (m *KPIs) Get(id string) (KPIView, bool) {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return viewOf(m.byID, id, (*KPIView).view)
+	v, ok := viewOf(m.byID, id, (*KPIView).view)
+	m.mu.RUnlock()
+	if ok {
+		m.standing(&v)
+	}
+	return v, ok
 }
 
 // List is every KPI, retired ones too, ordered by id.
 func (m *KPIs) List() []KPIView {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return viewsByID(m.byID, (*KPIView).view)
+	list := viewsByID(m.byID, (*KPIView).view)
+	m.mu.RUnlock()
+	for i := range list {
+		m.standing(&list[i])
+	}
+	return list
 }
 
 // WithoutOwner lists, by id, the KPIs still tracked that nobody owns: a
@@ -133,18 +166,10 @@ func (m *KPIs) WithoutOwner() []string {
 	return out
 }
 
-// view is a copy of the KPI with its standing against the target.
+// view is a copy of the KPI, its standing left to standing.
 func (k *KPIView) view() KPIView {
 	v := *k
 	v.Measurements = slices.Clone(k.Measurements)
 	v.TargetChanges = slices.Clone(k.TargetChanges)
-	if n := len(v.Measurements); n > 0 {
-		cur := v.Measurements[n-1]
-		met := cur.Value >= v.Target
-		if v.Direction == events.LowerIsBetter {
-			met = cur.Value <= v.Target
-		}
-		v.Current, v.Met = &cur, &met
-	}
 	return v
 }

@@ -14,7 +14,7 @@ func TestKPIsStandAgainstTheirTargets(t *testing.T) {
 	nps, wait, gone := fixtureID(60), fixtureID(61), fixtureID(62)
 	owner := fixtureID(70)
 	tp.Play(events.Aggregate{Kind: events.KindKPI, ID: nps},
-		events.KPIDefined{KPIID: nps, Name: "NPS", Metric: "nps", Unit: "points", Target: 30, Direction: events.HigherIsBetter, OwnerID: owner},
+		events.KPIDefined{KPIID: nps, Name: "Survey NPS", Metric: "survey_nps", Unit: "points", Target: 30, Direction: events.HigherIsBetter, OwnerID: owner},
 		events.MeasurementRecorded{Value: 25, MeasuredAt: time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC), Note: "Q1"},
 		// A measurement recorded late for an earlier date is history, not the current value.
 		events.MeasurementRecorded{Value: 40, MeasuredAt: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC), Note: "Q4"},

@@ -87,7 +87,7 @@ func TestCouncilReportOfAScriptedPeriod(t *testing.T) {
 		events.AddStage{JourneyID: jny, StageID: st2, Name: "Retention", Position: 2},
 		events.AddTouchpoint{JourneyID: jny, TouchpointID: tp1, StageID: st1, Name: "Web signup", Channel: "web", OwnerCrewID: crewX},
 		events.AddTouchpoint{JourneyID: jny, TouchpointID: tp2, StageID: st2, Name: "Call centre", Channel: "phone", OwnerCrewID: crewX},
-		events.DefineKPI{KPIID: kpi, Name: "Signup NPS", Metric: events.MetricNPS, Unit: "points", Target: 30, Direction: events.HigherIsBetter, OwnerID: bob},
+		events.DefineKPI{KPIID: kpi, Name: "Signups", Metric: "signup_rate", Unit: "%", Target: 30, Direction: events.HigherIsBetter, OwnerID: bob},
 	)
 	s.feedback(tp1, events.MetricNPS, 10, 9, 3) // NPS (2-1)/3 = 33.3
 	s.feedback(tp2, events.MetricCSAT, 5, 2)    // CSAT 1 of 2 = 50

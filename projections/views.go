@@ -51,7 +51,7 @@ func newViews(feedback *Feedback) *Views {
 		Initiatives: NewInitiatives(),
 		Journeys:    NewJourneys(),
 		Feedback:    feedback,
-		KPIs:        NewKPIs(),
+		KPIs:        NewKPIsOf(feedback),
 		ActionPlans: NewActionPlans(),
 		History:     NewReportHistory(),
 	}

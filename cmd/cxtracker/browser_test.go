@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"cxtracker/api"
+	"cxtracker/projections"
 )
 
 // TestTheDashboardInARealBrowser signs a council member in through the form
@@ -145,6 +149,46 @@ func TestTheDashboardInARealBrowser(t *testing.T) {
 		if reloaded := evalIn[bool](tab, "performance.getEntriesByType('navigation').length !== 1"); reloaded {
 			t.Error("the member's page reloaded")
 		}
+	})
+
+	t.Run("kpis", func(t *testing.T) {
+		var kpis api.Page[projections.KPIView]
+		if err := admin.do(context.Background(), http.MethodGet, "/v1/kpis?limit=500", nil, &kpis); err != nil {
+			t.Fatal(err)
+		}
+		tab.open("/kpis")
+		computed, byHand := 0, 0
+		for _, k := range kpis.Items {
+			card := "#kpi-" + k.ID
+			mark := tab.text(card + " .kpi-source")
+			if k.Source == projections.KPISourceHand {
+				byHand++
+				if mark != "entered by hand" {
+					t.Errorf("%s, measured by hand, is marked %q", k.Name, mark)
+				}
+				continue
+			}
+			if k.Current == nil || len(k.Weeks) == 0 {
+				t.Fatalf("%s has no value computed from the demo's feedback: %+v", k.Name, k)
+			}
+			computed++
+			if want := fmt.Sprintf("computed from %d responses in %s", k.Current.Count, k.Current.Period); mark != want {
+				t.Errorf("%s is marked %q, want %q", k.Name, mark, want)
+			}
+			// The weeks are folded away until asked for.
+			rows := card + " .kpi-weeks tbody tr"
+			if evalIn[bool](tab, "document.querySelector('"+rows+"').checkVisibility()") {
+				t.Errorf("%s's weeks show before they are asked for", k.Name)
+			}
+			tab.do("open "+k.Name+"'s weeks", chromedp.Click(chromedp.CSS(card+" .kpi-weeks summary")), chromedp.WaitVisible(chromedp.CSS(rows)))
+			if n := evalIn[int](tab, "document.querySelectorAll('"+rows+"').length"); n != len(k.Weeks) {
+				t.Errorf("%s shows %d weeks, the API %d", k.Name, n, len(k.Weeks))
+			}
+		}
+		if computed == 0 || byHand == 0 {
+			t.Errorf("the demo has %d KPIs computed from the feedback and %d measured by hand; want some of each", computed, byHand)
+		}
+		tab.screenshot("kpis")
 	})
 
 	t.Run("live", func(t *testing.T) {

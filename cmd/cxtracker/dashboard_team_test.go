@@ -244,8 +244,21 @@ func TestTheKPIPageShowsEachKPIsChartAgainstItsTarget(t *testing.T) {
 				t.Errorf("KPI %s's card lacks %q: %s", k.Name, part, card)
 			}
 		}
-		if got := strings.Count(card, `<circle class="dot"`); got != len(k.Measurements) {
-			t.Errorf("KPI %s's chart has %d points for %d measurements", k.Name, got, len(k.Measurements))
+		points, mark := len(k.Measurements), "entered by hand"
+		if k.Source == projections.KPISourceFeedback {
+			points, mark = len(k.Months), "no responses yet"
+			if k.Current != nil {
+				mark = fmt.Sprintf("computed from %d responses in %s", k.Current.Count, k.Current.Period)
+			}
+			if got := strings.Count(card, `<tr data-period="`); got != len(k.Months)+len(k.Weeks) {
+				t.Errorf("KPI %s's tables have %d rows for %d months and %d weeks", k.Name, got, len(k.Months), len(k.Weeks))
+			}
+		}
+		if got := strings.Count(card, `<circle class="dot"`); got != points {
+			t.Errorf("KPI %s's chart has %d points for %d values", k.Name, got, points)
+		}
+		if !strings.Contains(card, `data-source="`+k.Source+`">`+mark+`</p>`) {
+			t.Errorf("KPI %s's card does not say %q: %s", k.Name, mark, card)
 		}
 		if k.OwnerID == "" && !strings.Contains(card, "no owner") {
 			t.Errorf("KPI %s has no owner and its card does not say so", k.Name)

@@ -53,27 +53,31 @@ var demoTouchpoints = []demoTouchpoint{
 }
 
 // demoKPI is a KPI of the program. The feedback KPIs (metric nps, csat or
-// ces) are measured each month from the demo's own feedback at their
-// touchpoints (all of them when none are named); the others follow a path
-// from start towards end.
+// ces) are computed by the tracker from the feedback in their scope (all
+// of it when none is named); the others are measured each month along a
+// path from start towards end.
 type demoKPI struct {
 	key, name, metric, unit, direction, owner, scope string
 	target, start, end                               float64
-	touchpoints                                      []string
+	feedback                                         demoScope
 }
 
+// demoScope is the stage or touchpoint (by key) whose feedback a feedback
+// KPI is computed from.
+type demoScope struct{ stage, touchpoint string }
+
 var demoKPIs = []demoKPI{
-	{"nps", "Relationship NPS", "nps", "points", "higher_is_better", "cx_manager", "program", 30, 0, 0, nil},
+	{"nps", "Relationship NPS", "nps", "points", "higher_is_better", "cx_manager", "program", 30, 0, 0, demoScope{}},
 	{"onboarding_ces", "Onboarding effort", "ces", "mean effort 1-7", "lower_is_better", "product_expert", "stage Activation", 3.0, 0, 0,
-		[]string{"trial", "kickoff", "data_import"}},
-	{"support_csat", "Support satisfaction", "csat", "% satisfied", "higher_is_better", "cs_expert", "touchpoints Support hotline, Help centre chat", 85, 0, 0,
-		[]string{"hotline", "chat"}},
+		demoScope{stage: "Activation"}},
+	{"support_csat", "Support satisfaction", "csat", "% satisfied", "higher_is_better", "cs_expert", "touchpoint Support hotline", 85, 0, 0,
+		demoScope{touchpoint: "hotline"}},
 	{"billing_csat", "Billing satisfaction", "csat", "% satisfied", "higher_is_better", "finance_expert", "touchpoint Invoices and billing", 80, 0, 0,
-		[]string{"billing"}},
-	{"time_to_value", "Time to first value", "time_to_first_value", "days", "lower_is_better", "product_expert", "stage Activation", 14, 26, 17, nil},
-	{"referral_rate", "Customers who refer", "referral_rate", "% of customers", "higher_is_better", "partner_manager", "stage Referral", 8, 4.1, 6.3, nil},
+		demoScope{touchpoint: "billing"}},
+	{"time_to_value", "Time to first value", "time_to_first_value", "days", "lower_is_better", "product_expert", "stage Activation", 14, 26, 17, demoScope{}},
+	{"referral_rate", "Customers who refer", "referral_rate", "% of customers", "higher_is_better", "partner_manager", "stage Referral", 8, 4.1, 6.3, demoScope{}},
 	// Nobody owns retention yet: the overview shows it as a gap.
-	{"grr", "Gross revenue retention", "gross_revenue_retention", "%", "higher_is_better", "", "program", 92, 88.5, 90.2, nil},
+	{"grr", "Gross revenue retention", "gross_revenue_retention", "%", "higher_is_better", "", "program", 92, 88.5, 90.2, demoScope{}},
 }
 
 // loadJourney maps the customer lifecycle: the five AARRR stages and a
@@ -115,6 +119,12 @@ func (l *demoLoader) loadKPIs(ctx context.Context) error {
 		body := obj{"name": k.name, "metric": k.metric, "unit": k.unit, "target": k.target, "direction": k.direction, "scope": k.scope}
 		if k.owner != "" {
 			body["owner_id"] = l.people[k.owner]
+		}
+		if k.feedback.stage != "" {
+			body["stage_id"] = l.stages[k.feedback.stage]
+		}
+		if k.feedback.touchpoint != "" {
+			body["touchpoint_id"] = l.touchpoints[k.feedback.touchpoint]
 		}
 		id, err := l.create(ctx, "/v1/kpis", body)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"cxtracker/events"
+	"cxtracker/projections"
 )
 
 // demoAt is the instant the demo tests count back from, unless a test says
@@ -201,14 +202,21 @@ func checkWholeProgram(t *testing.T, dir, out string, now time.Time) {
 	}
 	var kpis page[struct {
 		OwnerID      string `json:"owner_id"`
+		Source       string `json:"source"`
 		Measurements []struct {
 			MeasuredAt time.Time `json:"measured_at"`
 		} `json:"measurements"`
+		Months []struct {
+			From time.Time `json:"from"`
+		} `json:"months"`
 	}]
 	c.must(t, "/v1/kpis?limit=100", &kpis)
 	unowned, measured := 0, 0
 	for _, k := range kpis.Items {
-		if len(k.Measurements) < 6 {
+		switch {
+		case k.Source == projections.KPISourceFeedback && len(k.Months) < 6:
+			t.Errorf("a KPI computed from the feedback has %d months, want a year's", len(k.Months))
+		case k.Source == projections.KPISourceHand && len(k.Measurements) < 6:
 			t.Errorf("a KPI has %d measurements, want monthly ones", len(k.Measurements))
 		}
 		for _, ms := range k.Measurements {
