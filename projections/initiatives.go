@@ -57,9 +57,10 @@ type voteRow struct {
 }
 
 type decisionRow struct {
-	event events.InitiativeDecided
-	at    time.Time
-	seq   uint64
+	event  events.InitiativeDecided
+	at     time.Time // the business time: when the council decided
+	stored time.Time // when the log recorded it
+	seq    uint64
 }
 
 // InitiativeView is one initiative in full: the proposal, the votes, the
@@ -217,7 +218,7 @@ func (m *Initiatives) Apply(rec events.Record, p events.Payload) error {
 	case events.VoteCast:
 		in.vote(e.PersonID, VoteCastView{Vote: e.Vote, Comment: e.Comment, CastAt: at})
 	case events.InitiativeDecided:
-		in.decision, in.status = &decisionRow{event: e, at: at, seq: rec.Seq}, e.Outcome
+		in.decision, in.status = &decisionRow{event: e, at: at, stored: rec.Stored, seq: rec.Seq}, e.Outcome
 	case events.OwnerAssigned:
 		in.ownerPerson, in.ownerCrew, in.ownerAt = e.PersonID, e.CrewID, at
 	case events.InitiativeStarted:
@@ -439,6 +440,13 @@ type DecisionView struct {
 	// entry of its decision.
 	Reopening  *ReopeningView `json:"reopening,omitempty"`
 	Afterwards Aftermath      `json:"afterwards"`
+	// Outcome is what the council knew of the initiative's targets when
+	// it decided, and what came of them (see Views.Outcomes); absent until
+	// filled in.
+	Outcome *DecisionOutcome `json:"outcome,omitempty"`
+	// recordedAt is when the log recorded the decision, the cut of what
+	// the council could have known.
+	recordedAt time.Time
 }
 
 // ProposalView is an initiative as it was put before the council.
@@ -484,11 +492,12 @@ func (m *Initiatives) Decisions(f DecisionFilter) []DecisionView {
 			continue
 		}
 		v := m.view(in)
-		entry := func(votes []VoteView, d *DecisionOf, reopening *ReopeningView) DecisionView {
+		entry := func(votes []VoteView, d *DecisionOf, reopening *ReopeningView, recorded time.Time) DecisionView {
 			return DecisionView{
 				InitiativeID: in.id, Proposal: v.ProposalView, Votes: votes, Decision: *d, Reopening: reopening,
 				Afterwards: Aftermath{Status: v.Status, Owner: v.Owner, StartedAt: v.StartedAt, PercentComplete: v.PercentComplete,
 					Completion: v.Completion, Cancellation: v.Cancellation},
+				recordedAt: recorded,
 			}
 		}
 		// Each earlier round's decision is an entry of its own, with the
@@ -496,11 +505,11 @@ func (m *Initiatives) Decisions(f DecisionFilter) []DecisionView {
 		for i, r := range in.rounds {
 			if keep(r.decision) {
 				round := v.EarlierRounds[i]
-				out = append(out, entry(round.Votes, round.Decision, &round.Reopening))
+				out = append(out, entry(round.Votes, round.Decision, &round.Reopening, r.decision.stored))
 			}
 		}
 		if keep(in.decision) {
-			out = append(out, entry(v.Votes, v.Decision, nil))
+			out = append(out, entry(v.Votes, v.Decision, nil, in.decision.stored))
 		}
 	}
 	slices.SortFunc(out, func(a, b DecisionView) int { return cmp.Compare(a.Decision.Seq, b.Decision.Seq) })

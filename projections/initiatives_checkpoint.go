@@ -39,7 +39,9 @@ type savedVote struct {
 type savedDecision struct {
 	Event events.InitiativeDecided
 	At    time.Time
-	Seq   uint64
+	// Stored is when the log recorded the decision.
+	Stored time.Time
+	Seq    uint64
 }
 
 type savedRound struct {
@@ -102,12 +104,12 @@ func saveDecision(d *decisionRow) *savedDecision {
 	if d == nil {
 		return nil
 	}
-	return &savedDecision{Event: d.event, At: d.at, Seq: d.seq}
+	return &savedDecision{Event: d.event, At: d.at, Stored: d.stored, Seq: d.seq}
 }
 
 func loadDecision(d *savedDecision) *decisionRow {
 	if d == nil {
 		return nil
 	}
-	return &decisionRow{event: d.Event, at: d.At, seq: d.Seq}
+	return &decisionRow{event: d.Event, at: d.At, stored: d.Stored, seq: d.Seq}
 }
