@@ -19,7 +19,8 @@ import (
 
 // bind decodes the JSON body into v, a request type (never a domain type):
 // unknown fields, malformed JSON, a value of the wrong JSON type and
-// trailing data are 400s; a body over the limit is a 413.
+// trailing data are 400s; a body over the limit is a 413. A write's
+// top-level occurred_at is taken out for the write path (occurred_at.go).
 func bind(c echo.Context, v any) error {
 	req := c.Request()
 	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
@@ -31,6 +32,9 @@ func bind(c echo.Context, v any) error {
 	body, err := io.ReadAll(req.Body)
 	if err != nil {
 		return decodeProblem(err)
+	}
+	if body, err = takeOccurredAt(c, body, reflect.TypeOf(v)); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

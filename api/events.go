@@ -17,7 +17,9 @@ import (
 
 // EventView is one event of the audit log as clients read it: what
 // happened, to what, when, by whom, why (where the event says), and what
-// changed (its data).
+// changed (its data). It has two times: OccurredAt, when it happened (the
+// CloudEvents time, also shown as Time for the clients that read that), and
+// RecordedAt, when the log stored it.
 type EventView struct {
 	Seq           uint64          `json:"seq"`
 	ID            string          `json:"id"`
@@ -28,6 +30,8 @@ type EventView struct {
 	Version       uint64          `json:"version"`
 	SchemaVersion int             `json:"schema_version"`
 	Time          time.Time       `json:"time"`
+	OccurredAt    time.Time       `json:"occurred_at"`
+	RecordedAt    time.Time       `json:"recorded_at"`
 	Actor         string          `json:"actor,omitempty"`
 	ActorToken    string          `json:"actor_token,omitempty"`
 	CorrelationID string          `json:"correlation_id,omitempty"`
@@ -45,7 +49,7 @@ func viewEvent(rec events.Record) EventView {
 	agg, name, _ := events.ParseSubject(rec.Subject)
 	v := EventView{
 		Seq: rec.Seq, ID: ev.ID, Type: ev.Type, Event: name, Aggregate: agg.Kind, AggregateID: agg.ID,
-		Version: ev.AggregateVersion, SchemaVersion: ev.SchemaVersion, Time: ev.Time, Actor: ev.Actor,
+		Version: ev.AggregateVersion, SchemaVersion: ev.SchemaVersion, Time: ev.Time, OccurredAt: ev.Time, RecordedAt: rec.Stored.UTC(), Actor: ev.Actor,
 		ActorToken: ev.ActorToken, CorrelationID: ev.CorrelationID, CausationID: ev.CausationID, Data: ev.Data,
 	}
 	var why struct {

@@ -180,10 +180,14 @@ func (imp *feedbackImport) withID(n int, cmd events.LogFeedback) events.LogFeedb
 // that log it would apply, and queues the good ones by touchpoint.
 func (imp *feedbackImport) check(block []importLine) {
 	var rejected []error
+	now := imp.s.Engine.Now()
 	imp.s.Engine.View(func(st *events.State) {
 		rejected = make([]error, len(block))
 		for i, l := range block {
-			_, rejected[i] = l.cmd.Decide(st)
+			if _, rejected[i] = l.cmd.Decide(st); rejected[i] == nil {
+				// The Engine would refuse the line's whole append for it.
+				rejected[i] = events.CheckNotFuture(events.FieldOccurredAt, l.cmd.OccurredAt, now)
+			}
 		}
 	})
 	for i, l := range block {

@@ -120,6 +120,11 @@ func describe(g *schemaGen, r Route) (*operation, error) {
 		return nil, err
 	}
 	op.RequestBody = body
+	if write && !r.Public && !r.Undated {
+		if p := g.occurredAt(r); p != nil {
+			op.Parameters = append(op.Parameters, p)
+		}
+	}
 	ok, err := successOf(g, r, write && !r.Public)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"cxtracker/events"
 )
 
 // headerParameters are the request headers of the write and read protocol.
@@ -100,4 +102,33 @@ func queryParams(g *schemaGen, t reflect.Type) ([]*parameter, error) {
 		out = append(out, &parameter{Name: name, In: "query", Description: f.Tag.Get("doc"), Required: f.Tag.Get("required") == "true", Schema: s})
 	}
 	return out, nil
+}
+
+// occurredAtDoc says what a write's occurred_at is (occurred_at.go).
+const occurredAtDoc = "RFC 3339: when what this write records happened (its event's business time, shown as occurred_at); now when absent. " +
+	"A time in the future is a 422, one before the entity's latest event a 409, and one more than 24 hours ago needs the admin or the grant action:backdate (403)"
+
+// occurredAt documents a command's occurred_at: a property of its JSON
+// body, added to the request's component (where a request type has one of
+// its own, such as a feedback item's, that one stands), or, for a write
+// without a body, a query parameter, which it answers.
+func (g *schemaGen) occurredAt(r Route) *parameter {
+	schema := func() *jsonSchema {
+		s := &jsonSchema{Type: "string", Format: "date-time"}
+		g.limit(events.FieldOccurredAt, s)
+		return s
+	}
+	if r.Request == nil {
+		return &parameter{Name: events.FieldOccurredAt, In: "query", Schema: schema(), Description: occurredAtDoc}
+	}
+	if r.ContentType != "" && r.ContentType != echo.MIMEApplicationJSON {
+		return nil // the import's lines are feedback items, each with its own
+	}
+	s := g.components[g.names[indirect(reflect.TypeOf(r.Request))]]
+	if s != nil && s.Properties != nil && s.Properties[events.FieldOccurredAt] == nil {
+		p := schema()
+		p.Description = occurredAtDoc
+		s.Properties[events.FieldOccurredAt] = p
+	}
+	return nil
 }

@@ -49,7 +49,16 @@ const (
 	ActionRead              = "read"
 	ActionLogFeedback       = "log_feedback"
 	ActionRecordMeasurement = "record_measurement"
+	// ActionBackdate lets a token date a write more than BackdateLimit in
+	// the past (occurred_at.go); the admin may too.
+	ActionBackdate = "backdate"
 )
+
+// mayBackdate reports whether the caller may date a write more than
+// BackdateLimit in the past: the admin, or a token granted action:backdate.
+func mayBackdate(c Caller) bool {
+	return c.Admin() || slices.Contains(c.Grants, events.GrantActionPrefix+ActionBackdate)
+}
 
 // Who may call which route is a Route's Allow (route.go): each write route
 // names its rule where it is declared; a read that names none is readers'.

@@ -37,7 +37,10 @@ type Route struct {
 	ContentType string
 	// Produces is the success body's media type when it is not JSON.
 	Produces string
-	Handler  echo.HandlerFunc
+	// Undated marks a write that records no event, and so takes no
+	// occurred_at (occurred_at.go).
+	Undated bool
+	Handler echo.HandlerFunc
 }
 
 // SuccessStatus is the route's success code.

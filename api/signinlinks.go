@@ -60,7 +60,7 @@ func (s *Server) signInLinkRoutes() []Route {
 	return []Route{
 		{Method: http.MethodPost, Path: "/v1/tokens/{id}/signin-links", Allow: Rule{Roles: admin},
 			Summary:  "make a one-time link that signs a browser in to the dashboard as the token, for 15 minutes; the answer shows its path once",
-			Response: SignInLink{}, Status: http.StatusCreated, Handler: s.makeSignInLink},
+			Response: SignInLink{}, Status: http.StatusCreated, Undated: true, Handler: s.makeSignInLink},
 	}
 }
 

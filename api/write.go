@@ -52,8 +52,12 @@ func (s *Server) write(c echo.Context, w Write) error {
 		}
 		conditions = append(conditions, events.IfVersion(w.Aggregate, version))
 	}
+	at, err := s.occurredAt(c)
+	if err != nil {
+		return err
+	}
 	meta := k.meta(events.Meta{
-		Actor: caller.actor(), ActorToken: caller.TokenID,
+		Actor: caller.actor(), ActorToken: caller.TokenID, Time: at,
 		CorrelationID: c.Response().Header().Get(echo.HeaderXRequestID),
 	})
 	res, err := s.Engine.Execute(c.Request().Context(), w.Command, meta, conditions...)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Engine runs commands through the log. It owns the write side's State,
@@ -236,8 +237,9 @@ func IfVersion(agg Aggregate, version uint64) ExecuteOption {
 // prepare decides cmd under the lock and builds its events and the
 // condition of their append from the same state.
 func (e *Engine) prepare(cmd Command, meta Meta, x execution) (Aggregate, []Event, Expect, error) {
-	if meta.Time.IsZero() {
-		meta.Time = e.clock.Now()
+	now, given := e.clock.Now(), !meta.Time.IsZero()
+	if !given {
+		meta.Time = now
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -258,8 +260,15 @@ func (e *Engine) prepare(cmd Command, meta Meta, x execution) (Aggregate, []Even
 		return Aggregate{}, nil, Expect{}, q
 	}
 	evs, expect, err := e.state.Events(d, meta)
+	if err == nil {
+		err = e.state.checkTimes(d.Aggregate, evs, given, now)
+	}
 	return d.Aggregate, evs, expect, err
 }
+
+// Now is the time on the Engine's clock: what a business time given with a
+// command is measured against.
+func (e *Engine) Now() time.Time { return e.clock.Now() }
 
 // catchUp waits until the State has applied the change that beat ours.
 func (e *Engine) catchUp(ctx context.Context, c *ConflictError) error {
@@ -289,6 +298,7 @@ func (s *State) Events(d Decision, meta Meta) ([]Event, Expect, error) {
 	evs := make([]Event, 0, len(d.Events))
 	for i, p := range d.Events {
 		m := meta
+		m.Time = eventTime(p, meta)
 		if meta.EventID != nil {
 			m.id = meta.EventID(i)
 		}

@@ -40,7 +40,7 @@ func TestEngineWaitsForApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.View(func(s *State) {
-		if p, _ := s.Person(ann); !p.Left || s.Stream(personAgg(ann)) != (Stream{Seq: 2, Version: 2}) {
+		if p, _ := s.Person(ann); !p.Left || s.Stream(personAgg(ann)).Seq != 2 || s.Stream(personAgg(ann)).Version != 2 {
 			t.Fatalf("state %+v %+v", p, s.Stream(personAgg(ann)))
 		}
 	})

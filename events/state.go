@@ -3,6 +3,7 @@ package events
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Command is a request to change the program. Decide checks the request
@@ -28,10 +29,12 @@ func decide(agg Aggregate, evs ...Payload) (Decision, error) {
 
 // Stream is where an aggregate stands in the log: the stream sequence of its
 // newest event (what the next append expects) and its version, the number of
-// its events (what clients see as ETag).
+// its events (what clients see as ETag), and the latest business time of
+// its events (see business_time.go), which a new event's may not precede.
 type Stream struct {
-	Seq     uint64
-	Version uint64
+	Seq      uint64
+	Version  uint64
+	Occurred time.Time `json:",omitzero"`
 }
 
 // State is the write side's current picture of every aggregate, rebuilt from
@@ -126,6 +129,9 @@ func (s *State) ApplyDecoded(rec Record, p Payload) error {
 	st := s.streams[agg]
 	st.Seq = rec.Seq
 	st.Version++
+	if rec.Damage == nil && rec.Event.Time.After(st.Occurred) {
+		st.Occurred = rec.Event.Time
+	}
 	s.streams[agg] = st
 	if err := s.applyTo(agg, rec, p); err != nil {
 		s.quarantine(agg, rec.Seq, err)

@@ -98,12 +98,16 @@ type VoteCastView struct {
 // DecisionOf is the council's decision on an initiative: the outcome, the
 // tally it was taken on and why. Without a quorum it is the chair's
 // (ChairDecision) and carries a rationale. Seq is the stream sequence of
-// the decision in the audit log.
+// the decision in the audit log. OccurredAt is when it was taken (the
+// event's business time, the same as DecidedAt), RecordedAt when the log
+// recorded it: later for a decision recorded after the meeting.
 type DecisionOf struct {
 	Outcome       string    `json:"outcome"`
 	Rationale     string    `json:"rationale,omitempty"`
 	DecidedBy     PersonRef `json:"decided_by"`
 	DecidedAt     time.Time `json:"decided_at"`
+	OccurredAt    time.Time `json:"occurred_at"`
+	RecordedAt    time.Time `json:"recorded_at"`
 	Quorum        bool      `json:"quorum"`
 	ChairDecision bool      `json:"chair_decision"`
 	Tally         TallyView `json:"tally"`
@@ -406,7 +410,7 @@ func (m *Initiatives) decision(d *decisionRow) *DecisionOf {
 	e, t := d.event, d.event.Tally
 	return &DecisionOf{
 		Outcome: e.Outcome, Rationale: e.Rationale, DecidedBy: m.who.ref(e.DecidedBy), DecidedAt: d.at,
-		Quorum: e.Quorum, ChairDecision: e.ChairDecision, Seq: d.seq,
+		OccurredAt: d.at, RecordedAt: d.stored, Quorum: e.Quorum, ChairDecision: e.ChairDecision, Seq: d.seq,
 		Tally: TallyView{Approve: t.Approve, Reject: t.Reject, Abstain: t.Abstain, Voted: t.Voted, Seats: t.Seats},
 	}
 }

@@ -31,6 +31,7 @@ var baseFuncs = template.FuncMap{
 	"date":      func(t time.Time) string { return dateOf(t, "2 Jan 2006") },
 	"datetime":  func(t time.Time) string { return dateOf(t, "2 Jan 2006 15:04 UTC") },
 	"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"recorded":  recordedNote,
 	"age":       age,
 	"join":      strings.Join,
 	"query":     url.QueryEscape,
@@ -96,4 +97,17 @@ type navLink struct {
 
 func navItem(current, key, href, label string) navLink {
 	return navLink{Href: href, Label: label, Current: current == key}
+}
+
+// lateRecord is how long after an event happened its recording is worth
+// a note beside it.
+const lateRecord = 24 * time.Hour
+
+// recordedNote is "recorded <date>" for an event the log recorded more than
+// a day after it happened (back-dated, or entered late), and "" otherwise.
+func recordedNote(occurred, recorded time.Time) string {
+	if recorded.IsZero() || recorded.Sub(occurred) <= lateRecord {
+		return ""
+	}
+	return "recorded " + dateOf(recorded, "2 Jan 2006")
 }

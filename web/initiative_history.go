@@ -29,8 +29,9 @@ func tallyWords(t projections.TallyView) string {
 type historyLine struct {
 	Seq   uint64
 	Event string
-	When  time.Time
-	Who   string
+	// When is when it happened; Recorded when the log recorded it.
+	When, Recorded time.Time
+	Who            string
 	// By is who recorded it, when that is not Who (an administrator's
 	// token acting for a member).
 	By   string
@@ -59,7 +60,7 @@ func (n namer) person(id string) string {
 func historyLines(h api.History, n namer) []historyLine {
 	out := make([]historyLine, 0, len(h.Events))
 	for _, ev := range h.Events {
-		l := historyLine{Seq: ev.Seq, Event: ev.Event, When: ev.Time, Who: n.person(ev.Actor)}
+		l := historyLine{Seq: ev.Seq, Event: ev.Event, When: ev.OccurredAt, Recorded: ev.RecordedAt, Who: n.person(ev.Actor)}
 		p, err := events.DecodePayload(events.Event{Type: ev.Type, SchemaVersion: ev.SchemaVersion, Data: ev.Data})
 		if err != nil {
 			l.What = strings.ReplaceAll(ev.Event, "_", " ")

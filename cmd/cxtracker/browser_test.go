@@ -162,6 +162,70 @@ func TestTheDashboardInARealBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a decision recorded days after it was taken says when it was recorded", func(t *testing.T) {
+		// The admin records today a decision the chair took a week ago:
+		// proposed and decided back-dated, each through occurred_at.
+		ctx := context.Background()
+		var council struct {
+			Chair *struct {
+				PersonID string `json:"person_id"`
+			} `json:"chair"`
+		}
+		admin.must(t, "/v1/council", &council)
+		if council.Chair == nil {
+			t.Fatal("the demo's council has no chair")
+		}
+		proposed, decided := demoNow().Add(-8*24*time.Hour), demoNow().Add(-7*24*time.Hour)
+		var in struct {
+			ID string `json:"id"`
+		}
+		if err := admin.doAt(ctx, proposed, http.MethodPost, "/v1/initiatives",
+			obj{"title": "Answer the phone in a minute", "problem": "callers wait", "person_id": council.Chair.PersonID}, &in); err != nil {
+			t.Fatal(err)
+		}
+		if err := admin.doAt(ctx, decided, http.MethodPost, "/v1/initiatives/"+in.ID+"/decision",
+			obj{"outcome": "deferred", "rationale": "decided at the meeting, typed in later", "person_id": council.Chair.PersonID}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var log struct {
+			Items []struct {
+				InitiativeID string `json:"initiative_id"`
+				Decision     struct {
+					OccurredAt time.Time `json:"occurred_at"`
+					RecordedAt time.Time `json:"recorded_at"`
+				} `json:"decision"`
+			} `json:"items"`
+		}
+		admin.must(t, "/v1/council/decisions?limit=500", &log)
+		var recorded time.Time
+		for _, d := range log.Items {
+			if d.InitiativeID == in.ID {
+				if !d.Decision.OccurredAt.Equal(decided) {
+					t.Errorf("the decision log dates it %v, want %v", d.Decision.OccurredAt, decided)
+				}
+				recorded = d.Decision.RecordedAt
+			}
+		}
+		if recorded.Sub(decided) <= 24*time.Hour {
+			t.Fatalf("the decision log says it was recorded %v, want more than a day after %v", recorded, decided)
+		}
+		want := "(recorded " + recorded.UTC().Format("2 Jan 2006") + ")"
+		entry := "#timeline li.decision[data-initiative='" + in.ID + "']"
+		tab.open("/decisions")
+		tab.do("wait for the timeline", chromedp.WaitVisible(chromedp.CSS(entry)))
+		if got := tab.text(entry + " .recorded-late"); got != want {
+			t.Errorf("the timeline's entry says %q beside its date, want %q", got, want)
+		}
+		if got := tab.text(entry + " p.muted"); !strings.Contains(got, decided.Format("2 Jan 2006")) {
+			t.Errorf("the timeline's entry %q does not say it was decided %s", got, decided.Format("2 Jan 2006"))
+		}
+		tab.open("/initiatives/" + in.ID)
+		tab.do("wait for the history", chromedp.WaitVisible(chromedp.ID("history")))
+		if n := evalIn[int](tab, "document.querySelectorAll('#history .recorded-late').length"); n != 2 {
+			t.Errorf("the history marks %d events as recorded late, want the proposal and the decision", n)
+		}
+	})
+
 	t.Run("phone width", func(t *testing.T) {
 		tab.do("narrow the window", chromedp.EmulateViewport(390, 844))
 		defer tab.do("widen the window", chromedp.EmulateViewport(1280, 900))

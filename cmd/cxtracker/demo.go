@@ -84,7 +84,8 @@ func demoCmd(clock events.Clock, args []string, getenv func(string) string, stdo
 	if opt.Feedback < 0 || opt.Feedback > 10_000_000 {
 		return usageError{fmt.Errorf("--feedback must be from 0 to 10000000, not %d", opt.Feedback)}
 	}
-	if now.IsZero() {
+	given := !now.IsZero()
+	if !given {
 		now = clock.Now()
 	}
 	if now.Before(demoEarliest) {
@@ -98,7 +99,12 @@ func demoCmd(clock events.Clock, args []string, getenv func(string) string, stdo
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if inProcess {
-		m, c, err := startInProcess(ctx, r.Data, getenv, stderr)
+		// The tracker the demo runs for itself lives at --now: what it
+		// records happened then, and nothing the year holds is ahead of it.
+		if given {
+			clock = events.FixedClock(now)
+		}
+		m, c, err := startInProcess(ctx, r.Data, clock, getenv, stderr)
 		if err != nil {
 			return err
 		}
@@ -138,9 +144,9 @@ var demoEarliest = time.Date(1971, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // startInProcess runs a tracker on dir, on a loopback port of the system's
 // choosing, and a client of it with the admin token.
-func startInProcess(ctx context.Context, dir string, getenv func(string) string, stderr io.Writer) (*Main, *client, error) {
+func startInProcess(ctx context.Context, dir string, clock events.Clock, getenv func(string) string, stderr io.Writer) (*Main, *client, error) {
 	cfg := DefaultConfig()
-	cfg.Data, cfg.HTTP = dir, "127.0.0.1:0"
+	cfg.Data, cfg.HTTP, cfg.Clock = dir, "127.0.0.1:0", clock
 	cfg.AdminToken = getenv("CXTRACKER_ADMIN_TOKEN")
 	// Nobody but the demo uses this tracker, so its rate limit would only
 	// slow the load down.
