@@ -65,7 +65,7 @@ type outcomeWindows struct {
 // windowsOf are the windows of decision d as of now.
 func windowsOf(d DecisionView, now time.Time) outcomeWindows {
 	decided := d.Decision.DecidedAt
-	knownAt := d.recordedAt
+	knownAt := d.Decision.RecordedAt
 	if knownAt.IsZero() { // a checkpoint of a version that did not keep it
 		knownAt = decided
 	}

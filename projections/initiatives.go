@@ -448,9 +448,6 @@ type DecisionView struct {
 	// it decided, and what came of them (see Views.Outcomes); absent until
 	// filled in.
 	Outcome *DecisionOutcome `json:"outcome,omitempty"`
-	// recordedAt is when the log recorded the decision, the cut of what
-	// the council could have known.
-	recordedAt time.Time
 }
 
 // ProposalView is an initiative as it was put before the council.
@@ -496,12 +493,11 @@ func (m *Initiatives) Decisions(f DecisionFilter) []DecisionView {
 			continue
 		}
 		v := m.view(in)
-		entry := func(votes []VoteView, d *DecisionOf, reopening *ReopeningView, recorded time.Time) DecisionView {
+		entry := func(votes []VoteView, d *DecisionOf, reopening *ReopeningView) DecisionView {
 			return DecisionView{
 				InitiativeID: in.id, Proposal: v.ProposalView, Votes: votes, Decision: *d, Reopening: reopening,
 				Afterwards: Aftermath{Status: v.Status, Owner: v.Owner, StartedAt: v.StartedAt, PercentComplete: v.PercentComplete,
 					Completion: v.Completion, Cancellation: v.Cancellation},
-				recordedAt: recorded,
 			}
 		}
 		// Each earlier round's decision is an entry of its own, with the
@@ -509,11 +505,11 @@ func (m *Initiatives) Decisions(f DecisionFilter) []DecisionView {
 		for i, r := range in.rounds {
 			if keep(r.decision) {
 				round := v.EarlierRounds[i]
-				out = append(out, entry(round.Votes, round.Decision, &round.Reopening, r.decision.stored))
+				out = append(out, entry(round.Votes, round.Decision, &round.Reopening))
 			}
 		}
 		if keep(in.decision) {
-			out = append(out, entry(v.Votes, v.Decision, nil, in.decision.stored))
+			out = append(out, entry(v.Votes, v.Decision, nil))
 		}
 	}
 	slices.SortFunc(out, func(a, b DecisionView) int { return cmp.Compare(a.Decision.Seq, b.Decision.Seq) })
