@@ -143,16 +143,16 @@ func kpiChange(before, after KPIValue) KPIChange {
 // Verdict is a change in words for a reader: "better" or "worse" (in the
 // direction that is better for the figure: lower for CES and for a KPI
 // whose direction is lower_is_better), "within the noise" when it is no
-// larger than its margin, "unchanged" when it is nil of margin and zero,
-// and "" when there is no change to tell.
+// larger than its margin, "unchanged" when it is zero, and "" when there
+// is no change to tell.
 func Verdict(change, margin *float64, lowerIsBetter bool) string {
 	switch {
 	case change == nil:
 		return ""
-	case margin != nil && math.Abs(*change) <= *margin:
-		return "within the noise"
 	case *change == 0:
 		return "unchanged"
+	case margin != nil && math.Abs(*change) <= *margin:
+		return "within the noise"
 	case (*change < 0) == lowerIsBetter:
 		return "better"
 	}
