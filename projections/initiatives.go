@@ -444,6 +444,10 @@ type DecisionView struct {
 	// entry of its decision.
 	Reopening  *ReopeningView `json:"reopening,omitempty"`
 	Afterwards Aftermath      `json:"afterwards"`
+	// Outcome is what the council knew of the initiative's targets when
+	// it decided, and what came of them (see Views.Outcomes); absent until
+	// filled in.
+	Outcome *DecisionOutcome `json:"outcome,omitempty"`
 }
 
 // ProposalView is an initiative as it was put before the council.

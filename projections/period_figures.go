@@ -66,12 +66,18 @@ func FiguresOf(s events.Summary) Figures {
 // before it.
 func PeriodFiguresOf(from, to time.Time, current, previous events.Summary) PeriodFigures {
 	c, p := FiguresOf(current), FiguresOf(previous)
+	return PeriodFigures{From: from, To: to, PreviousFrom: PreviousPeriod(from, to), Current: c, Previous: p, Change: ChangeOf(p, c)}
+}
+
+// ChangeOf is the change from the figures p to the figures c, with its
+// margins and whether each is larger than its margin.
+func ChangeOf(p, c Figures) FigureChange {
 	ch := FigureChange{NPS: change(p.NPS, c.NPS), CSAT: change(p.CSAT, c.CSAT), CES: change(p.CES, c.CES),
 		Margin: Margins{NPS: diffMargin(c.Margin.NPS, p.Margin.NPS), CSAT: diffMargin(c.Margin.CSAT, p.Margin.CSAT), CES: diffMargin(c.Margin.CES, p.Margin.CES)}}
 	ch.NPSBeyondMargin = beyond(ch.NPS, ch.Margin.NPS)
 	ch.CSATBeyondMargin = beyond(ch.CSAT, ch.Margin.CSAT)
 	ch.CESBeyondMargin = beyond(ch.CES, ch.Margin.CES)
-	return PeriodFigures{From: from, To: to, PreviousFrom: PreviousPeriod(from, to), Current: c, Previous: p, Change: ch}
+	return ch
 }
 
 // PreviousPeriod is the start of the period of the same length that ends

@@ -20,6 +20,13 @@ import (
 // day; the item store adds the parts of the first and last days, and the
 // items stored on knownAt's day before it.
 func (m *Feedback) periodSums(from, to, knownAt time.Time, segment string) (map[string]events.Summary, map[string]feedbackPlace, error) {
+	return m.periodSumsOf(nil, from, to, knownAt, segment)
+}
+
+// periodSumsOf is periodSums of the touchpoints in only (all when nil):
+// a caller that needs a few touchpoints reads the item store for those
+// alone.
+func (m *Feedback) periodSumsOf(only map[string]bool, from, to, knownAt time.Time, segment string) (map[string]events.Summary, map[string]feedbackPlace, error) {
 	from, to = from.UTC(), to.UTC()
 	first, end := dayOf(from), dayOf(to)
 	if !from.Equal(midnight(from)) {
@@ -33,7 +40,7 @@ func (m *Feedback) periodSums(from, to, knownAt time.Time, segment string) (map[
 	m.mu.RLock()
 	if first < end {
 		for k, s := range m.days {
-			if k.occurred >= first && k.occurred < end && k.stored < storedBefore && (segment == "" || k.segment == segment) {
+			if k.occurred >= first && k.occurred < end && k.stored < storedBefore && (segment == "" || k.segment == segment) && (only == nil || only[k.touchpointID]) {
 				merge(sums, k.touchpointID, s)
 			}
 		}
@@ -47,7 +54,11 @@ func (m *Feedback) periodSums(from, to, knownAt time.Time, segment string) (map[
 	// The cells hold every record up to seq; the store holds them once it
 	// has written what was queued before now.
 	m.settle()
-	q := scoreQuery{touchpoints: slices.Sorted(maps.Keys(places)), segment: segment, seq: seq, storedBefore: knownAt}
+	tps := slices.Sorted(maps.Keys(places))
+	if only != nil {
+		tps = slices.DeleteFunc(tps, func(tp string) bool { return !only[tp] })
+	}
+	q := scoreQuery{touchpoints: tps, segment: segment, seq: seq, storedBefore: knownAt}
 	var parts []scoreQuery
 	dayStart := func(d int32) time.Time { return time.Unix(int64(d)*daySeconds, 0).UTC() }
 	if first < end {
