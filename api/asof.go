@@ -58,14 +58,23 @@ func (s *Server) timeTravel(a asOf) echo.MiddlewareFunc {
 				return notFound(a.kind, id)
 			}
 			model, get := a.fresh()
+			// Where the aggregate stood: each of its records is one version.
+			var stood events.Stream
+			counted := projections.Options{Progress: func(st projections.Step) error {
+				stood.Seq, stood.Version = st.Digest.Seq, stood.Version+1
+				return nil
+			}}
 			if r, some := until.rangeOf(agg.Filter()); some {
-				if _, err := projections.Replay(c.Request().Context(), s.Store, r, []projections.Model{model}, projections.Options{}); err != nil {
+				if _, err := projections.Replay(c.Request().Context(), s.Store, r, []projections.Model{model}, counted); err != nil {
 					return err
 				}
 			}
 			v, found := get(id)
 			if !found {
 				return &Problem{Status: http.StatusNotFound, Title: "Not found", Detail: fmt.Sprintf("%s %q did not exist at %s", a.kind, id, at)}
+			}
+			if notModified(c, stood) {
+				return c.NoContent(http.StatusNotModified)
 			}
 			return ok(c, v)
 		}

@@ -130,6 +130,10 @@ func describe(g *schemaGen, r Route) (*operation, error) {
 		return nil, err
 	}
 	op.Responses[strconv.Itoa(r.SuccessStatus())] = ok
+	if r.readsEntity() {
+		op.Parameters = append(op.Parameters, &parameter{Ref: "#/components/parameters/If-None-Match"})
+		op.Responses[strconv.Itoa(http.StatusNotModified)] = &response{Description: "the entity is still at the If-None-Match ETag", Headers: notModifiedHeaders()}
+	}
 	for _, status := range errorStatuses(r, body != nil, len(pathParams(r.Path)) > 0, write) {
 		op.Responses[strconv.Itoa(status)] = &response{Ref: "#/components/responses/" + problemName(status)}
 	}

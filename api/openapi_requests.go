@@ -18,6 +18,8 @@ func headerParameters() map[string]*parameter {
 			Description: "wait (bounded) until the read models have applied this stream sequence, e.g. the X-Event-Seq of a write; a sequence past the end of the log is a 400. A token issued through another replica at this sequence signs in once it is applied here, rather than answering 401 a moment too early"},
 		"If-Match": {Name: "If-Match", In: "header", Schema: &jsonSchema{Type: "string", MaxLength: &etag},
 			Description: "write only if the entity is still at this ETag; 412 otherwise"},
+		"If-None-Match": {Name: "If-None-Match", In: "header", Schema: &jsonSchema{Type: "string", MaxLength: &etag},
+			Description: "answer 304 without a body while the entity is still at this ETag"},
 		HeaderIdempotencyKey: {Name: HeaderIdempotencyKey, In: "header", Schema: &jsonSchema{Type: "string", MaxLength: &key},
 			Description: "a retry with the same key (and token) gets the first answer (status, headers and body, a refusal by the rules included; a new token's secret excepted), from any replica, and writes nothing again; the key is bound to its request (method, route, path and body): another request with it answers 422, and one sent while the first is still processed 409. A first answer is kept 24 hours; past that the key still writes nothing twice, and a retry answers the entity as it stands"},
 	}

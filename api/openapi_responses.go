@@ -139,5 +139,29 @@ func successOf(g *schemaGen, r Route, write bool) (*response, error) {
 		resp.Headers["ETag"] = &header{Description: "the entity's version, for If-Match", Schema: &jsonSchema{Type: "string", MaxLength: &etag}}
 		resp.Headers["Idempotent-Replayed"] = &header{Description: "true when this answers a retry: the first answer to the same Idempotency-Key, given again", Schema: &jsonSchema{Type: "string", Enum: []string{"true"}}}
 	}
+	if r.readsEntity() {
+		maps.Copy(resp.Headers, entityHeaders())
+	}
+	if r.readsViews() {
+		resp.Headers[HeaderEventSeq] = &header{Description: "the stream sequence the read models had applied when this was read; send it as X-Min-Seq to read at least as much elsewhere", Schema: boundedInteger(0, maxSafeInteger)}
+	}
 	return resp, nil
+}
+
+// entityHeaders are the headers of a read of one entity, on its 200 and
+// its 304 (versions.go).
+func entityHeaders() map[string]*header {
+	etag := maxETag
+	return map[string]*header{
+		"ETag": {Description: "the entity's version, the value a write answers: send it as If-Match to write only if it has not changed, or as If-None-Match to be answered 304 while it has not. " +
+			"It versions the entity's own events: names of other entities and figures shown in it may change without it", Schema: &jsonSchema{Type: "string", MaxLength: &etag}},
+		HeaderEventSeq: {Description: "the stream sequence of the entity's last event (as of as_of, with as_of); send it as X-Min-Seq to read at least this elsewhere", Schema: boundedInteger(0, maxSafeInteger)},
+	}
+}
+
+// notModifiedHeaders are the headers of an entity read's 304.
+func notModifiedHeaders() map[string]*header {
+	h := rateLimitHeaders()
+	maps.Copy(h, entityHeaders())
+	return h
 }

@@ -28,11 +28,23 @@ type Overview struct {
 // Gaps are the program's goals that nobody holds: the challenges the CX
 // literature names (unclear responsibility, goals assigned to no one).
 type Gaps struct {
-	DepartmentsWithoutAmbassador []string `json:"departments_without_ambassador"`
-	KPIsWithoutOwner             []string `json:"kpis_without_owner"`
-	InitiativesWithoutOwner      []string `json:"initiatives_without_owner"`
-	NoSponsor                    bool     `json:"no_sponsor"`
-	NoCXManager                  bool     `json:"no_cx_manager"`
+	DepartmentsWithoutAmbassador []string        `json:"departments_without_ambassador"`
+	KPIsWithoutOwner             []KPIRef        `json:"kpis_without_owner"`
+	InitiativesWithoutOwner      []InitiativeRef `json:"initiatives_without_owner"`
+	NoSponsor                    bool            `json:"no_sponsor"`
+	NoCXManager                  bool            `json:"no_cx_manager"`
+}
+
+// KPIRef names a KPI in a view about something else.
+type KPIRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// InitiativeRef names an initiative in a view about something else.
+type InitiativeRef struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
 }
 
 func (s *Server) overviewRoutes() []Route {
@@ -54,10 +66,14 @@ func (s *Server) overview(c echo.Context) error {
 	}
 	o.Gaps = Gaps{
 		DepartmentsWithoutAmbassador: []string{},
-		KPIsWithoutOwner:             nonNil(v.KPIs.WithoutOwner()),
-		InitiativesWithoutOwner:      nonNil(v.Initiatives.ApprovedWithoutOwner()),
-		NoSponsor:                    roles.Sponsor == nil,
-		NoCXManager:                  roles.CXManager == nil,
+		KPIsWithoutOwner: refs(v.KPIs.WithoutOwner(), v.KPIs.Get, func(id string, k projections.KPIView) KPIRef {
+			return KPIRef{ID: id, Name: k.Name}
+		}),
+		InitiativesWithoutOwner: refs(v.Initiatives.ApprovedWithoutOwner(), v.Initiatives.Get, func(id string, in projections.InitiativeView) InitiativeRef {
+			return InitiativeRef{ID: id, Title: in.Title}
+		}),
+		NoSponsor:   roles.Sponsor == nil,
+		NoCXManager: roles.CXManager == nil,
 	}
 	for _, d := range v.People.Departments() {
 		if len(o.Ambassadors[d]) == 0 {
@@ -68,9 +84,12 @@ func (s *Server) overview(c echo.Context) error {
 	return ok(c, o)
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+// refs names each of ids by what get reads of it now, in their order.
+func refs[V, R any](ids []string, get func(string) (V, bool), ref func(string, V) R) []R {
+	out := make([]R, 0, len(ids))
+	for _, id := range ids {
+		v, _ := get(id)
+		out = append(out, ref(id, v))
 	}
-	return s
+	return out
 }

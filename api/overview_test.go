@@ -44,8 +44,11 @@ func TestProgramOverviewShowsRolesGapsAndHeadline(t *testing.T) {
 		} `json:"ambassadors_by_department"`
 		Gaps struct {
 			Departments []string `json:"departments_without_ambassador"`
-			KPIs        []string `json:"kpis_without_owner"`
-			NoCXManager bool     `json:"no_cx_manager"`
+			KPIs        []struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"kpis_without_owner"`
+			NoCXManager bool `json:"no_cx_manager"`
 		} `json:"gaps"`
 		Headline struct {
 			NPS      *float64 `json:"nps"`
@@ -59,7 +62,7 @@ func TestProgramOverviewShowsRolesGapsAndHeadline(t *testing.T) {
 	if o.CrewsByType["experience"] != 1 || len(o.Ambassadors["Claims"]) != 1 || o.Ambassadors["Claims"][0].Name != "Bob" {
 		t.Errorf("crews %v, ambassadors %v", o.CrewsByType, o.Ambassadors)
 	}
-	if len(o.Gaps.Departments) != 1 || o.Gaps.Departments[0] != "Sales" || len(o.Gaps.KPIs) != 1 || o.Gaps.KPIs[0] != kpi {
+	if len(o.Gaps.Departments) != 1 || o.Gaps.Departments[0] != "Sales" || len(o.Gaps.KPIs) != 1 || o.Gaps.KPIs[0].ID != kpi || o.Gaps.KPIs[0].Name != "NPS" {
 		t.Errorf("gaps %+v", o.Gaps)
 	}
 	if o.Headline.NPS == nil || *o.Headline.NPS != 25 || o.Headline.NPSCount != 4 {

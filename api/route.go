@@ -51,6 +51,16 @@ func (r Route) SuccessStatus() int {
 	return r.Status
 }
 
+// readsEntity says the route reads one entity by id (it travels in time):
+// its answer carries the entity's ETag and X-Event-Seq (versions.go).
+func (r Route) readsEntity() bool { return r.Method == http.MethodGet && r.AsOf != nil }
+
+// readsViews says the route is any other read of the read models, whose
+// answer carries the sequence they had applied.
+func (r Route) readsViews() bool {
+	return r.Method == http.MethodGet && r.AsOf == nil && !r.Public && r.Produces != "text/event-stream"
+}
+
 // Rule is who may call the route: its Allow, readers for a read that names
 // none, and false for a write that names none.
 func (r Route) Rule() (Rule, bool) {
@@ -88,8 +98,13 @@ func (s *Server) register(r Route) {
 	}
 	if r.Method == http.MethodGet {
 		mw = append(mw, s.minSeq)
-		if r.AsOf != nil {
-			mw = append(mw, s.timeTravel(*r.AsOf))
+		switch {
+		case r.readsEntity():
+			// As it stood (timeTravel answers), or as it stands, with its
+			// version.
+			mw = append(mw, s.timeTravel(*r.AsOf), s.versioned(r.AsOf.kind))
+		case r.readsViews():
+			mw = append(mw, s.appliedSeq)
 		}
 	}
 	s.echo.Add(r.Method, echoPath(r.Path), r.Handler, mw...)

@@ -106,6 +106,9 @@ func New(d Deps) *Server {
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = problemHandler(d.Logger)
+	if d.Views != nil {
+		e.JSONSerializer = namedJSON{names: d.Views.Names()}
+	}
 	e.Use(s.observe) // outermost, so that it counts every answer's final status
 	e.Use(boundRequestID)
 	e.Use(middleware.RequestID())

@@ -44,6 +44,7 @@ type PlanAction struct {
 	ID          string     `json:"id"`
 	Description string     `json:"description"`
 	OwnerID     string     `json:"owner_id,omitempty"`
+	OwnerName   string     `json:"owner_name,omitempty"` // filled when read (Names)
 	Done        bool       `json:"done"`
 	Note        string     `json:"note,omitempty"`
 	CompletedAt *time.Time `json:"completed_at,omitempty"`

@@ -67,6 +67,7 @@ type FeedbackItem struct {
 type FollowUpView struct {
 	Status           string     `json:"status"`
 	AssigneeID       string     `json:"assignee_id,omitempty"`
+	AssigneeName     string     `json:"assignee_name,omitempty"` // filled when read (Names)
 	Note             string     `json:"note,omitempty"`
 	OpenedAt         time.Time  `json:"opened_at"`
 	ActionTaken      string     `json:"action_taken,omitempty"`

@@ -54,12 +54,14 @@ type StageView struct {
 // TouchpointView is one touchpoint of a map. A retired touchpoint stays on
 // the map with its history.
 type TouchpointView struct {
-	ID            string `json:"id"`
-	JourneyID     string `json:"journey_id"`
-	StageID       string `json:"stage_id"`
-	Name          string `json:"name"`
-	Channel       string `json:"channel"`
-	OwnerCrewID   string `json:"owner_crew_id,omitempty"`
+	ID          string `json:"id"`
+	JourneyID   string `json:"journey_id"`
+	StageID     string `json:"stage_id"`
+	Name        string `json:"name"`
+	Channel     string `json:"channel"`
+	OwnerCrewID string `json:"owner_crew_id,omitempty"`
+	// OwnerCrewName is the owner crew's name, filled when read (Names).
+	OwnerCrewName string `json:"owner_crew_name,omitempty"`
 	Retired       bool   `json:"retired"`
 	RetiredReason string `json:"retired_reason,omitempty"`
 	JourneyFigures

@@ -28,6 +28,7 @@ type KPIView struct {
 	Target        float64           `json:"target"`
 	Direction     string            `json:"direction"`
 	OwnerID       string            `json:"owner_id,omitempty"`
+	OwnerName     string            `json:"owner_name,omitempty"` // filled when read (Names)
 	Scope         string            `json:"scope,omitempty"`
 	Retired       bool              `json:"retired"`
 	DefinedAt     time.Time         `json:"defined_at"`

@@ -159,6 +159,22 @@ func (p *Projector) LastSeq() uint64 {
 	return p.lastSeq
 }
 
+// Stream is where agg stands in the Engine's state: its version (what a
+// client sends as If-Match) and the sequence of its last event. It is read
+// between two records, when the state and every model stand at the same
+// sequence, so a view read after it holds at least that much: the version
+// answered beside a view is never newer than the view.
+func (p *Projector) Stream(agg events.Aggregate) events.Stream {
+	var st events.Stream
+	if p.engine == nil {
+		return st
+	}
+	p.hold.Lock()
+	defer p.hold.Unlock()
+	p.engine.View(func(s *events.State) { st = s.Stream(agg) })
+	return st
+}
+
 // Digest is the running digest of the log up to the last event applied.
 func (p *Projector) Digest() events.Digest {
 	p.mu.Lock()

@@ -89,3 +89,96 @@ func applyMember(members map[string]string, p events.Payload) {
 		clear(members)
 	}
 }
+
+// Names says what people and crews are called now, from the people and
+// crews models. A view that references them by id only is named through it
+// when it is read (see Named), so the name beside an id is the current one,
+// in a view of the past (as_of) too.
+type Names struct {
+	people *People
+	crews  *Crews
+}
+
+// Names is the views' Names.
+func (v *Views) Names() Names { return Names{people: v.People, crews: v.Crews} }
+
+// Person is what the person with id is called now; "" for no id, or one
+// the log never registered.
+func (n Names) Person(id string) string {
+	if id == "" || n.people == nil {
+		return ""
+	}
+	n.people.mu.RLock()
+	defer n.people.mu.RUnlock()
+	if p, ok := n.people.people[id]; ok {
+		return p.view.Name
+	}
+	return ""
+}
+
+// Crew is what the crew with id is called; "" for no id, or one the log
+// never formed.
+func (n Names) Crew(id string) string {
+	if id == "" || n.crews == nil {
+		return ""
+	}
+	n.crews.mu.RLock()
+	defer n.crews.mu.RUnlock()
+	if c, ok := n.crews.crews[id]; ok {
+		return c.view.Name
+	}
+	return ""
+}
+
+// Named is a view that references people or crews by id, answered with
+// their names beside the ids. Named must not change what the view shares
+// with its model: a view's slices are its own copies.
+type Named interface {
+	Named(Names) any
+}
+
+// Named implements Named: each touchpoint's owner crew.
+func (v JourneyView) Named(n Names) any {
+	for i := range v.Stages {
+		v.Stages[i] = v.Stages[i].Named(n).(StageView)
+	}
+	return v
+}
+
+// Named implements Named: each touchpoint's owner crew.
+func (v StageView) Named(n Names) any {
+	for i := range v.Touchpoints {
+		v.Touchpoints[i] = v.Touchpoints[i].Named(n).(TouchpointView)
+	}
+	return v
+}
+
+// Named implements Named: the owner crew.
+func (v TouchpointView) Named(n Names) any {
+	v.OwnerCrewName = n.Crew(v.OwnerCrewID)
+	return v
+}
+
+// Named implements Named: the owner.
+func (v KPIView) Named(n Names) any {
+	v.OwnerName = n.Person(v.OwnerID)
+	return v
+}
+
+// Named implements Named: each action's owner.
+func (v ActionPlanView) Named(n Names) any {
+	for i := range v.Actions {
+		v.Actions[i].OwnerName = n.Person(v.Actions[i].OwnerID)
+	}
+	return v
+}
+
+// Named implements Named: the follow-up's assignee.
+func (v FeedbackItem) Named(n Names) any {
+	if v.FollowUp != nil {
+		f := *v.FollowUp
+		f.AssigneeName = n.Person(f.AssigneeID)
+		v.FollowUp = &f
+	}
+	return v
+}

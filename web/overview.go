@@ -69,9 +69,7 @@ func (w *Web) overview(c echo.Context) error {
 	if p.Headline, err = w.headline(c, p.Overview.Headline); err != nil {
 		return err
 	}
-	if p.Gaps, err = w.gaps(c, p.Overview.Gaps); err != nil {
-		return err
-	}
+	p.Gaps = gaps(p.Overview.Gaps)
 	return w.render(c, http.StatusOK, page{name: "overview", title: "Program overview", nav: "overview", live: true}, p)
 }
 
@@ -138,7 +136,7 @@ func (w *Web) headline(c echo.Context, now projections.Metrics) ([]headlineFigur
 
 // gaps are the program's gaps as a to-do list, each linked to the page
 // where it gets an owner.
-func (w *Web) gaps(c echo.Context, g api.Gaps) ([]gap, error) {
+func gaps(g api.Gaps) []gap {
 	var out []gap
 	if g.NoSponsor {
 		out = append(out, gap{Text: "The program has no CX sponsor: the administrator appoints one."})
@@ -149,35 +147,11 @@ func (w *Web) gaps(c echo.Context, g api.Gaps) ([]gap, error) {
 	for _, d := range g.DepartmentsWithoutAmbassador {
 		out = append(out, gap{Text: "The " + d + " department has no CX ambassador."})
 	}
-	if len(g.KPIsWithoutOwner) > 0 {
-		kpis, err := listAll[projections.KPIView](w, c, "/v1/kpis", nil)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range g.KPIsWithoutOwner {
-			name := id
-			for _, k := range kpis {
-				if k.ID == id {
-					name = k.Name
-				}
-			}
-			out = append(out, gap{Text: "KPI “" + name + "” has no owner.", Link: "/kpis#kpi-" + id})
-		}
+	for _, k := range g.KPIsWithoutOwner {
+		out = append(out, gap{Text: "KPI “" + k.Name + "” has no owner.", Link: "/kpis#kpi-" + k.ID})
 	}
-	if len(g.InitiativesWithoutOwner) > 0 {
-		ins, err := listAll[projections.InitiativeCard](w, c, "/v1/initiatives", nil)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range g.InitiativesWithoutOwner {
-			title := id
-			for _, in := range ins {
-				if in.ID == id {
-					title = in.Title
-				}
-			}
-			out = append(out, gap{Text: "Approved initiative “" + title + "” has no owner.", Link: "/initiatives/" + id})
-		}
+	for _, in := range g.InitiativesWithoutOwner {
+		out = append(out, gap{Text: "Approved initiative “" + in.Title + "” has no owner.", Link: "/initiatives/" + in.ID})
 	}
-	return out, nil
+	return out
 }
