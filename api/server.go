@@ -181,6 +181,7 @@ func (s *Server) allRoutes() []Route {
 		s.initiativeRoutes(),
 		s.journeyRoutes(),
 		s.feedbackRoutes(),
+		s.periodRoutes(),
 		s.kpiRoutes(),
 		s.actionPlanRoutes(),
 		s.auditRoutes(),

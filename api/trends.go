@@ -18,6 +18,7 @@ type TrendsQuery struct {
 	Metric  string `query:"metric" doc:"nps, csat or ces; all when absent"`
 	From    string `query:"from" doc:"RFC 3339; the periods that end after it"`
 	To      string `query:"to" doc:"RFC 3339; the periods that start before it"`
+	Segment string `query:"segment" doc:"only the feedback of this segment; all when absent"`
 }
 
 // TrendsView is a trend: per period (oldest first, only periods with
@@ -27,6 +28,7 @@ type TrendsView struct {
 	By        string            `json:"by"`
 	JourneyID string            `json:"journey_id,omitempty"`
 	Metric    string            `json:"metric,omitempty"`
+	Segment   string            `json:"segment,omitempty"`
 	Periods   []TrendPeriodView `json:"periods"`
 }
 
@@ -54,10 +56,11 @@ func (s *Server) feedbackTrends(c echo.Context) error {
 		By:     cmp.Or(queryWord(c, &errs, "by", projections.TrendByStage, projections.TrendByTouchpoint), projections.TrendByStage),
 	}
 	q.JourneyID, q.Metric, q.From, q.To = feedbackScope(c, &errs)
+	q.Segment = c.QueryParam("segment")
 	if len(errs) > 0 {
 		return invalid(errs...)
 	}
-	out := TrendsView{Period: q.Period, By: q.By, JourneyID: q.JourneyID, Metric: q.Metric, Periods: []TrendPeriodView{}}
+	out := TrendsView{Period: q.Period, By: q.By, JourneyID: q.JourneyID, Metric: q.Metric, Segment: q.Segment, Periods: []TrendPeriodView{}}
 	places := mapPlaces{journeys: s.Views.Journeys, seen: map[string]bool{}, at: map[string]mapPlace{}}
 	for _, p := range s.Views.Feedback.Trends(q) {
 		pv := TrendPeriodView{Period: p.Period, From: p.From, To: p.To}

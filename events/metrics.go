@@ -61,6 +61,10 @@ type Summary struct {
 
 	CESCount int `json:"ces_count"`
 	CESSum   int `json:"ces_sum"`
+	// CESSquares is the sum of the squared CES scores: with CESSum and
+	// CESCount it gives the scores' variance, and so the mean's margin of
+	// error.
+	CESSquares int `json:"ces_squares"`
 }
 
 // Add counts one score.
@@ -89,6 +93,7 @@ func (s *Summary) Add(metric string, score int) error {
 	case MetricCES:
 		s.CESCount++
 		s.CESSum += score
+		s.CESSquares += score * score
 	}
 	return nil
 }
@@ -103,6 +108,17 @@ func (s *Summary) Merge(o Summary) {
 	s.CSATSum += o.CSATSum
 	s.CESCount += o.CESCount
 	s.CESSum += o.CESSum
+	s.CESSquares += o.CESSquares
+}
+
+// Less is s without the scores counted in o, which s must hold: the
+// scores between two running totals.
+func (s Summary) Less(o Summary) Summary {
+	return Summary{
+		NPSCount: s.NPSCount - o.NPSCount, Promoters: s.Promoters - o.Promoters, Detractors: s.Detractors - o.Detractors,
+		CSATCount: s.CSATCount - o.CSATCount, Satisfied: s.Satisfied - o.Satisfied, CSATSum: s.CSATSum - o.CSATSum,
+		CESCount: s.CESCount - o.CESCount, CESSum: s.CESSum - o.CESSum, CESSquares: s.CESSquares - o.CESSquares,
+	}
 }
 
 // Count is the number of scores of metric counted.
@@ -158,6 +174,6 @@ func (s Summary) CES() (float64, bool) {
 const CESDirection = "lower_is_better"
 
 func (s Summary) String() string {
-	return fmt.Sprintf("nps %d (%d+ %d-), csat %d (%d sat, sum %d), ces %d (sum %d)",
-		s.NPSCount, s.Promoters, s.Detractors, s.CSATCount, s.Satisfied, s.CSATSum, s.CESCount, s.CESSum)
+	return fmt.Sprintf("nps %d (%d+ %d-), csat %d (%d sat, sum %d), ces %d (sum %d, squares %d)",
+		s.NPSCount, s.Promoters, s.Detractors, s.CSATCount, s.Satisfied, s.CSATSum, s.CESCount, s.CESSum, s.CESSquares)
 }

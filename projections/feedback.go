@@ -190,7 +190,7 @@ func (m *Feedback) item(rec events.Record, e events.FeedbackLogged) FeedbackItem
 // wait for it (see itemStore.settle).
 func (m *Feedback) log(rec events.Record, e events.FeedbackLogged) error {
 	it := m.item(rec, e)
-	if err := m.store.logItemLater(rec.Seq, it, m.count); err != nil {
+	if err := m.store.logItemLater(rec.Seq, rec.Stored, it, m.count); err != nil {
 		return err
 	}
 	m.lastSeq = rec.Seq

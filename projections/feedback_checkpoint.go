@@ -144,7 +144,7 @@ func (m *Feedback) catchUp(rec events.Record, p events.Payload) error {
 	defer m.mu.Unlock()
 	switch e := p.(type) {
 	case events.FeedbackLogged:
-		return m.store.logItemLater(rec.Seq, m.item(rec, e), func(FeedbackItem, bool) {})
+		return m.store.logItemLater(rec.Seq, rec.Stored, m.item(rec, e), func(FeedbackItem, bool) {})
 	case events.FollowUpOpened:
 		return m.storeOpen(rec, e)
 	case events.FollowUpClosed:

@@ -2,7 +2,6 @@ package projections
 
 import (
 	"cmp"
-	"database/sql"
 	"errors"
 	"slices"
 	"time"
@@ -55,24 +54,25 @@ func (t feedbackDays) add(touchpointID string, occurred, stored time.Time, segme
 }
 
 // dayFigures are, per touchpoint, the feedback the log stored before the
-// day `before` (whole days since 1970-01-01, UTC) that occurred before the
-// day fromDay (start) and before the day toDay (end), summed from the daily
-// cells; and the touchpoints known. What occurred on fromDay or toDay
-// itself before the period's bounds is the item store's to add
-// (partDays).
-func (m *Feedback) dayFigures(before, fromDay, toDay int32) (start, end map[string]events.Summary, touchpoints []string) {
+// day `before` (whole days since 1970-01-01, UTC) that occurred before each
+// of the days bounds, summed from the daily cells; and the touchpoints
+// known. What occurred on a bound's day itself before the bound is the
+// item store's to add (partDays).
+func (m *Feedback) dayFigures(before int32, bounds ...int32) (upTo []map[string]events.Summary, touchpoints []string) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	start, end = map[string]events.Summary{}, map[string]events.Summary{}
+	upTo = make([]map[string]events.Summary, len(bounds))
+	for i := range upTo {
+		upTo[i] = map[string]events.Summary{}
+	}
 	for k, s := range m.days {
 		if k.stored >= before {
 			continue
 		}
-		if k.occurred < fromDay {
-			merge(start, k.touchpointID, s)
-		}
-		if k.occurred < toDay {
-			merge(end, k.touchpointID, s)
+		for i, b := range bounds {
+			if k.occurred < b {
+				merge(upTo[i], k.touchpointID, s)
+			}
 		}
 	}
 	touchpoints = make([]string, 0, len(m.places))
@@ -80,31 +80,29 @@ func (m *Feedback) dayFigures(before, fromDay, toDay int32) (start, end map[stri
 		touchpoints = append(touchpoints, tp)
 	}
 	slices.Sort(touchpoints)
-	return start, end, touchpoints
+	return upTo, touchpoints
 }
 
-// partDays adds to start and end, read from the item store, the feedback
-// up to sequence seq at touchpoints that occurred on the day of from
-// before from, and on the day of to before to: what dayFigures leaves to
-// it.
-func (m *Feedback) partDays(touchpoints []string, seq uint64, from, to time.Time, start, end map[string]events.Summary) error {
+// partDays adds to each of upTo, read from the item store, the feedback
+// up to sequence seq at touchpoints that occurred on the day of its bound
+// before the bound: what dayFigures leaves to it.
+func (m *Feedback) partDays(touchpoints []string, seq uint64, bounds []time.Time, upTo []map[string]events.Summary) error {
 	m.mu.RLock()
 	store, err := m.store, m.err
 	m.mu.RUnlock()
 	if store == nil || err != nil {
 		return cmp.Or(err, errors.New("no item store"))
 	}
-	for _, part := range []struct {
-		bound time.Time
-		into  map[string]events.Summary
-	}{{from, start}, {to, end}} {
-		if part.bound.Equal(midnight(part.bound)) {
+	for i, bound := range bounds {
+		if bound.Equal(midnight(bound)) {
 			continue
 		}
-		err := store.scores(touchpoints, midnight(part.bound), part.bound, seq, func(tp, metric string, score int) {
-			s := part.into[tp]
+		into := upTo[i]
+		q := scoreQuery{touchpoints: touchpoints, seq: seq, from: midnight(bound), to: bound}
+		err := store.periodScores(q, func(tp, metric string, score int) {
+			s := into[tp]
 			_ = s.Add(metric, score) // A score off its scale was never logged.
-			part.into[tp] = s
+			into[tp] = s
 		})
 		if err != nil {
 			return err
@@ -117,38 +115,4 @@ func merge(into map[string]events.Summary, tp string, s events.Summary) {
 	sum := into[tp]
 	sum.Merge(s)
 	into[tp] = sum
-}
-
-// scores calls fn with the touchpoint, metric and score of every feedback
-// event up to sequence seq at one of touchpoints that occurred in
-// [from, to), an id logged twice once for each event.
-func (s *itemStore) scores(touchpoints []string, from, to time.Time, seq uint64, fn func(tp, metric string, score int)) error {
-	return s.reading(func(db *sql.DB) error {
-		read := func(query string, args ...any) error {
-			rows, err := db.Query(query, args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var (
-					tp, metric string
-					score      int
-				)
-				if err := rows.Scan(&tp, &metric, &score); err != nil {
-					return err
-				}
-				fn(tp, metric, score)
-			}
-			return rows.Err()
-		}
-		lo, hi := timeKey(from), timeKey(to)
-		for _, tp := range touchpoints {
-			if err := read(`SELECT touchpoint, metric, score FROM items INDEXED BY items_t_at WHERE touchpoint = ? AND occurred >= ? AND occurred < ? AND seq <= ?`,
-				tp, lo, hi, int64(seq)); err != nil {
-				return err
-			}
-		}
-		return read(`SELECT touchpoint, metric, score FROM dups WHERE occurred >= ? AND occurred < ? AND seq <= ?`, lo, hi, int64(seq))
-	})
 }

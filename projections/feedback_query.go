@@ -134,6 +134,10 @@ type TrendQuery struct {
 	JourneyID string
 	Metric    string
 	From, To  time.Time
+	// Segment, when set, keeps only that segment's feedback: read from the
+	// daily cells, which count an id the log holds twice (which the write
+	// side refuses) twice.
+	Segment string
 }
 
 // TrendPeriod is one week (from Monday, ISO 8601) or calendar month, in UTC,
@@ -199,6 +203,12 @@ func (m *Feedback) Trends(q TrendQuery) []TrendPeriod {
 	if q.Period == PeriodWeek {
 		table, next, layout = m.weeks, func(t time.Time) time.Time { return t.AddDate(0, 0, 7) }, "2006-01-02"
 	}
+	if q.Segment != "" {
+		table = m.segmentTable(q.Segment, isoWeekStart)
+		if q.Period != PeriodWeek {
+			table = m.segmentTable(q.Segment, monthStart)
+		}
+	}
 	starts := make([]time.Time, 0, len(table))
 	for start := range table {
 		starts = append(starts, start)
@@ -215,6 +225,26 @@ func (m *Feedback) Trends(q TrendQuery) []TrendPeriod {
 		}
 	}
 	return out
+}
+
+// segmentTable is the running summaries of segment's feedback per period
+// (whose start start gives) and touchpoint, summed from the daily cells.
+func (m *Feedback) segmentTable(segment string, start func(time.Time) time.Time) periodTable {
+	t := periodTable{}
+	for k, s := range m.days {
+		if k.segment != segment {
+			continue
+		}
+		st := start(time.Unix(int64(k.occurred)*daySeconds, 0).UTC())
+		if t[st] == nil {
+			t[st] = map[string]*events.Summary{}
+		}
+		if t[st][k.touchpointID] == nil {
+			t[st][k.touchpointID] = &events.Summary{}
+		}
+		t[st][k.touchpointID].Merge(s)
+	}
+	return t
 }
 
 // trendGroups merges one period's touchpoint summaries into the query's
@@ -260,7 +290,7 @@ func onlyMetric(s events.Summary, metric string) events.Summary {
 	case events.MetricCSAT:
 		return events.Summary{CSATCount: s.CSATCount, Satisfied: s.Satisfied, CSATSum: s.CSATSum}
 	case events.MetricCES:
-		return events.Summary{CESCount: s.CESCount, CESSum: s.CESSum}
+		return events.Summary{CESCount: s.CESCount, CESSum: s.CESSum, CESSquares: s.CESSquares}
 	}
 	return s
 }

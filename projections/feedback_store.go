@@ -90,7 +90,7 @@ const (
 	itemQueue = 8192
 	// itemSchema is the version of the layout below; a store of another
 	// version is filled again from the log.
-	itemSchema = 1
+	itemSchema = 2
 )
 
 // itemDDL is the layout of the store. Items are kept by id (the order
@@ -107,19 +107,22 @@ var itemDDL = []string{
 		id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
 		touchpoint TEXT NOT NULL, journey TEXT NOT NULL, stage TEXT NOT NULL,
 		metric TEXT NOT NULL, score INTEGER NOT NULL, comment TEXT NOT NULL, segment TEXT NOT NULL, source TEXT NOT NULL,
-		occurred INTEGER NOT NULL, logged TEXT NOT NULL,
+		occurred INTEGER NOT NULL, logged TEXT NOT NULL, stored BLOB NOT NULL,
 		follow INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', opened TEXT NOT NULL DEFAULT '',
 		action TEXT NOT NULL DEFAULT '', informed INTEGER NOT NULL DEFAULT 0, closed TEXT NOT NULL DEFAULT ''
 	) WITHOUT ROWID`,
 	// dups keeps each feedback_logged event whose id the store held
 	// already (the write side refuses them, a log may hold them): the
 	// council report counts them, as a replay does.
-	`CREATE TABLE IF NOT EXISTS dups (seq INTEGER PRIMARY KEY, touchpoint TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL, occurred BLOB NOT NULL)`,
+	`CREATE TABLE IF NOT EXISTS dups (seq INTEGER PRIMARY KEY, touchpoint TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL, occurred BLOB NOT NULL, segment TEXT NOT NULL, stored BLOB NOT NULL)`,
 	`CREATE INDEX IF NOT EXISTS items_jm_id ON items (journey, metric, id, occurred)`,
 	`CREATE INDEX IF NOT EXISTS items_jm_at ON items (journey, metric, occurred, id)`,
 	`CREATE INDEX IF NOT EXISTS items_t_id ON items (touchpoint, id, occurred, metric)`,
 	`CREATE INDEX IF NOT EXISTS items_t_at ON items (touchpoint, occurred, id, metric)`,
 	`CREATE INDEX IF NOT EXISTS items_follow ON items (follow, touchpoint, id) WHERE follow > 0`,
+	// items_stored serves the period figures cut by recorded time: the
+	// items the log stored on the cut's day, before it (see periodSums).
+	`CREATE INDEX IF NOT EXISTS items_stored ON items (stored)`,
 }
 
 // Follow-up states as the store keeps them.
@@ -294,15 +297,15 @@ func (s *itemStore) prepare() error {
 
 // itemRow is an item as the store writes it.
 type itemRow struct {
-	it               FeedbackItem
-	occurred, logged []byte
+	it                       FeedbackItem
+	occurred, logged, stored []byte
 }
 
-// itemRowOf is it as the store writes it; an error for a time that has no
-// text form.
-func itemRowOf(it FeedbackItem) (itemRow, error) {
+// itemRowOf is it, which the log stored at stored, as the store writes
+// it; an error for a time that has no text form.
+func itemRowOf(it FeedbackItem, stored time.Time) (itemRow, error) {
 	logged, err := it.LoggedAt.MarshalText()
-	return itemRow{it: it, occurred: timeKey(it.OccurredAt), logged: logged}, err
+	return itemRow{it: it, occurred: timeKey(it.OccurredAt), logged: logged, stored: timeKey(stored)}, err
 }
 
 // logItemLater stores the item of record seq on the writer goroutine (see
@@ -310,8 +313,8 @@ func itemRowOf(it FeedbackItem) (itemRow, error) {
 // store failed. An item logged again is kept as first logged, and the
 // record in dups; a record the store took in already is answered from
 // what it recorded then.
-func (s *itemStore) logItemLater(seq uint64, it FeedbackItem, then func(it FeedbackItem, again bool)) error {
-	row, err := itemRowOf(it)
+func (s *itemStore) logItemLater(seq uint64, stored time.Time, it FeedbackItem, then func(it FeedbackItem, again bool)) error {
+	row, err := itemRowOf(it, stored)
 	if err != nil {
 		return err
 	}
@@ -327,7 +330,7 @@ func (s *itemStore) insert(seq uint64, row itemRow) (again bool, err error) {
 	it := row.it
 	err = s.write(seq, func(st itemStmts) error {
 		res, err := st.insert.Exec(it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
-			row.occurred, string(row.logged))
+			row.occurred, string(row.logged), row.stored)
 		if err != nil {
 			return err
 		}
@@ -335,7 +338,7 @@ func (s *itemStore) insert(seq uint64, row itemRow) (again bool, err error) {
 			return err
 		}
 		s.again[seq] = true
-		_, err = st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred)
+		_, err = st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred, it.Segment, row.stored)
 		return err
 	})
 	s.mu.Lock()
@@ -433,9 +436,9 @@ func (s *itemStore) begin() error {
 		return st
 	}
 	st := itemStmts{
-		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, metric, score, comment, segment, source, occurred, logged)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		dup:   prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred) VALUES (?, ?, ?, ?, ?)`),
+		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, metric, score, comment, segment, source, occurred, logged, stored)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		dup:   prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred, segment, stored) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		open:  prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ? WHERE id = ? AND follow = 0`),
 		close: prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),
 	}

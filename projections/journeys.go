@@ -38,6 +38,9 @@ type JourneyView struct {
 	MappedAt time.Time   `json:"mapped_at"`
 	Stages   []StageView `json:"stages"`
 	JourneyFigures
+	// Period is the figures of a period asked for (from, to), beside the
+	// previous period's; absent otherwise.
+	Period *PeriodFigures `json:"period,omitempty"`
 }
 
 // StageView is one stage of a map, with its touchpoints in the order they
@@ -49,6 +52,9 @@ type StageView struct {
 	Position    int              `json:"position"`
 	Touchpoints []TouchpointView `json:"touchpoints"`
 	JourneyFigures
+	// Period is the figures of a period asked for (from, to), beside the
+	// previous period's; absent otherwise.
+	Period *PeriodFigures `json:"period,omitempty"`
 }
 
 // TouchpointView is one touchpoint of a map. A retired touchpoint stays on
@@ -65,6 +71,9 @@ type TouchpointView struct {
 	Retired       bool   `json:"retired"`
 	RetiredReason string `json:"retired_reason,omitempty"`
 	JourneyFigures
+	// Period is the figures of a period asked for (from, to), beside the
+	// previous period's; absent otherwise.
+	Period *PeriodFigures `json:"period,omitempty"`
 }
 
 type journeyMap struct {

@@ -3,7 +3,6 @@ package projections
 import (
 	"context"
 	"errors"
-	"sort"
 	"time"
 
 	"cxtracker/events"
@@ -11,7 +10,8 @@ import (
 
 // CouncilReport is the quality council's report for a period, built by
 // replaying the log from the start: what was decided and done in the period,
-// and how the customer's experience stood at its start and at its end. It
+// and each stage's own figures for the period beside the previous period's,
+// with the touchpoints that moved most between the two. It
 // reads only events the log stored up to the period's end, so a report for a
 // past period is the same whenever it is run.
 type CouncilReport struct {
@@ -23,8 +23,8 @@ type CouncilReport struct {
 	Started    []ReportInitiative `json:"initiatives_started"`
 	Completed  []ReportInitiative `json:"initiatives_completed"`
 	Cancelled  []ReportInitiative `json:"initiatives_cancelled"`
-	Stages     []MetricChange     `json:"stages"`
-	Falling    []MetricChange     `json:"touchpoints_falling"`
+	Stages     []ReportStage      `json:"stages"`
+	Movers     ReportMovers       `json:"touchpoint_movers"`
 	FollowUps  int                `json:"open_follow_ups"`
 	Formed     []ReportCrew       `json:"crews_formed"`
 	Disbanded  []ReportCrew       `json:"crews_disbanded"`
@@ -61,23 +61,25 @@ type ReportInitiative struct {
 	Note         string    `json:"note,omitempty"`
 }
 
-// MetricChange is a stage's or touchpoint's scores at the period's start and
-// end, and the change of each.
-type MetricChange struct {
-	JourneyID string        `json:"journey_id"`
-	Journey   string        `json:"journey"`
-	ID        string        `json:"id"`
-	Name      string        `json:"name"`
-	Start     Metrics       `json:"start"`
-	End       Metrics       `json:"end"`
-	Change    MetricsChange `json:"change"`
+// ReportStage is a stage's own figures for the period, beside the previous
+// period's.
+type ReportStage struct {
+	JourneyID string `json:"journey_id"`
+	Journey   string `json:"journey"`
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	PeriodFigures
 }
 
-// MetricsChange is end minus start, for each metric that has both.
-type MetricsChange struct {
-	NPS  *float64 `json:"nps"`
-	CSAT *float64 `json:"csat"`
-	CES  *float64 `json:"ces"`
+// reportMovers is how many fallers and how many risers a report lists.
+const reportMovers = 5
+
+// ReportMovers are the touchpoints that fell and rose most between the
+// previous period and the report's, as GET /v1/feedback/movers finds them
+// (Movers), at most reportMovers of each.
+type ReportMovers struct {
+	Fallers []Mover `json:"fallers"`
+	Risers  []Mover `json:"risers"`
 }
 
 // ReportCrew is a crew formed or disbanded in the period.
@@ -132,35 +134,4 @@ func change(start, end *float64) *float64 {
 	}
 	v := *end - *start
 	return &v
-}
-
-func metricChange(journeyID, journey, id, name string, start, end events.Summary) MetricChange {
-	s, e := MetricsOf(start), MetricsOf(end)
-	return MetricChange{JourneyID: journeyID, Journey: journey, ID: id, Name: name, Start: s, End: e,
-		Change: MetricsChange{NPS: change(s.NPS, e.NPS), CSAT: change(s.CSAT, e.CSAT), CES: change(s.CES, e.CES)}}
-}
-
-// fallingTouchpoints keeps the touchpoints whose NPS (or, without one,
-// CSAT) fell, the most first, at most limit.
-func fallingTouchpoints(all []MetricChange, limit int) []MetricChange {
-	fall := func(m MetricChange) float64 {
-		if m.Change.NPS != nil {
-			return *m.Change.NPS
-		}
-		if m.Change.CSAT != nil {
-			return *m.Change.CSAT
-		}
-		return 0
-	}
-	var out []MetricChange
-	for _, m := range all {
-		if fall(m) < 0 {
-			out = append(out, m)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return fall(out[i]) < fall(out[j]) })
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out
 }

@@ -14,6 +14,8 @@ import (
 // reportBuilder folds the log into what a council report needs.
 type reportBuilder struct {
 	from, to time.Time
+	// previousFrom starts the period before [from, to) (PreviousPeriod).
+	previousFrom time.Time
 
 	r           CouncilReport
 	initiatives map[string]string   // id -> title
@@ -31,7 +33,9 @@ type reportBuilder struct {
 
 type reportTouchpoint struct {
 	journeyID, stageID, name string
-	start, end               events.Summary
+	// previous and current are the feedback that occurred in the previous
+	// period and in the report's.
+	previous, current events.Summary
 }
 
 type reportPerson struct {
@@ -41,7 +45,7 @@ type reportPerson struct {
 
 func newReportBuilder(from, to time.Time) *reportBuilder {
 	return &reportBuilder{
-		from: from, to: to,
+		from: from, to: to, previousFrom: PreviousPeriod(from, to),
 		r:           CouncilReport{From: from, To: to},
 		initiatives: map[string]string{}, journeys: map[string]string{},
 		stageNames: map[string]string{}, stageOrder: map[string][]string{}, touchpoints: map[string]*reportTouchpoint{},
@@ -145,8 +149,8 @@ func (b *reportBuilder) lifecycle(list *[]ReportInitiative, in bool, id string, 
 	}
 }
 
-// feedback counts an item at the start if it occurred before the period,
-// and at the end if it occurred before the period's end.
+// feedback counts an item in the period it occurred in: the report's or
+// the one before.
 func (b *reportBuilder) feedback(e events.FeedbackLogged, eventTime time.Time) {
 	tp := b.touchpoints[e.TouchpointID]
 	if tp == nil {
@@ -156,11 +160,12 @@ func (b *reportBuilder) feedback(e events.FeedbackLogged, eventTime time.Time) {
 	if occurred.IsZero() {
 		occurred = eventTime
 	}
-	if occurred.Before(b.from) {
-		_ = tp.start.Add(e.Metric, e.Score)
-	}
-	if occurred.Before(b.to) {
-		_ = tp.end.Add(e.Metric, e.Score)
+	switch {
+	case occurred.Before(b.previousFrom) || !occurred.Before(b.to):
+	case occurred.Before(b.from):
+		_ = tp.previous.Add(e.Metric, e.Score)
+	default:
+		_ = tp.current.Add(e.Metric, e.Score)
 	}
 }
 
@@ -169,23 +174,23 @@ func (b *reportBuilder) report() *CouncilReport {
 	r := b.r
 	r.FollowUps = len(b.openFollow)
 	type stageAgg struct {
-		id         string
-		start, end events.Summary
+		previous, current events.Summary
 	}
 	perStage := map[string]*stageAgg{}
-	var tps []MetricChange
+	var tps []moverPlace
 	for id, tp := range b.touchpoints {
-		tps = append(tps, metricChange(tp.journeyID, b.journeys[tp.journeyID], id, tp.name, tp.start, tp.end))
+		tps = append(tps, moverPlace{Mover: Mover{JourneyID: tp.journeyID, Journey: b.journeys[tp.journeyID], StageID: tp.stageID, TouchpointID: id, Name: tp.name},
+			current: tp.current, previous: tp.previous})
 		sa := perStage[tp.stageID]
 		if sa == nil {
-			sa = &stageAgg{id: tp.stageID}
+			sa = &stageAgg{}
 			perStage[tp.stageID] = sa
 		}
-		sa.start.Merge(tp.start)
-		sa.end.Merge(tp.end)
+		sa.previous.Merge(tp.previous)
+		sa.current.Merge(tp.current)
 	}
-	sort.Slice(tps, func(i, j int) bool { return tps[i].ID < tps[j].ID })
-	r.Falling = fallingTouchpoints(tps, 5)
+	r.Movers.Fallers, r.Movers.Risers = moversOf(tps)
+	r.Movers.Fallers, r.Movers.Risers = r.Movers.Fallers[:min(len(r.Movers.Fallers), reportMovers)], r.Movers.Risers[:min(len(r.Movers.Risers), reportMovers)]
 	// Stages go by journey (name, then id), each journey's in its order, as
 	// the stages were added and moved.
 	journeys := slices.SortedFunc(maps.Keys(b.stageOrder), func(x, y string) int {
@@ -195,9 +200,10 @@ func (b *reportBuilder) report() *CouncilReport {
 		for _, id := range b.stageOrder[jid] {
 			sa := perStage[id]
 			if sa == nil {
-				sa = &stageAgg{id: id}
+				sa = &stageAgg{}
 			}
-			r.Stages = append(r.Stages, metricChange(jid, b.journeys[jid], id, b.stageNames[id], sa.start, sa.end))
+			r.Stages = append(r.Stages, ReportStage{JourneyID: jid, Journey: b.journeys[jid], ID: id, Name: b.stageNames[id],
+				PeriodFigures: PeriodFiguresOf(b.from, b.to, sa.current, sa.previous)})
 		}
 	}
 	r.Coverage = b.coverage()
@@ -253,10 +259,8 @@ func (r *CouncilReport) nonNil() {
 			*l = []ReportInitiative{}
 		}
 	}
-	for _, l := range []*[]MetricChange{&r.Stages, &r.Falling} {
-		if *l == nil {
-			*l = []MetricChange{}
-		}
+	if r.Stages == nil {
+		r.Stages = []ReportStage{}
 	}
 	for _, l := range []*[]ReportCrew{&r.Formed, &r.Disbanded} {
 		if *l == nil {

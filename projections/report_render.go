@@ -52,16 +52,34 @@ func (r *CouncilReport) WriteMarkdown(w io.Writer) error {
 			b.WriteString("\n")
 		}
 	}
-	b.WriteString("## Journey stages: start and end of the period\n\n| journey | stage | NPS | CSAT | CES (lower is better) | responses |\n|---|---|---|---|---|---|\n")
-	for _, s := range r.Stages {
-		fmt.Fprintf(&b, "| %s | %s | %s → %s (%s) | %s → %s (%s) | %s → %s (%s) | %d → %d |\n", cell(s.Journey), cell(s.Name),
-			num(s.Start.NPS), num(s.End.NPS), signed(s.Change.NPS), num(s.Start.CSAT), num(s.End.CSAT), signed(s.Change.CSAT),
-			num(s.Start.CES), num(s.End.CES), signed(s.Change.CES), s.Start.count(), s.End.count())
+	b.WriteString("## Journey stages: the period beside the previous one\n\n")
+	if len(r.Stages) > 0 {
+		fmt.Fprintf(&b, "Previous period: %s to %s. Each figure is the previous period's → the period's ± its 95%% margin of error, "+
+			"then the change; * marks a change larger than its margin.\n\n", day(r.Stages[0].PreviousFrom), day(r.From))
 	}
-	fmt.Fprintf(&b, "\n## Touchpoints that fell most (%d)\n\n", len(r.Falling))
-	for _, t := range r.Falling {
-		fmt.Fprintf(&b, "- %s / %s: NPS %s → %s (%s), CSAT %s → %s (%s)\n", cell(t.Journey), cell(t.Name), num(t.Start.NPS), num(t.End.NPS),
-			signed(t.Change.NPS), num(t.Start.CSAT), num(t.End.CSAT), signed(t.Change.CSAT))
+	b.WriteString("| journey | stage | NPS | CSAT | CES (lower is better) | responses |\n|---|---|---|---|---|---|\n")
+	for _, s := range r.Stages {
+		p, c, ch := s.Previous, s.Current, s.Change
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %d → %d |\n", cell(s.Journey), cell(s.Name),
+			figure(p.NPS, c.NPS, c.Margin.NPS, ch.NPS, ch.NPSBeyondMargin), figure(p.CSAT, c.CSAT, c.Margin.CSAT, ch.CSAT, ch.CSATBeyondMargin),
+			figure(p.CES, c.CES, c.Margin.CES, ch.CES, ch.CESBeyondMargin), p.Count, c.Count)
+	}
+	for _, sec := range []struct {
+		title string
+		list  []Mover
+	}{{"Touchpoints that fell most", r.Movers.Fallers}, {"Touchpoints that rose most", r.Movers.Risers}} {
+		fmt.Fprintf(&b, "\n## %s (%d)\n\n", sec.title, len(sec.list))
+		if len(sec.list) == 0 {
+			fmt.Fprintf(&b, "None with at least %d responses of a metric in both periods.\n", MoverMinResponses)
+		}
+		for _, t := range sec.list {
+			mark := ""
+			if t.BeyondMargin {
+				mark = ", larger than the margin"
+			}
+			fmt.Fprintf(&b, "- %s / %s: %s %.1f → %.1f (%+.1f ± %.1f%s; %d → %d responses)\n", cell(t.Journey), cell(t.Name), strings.ToUpper(t.Metric),
+				t.Previous, t.Current, t.Change, t.Margin, mark, t.PreviousCount, t.CurrentCount)
+		}
 	}
 	fmt.Fprintf(&b, "\n## Open follow-ups at the end: %d\n\n", r.FollowUps)
 	fmt.Fprintf(&b, "## Crews formed (%d) and disbanded (%d)\n\n", len(r.Formed), len(r.Disbanded))
@@ -92,7 +110,22 @@ func (r *CouncilReport) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
-func (m Metrics) count() int { return m.NPSCount + m.CSATCount + m.CESCount }
+// figure shows a metric's previous and current values, the current's
+// margin and the change, starred when larger than its margin.
+func figure(previous, current, margin, change *float64, beyond bool) string {
+	out := num(previous) + " → " + num(current)
+	if margin != nil {
+		out += " ±" + num(margin)
+	}
+	if change != nil {
+		out += " (" + signed(change)
+		if beyond {
+			out += "*"
+		}
+		out += ")"
+	}
+	return out
+}
 
 func suffix(note string) string {
 	if note == "" {
@@ -136,22 +169,34 @@ func (r *CouncilReport) WriteCSV(w io.Writer) error {
 			}
 		}
 	}
-	changes := func(sec string, list []MetricChange) {
-		for _, m := range list {
-			for _, f := range []struct {
-				name  string
-				value *float64
-			}{{"nps_start", m.Start.NPS}, {"nps_end", m.End.NPS}, {"nps_change", m.Change.NPS},
-				{"csat_start", m.Start.CSAT}, {"csat_end", m.End.CSAT}, {"csat_change", m.Change.CSAT},
-				{"ces_start", m.Start.CES}, {"ces_end", m.End.CES}, {"ces_change", m.Change.CES}} {
-				if f.value != nil {
-					row(sec, m.ID, m.Name, f.name, strconv.FormatFloat(*f.value, 'f', -1, 64))
-				}
+	for _, st := range r.Stages {
+		p, c, ch := st.Previous, st.Current, st.Change
+		for _, f := range []struct {
+			name  string
+			value *float64
+		}{{"nps_previous", p.NPS}, {"nps", c.NPS}, {"nps_margin", c.Margin.NPS}, {"nps_change", ch.NPS}, {"nps_change_margin", ch.Margin.NPS},
+			{"csat_previous", p.CSAT}, {"csat", c.CSAT}, {"csat_margin", c.Margin.CSAT}, {"csat_change", ch.CSAT}, {"csat_change_margin", ch.Margin.CSAT},
+			{"ces_previous", p.CES}, {"ces", c.CES}, {"ces_margin", c.Margin.CES}, {"ces_change", ch.CES}, {"ces_change_margin", ch.Margin.CES}} {
+			if f.value != nil {
+				row("stage", st.ID, st.Name, f.name, strconv.FormatFloat(*f.value, 'f', -1, 64))
+			}
+		}
+		row("stage", st.ID, st.Name, "responses_previous", strconv.Itoa(p.Count))
+		row("stage", st.ID, st.Name, "responses", strconv.Itoa(c.Count))
+	}
+	for _, sec := range []struct {
+		name string
+		list []Mover
+	}{{"touchpoint_faller", r.Movers.Fallers}, {"touchpoint_riser", r.Movers.Risers}} {
+		for _, t := range sec.list {
+			for _, f := range []struct{ name, value string }{{"previous", strconv.FormatFloat(t.Previous, 'f', -1, 64)},
+				{"current", strconv.FormatFloat(t.Current, 'f', -1, 64)}, {"change", strconv.FormatFloat(t.Change, 'f', -1, 64)},
+				{"margin", strconv.FormatFloat(t.Margin, 'f', -1, 64)}, {"beyond_margin", strconv.FormatBool(t.BeyondMargin)},
+				{"previous_count", strconv.Itoa(t.PreviousCount)}, {"current_count", strconv.Itoa(t.CurrentCount)}} {
+				row(sec.name, t.TouchpointID, t.Name, t.Metric+"_"+f.name, f.value)
 			}
 		}
 	}
-	changes("stage", r.Stages)
-	changes("touchpoint_falling", r.Falling)
 	row("follow_ups", "", "", "open", strconv.Itoa(r.FollowUps))
 	for _, c := range r.Formed {
 		row("crew_formed", c.CrewID, c.Name, "type", c.Type)

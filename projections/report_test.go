@@ -122,12 +122,17 @@ func TestCouncilReportOfAScriptedPeriod(t *testing.T) {
 		t.Errorf("crews: formed %+v, disbanded %+v", r.Formed, r.Disbanded)
 	}
 	near := func(v *float64, want float64) bool { return v != nil && *v > want-0.05 && *v < want+0.05 }
-	if len(r.Stages) != 2 || r.Stages[0].Name != "Acquisition" || !near(r.Stages[0].Start.NPS, 33.3) || !near(r.Stages[0].End.NPS, -33.3) ||
-		!near(r.Stages[0].Change.NPS, -66.7) || r.Stages[0].End.NPSCount != 6 || !near(r.Stages[1].Start.CSAT, 50) || !near(r.Stages[1].End.CSAT, 66.7) {
+	// The period's own feedback: Web signup 0, 0, 0 (NPS −100) after 10, 9, 3 (33.3) in the
+	// period before (of the same length, ending at from, holding everything logged before from);
+	// Call centre 5 (CSAT 100) after 5, 2 (50).
+	if len(r.Stages) != 2 || r.Stages[0].Name != "Acquisition" || !near(r.Stages[0].Previous.NPS, 33.3) || !near(r.Stages[0].Current.NPS, -100) ||
+		!near(r.Stages[0].Change.NPS, -133.3) || r.Stages[0].Current.NPSCount != 3 || !near(r.Stages[1].Previous.CSAT, 50) || !near(r.Stages[1].Current.CSAT, 100) ||
+		!r.Stages[0].PreviousFrom.Equal(from.UTC().Add(-to.Sub(from))) {
 		t.Errorf("stages %+v", r.Stages)
 	}
-	if len(r.Falling) != 1 || r.Falling[0].Name != "Web signup" {
-		t.Errorf("falling touchpoints %+v", r.Falling)
+	// Movers need 30 responses in both periods: none here.
+	if len(r.Movers.Fallers) != 0 || len(r.Movers.Risers) != 0 {
+		t.Errorf("movers %+v", r.Movers)
 	}
 	if r.FollowUps != 1 {
 		t.Errorf("open follow-ups %d, want 1", r.FollowUps)
@@ -149,13 +154,15 @@ func TestCouncilReportOfAScriptedPeriod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The change's margin: the previous period's p = 2/3, d = 1/3, (1 − 1/9)/3 = 0.2963, √ = 0.5443,
+	// × 196 = 106.7; the period's, all detractors, 0; so −133.3 is beyond it (*).
 	var a, b bytes.Buffer
 	r.WriteMarkdown(&a)
 	again.WriteMarkdown(&b)
 	if a.String() != b.String() || again.Digest != r.Digest {
 		t.Fatalf("the report for a past period changed after more events:\n%s\n---\n%s", a.String(), b.String())
 	}
-	for _, want := range []string{"| Shorter signup | approved | 2 / 0 / 0 | 2 of 3 | true | false |", "| Retail | Acquisition | 33.3 → -33.3 (-66.7)", "| Sales | **none** |", r.Digest.Digest} {
+	for _, want := range []string{"| Shorter signup | approved | 2 / 0 / 0 | 2 of 3 | true | false |", "| Retail | Acquisition | 33.3 → -100.0 ±0.0 (-133.3*)", "| Sales | **none** |", r.Digest.Digest} {
 		if !strings.Contains(a.String(), want) {
 			t.Errorf("the Markdown report lacks %q:\n%s", want, a.String())
 		}

@@ -22,8 +22,8 @@ var reportReplays atomic.Uint64
 //   - the records up to before that are not feedback come from the report
 //     history (ReportHistory), the follow-ups open at before too;
 //   - the feedback up to before comes from the feedback model's daily
-//     cells, and, for the days of from and to, from its item store, with
-//     before as the cut-off;
+//     cells, and, for the days of the previous period's start, from and
+//     to, from its item store, with before as the cut-off;
 //   - the records after before, up to last (at most a day's), are read
 //     from the log and applied as a replay would, and the log's digest at
 //     last is carried on from the newest one the history kept at or before
@@ -62,12 +62,13 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 		last = past - 1
 	}
 	cut := v.History.cut(last, day)
-	start, end, touchpoints := v.Feedback.dayFigures(day, dayOf(from), dayOf(to))
+	bounds := []time.Time{PreviousPeriod(from, to), from, to}
+	upTo, touchpoints := v.Feedback.dayFigures(day, dayOf(bounds[0]), dayOf(from), dayOf(to))
 	p.hold.Unlock()
 	if cut.gap != 0 && cut.gap <= last || v.Feedback.Err() != nil {
 		return replay()
 	}
-	if err := v.Feedback.partDays(touchpoints, cut.before, from, to, start, end); err != nil {
+	if err := v.Feedback.partDays(touchpoints, cut.before, bounds, upTo); err != nil {
 		return nil, err
 	}
 
@@ -88,8 +89,10 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 	for _, id := range cut.open {
 		b.openFollow[id] = true
 	}
+	// The period's own feedback, and the previous period's, are what the
+	// running totals at the bounds differ by.
 	for id, tp := range b.touchpoints {
-		tp.start, tp.end = start[id], end[id]
+		tp.previous, tp.current = upTo[1][id].Less(upTo[0][id]), upTo[2][id].Less(upTo[1][id])
 	}
 	d := cut.from
 	if d.Seq < last {
