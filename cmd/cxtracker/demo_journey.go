@@ -53,75 +53,91 @@ var demoTouchpoints = []demoTouchpoint{
 }
 
 // demoKPI is a KPI of the program. The feedback KPIs (metric nps, csat or
-// ces) are measured each month from the demo's own feedback at their
-// touchpoints (all of them when none are named); the others follow a path
-// from start towards end.
+// ces) are computed by the tracker from the feedback in their scope (all
+// of it when none is named; see demo_kpi_scope.go); the others are
+// measured by hand each month along a path from start towards end.
 type demoKPI struct {
 	key, name, metric, unit, direction, owner, scope string
 	target, start, end                               float64
-	touchpoints                                      []string
+	feedback                                         demoScope
 }
+
+// demoScope is the stage or touchpoint (by key) whose feedback a feedback
+// KPI is computed from.
+type demoScope struct{ stage, touchpoint string }
+
+// byHand says whether the KPI is measured by hand rather than computed
+// from the feedback.
+func (k demoKPI) byHand() bool { return k.start != 0 || k.end != 0 }
 
 var demoKPIs = []demoKPI{
-	{"nps", "Relationship NPS", "nps", "points", "higher_is_better", "cx_manager", "program", 30, 0, 0, nil},
+	{"nps", "Relationship NPS", "nps", "points", "higher_is_better", "cx_manager", "program", 30, 0, 0, demoScope{}},
 	{"onboarding_ces", "Onboarding effort", "ces", "mean effort 1-7", "lower_is_better", "product_expert", "stage Activation", 3.0, 0, 0,
-		[]string{"trial", "kickoff", "data_import"}},
-	{"support_csat", "Support satisfaction", "csat", "% satisfied", "higher_is_better", "cs_expert", "touchpoints Support hotline, Help centre chat", 85, 0, 0,
-		[]string{"hotline", "chat"}},
+		demoScope{stage: "Activation"}},
+	{"support_csat", "Support satisfaction", "csat", "% satisfied", "higher_is_better", "cs_expert", "touchpoint Support hotline", 85, 0, 0,
+		demoScope{touchpoint: "hotline"}},
 	{"billing_csat", "Billing satisfaction", "csat", "% satisfied", "higher_is_better", "finance_expert", "touchpoint Invoices and billing", 80, 0, 0,
-		[]string{"billing"}},
-	{"time_to_value", "Time to first value", "time_to_first_value", "days", "lower_is_better", "product_expert", "stage Activation", 14, 26, 17, nil},
-	{"referral_rate", "Customers who refer", "referral_rate", "% of customers", "higher_is_better", "partner_manager", "stage Referral", 8, 4.1, 6.3, nil},
+		demoScope{touchpoint: "billing"}},
+	{"time_to_value", "Time to first value", "time_to_first_value", "days", "lower_is_better", "product_expert", "stage Activation", 14, 26, 17, demoScope{}},
+	{"referral_rate", "Customers who refer", "referral_rate", "% of customers", "higher_is_better", "partner_manager", "stage Referral", 8, 4.1, 6.3, demoScope{}},
 	// Nobody owns retention yet: the overview shows it as a gap.
-	{"grr", "Gross revenue retention", "gross_revenue_retention", "%", "higher_is_better", "", "program", 92, 88.5, 90.2, nil},
+	{"grr", "Gross revenue retention", "gross_revenue_retention", "%", "higher_is_better", "", "program", 92, 88.5, 90.2, demoScope{}},
 }
 
-// loadJourney maps the customer lifecycle: the five AARRR stages and a
-// dozen touchpoints, each owned by a crew.
-func (l *demoLoader) loadJourney(ctx context.Context) error {
-	l.pr.Step("journey map", 0)
-	id, err := l.create(ctx, "/v1/journeys", obj{"name": "Business customer lifecycle", "segment": "small and mid-sized businesses"})
-	if err != nil {
-		return err
-	}
-	l.res.JourneyID = id
-	for i, name := range demoStages {
-		sid, err := l.create(ctx, "/v1/journeys/"+id+"/stages", obj{"name": name, "position": i + 1})
+// planJourney maps the customer lifecycle on the year's first morning,
+// before the first feedback: the five AARRR stages and a dozen
+// touchpoints, each owned by a crew. In the fifth month the experience
+// crew takes the renewal conversation over from the service crew, which
+// is why its map shows a new owner.
+func (l *demoLoader) planJourney() {
+	l.tl.at(l.day(0, 5, 56), func(ctx context.Context) error {
+		id, err := l.create(ctx, "/v1/journeys", obj{"name": "Business customer lifecycle", "segment": "small and mid-sized businesses"})
 		if err != nil {
 			return err
 		}
-		l.stages[name] = sid
-	}
-	for _, tp := range demoTouchpoints {
-		tid, err := l.create(ctx, "/v1/journeys/"+id+"/touchpoints",
-			obj{"stage_id": l.stages[tp.stage], "name": tp.name, "channel": tp.channel, "owner_crew_id": l.crews[tp.crew]})
-		if err != nil {
-			return err
+		l.res.JourneyID = id
+		for i, name := range demoStages {
+			sid, err := l.create(ctx, "/v1/journeys/"+id+"/stages", obj{"name": name, "position": i + 1})
+			if err != nil {
+				return err
+			}
+			l.stages[name] = sid
 		}
-		l.touchpoints[tp.key] = tid
-		l.res.Touchpoints++
-	}
-	// The experience crew takes the renewal conversation over from the
-	// service crew, which is why its map shows a new owner.
-	return l.post(ctx, http.MethodPatch, "/v1/journeys/"+id+"/touchpoints/"+l.touchpoints["renewal"],
-		obj{"owner_crew_id": l.crews["experience"]})
+		for _, tp := range demoTouchpoints {
+			tid, err := l.create(ctx, "/v1/journeys/"+id+"/touchpoints",
+				obj{"stage_id": l.stages[tp.stage], "name": tp.name, "channel": tp.channel, "owner_crew_id": l.crews[tp.crew]})
+			if err != nil {
+				return err
+			}
+			l.touchpoints[tp.key] = tid
+			l.res.Touchpoints++
+		}
+		return nil
+	})
+	l.tl.at(l.day(120, 10, 0), func(ctx context.Context) error {
+		return l.post(ctx, http.MethodPatch, "/v1/journeys/"+l.res.JourneyID+"/touchpoints/"+l.touchpoints["renewal"],
+			obj{"owner_crew_id": l.crews["experience"]})
+	})
 }
 
-// loadKPIs defines the program's KPIs; the target of the relationship NPS
-// is raised once the first results are in.
-func (l *demoLoader) loadKPIs(ctx context.Context) error {
-	l.pr.Step("KPIs", 0)
-	for _, k := range demoKPIs {
-		body := obj{"name": k.name, "metric": k.metric, "unit": k.unit, "target": k.target, "direction": k.direction, "scope": k.scope}
-		if k.owner != "" {
-			body["owner_id"] = l.people[k.owner]
-		}
-		id, err := l.create(ctx, "/v1/kpis", body)
-		if err != nil {
+// planKPIs defines the program's KPIs at the council's first working
+// session; the target of the relationship NPS is raised once the first
+// quarter's results are in.
+func (l *demoLoader) planKPIs() {
+	for i, k := range demoKPIs {
+		l.tl.at(l.day(10, 15, i), func(ctx context.Context) error {
+			body := obj{"name": k.name, "metric": k.metric, "unit": k.unit, "target": k.target, "direction": k.direction, "scope": k.scope}
+			if k.owner != "" {
+				body["owner_id"] = l.people[k.owner]
+			}
+			l.addKPIScope(k, body)
+			id, err := l.create(ctx, "/v1/kpis", body)
+			l.kpis[k.key] = id
+			l.res.KPIs++
 			return err
-		}
-		l.kpis[k.key] = id
-		l.res.KPIs++
+		})
 	}
-	return l.post(ctx, http.MethodPatch, "/v1/kpis/"+l.kpis["nps"], obj{"target": 35})
+	l.tl.at(l.day(100, 9, 0), func(ctx context.Context) error {
+		return l.post(ctx, http.MethodPatch, "/v1/kpis/"+l.kpis["nps"], obj{"target": 35})
+	})
 }
