@@ -81,7 +81,8 @@ var demoInitiatives = []demoInitiative{
 		problem:  "Few customers refer others although many are promoters.",
 		proposer: "marketing_director", stages: []string{"Referral"}, touchpoints: []string{"referral"}, kpis: []string{"referral_rate"},
 		votes:     []demoVote{{"marketing_director", "approve", ""}, {"cs_director", "abstain", ""}, {"product_director", "reject", "Fix the reward payouts we already promise first."}},
-		decidedBy: "cs_director", outcome: "deferred", rationale: "Referral rewards are not paid reliably yet; reconsider next quarter with the payout fix in place."},
+		decidedBy: "cs_director", outcome: "deferred", rationale: "Referral rewards are not paid reliably yet; reconsider next quarter with the payout fix in place. " +
+			"Minuted late: taken at the council's meeting and entered from its minutes five weeks later."},
 	{title: "Proactive renewal health check", days: demoDays{propose: 190, decide: 205, start: 215, end: 300},
 		problem:  "Renewal quotes arrive late and customers feel the price rise is unexplained.",
 		proposer: "sales_director", stages: []string{"Revenue"}, touchpoints: []string{"renewal"}, kpis: []string{"grr"},
