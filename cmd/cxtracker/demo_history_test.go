@@ -34,6 +34,19 @@ func TestDemoLoadsAYearAsItHappened(t *testing.T) {
 	checkMinutedLate(t, dir, end)
 	c := reader(t, dir)
 	checkLifecycles(t, c, end)
+	// Movers compare a quarter with the one before: the year's first
+	// quarter has none before it in the year, the others have movers.
+	quarters := demoQuarters(end)
+	for i, q := range quarters[1:] {
+		var mv struct {
+			Fallers []json.RawMessage `json:"fallers"`
+			Risers  []json.RawMessage `json:"risers"`
+		}
+		c.must(t, "/v1/feedback/movers?by=touchpoint&from="+url.QueryEscape(q[0].Format(time.RFC3339))+"&to="+url.QueryEscape(q[1].Format(time.RFC3339)), &mv)
+		if len(mv.Fallers)+len(mv.Risers) == 0 {
+			t.Errorf("quarter %d: no touchpoint moved", i+2)
+		}
+	}
 	// The checks below wait on i15-reports: until then as_of and the
 	// report cut by the time the log stored an event, which is the time the
 	// test ran, not the demo's year.
@@ -170,8 +183,8 @@ func checkLifecycles(t *testing.T, c *client, end time.Time) {
 }
 
 // checkQuarterReport fails the test unless the council's report for
-// [from, to) has a decision, each stage's figures for the period, and
-// touchpoints that moved.
+// [from, to) has a decision, each stage's figures for the period, and,
+// after the year's first quarter (n 1), touchpoints that moved.
 func checkQuarterReport(t *testing.T, c *client, n int, from, to time.Time) {
 	t.Helper()
 	var r struct {
@@ -196,7 +209,9 @@ func checkQuarterReport(t *testing.T, c *client, n int, from, to time.Time) {
 			counted++
 		}
 	}
-	if len(r.Decisions) == 0 || counted != len(demoStages) || len(r.Movers.Fallers)+len(r.Movers.Risers) == 0 {
+	// The year's first quarter has no quarter before it to move from.
+	moved := n == 1 || len(r.Movers.Fallers)+len(r.Movers.Risers) > 0
+	if len(r.Decisions) == 0 || counted != len(demoStages) || !moved {
 		var b bytes.Buffer
 		json.NewEncoder(&b).Encode(r)
 		t.Errorf("quarter %d (%s to %s): %d decisions, %d stages with figures of the period, %d fallers and %d risers; want some of each: %s",
