@@ -19,10 +19,13 @@ import (
 
 const demoUsage = `Usage: cxtracker demo [--server URL | --data DIR] [--seed N] [--feedback N] [--now T]
 
-Loads a realistic CX program through the HTTP API: the five roles, crews of
-all seven types, a quality council of five, an AARRR journey with a dozen
-touchpoints, a year of feedback, follow-ups, KPIs with measurements,
-initiatives through every stage of their life, and action plans.
+Loads a year of a realistic CX program through the HTTP API, as it
+happened, every write dated (occurred_at) when it happened: the five roles,
+crews of all seven types, a quality council of five seated a year ago, an
+AARRR journey with a dozen touchpoints, a year of feedback, follow-ups,
+KPIs (those measured by hand with monthly measurements), initiatives
+proposed, voted and decided across the four quarters and worked on for
+months, and action plans.
 
 With --data (and no --server) it starts the tracker in this process on that
 data directory, loads, and stops. Otherwise it loads into the running
