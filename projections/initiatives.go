@@ -446,8 +446,9 @@ type DecisionView struct {
 	Afterwards Aftermath      `json:"afterwards"`
 	// Outcome is what the council knew of the initiative's targets when
 	// it decided, and what came of them (see Views.Outcomes); absent until
-	// filled in.
-	Outcome *DecisionOutcome `json:"outcome,omitempty"`
+	// filled in. Its JSON name is impact, beside the decision's own
+	// outcome (approved, rejected, deferred).
+	Outcome *DecisionOutcome `json:"impact,omitempty"`
 }
 
 // ProposalView is an initiative as it was put before the council.

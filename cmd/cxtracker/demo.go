@@ -19,10 +19,13 @@ import (
 
 const demoUsage = `Usage: cxtracker demo [--server URL | --data DIR] [--seed N] [--feedback N] [--now T]
 
-Loads a realistic CX program through the HTTP API: the five roles, crews of
-all seven types, a quality council of five, an AARRR journey with a dozen
-touchpoints, a year of feedback, follow-ups, KPIs with measurements,
-initiatives through every stage of their life, and action plans.
+Loads a year of a realistic CX program through the HTTP API, as it
+happened, every write dated (occurred_at) when it happened: the five roles,
+crews of all seven types, a quality council of five seated a year ago, an
+AARRR journey with a dozen touchpoints, a year of feedback, follow-ups,
+KPIs (those measured by hand with monthly measurements), initiatives
+proposed, voted and decided across the four quarters and worked on for
+months, and action plans.
 
 With --data (and no --server) it starts the tracker in this process on that
 data directory, loads, and stops. Otherwise it loads into the running
@@ -99,9 +102,11 @@ func demoCmd(clock events.Clock, args []string, getenv func(string) string, stdo
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if inProcess {
-		// The tracker the demo runs for itself lives at --now: what it
-		// records happened then, and nothing the year holds is ahead of it.
-		if given {
+		// The tracker the demo runs for itself lives on the clock, so that
+		// the sign-in links it prints work when they are read; only a --now
+		// ahead of the clock moves it there, so that nothing the year holds
+		// is in its future.
+		if given && now.After(clock.Now()) {
 			clock = events.FixedClock(now)
 		}
 		m, c, err := startInProcess(ctx, r.Data, clock, getenv, stderr)
@@ -218,13 +223,15 @@ type demoLoader struct {
 	stages      map[string]string // stage name -> id
 	touchpoints map[string]string // touchpoint key -> id
 	kpis        map[string]string // KPI key -> id
-	// items is the generated feedback, which the feedback KPIs measure.
-	items []demoItem
 	// followed are the feedback items logged one by one to be followed up,
 	// by touchpoint key, for follow-ups and action plans.
 	followed map[string][]string
-	// stayOpen are the ids of those whose follow-up is not closed.
-	stayOpen map[string]bool
+	// items is the year's feedback.
+	items []demoItem
+	// tl is the year, step by step; at is the date of the step being
+	// written, which every write of the step carries as occurred_at.
+	tl demoTimeline
+	at time.Time
 }
 
 // loadDemo writes the whole demo program, step by step.
@@ -233,30 +240,22 @@ func loadDemo(ctx context.Context, c *client, opt demoOptions, pr *demoSteps) (d
 		c: c, pr: pr, opt: opt,
 		rng:    rand.New(rand.NewPCG(opt.Seed, 0x6378747261636b)), // the second word is "cxtrack"
 		people: map[string]string{}, crews: map[string]string{}, stages: map[string]string{},
-		touchpoints: map[string]string{}, kpis: map[string]string{}, followed: map[string][]string{}, stayOpen: map[string]bool{},
+		touchpoints: map[string]string{}, kpis: map[string]string{}, followed: map[string][]string{},
 	}
 	if err := l.checkEmpty(ctx); err != nil {
 		return l.res, err
 	}
-	steps := []struct {
-		name string
-		run  func(context.Context) error
-	}{
-		{"people and roles", l.loadPeople},
-		{"quality council", l.loadCouncil},
-		{"crews", l.loadCrews},
-		{"journey map", l.loadJourney},
-		{"KPIs", l.loadKPIs},
-		{"feedback", l.loadFeedback},
-		{"follow-ups", l.loadFollowUps},
-		{"KPI measurements", l.loadMeasurements},
-		{"initiatives", l.loadInitiatives},
-		{"action plans", l.loadActionPlans},
+	// The year is planned whole before a write is sent, in an order that
+	// draws the same random numbers for the same seed and --now; the
+	// timeline then writes it in the order it happened.
+	for _, plan := range []func(){
+		l.planFeedback, l.planPeople, l.planCouncil, l.planCrews, l.planJourney, l.planKPIs,
+		l.planFollowUps, l.planMeasurements, l.planInitiatives, l.planActionPlans,
+	} {
+		plan()
 	}
-	for _, s := range steps {
-		if err := s.run(ctx); err != nil {
-			return l.res, fmt.Errorf("%s: %w", s.name, err)
-		}
+	if err := l.runTimeline(ctx); err != nil {
+		return l.res, fmt.Errorf("the year on %s: %w", l.at.Format(time.RFC3339), err)
 	}
 	l.res.personIDs = l.people
 	return l.res, nil
@@ -279,18 +278,30 @@ func (l *demoLoader) checkEmpty(ctx context.Context) error {
 	return nil
 }
 
-// post sends one write and counts it.
-func (l *demoLoader) post(ctx context.Context, method, path string, body any) error {
-	l.res.Writes++
-	l.pr.Add(1)
-	return l.c.do(ctx, method, path, body, nil)
+// post sends one write dated at the current step's time and counts it.
+func (l *demoLoader) post(ctx context.Context, method, path string, body obj) error {
+	return l.send(ctx, method, path, body, nil)
 }
 
-// create sends one creating write and answers the new id.
-func (l *demoLoader) create(ctx context.Context, path string, body any) (string, error) {
+// send is post with the answer decoded into out.
+func (l *demoLoader) send(ctx context.Context, method, path string, body obj, out any) error {
 	l.res.Writes++
-	l.pr.Add(1)
-	return l.c.create(ctx, path, body)
+	return l.c.doAt(ctx, l.at, method, path, body, out)
+}
+
+// create sends one creating write dated at the current step's time and
+// answers the new id.
+func (l *demoLoader) create(ctx context.Context, path string, body obj) (string, error) {
+	var created struct {
+		ID string `json:"id"`
+	}
+	if err := l.send(ctx, http.MethodPost, path, body, &created); err != nil {
+		return "", err
+	}
+	if created.ID == "" {
+		return "", fmt.Errorf("POST %s answered no id", path)
+	}
+	return created.ID, nil
 }
 
 // pick is a random element of xs.

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -44,6 +43,8 @@ type demoItem struct {
 	followUp bool
 	// stayOpen says the item's follow-up is not closed.
 	stayOpen bool
+	// id is the id the tracker gave an item logged on its own.
+	id string
 }
 
 // sentimentOf reads a score on its metric's scale: NPS promoters (9-10),
@@ -216,53 +217,32 @@ func (l *demoLoader) feedbackLine(it demoItem) obj {
 	return line
 }
 
-// loadFeedback logs the year of feedback: the items to be followed up one
-// by one (their ids are needed), the rest through the NDJSON import in
-// chunks, in time order.
-func (l *demoLoader) loadFeedback(ctx context.Context) error {
-	items := l.generateFeedback(l.opt.Feedback)
-	l.items = items
-	l.pr.Step("feedback", len(items))
-	var chunk bytes.Buffer
-	lines := 0
-	flush := func() error {
-		if lines == 0 {
-			return nil
+// planFeedback generates the year of feedback and puts each item on the
+// timeline at its own time: the items to be followed up one by one (their
+// ids are needed), the rest through the NDJSON import in the batches the
+// timeline makes.
+func (l *demoLoader) planFeedback() {
+	l.items = l.generateFeedback(l.opt.Feedback)
+	for i := range l.items {
+		it := &l.items[i]
+		if !it.followUp {
+			l.tl.feedback(it)
+			continue
 		}
-		if err := l.importChunk(ctx, &chunk, lines); err != nil {
-			return err
-		}
-		chunk.Reset()
-		lines = 0
-		return nil
-	}
-	enc := json.NewEncoder(&chunk)
-	for _, it := range items {
-		if it.followUp {
-			id, err := l.c.create(ctx, "/v1/feedback", l.feedbackLine(it))
+		l.tl.at(it.at, func(ctx context.Context) error {
+			// The item carries its own occurred_at, the customer's time.
+			id, err := l.c.create(ctx, "/v1/feedback", l.feedbackLine(*it))
 			if err != nil {
 				return err
 			}
+			it.id = id
 			key := demoTouchpoints[it.tp].key
 			l.followed[key] = append(l.followed[key], id)
-			if it.stayOpen {
-				l.stayOpen[id] = true
-			}
 			l.res.Feedback++
 			l.res.Writes++
-			l.pr.Add(1)
-			continue
-		}
-		if err := enc.Encode(l.feedbackLine(it)); err != nil {
-			return err
-		}
-		if lines++; lines == demoImportChunk {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
+			return nil
+		})
 	}
-	return flush()
 }
 
 // importAnswer is what the import answers that the demo reads.
@@ -296,30 +276,33 @@ func (l *demoLoader) importChunk(ctx context.Context, body *bytes.Buffer, lines 
 	return nil
 }
 
-// loadFollowUps opens a follow-up for each chosen detractor, assigned to
-// the lead of the crew that owns the touchpoint, and closes those not
-// marked to stay open.
-func (l *demoLoader) loadFollowUps(ctx context.Context) error {
-	l.pr.Step("follow-ups", 0)
-	for _, tp := range demoTouchpoints {
-		lead := l.people[crewLead(tp.crew)]
-		for _, id := range l.followed[tp.key] {
-			if err := l.post(ctx, http.MethodPost, "/v1/feedback/"+id+"/follow-up",
-				obj{"assignee_id": lead, "note": pick(l.rng, demoFollowUpNotes)}); err != nil {
-				return err
-			}
-			l.res.FollowUps++
-			if l.stayOpen[id] {
-				continue
-			}
-			if err := l.post(ctx, http.MethodPost, "/v1/feedback/"+id+"/follow-up/closure",
-				obj{"action_taken": pick(l.rng, demoFollowUpActions), "customer_informed": l.rng.Float64() < 0.85}); err != nil {
-				return err
-			}
-			l.res.FollowUpsClosed++
+// planFollowUps opens a follow-up for each chosen detractor a day or two
+// after the feedback came in, assigned to the lead of the crew that owns
+// the touchpoint, and closes those not marked to stay open within the
+// next fortnight.
+func (l *demoLoader) planFollowUps() {
+	for i := range l.items {
+		it := &l.items[i]
+		if !it.followUp {
+			continue
 		}
+		lead := crewLead(demoTouchpoints[it.tp].crew)
+		opened := l.clamp(it.at.Add(time.Duration(24+l.rng.IntN(24)) * time.Hour))
+		note := pick(l.rng, demoFollowUpNotes)
+		l.tl.at(opened, func(ctx context.Context) error {
+			l.res.FollowUps++
+			return l.post(ctx, http.MethodPost, "/v1/feedback/"+it.id+"/follow-up", obj{"assignee_id": l.people[lead], "note": note})
+		})
+		if it.stayOpen {
+			continue
+		}
+		closed := l.clamp(opened.Add(time.Duration(3*24+l.rng.IntN(11*24)) * time.Hour))
+		body := obj{"action_taken": pick(l.rng, demoFollowUpActions), "customer_informed": l.rng.Float64() < 0.85}
+		l.tl.at(closed, func(ctx context.Context) error {
+			l.res.FollowUpsClosed++
+			return l.post(ctx, http.MethodPost, "/v1/feedback/"+it.id+"/follow-up/closure", body)
+		})
 	}
-	return nil
 }
 
 // crewLead is the key of a demo crew's lead.

@@ -54,8 +54,8 @@ var demoTouchpoints = []demoTouchpoint{
 
 // demoKPI is a KPI of the program. The feedback KPIs (metric nps, csat or
 // ces) are computed by the tracker from the feedback in their scope (all
-// of it when none is named); the others are measured each month along a
-// path from start towards end.
+// of it when none is named; see demo_kpi_scope.go); the others are
+// measured by hand each month along a path from start towards end.
 type demoKPI struct {
 	key, name, metric, unit, direction, owner, scope string
 	target, start, end                               float64
@@ -65,6 +65,10 @@ type demoKPI struct {
 // demoScope is the stage or touchpoint (by key) whose feedback a feedback
 // KPI is computed from.
 type demoScope struct{ stage, touchpoint string }
+
+// byHand says whether the KPI is measured by hand rather than computed
+// from the feedback.
+func (k demoKPI) byHand() bool { return k.start != 0 || k.end != 0 }
 
 var demoKPIs = []demoKPI{
 	{"nps", "Relationship NPS", "nps", "points", "higher_is_better", "cx_manager", "program", 30, 0, 0, demoScope{}},
@@ -80,58 +84,60 @@ var demoKPIs = []demoKPI{
 	{"grr", "Gross revenue retention", "gross_revenue_retention", "%", "higher_is_better", "", "program", 92, 88.5, 90.2, demoScope{}},
 }
 
-// loadJourney maps the customer lifecycle: the five AARRR stages and a
-// dozen touchpoints, each owned by a crew.
-func (l *demoLoader) loadJourney(ctx context.Context) error {
-	l.pr.Step("journey map", 0)
-	id, err := l.create(ctx, "/v1/journeys", obj{"name": "Business customer lifecycle", "segment": "small and mid-sized businesses"})
-	if err != nil {
-		return err
-	}
-	l.res.JourneyID = id
-	for i, name := range demoStages {
-		sid, err := l.create(ctx, "/v1/journeys/"+id+"/stages", obj{"name": name, "position": i + 1})
+// planJourney maps the customer lifecycle on the year's first morning,
+// before the first feedback: the five AARRR stages and a dozen
+// touchpoints, each owned by a crew. In the fifth month the experience
+// crew takes the renewal conversation over from the service crew, which
+// is why its map shows a new owner.
+func (l *demoLoader) planJourney() {
+	l.tl.at(l.day(0, 5, 56), func(ctx context.Context) error {
+		id, err := l.create(ctx, "/v1/journeys", obj{"name": "Business customer lifecycle", "segment": "small and mid-sized businesses"})
 		if err != nil {
 			return err
 		}
-		l.stages[name] = sid
-	}
-	for _, tp := range demoTouchpoints {
-		tid, err := l.create(ctx, "/v1/journeys/"+id+"/touchpoints",
-			obj{"stage_id": l.stages[tp.stage], "name": tp.name, "channel": tp.channel, "owner_crew_id": l.crews[tp.crew]})
-		if err != nil {
-			return err
+		l.res.JourneyID = id
+		for i, name := range demoStages {
+			sid, err := l.create(ctx, "/v1/journeys/"+id+"/stages", obj{"name": name, "position": i + 1})
+			if err != nil {
+				return err
+			}
+			l.stages[name] = sid
 		}
-		l.touchpoints[tp.key] = tid
-		l.res.Touchpoints++
-	}
-	// The experience crew takes the renewal conversation over from the
-	// service crew, which is why its map shows a new owner.
-	return l.post(ctx, http.MethodPatch, "/v1/journeys/"+id+"/touchpoints/"+l.touchpoints["renewal"],
-		obj{"owner_crew_id": l.crews["experience"]})
+		for _, tp := range demoTouchpoints {
+			tid, err := l.create(ctx, "/v1/journeys/"+id+"/touchpoints",
+				obj{"stage_id": l.stages[tp.stage], "name": tp.name, "channel": tp.channel, "owner_crew_id": l.crews[tp.crew]})
+			if err != nil {
+				return err
+			}
+			l.touchpoints[tp.key] = tid
+			l.res.Touchpoints++
+		}
+		return nil
+	})
+	l.tl.at(l.day(120, 10, 0), func(ctx context.Context) error {
+		return l.post(ctx, http.MethodPatch, "/v1/journeys/"+l.res.JourneyID+"/touchpoints/"+l.touchpoints["renewal"],
+			obj{"owner_crew_id": l.crews["experience"]})
+	})
 }
 
-// loadKPIs defines the program's KPIs; the target of the relationship NPS
-// is raised once the first results are in.
-func (l *demoLoader) loadKPIs(ctx context.Context) error {
-	l.pr.Step("KPIs", 0)
-	for _, k := range demoKPIs {
-		body := obj{"name": k.name, "metric": k.metric, "unit": k.unit, "target": k.target, "direction": k.direction, "scope": k.scope}
-		if k.owner != "" {
-			body["owner_id"] = l.people[k.owner]
-		}
-		if k.feedback.stage != "" {
-			body["stage_id"] = l.stages[k.feedback.stage]
-		}
-		if k.feedback.touchpoint != "" {
-			body["touchpoint_id"] = l.touchpoints[k.feedback.touchpoint]
-		}
-		id, err := l.create(ctx, "/v1/kpis", body)
-		if err != nil {
+// planKPIs defines the program's KPIs at the council's first working
+// session; the target of the relationship NPS is raised once the first
+// quarter's results are in.
+func (l *demoLoader) planKPIs() {
+	for i, k := range demoKPIs {
+		l.tl.at(l.day(10, 15, i), func(ctx context.Context) error {
+			body := obj{"name": k.name, "metric": k.metric, "unit": k.unit, "target": k.target, "direction": k.direction, "scope": k.scope}
+			if k.owner != "" {
+				body["owner_id"] = l.people[k.owner]
+			}
+			l.addKPIScope(k, body)
+			id, err := l.create(ctx, "/v1/kpis", body)
+			l.kpis[k.key] = id
+			l.res.KPIs++
 			return err
-		}
-		l.kpis[k.key] = id
-		l.res.KPIs++
+		})
 	}
-	return l.post(ctx, http.MethodPatch, "/v1/kpis/"+l.kpis["nps"], obj{"target": 35})
+	l.tl.at(l.day(100, 9, 0), func(ctx context.Context) error {
+		return l.post(ctx, http.MethodPatch, "/v1/kpis/"+l.kpis["nps"], obj{"target": 35})
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // demoPerson is someone in the demo company; key is the demo's name for them.
@@ -122,46 +123,40 @@ func emailOf(name string) string {
 	return strings.ToLower(strings.ReplaceAll(fold.Replace(name), " ", ".")) + "@example.com"
 }
 
-// loadPeople registers everyone and gives the program's roles: the sponsor,
-// the CX manager, the experts and the ambassadors, with one ambassador
-// handing over to a colleague and one person leaving the company.
-func (l *demoLoader) loadPeople(ctx context.Context) error {
-	l.pr.Step("people and roles", 0)
-	for _, p := range demoPeople {
-		id, err := l.create(ctx, "/v1/people", obj{"name": p.name, "email": emailOf(p.name), "department": p.department})
-		if err != nil {
+// planPeople registers everyone on the year's first morning, names the
+// sponsor and the CX manager then, the experts over the first week and
+// the ambassadors over the first month and a half; in the fifth month one
+// ambassador hands over to a colleague.
+func (l *demoLoader) planPeople() {
+	for i, p := range demoPeople {
+		l.tl.at(l.day(0, 5, i), func(ctx context.Context) error {
+			id, err := l.create(ctx, "/v1/people", obj{"name": p.name, "email": emailOf(p.name), "department": p.department})
+			l.people[p.key] = id
+			l.res.People++
 			return err
-		}
-		l.people[p.key] = id
-		l.res.People++
+		})
 	}
-	writes := []demoWrite{
-		{http.MethodPut, "/v1/program/sponsor", obj{"person_id": l.people["sponsor"]}},
-		{http.MethodPut, "/v1/program/cx-manager", obj{"person_id": l.people["cx_manager"]}},
+	l.write(l.day(0, 5, 40), http.MethodPut, "/v1/program/sponsor", func() obj { return obj{"person_id": l.people["sponsor"]} })
+	l.write(l.day(0, 5, 41), http.MethodPut, "/v1/program/cx-manager", func() obj { return obj{"person_id": l.people["cx_manager"]} })
+	for i, e := range demoExperts {
+		l.write(l.day(3+i, 11, 0), http.MethodPost, "/v1/program/experts", func() obj { return obj{"person_id": l.people[e[0]], "unit": e[1]} })
 	}
-	for _, e := range demoExperts {
-		writes = append(writes, demoWrite{http.MethodPost, "/v1/program/experts", obj{"person_id": l.people[e[0]], "unit": e[1]}})
-	}
-	for _, key := range demoAmbassadors {
-		writes = append(writes, demoWrite{http.MethodPost, "/v1/program/ambassadors", obj{"person_id": l.people[key], "department": department(key)}})
-	}
-	for _, w := range writes {
-		if err := l.post(ctx, w.method, w.path, w.body); err != nil {
-			return err
-		}
+	for i, key := range demoAmbassadors {
+		l.write(l.day(14+4*i, 11, 30), http.MethodPost, "/v1/program/ambassadors",
+			func() obj { return obj{"person_id": l.people[key], "department": department(key)} })
 	}
 	// Zofia moves to the planning office; Miguel takes over as the
 	// Operations ambassador.
-	if err := l.post(ctx, http.MethodDelete, "/v1/program/ambassadors/"+url.PathEscape(l.people["ops_ambassador_old"]), nil); err != nil {
-		return err
-	}
-	return l.post(ctx, http.MethodPost, "/v1/program/ambassadors", obj{"person_id": l.people["ops_ambassador"], "department": "Operations"})
+	l.tl.at(l.day(150, 9, 0), func(ctx context.Context) error {
+		return l.post(ctx, http.MethodDelete, "/v1/program/ambassadors/"+url.PathEscape(l.people["ops_ambassador_old"]), nil)
+	})
+	l.write(l.day(150, 9, 5), http.MethodPost, "/v1/program/ambassadors", func() obj { return obj{"person_id": l.people["ops_ambassador"], "department": "Operations"} })
 }
 
-// demoWrite is one write of the demo whose answer it does not need.
-type demoWrite struct {
-	method, path string
-	body         obj
+// write adds a step at t of one write whose body is made when it is sent
+// (it names ids the tracker gives earlier in the year).
+func (l *demoLoader) write(t time.Time, method, path string, body func() obj) {
+	l.tl.at(t, func(ctx context.Context) error { return l.post(ctx, method, path, body()) })
 }
 
 // department is a demo person's department.
@@ -174,49 +169,62 @@ func department(key string) string {
 	return ""
 }
 
-// loadCouncil seats the quality council: five directors, one the chair.
-func (l *demoLoader) loadCouncil(ctx context.Context) error {
-	l.pr.Step("quality council", len(demoCouncil))
+// planCouncil seats the quality council on the year's second day: five
+// directors, the first the chair.
+func (l *demoLoader) planCouncil() {
 	for i, key := range demoCouncil {
-		if err := l.post(ctx, http.MethodPost, "/v1/council/members",
-			obj{"person_id": l.people[key], "department": department(key), "chair": i == 0}); err != nil {
-			return err
-		}
+		l.write(l.day(1, 10, i), http.MethodPost, "/v1/council/members",
+			func() obj { return obj{"person_id": l.people[key], "department": department(key), "chair": i == 0} })
 	}
-	return nil
 }
 
-// loadCrews forms a crew of every type with its members. The pilot crew is
-// disbanded when its quarter is over, and one planner leaves the company.
-func (l *demoLoader) loadCrews(ctx context.Context) error {
-	l.pr.Step("crews", 0)
-	for _, cr := range demoCrews {
-		body := obj{"name": cr.name, "type": cr.typ, "purpose": cr.purpose}
-		if cr.function != "" {
-			body["function"] = cr.function
+// demoCrewFormed is the day of the year each crew is formed: those that
+// own touchpoints on the first morning, with the journey, the others over
+// the first weeks; the chatbot pilot runs for a quarter from day 45.
+var demoCrewFormed = map[string]int{
+	"council_office": 1, "voc": 8, "data_platform": 12, "design_studio": 20, "academy": 30, "chatbot_pilot": 45,
+}
+
+// planCrews forms a crew of every type with its members. The pilot crew is
+// disbanded when its quarter is over, and one planner leaves the company
+// in the seventh month.
+func (l *demoLoader) planCrews() {
+	for i, cr := range demoCrews {
+		t := l.day(0, 5, 45).Add(time.Duration(i) * time.Minute)
+		if d, ok := demoCrewFormed[cr.key]; ok {
+			t = l.day(d, 14, 0)
 		}
-		id, err := l.create(ctx, "/v1/crews", body)
-		if err != nil {
-			return err
-		}
-		l.crews[cr.key] = id
-		l.res.Crews++
-		for i, m := range cr.members {
-			role := "member"
-			if i == 0 {
-				role = "lead"
+		l.tl.at(t, func(ctx context.Context) error {
+			body := obj{"name": cr.name, "type": cr.typ, "purpose": cr.purpose}
+			if cr.function != "" {
+				body["function"] = cr.function
 			}
-			if err := l.post(ctx, http.MethodPost, "/v1/crews/"+id+"/members", obj{"person_id": l.people[m], "role": role}); err != nil {
+			id, err := l.create(ctx, "/v1/crews", body)
+			if err != nil {
 				return err
 			}
-		}
+			l.crews[cr.key] = id
+			l.res.Crews++
+			for i, m := range cr.members {
+				role := "member"
+				if i == 0 {
+					role = "lead"
+				}
+				if err := l.post(ctx, http.MethodPost, "/v1/crews/"+id+"/members", obj{"person_id": l.people[m], "role": role}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	if err := l.post(ctx, http.MethodPost, "/v1/crews/"+l.crews["chatbot_pilot"]+"/disbandment",
-		obj{"reason": "The pilot quarter is over: customers preferred the help centre chat with a person; the service crew keeps the chat."}); err != nil {
-		return err
-	}
-	if err := l.post(ctx, http.MethodDelete, "/v1/crews/"+l.crews["service"]+"/members/"+l.people["ops_planner"], nil); err != nil {
-		return err
-	}
-	return l.post(ctx, http.MethodPost, "/v1/people/"+l.people["ops_planner"]+"/departure", obj{"reason": "Moved to a logistics company."})
+	l.tl.at(l.day(demoCrewFormed["chatbot_pilot"]+92, 16, 0), func(ctx context.Context) error {
+		return l.post(ctx, http.MethodPost, "/v1/crews/"+l.crews["chatbot_pilot"]+"/disbandment",
+			obj{"reason": "The pilot quarter is over: customers preferred the help centre chat with a person; the service crew keeps the chat."})
+	})
+	l.tl.at(l.day(200, 17, 0), func(ctx context.Context) error {
+		return l.post(ctx, http.MethodDelete, "/v1/crews/"+l.crews["service"]+"/members/"+l.people["ops_planner"], nil)
+	})
+	l.tl.at(l.day(201, 9, 0), func(ctx context.Context) error {
+		return l.post(ctx, http.MethodPost, "/v1/people/"+l.people["ops_planner"]+"/departure", obj{"reason": "Moved to a logistics company."})
+	})
 }
