@@ -39,7 +39,7 @@ func (s *Server) councilRoutes() []Route {
 		{Method: http.MethodGet, Path: "/v1/council/decisions", Summary: "the decision log, oldest first: each decision with its proposal, every vote " +
 			"(with the votes members changed), quorum, tally, rationale, decider, and what became of the initiative; " +
 			"its outcome: the figures of the stages, touchpoints and KPIs it targeted as known at the decision (the 90 days before it, " +
-			"recorded by the time the decision was), after the work started (to its completion, or now) and in the 90 days after it completed, " +
+			"recorded by the time the decision was), after the work started (to its completion, or to the latest event the log holds) and in the 90 days after it completed, " +
 			"with counts, 95% margins and the changes larger than their margin",
 			Query: DecisionQuery{}, Response: Page[projections.DecisionView]{}, Handler: s.listDecisions},
 	}
@@ -103,8 +103,10 @@ func (s *Server) listDecisions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Only the page's decisions: each costs a few period sums.
-	if err := s.Views.Outcomes(page.Items, s.Clock.Now()); err != nil {
+	// Only the page's decisions: each costs a few period sums. A window
+	// that runs to now ends at the program's own clock, so that the read
+	// is the same whenever it is made.
+	if err := s.Views.Outcomes(page.Items, s.Views.Clock.End()); err != nil {
 		return err
 	}
 	return ok(c, page)

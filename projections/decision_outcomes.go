@@ -19,7 +19,8 @@ const KnownWindow = 90 * 24 * time.Hour
 
 // DecisionOutcome is a decision's targets before and after: Before is the
 // window known at the decision, AfterStart the work (start to completion,
-// cancellation or now), AfterCompletion the KnownWindow after completion.
+// cancellation, or the program clock's now: ProgramClock.End), AfterCompletion
+// the KnownWindow after completion.
 // The after windows are null for a decision whose work has not started
 // (or not completed), and for a decision that a later round replaced.
 type DecisionOutcome struct {

@@ -133,6 +133,19 @@ func (c *ProgramClock) Late(seq uint64, occurred time.Time) bool {
 	return c != nil && c.LateBy(seq, occurred) > LateAfter
 }
 
+// End is the end (excluded) of a window that runs "to now", such as the
+// work of an initiative still in progress: just after the latest business
+// time the log holds, so that a read answers the same whenever it is made,
+// after a restart and on every replica (zero before any event).
+func (c *ProgramClock) End() time.Time {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.latest.IsZero() {
+		return time.Time{}
+	}
+	return c.latest.Add(time.Nanosecond)
+}
+
 // Applied is the last sequence the clock has applied: it judges the
 // events up to the one after it.
 func (c *ProgramClock) Applied() uint64 {

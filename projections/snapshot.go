@@ -9,6 +9,7 @@ import (
 // log: what `cxtracker replay` writes.
 type Snapshot struct {
 	AsOf        time.Time        `json:"as_of"`
+	KnownAt     time.Time        `json:"known_at,omitzero"`
 	Digest      DigestRef        `json:"digest"`
 	Roles       ProgramRoles     `json:"roles"`
 	Council     CouncilView      `json:"council"`

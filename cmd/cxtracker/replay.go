@@ -13,13 +13,16 @@ import (
 )
 
 // replayCmd writes the whole program state as of a time as JSON, built by
-// replaying the log into fresh views.
+// replaying the log into fresh views. --until is business time (what had
+// happened by then); --known-at cuts by recorded time (what the log had
+// recorded by then), as as_of and known_at do on the API.
 func replayCmd(ctx context.Context, clock events.Clock, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg := DefaultConfig()
 	fs := newFlagSet("replay", stderr)
 	cfg.logFlags(fs)
-	var until time.Time
-	fs.Var(timeFlag{&until}, "until", "RFC 3339: the state as it stood then (default: now)")
+	var until, knownAt time.Time
+	fs.Var(timeFlag{&until}, "until", "RFC 3339: the state as it stood then, counting what had happened by then (business time; default: everything)")
+	fs.Var(timeFlag{&knownAt}, "known-at", "RFC 3339: count only what the log had recorded by then (recorded time; default: everything)")
 	out := fs.String("out", "", "file to write the JSON to (required; - for standard output)")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return usageError{err}
@@ -33,7 +36,7 @@ func replayCmd(ctx context.Context, clock events.Clock, args []string, getenv fu
 	)
 	defer views.Close()
 	err := readLog(ctx, cfg, stderr, "replaying", func(store events.Store, prog *progress) (err error) {
-		if res, err = projections.Replay(ctx, store, projections.Range{Until: until}, views.Models(), projections.Options{Progress: prog.replayed}); err == nil {
+		if res, err = projections.Replay(ctx, store, projections.Range{Until: knownAt}, projections.AsOf(until, views.Models()), projections.Options{Progress: prog.replayed}); err == nil {
 			prog.Done(res.Digest.Seq)
 		}
 		return err
@@ -43,7 +46,8 @@ func replayCmd(ctx context.Context, clock events.Clock, args []string, getenv fu
 	}
 	warnQuarantined(stderr, res)
 	snap := views.Snapshot()
-	snap.AsOf, snap.Digest = until.UTC(), projections.DigestRef{Seq: res.Digest.Seq, Digest: res.Digest.Hex()}
+	snap.AsOf, snap.KnownAt = until.UTC(), knownAt.UTC()
+	snap.Digest = projections.DigestRef{Seq: res.Digest.Seq, Digest: res.Digest.Hex()}
 	if until.IsZero() {
 		snap.AsOf = clock.Now()
 	}
