@@ -290,7 +290,7 @@ func (w *Web) journeyMap(c echo.Context) error {
 		return w.render(c, http.StatusBadRequest, page{name: "journey", title: "Journey map: " + j.Name, nav: "journeys"}, p)
 	}
 	var err error
-	if p.Segments, err = w.segmentChoices(c, j.ID, period, segment); err != nil {
+	if p.Segments, err = w.segmentChoices(c, j.ID, segment); err != nil {
 		return err
 	}
 	if p.Movers, err = w.journeyMovers(c, j, scale, period, segment); err != nil {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -62,25 +61,15 @@ func (w *Web) journeyMovers(c echo.Context, j projections.JourneyView, s metricS
 	return moversPanel{Fallers: rows(mv.Fallers), Risers: rows(mv.Risers)}, nil
 }
 
-// segmentSample is how many of the period's feedback items the map reads
-// to offer their segments in the chooser.
-const segmentSample = 500
-
-// segmentChoices are the segments the chooser offers: those among the
-// first segmentSample feedback items of the journey in the period, and the
-// chosen one, in order. A segment too rare to be among them can still be
-// asked for in the address.
-func (w *Web) segmentChoices(c echo.Context, journeyID string, p mapPeriod, chosen string) ([]string, error) {
-	var page api.Page[projections.FeedbackItem]
-	q := url.Values{"journey": {journeyID}, "from": {p.From.Format(time.RFC3339)}, "to": {p.To.Format(time.RFC3339)}, "limit": {strconv.Itoa(segmentSample)}}
-	if err := w.get(c, "/v1/feedback", q, &page); err != nil {
+// segmentChoices are the segments the chooser offers: every segment of
+// the journey's feedback, as the API lists them, and the chosen one, in
+// order.
+func (w *Web) segmentChoices(c echo.Context, journeyID, chosen string) ([]string, error) {
+	var segs api.SegmentsView
+	if err := w.get(c, "/v1/feedback/segments", url.Values{"journey": {journeyID}}, &segs); err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, it := range page.Items {
-		out = append(out, it.Segment)
-	}
-	out = append(out, chosen)
+	out := append(segs.Segments, chosen)
 	slices.SortFunc(out, cmp.Compare)
 	return slices.DeleteFunc(slices.Compact(out), func(s string) bool { return s == "" }), nil
 }
