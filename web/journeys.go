@@ -14,8 +14,8 @@ import (
 )
 
 func (w *Web) journeyRoutes(g *echo.Group) {
-	g.GET("/journeys", w.journeys)
-	g.GET("/journeys/:id", w.journeyMap)
+	g.GET("/journeys", w.journeys, w.travels)
+	g.GET("/journeys/:id", w.journeyMap, w.travels)
 	g.GET("/journeys/:id/touchpoints/:tp_id", w.touchpoint)
 }
 
@@ -194,8 +194,14 @@ func (w *Web) journeys(c echo.Context) error {
 	}
 	if len(all) == 1 {
 		to := "/journeys/" + url.PathEscape(all[0].ID)
-		if m := c.QueryParam("metric"); m != "" {
-			to += "?" + url.Values{"metric": {m}}.Encode()
+		q := url.Values{}
+		for _, k := range []string{"metric", "as_of"} {
+			if v := c.QueryParam(k); v != "" {
+				q.Set(k, v)
+			}
+		}
+		if len(q) > 0 {
+			to += "?" + q.Encode()
 		}
 		return c.Redirect(http.StatusSeeOther, to)
 	}
@@ -248,7 +254,7 @@ func (w *Web) journeyMap(c echo.Context) error {
 			Detail: fmt.Sprintf("The map is coloured by one of %s; %q is none of them.", metricKeys(), key), Back: "/journeys"}
 	}
 	id := c.Param("id")
-	ch, addr, q := readChooser(c.QueryParams(), mapAddress{base: "/journeys/" + url.PathEscape(id), metric: scale.Key}, w.now())
+	ch, addr, q := readChooser(c.QueryParams(), keepTravel(c, mapAddress{base: "/journeys/" + url.PathEscape(id), metric: scale.Key}), w.today(c))
 	p := journeyMapPage{Scale: scale, Chooser: ch, Legend: scale.legend(), MinResponses: minResponses}
 	var j projections.JourneyView
 	if err := w.get(c, "/v1/journeys/"+url.PathEscape(id), q, &j); err != nil {

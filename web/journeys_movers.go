@@ -25,36 +25,54 @@ type moverList struct {
 	Rows      []moverRow
 }
 
-// moverRow is one mover: its touchpoint, its two values with their counts,
-// and its change in words.
+// moverRow is one mover: its touchpoint, where it is and on which metric
+// (on the overview, which lists every journey's), its two values with
+// their counts, and its change in words.
 type moverRow struct {
-	Name, Href           string
+	Name, Href, Where    string
 	Previous, Current    string
 	PreviousCount, Count int
 	Change               changeWords
+}
+
+// readMovers reads the movers by touchpoint of the period (of segment, or
+// all).
+func (w *Web) readMovers(c echo.Context, p mapPeriod, segment string) (projections.Movers, error) {
+	q := url.Values{"by": {projections.TrendByTouchpoint}, "from": {p.From.Format(time.RFC3339)}, "to": {p.To.Format(time.RFC3339)}}
+	if segment != "" {
+		q.Set("segment", segment)
+	}
+	var mv projections.Movers
+	err := w.get(c, "/v1/feedback/movers", q, &mv)
+	return mv, err
+}
+
+// touchpointAddress is the address of a mover's touchpoint page.
+func touchpointAddress(m projections.Mover) mapAddress {
+	return mapAddress{base: "/journeys/" + url.PathEscape(m.JourneyID) + "/touchpoints/" + url.PathEscape(m.TouchpointID)}
+}
+
+// moverRowOf writes one mover on its metric's scale, linked to href.
+func moverRowOf(m projections.Mover, href string) moverRow {
+	s, _ := scaleOf(m.Metric)
+	return moverRow{Name: m.Name, Href: href, Previous: s.format(&m.Previous), Current: s.format(&m.Current),
+		PreviousCount: m.PreviousCount, Count: m.CurrentCount, Change: s.change(m.Change, &m.Margin, m.BeyondMargin)}
 }
 
 // journeyMovers reads the movers by touchpoint of the period (of segment,
 // or all) and keeps the journey's on the scale's metric, linked to their
 // touchpoints' pages.
 func (w *Web) journeyMovers(c echo.Context, j projections.JourneyView, s metricScale, p mapPeriod, segment string) (moversPanel, error) {
-	q := url.Values{"by": {projections.TrendByTouchpoint}, "from": {p.From.Format(time.RFC3339)}, "to": {p.To.Format(time.RFC3339)}}
-	if segment != "" {
-		q.Set("segment", segment)
-	}
-	var mv projections.Movers
-	if err := w.get(c, "/v1/feedback/movers", q, &mv); err != nil {
+	mv, err := w.readMovers(c, p, segment)
+	if err != nil {
 		return moversPanel{}, err
 	}
 	rows := func(list []projections.Mover) []moverRow {
 		out := []moverRow{}
 		for _, m := range list {
-			if m.JourneyID != j.ID || m.Metric != s.Key {
-				continue
+			if m.JourneyID == j.ID && m.Metric == s.Key {
+				out = append(out, moverRowOf(m, touchpointAddress(m).base))
 			}
-			out = append(out, moverRow{Name: m.Name, Href: "/journeys/" + url.PathEscape(j.ID) + "/touchpoints/" + url.PathEscape(m.TouchpointID),
-				Previous: s.format(&m.Previous), Current: s.format(&m.Current), PreviousCount: m.PreviousCount, Count: m.CurrentCount,
-				Change: s.change(m.Change, &m.Margin, m.BeyondMargin)})
 		}
 		return out
 	}
