@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/oklog/ulid/v2"
 
 	"cxtracker/projections"
 )
@@ -25,8 +26,20 @@ type MoversQuery struct {
 	Segment string `query:"segment" doc:"only the feedback of this segment"`
 }
 
+// SegmentsQuery documents the query of GET /v1/feedback/segments.
+type SegmentsQuery struct {
+	Journey string `query:"journey" doc:"a journey id: only the segments of its feedback; every journey's when absent"`
+}
+
+// SegmentsView is every customer segment the feedback names, in order.
+type SegmentsView struct {
+	Segments []string `json:"segments"`
+}
+
 func (s *Server) periodRoutes() []Route {
 	return []Route{
+		{Method: http.MethodGet, Path: "/v1/feedback/segments", Summary: "every customer segment the feedback names (of one journey's, or all), in order, for a segment chooser; read from the daily figures, not the items",
+			Query: SegmentsQuery{}, Response: SegmentsView{}, Handler: s.feedbackSegments},
 		{Method: http.MethodGet, Path: "/v1/feedback/movers", Summary: "fallers and risers between a period and the one before: each stage's or touchpoint's metric with at least 30 responses in both periods that changed, with the 95% margin of the change and whether the change is larger",
 			Query: MoversQuery{}, Response: projections.Movers{}, Handler: s.feedbackMovers},
 	}
@@ -103,4 +116,22 @@ func (s *Server) feedbackMovers(c echo.Context) error {
 		}
 	}
 	return ok(c, mv)
+}
+
+func (s *Server) feedbackSegments(c echo.Context) error {
+	var errs fieldErrors
+	journeyID := c.QueryParam("journey")
+	if journeyID != "" {
+		if _, err := ulid.ParseStrict(journeyID); err != nil {
+			errs.add("journey", "is not a journey id")
+		}
+	}
+	if len(errs) > 0 {
+		return invalid(errs...)
+	}
+	segments := s.Views.Feedback.Segments(journeyID)
+	if segments == nil {
+		segments = []string{}
+	}
+	return ok(c, SegmentsView{Segments: segments})
 }

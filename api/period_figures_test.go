@@ -76,7 +76,19 @@ func TestPeriodFiguresMoversAndSegmentsOverHTTP(t *testing.T) {
 		t.Fatalf("vip trends %+v", trends)
 	}
 
+	// Every segment of the journey's feedback, from the daily figures.
+	var segs api.SegmentsView
+	a.Must(http.StatusOK, http.MethodGet, "/v1/feedback/segments?journey="+m.ID, nil).JSON(t, &segs)
+	if !slices.Equal(segs.Segments, []string{"smb", "vip"}) {
+		t.Fatalf("segments %v", segs.Segments)
+	}
+	a.Must(http.StatusOK, http.MethodGet, "/v1/feedback/segments?journey=01ARZ3NDEKTSV4RRFFQ69G5FAV", nil).JSON(t, &segs)
+	if segs.Segments == nil || len(segs.Segments) != 0 {
+		t.Fatalf("an unknown journey's segments %#v", segs.Segments)
+	}
+
 	for _, tc := range []struct{ path, field string }{
+		{"/v1/feedback/segments?journey=nope", "journey"},
 		{"/v1/journeys/" + m.ID + "?from=2025-03-01T00:00:00Z", "to"},
 		{"/v1/journeys/" + m.ID + "?to=2025-03-01T00:00:00Z", "from"},
 		{"/v1/journeys/" + m.ID + "?from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z", "to"},

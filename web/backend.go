@@ -84,6 +84,8 @@ func (w *Web) get(c echo.Context, path string, query url.Values, out any) error 
 }
 
 // raw sends the request and answers the recorded success, or an *apiError.
+// On a page that travels to a past day (see timeTravel) every read asks
+// for it.
 func (w *Web) raw(c echo.Context, method, path string, query url.Values, body any, header http.Header) (*recorder, error) {
 	var rd io.Reader = http.NoBody
 	if body != nil {
@@ -92,6 +94,13 @@ func (w *Web) raw(c echo.Context, method, path string, query url.Values, body an
 			return nil, err
 		}
 		rd = bytes.NewReader(b)
+	}
+	if t := travelOf(c); t != nil && method == http.MethodGet {
+		q := url.Values{"as_of": {t.asOf()}}
+		for k, v := range query {
+			q[k] = v
+		}
+		query = q
 	}
 	u := path
 	if len(query) > 0 {

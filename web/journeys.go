@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,8 +14,8 @@ import (
 )
 
 func (w *Web) journeyRoutes(g *echo.Group) {
-	g.GET("/journeys", w.journeys)
-	g.GET("/journeys/:id", w.journeyMap)
+	g.GET("/journeys", w.journeys, w.travels)
+	g.GET("/journeys/:id", w.journeyMap, w.travels)
 	g.GET("/journeys/:id/touchpoints/:tp_id", w.touchpoint)
 }
 
@@ -55,7 +54,9 @@ var journeyFuncs = template.FuncMap{
 		}
 		return key
 	},
-	"moverList": func(id, title string, rows []moverRow) moverList { return moverList{ID: id, Title: title, Rows: rows} },
+	// minResponses is how many responses a value and a change need.
+	"minResponses": func() int { return minResponses },
+	"moverList":    func(id, title string, rows []moverRow) moverList { return moverList{ID: id, Title: title, Rows: rows} },
 }
 
 // bucketWords name the buckets heat-0 to heat-4, so a cell says in words
@@ -193,8 +194,14 @@ func (w *Web) journeys(c echo.Context) error {
 	}
 	if len(all) == 1 {
 		to := "/journeys/" + url.PathEscape(all[0].ID)
-		if m := c.QueryParam("metric"); m != "" {
-			to += "?" + url.Values{"metric": {m}}.Encode()
+		q := url.Values{}
+		for _, k := range []string{"metric", "as_of"} {
+			if v := c.QueryParam(k); v != "" {
+				q.Set(k, v)
+			}
+		}
+		if len(q) > 0 {
+			to += "?" + q.Encode()
 		}
 		return c.Redirect(http.StatusSeeOther, to)
 	}
@@ -207,22 +214,11 @@ type journeyMapPage struct {
 	Journey projections.JourneyView
 	Scale   metricScale
 	Metrics []choice
-	// Periods are the named periods; none is marked when the period is
-	// two dates of the reader's own.
-	Periods          []choice
-	Period, Previous mapPeriod
-	// From and To are what the date fields hold: the period's first and
-	// last days, or what was typed when they cannot be read.
-	From, To string
-	// Problem says why the period asked for cannot be read; the page then
-	// shows the chooser and the message, and no figures.
-	Problem  string
-	Segment  string
-	Segments []string
-	Overall  periodFigure
-	Stages   []stageColumn
-	Movers   moversPanel
-	Legend   []legendEntry
+	Chooser periodChooser
+	Overall periodFigure
+	Stages  []stageColumn
+	Movers  moversPanel
+	Legend  []legendEntry
 	// MinResponses is how many responses a value and a change need.
 	MinResponses int
 }
@@ -257,43 +253,27 @@ func (w *Web) journeyMap(c echo.Context) error {
 		return &pageError{Status: http.StatusBadRequest, Title: "No such metric",
 			Detail: fmt.Sprintf("The map is coloured by one of %s; %q is none of them.", metricKeys(), key), Back: "/journeys"}
 	}
-	now := w.now()
-	period, given, problem := readPeriod(c.QueryParams(), now)
-	segment := c.QueryParam("segment")
-	p := journeyMapPage{Scale: scale, Period: period, Segment: segment, Problem: problem, Legend: scale.legend(), MinResponses: minResponses,
-		From: c.QueryParam("from"), To: c.QueryParam("to")}
-	q := url.Values{}
-	if problem == "" {
-		p.From, p.To, p.Previous = period.From.Format(dayLayout), period.Last().Format(dayLayout), period.Previous()
-		q.Set("from", period.From.Format(time.RFC3339))
-		q.Set("to", period.To.Format(time.RFC3339))
-		if segment != "" {
-			q.Set("segment", segment)
-		}
-	}
+	id := c.Param("id")
+	ch, addr, q := readChooser(c.QueryParams(), keepTravel(c, mapAddress{base: "/journeys/" + url.PathEscape(id), metric: scale.Key}), w.today(c))
+	p := journeyMapPage{Scale: scale, Chooser: ch, Legend: scale.legend(), MinResponses: minResponses}
 	var j projections.JourneyView
-	if err := w.get(c, "/v1/journeys/"+url.PathEscape(c.Param("id")), q, &j); err != nil {
+	if err := w.get(c, "/v1/journeys/"+url.PathEscape(id), q, &j); err != nil {
 		return err
 	}
 	p.Journey = j
-	addr := mapAddress{base: "/journeys/" + url.PathEscape(j.ID), metric: scale.Key, segment: segment}
-	if given && problem == "" {
-		addr.period = &period
-	}
 	for _, s := range metricScales {
 		a := addr
 		a.metric = s.Key
 		p.Metrics = append(p.Metrics, choice{Label: s.Name, Href: a.href(), Current: s.Key == scale.Key})
 	}
-	p.Periods = periodChoices(addr, period, midnightOf(now))
-	if problem != "" {
+	if ch.Problem != "" {
 		return w.render(c, http.StatusBadRequest, page{name: "journey", title: "Journey map: " + j.Name, nav: "journeys"}, p)
 	}
 	var err error
-	if p.Segments, err = w.segmentChoices(c, j.ID, period, segment); err != nil {
+	if p.Chooser.Segments, err = w.segmentChoices(c, j.ID, ch.Segment); err != nil {
 		return err
 	}
-	if p.Movers, err = w.journeyMovers(c, j, scale, period, segment); err != nil {
+	if p.Movers, err = w.journeyMovers(c, j, scale, ch.Period, ch.Segment); err != nil {
 		return err
 	}
 	p.Overall = scale.periodFigure(j.Period, j.OpenFollowUps)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -26,61 +25,69 @@ type moverList struct {
 	Rows      []moverRow
 }
 
-// moverRow is one mover: its touchpoint, its two values with their counts,
-// and its change in words.
+// moverRow is one mover: its touchpoint, where it is and on which metric
+// (on the overview, which lists every journey's), its two values with
+// their counts, and its change in words.
 type moverRow struct {
-	Name, Href           string
+	Name, Href, Where    string
 	Previous, Current    string
 	PreviousCount, Count int
 	Change               changeWords
+}
+
+// readMovers reads the movers by touchpoint of the period (of segment, or
+// all).
+func (w *Web) readMovers(c echo.Context, p mapPeriod, segment string) (projections.Movers, error) {
+	q := url.Values{"by": {projections.TrendByTouchpoint}, "from": {p.From.Format(time.RFC3339)}, "to": {p.To.Format(time.RFC3339)}}
+	if segment != "" {
+		q.Set("segment", segment)
+	}
+	var mv projections.Movers
+	err := w.get(c, "/v1/feedback/movers", q, &mv)
+	return mv, err
+}
+
+// touchpointAddress is the address of a mover's touchpoint page.
+func touchpointAddress(m projections.Mover) mapAddress {
+	return mapAddress{base: "/journeys/" + url.PathEscape(m.JourneyID) + "/touchpoints/" + url.PathEscape(m.TouchpointID)}
+}
+
+// moverRowOf writes one mover on its metric's scale, linked to href.
+func moverRowOf(m projections.Mover, href string) moverRow {
+	s, _ := scaleOf(m.Metric)
+	return moverRow{Name: m.Name, Href: href, Previous: s.format(&m.Previous), Current: s.format(&m.Current),
+		PreviousCount: m.PreviousCount, Count: m.CurrentCount, Change: s.change(m.Change, &m.Margin, m.BeyondMargin)}
 }
 
 // journeyMovers reads the movers by touchpoint of the period (of segment,
 // or all) and keeps the journey's on the scale's metric, linked to their
 // touchpoints' pages.
 func (w *Web) journeyMovers(c echo.Context, j projections.JourneyView, s metricScale, p mapPeriod, segment string) (moversPanel, error) {
-	q := url.Values{"by": {projections.TrendByTouchpoint}, "from": {p.From.Format(time.RFC3339)}, "to": {p.To.Format(time.RFC3339)}}
-	if segment != "" {
-		q.Set("segment", segment)
-	}
-	var mv projections.Movers
-	if err := w.get(c, "/v1/feedback/movers", q, &mv); err != nil {
+	mv, err := w.readMovers(c, p, segment)
+	if err != nil {
 		return moversPanel{}, err
 	}
 	rows := func(list []projections.Mover) []moverRow {
 		out := []moverRow{}
 		for _, m := range list {
-			if m.JourneyID != j.ID || m.Metric != s.Key {
-				continue
+			if m.JourneyID == j.ID && m.Metric == s.Key {
+				out = append(out, moverRowOf(m, touchpointAddress(m).base))
 			}
-			out = append(out, moverRow{Name: m.Name, Href: "/journeys/" + url.PathEscape(j.ID) + "/touchpoints/" + url.PathEscape(m.TouchpointID),
-				Previous: s.format(&m.Previous), Current: s.format(&m.Current), PreviousCount: m.PreviousCount, Count: m.CurrentCount,
-				Change: s.change(m.Change, &m.Margin, m.BeyondMargin)})
 		}
 		return out
 	}
 	return moversPanel{Fallers: rows(mv.Fallers), Risers: rows(mv.Risers)}, nil
 }
 
-// segmentSample is how many of the period's feedback items the map reads
-// to offer their segments in the chooser.
-const segmentSample = 500
-
-// segmentChoices are the segments the chooser offers: those among the
-// first segmentSample feedback items of the journey in the period, and the
-// chosen one, in order. A segment too rare to be among them can still be
-// asked for in the address.
-func (w *Web) segmentChoices(c echo.Context, journeyID string, p mapPeriod, chosen string) ([]string, error) {
-	var page api.Page[projections.FeedbackItem]
-	q := url.Values{"journey": {journeyID}, "from": {p.From.Format(time.RFC3339)}, "to": {p.To.Format(time.RFC3339)}, "limit": {strconv.Itoa(segmentSample)}}
-	if err := w.get(c, "/v1/feedback", q, &page); err != nil {
+// segmentChoices are the segments the chooser offers: every segment of
+// the journey's feedback, as the API lists them, and the chosen one, in
+// order.
+func (w *Web) segmentChoices(c echo.Context, journeyID, chosen string) ([]string, error) {
+	var segs api.SegmentsView
+	if err := w.get(c, "/v1/feedback/segments", url.Values{"journey": {journeyID}}, &segs); err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, it := range page.Items {
-		out = append(out, it.Segment)
-	}
-	out = append(out, chosen)
+	out := append(segs.Segments, chosen)
 	slices.SortFunc(out, cmp.Compare)
 	return slices.DeleteFunc(slices.Compact(out), func(s string) bool { return s == "" }), nil
 }

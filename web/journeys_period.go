@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"cxtracker/projections"
@@ -122,16 +124,22 @@ func readPeriod(q url.Values, now time.Time) (p mapPeriod, given bool, problem s
 	return p, true, ""
 }
 
-// mapAddress is what the map's address holds: the metric, the period (only
-// when it was chosen, so the default follows today) and the segment.
+// mapAddress is what the address of a page with a period holds: the
+// metric (the map's; none on a touchpoint's page), the period (only when
+// it was chosen, so the default follows today), the segment, and the
+// page's other choices it keeps (a trend's granularity, a past date).
 type mapAddress struct {
 	base, metric, segment string
 	period                *mapPeriod
+	keep                  url.Values
 }
 
-// href is the map's address with these choices.
+// href is the page's address with these choices.
 func (a mapAddress) href() string {
-	q := url.Values{"metric": {a.metric}}
+	q := url.Values{}
+	for _, f := range a.hidden() {
+		q.Set(f.Name, f.Value)
+	}
 	if a.period != nil {
 		a.period.query(q)
 	}
@@ -139,6 +147,82 @@ func (a mapAddress) href() string {
 		q.Set("segment", a.segment)
 	}
 	return a.base + "?" + q.Encode()
+}
+
+// with is the address keeping one more choice, name=value.
+func (a mapAddress) with(name, value string) mapAddress {
+	keep := url.Values{}
+	for k, v := range a.keep {
+		keep[k] = v
+	}
+	keep.Set(name, value)
+	a.keep = keep
+	return a
+}
+
+// hiddenField is a choice of the address a form sends on as it is.
+type hiddenField struct{ Name, Value string }
+
+// hidden are the choices the period form keeps: all but the period and
+// the segment, which it asks for.
+func (a mapAddress) hidden() []hiddenField {
+	var out []hiddenField
+	if a.metric != "" {
+		out = append(out, hiddenField{"metric", a.metric})
+	}
+	for k, v := range a.keep {
+		if len(v) > 0 && v[0] != "" {
+			out = append(out, hiddenField{k, v[0]})
+		}
+	}
+	slices.SortFunc(out, func(x, y hiddenField) int { return cmp.Compare(x.Name, y.Name) })
+	return out
+}
+
+// periodChooser is the period and segment chooser as a page shows it
+// (the partial _period.html): the named periods, two days of one's own,
+// the segment, and the period shown beside the one before it, or why the
+// address's period cannot be read.
+type periodChooser struct {
+	// Action is the page the form sends to; Hidden the choices it keeps.
+	Action string
+	Hidden []hiddenField
+	// Periods are the named periods; none is marked when the period is
+	// two dates of the reader's own.
+	Periods          []choice
+	Period, Previous mapPeriod
+	// From and To are what the date fields hold: the period's first and
+	// last days, or what was typed when they cannot be read.
+	From, To string
+	// Problem says why the period asked for cannot be read; the page then
+	// shows the chooser and the message, and no figures.
+	Problem  string
+	Segment  string
+	Segments []string
+}
+
+// readChooser reads the period and segment of the address q of a page at
+// addr (its base and other choices; today is now's day): the chooser
+// (without its segments, which the page reads), the address as chosen,
+// and the API's query for the period's figures (nil when the period
+// cannot be read).
+func readChooser(q url.Values, addr mapAddress, now time.Time) (periodChooser, mapAddress, url.Values) {
+	period, given, problem := readPeriod(q, now)
+	addr.segment = q.Get("segment")
+	ch := periodChooser{Action: addr.base, Hidden: addr.hidden(), Period: period, Segment: addr.segment, Problem: problem,
+		From: q.Get("from"), To: q.Get("to"), Periods: periodChoices(addr, period, midnightOf(now))}
+	if problem != "" {
+		return ch, addr, nil
+	}
+	if given {
+		addr.period = &period
+	}
+	ch.From, ch.To, ch.Previous = period.From.Format(dayLayout), period.Last().Format(dayLayout), period.Previous()
+	api := url.Values{"from": {period.From.Format(time.RFC3339)}, "to": {period.To.Format(time.RFC3339)}}
+	if addr.segment != "" {
+		api.Set("segment", addr.segment)
+	}
+	return ch, addr, api
 }
 
 // periodChoices are the chooser's links: each named period as of today,

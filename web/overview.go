@@ -15,7 +15,7 @@ import (
 )
 
 func (w *Web) overviewRoutes(g *echo.Group) {
-	g.GET("/", w.overview)
+	g.GET("/", w.overview, w.travels)
 }
 
 // overviewPage is the program at a glance.
@@ -26,6 +26,10 @@ type overviewPage struct {
 	Gaps       []gap
 	// Departments are the ambassadors by department, departments in order.
 	Departments []departmentAmbassadors
+	Movers      overviewMovers
+	// AsOf is the day the date chooser holds ("" for today), and Today
+	// the latest day it offers.
+	AsOf, Today string
 }
 
 type crewGroup struct {
@@ -53,7 +57,10 @@ type departmentAmbassadors struct {
 }
 
 func (w *Web) overview(c echo.Context) error {
-	var p overviewPage
+	p := overviewPage{Today: midnightOf(w.now()).Format(dayLayout)}
+	if t := travelOf(c); t != nil {
+		p.AsOf = t.Day.Format(dayLayout)
+	}
 	if err := w.get(c, "/v1/program", nil, &p.Overview); err != nil {
 		return err
 	}
@@ -70,6 +77,9 @@ func (w *Web) overview(c echo.Context) error {
 		return err
 	}
 	p.Gaps = gaps(p.Overview.Gaps)
+	if p.Movers, err = w.overviewMovers(c, w.today(c)); err != nil {
+		return err
+	}
 	return w.render(c, http.StatusOK, page{name: "overview", title: "Program overview", nav: "overview", live: true}, p)
 }
 
@@ -101,7 +111,7 @@ func groupCrews(crews []projections.CrewView) []crewGroup {
 // last 12 months. A month's value over all stages weighs each stage's by
 // its count of responses, which is exactly the month's own figure.
 func (w *Web) headline(c echo.Context, now projections.Metrics) ([]headlineFigure, error) {
-	from := time.Date(w.now().Year(), w.now().Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
+	from := monthOf(w.today(c)).AddDate(0, -11, 0)
 	var t api.TrendsView
 	if err := w.get(c, "/v1/feedback/trends", url.Values{"period": {"month"}, "from": {from.Format(time.RFC3339)}}, &t); err != nil {
 		return nil, err

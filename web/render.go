@@ -83,6 +83,9 @@ type view struct {
 	Path string
 	// Seq is the log sequence the page was drawn at.
 	Seq uint64
+	// Travel is the past day the page shows, or nil for today: the layout
+	// says so in a banner.
+	Travel *timeTravel
 }
 
 // CSRF is the session's form token, for the hidden _csrf field.
@@ -105,7 +108,10 @@ func (w *Web) render(c echo.Context, status int, p page, data any) error {
 	if !ok {
 		return fmt.Errorf("no template %q", p.name)
 	}
-	v := view{Title: p.title, Nav: p.nav, Live: p.live, Session: sessionOf(c), Data: data, Now: w.now(), Path: c.Request().URL.RequestURI(), Seq: seqOf(c)}
+	v := view{Title: p.title, Nav: p.nav, Live: p.live, Session: sessionOf(c), Data: data, Now: w.now(), Path: c.Request().URL.RequestURI(), Seq: seqOf(c), Travel: travelOf(c)}
+	if v.Travel != nil {
+		v.Live = false // the past does not move with the log
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		return fmt.Errorf("render %s: %w", p.name, err)

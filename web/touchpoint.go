@@ -30,9 +30,14 @@ type touchpointPage struct {
 	Touchpoint                      projections.TouchpointView
 	// Crew is the owner crew; nil when the touchpoint has none, or when
 	// CrewID names a crew the tracker does not know.
-	Crew    *projections.CrewView
-	CrewID  string
+	Crew   *projections.CrewView
+	CrewID string
+	// Chooser is the period and segment whose figures the page shows;
+	// Figures are the touchpoint's own NPS, CSAT and CES in it, beside
+	// the period before.
+	Chooser periodChooser
 	Figures []scaleFigure
+	// Period is the trend's granularity: week or month.
 	Period  string
 	Periods []choice
 	// Span says which periods the trend covers, in words.
@@ -45,10 +50,10 @@ type touchpointPage struct {
 	Closed      []tpFollowUp
 }
 
-// scaleFigure is a figure with the scale it is read on.
+// scaleFigure is a period's figure with the scale it is read on.
 type scaleFigure struct {
 	Scale metricScale
-	figure
+	periodFigure
 }
 
 // metricTrend is one metric's values at the touchpoint, period by period.
@@ -72,11 +77,19 @@ func (w *Web) touchpoint(c echo.Context) error {
 		return &pageError{Status: http.StatusBadRequest, Title: "No such period",
 			Detail: fmt.Sprintf("The trend is drawn by week or month; %q is neither.", period)}
 	}
+	mapHref := "/journeys/" + url.PathEscape(c.Param("id"))
+	self := mapHref + "/touchpoints/" + url.PathEscape(c.Param("tp_id"))
+	addr := mapAddress{base: self}
+	if period != projections.PeriodMonth {
+		addr = addr.with("period", period)
+	}
+	ch, addr, q := readChooser(c.QueryParams(), addr, w.now())
+	var err error
 	var j projections.JourneyView
-	if err := w.get(c, "/v1/journeys/"+url.PathEscape(c.Param("id")), nil, &j); err != nil {
+	if err = w.get(c, "/v1/journeys/"+url.PathEscape(c.Param("id")), q, &j); err != nil {
 		return err
 	}
-	p := touchpointPage{JourneyID: j.ID, JourneyName: j.Name, MapHref: "/journeys/" + url.PathEscape(j.ID), Period: period}
+	p := touchpointPage{JourneyID: j.ID, JourneyName: j.Name, MapHref: mapHref, Period: period, Chooser: ch}
 	found := false
 	for _, st := range j.Stages {
 		for _, tp := range st.Touchpoints {
@@ -91,13 +104,17 @@ func (w *Web) touchpoint(c echo.Context) error {
 	}
 	tp := p.Touchpoint
 	for _, s := range metricScales {
-		p.Figures = append(p.Figures, scaleFigure{Scale: s, figure: s.figure(tp.JourneyFigures)})
+		p.Figures = append(p.Figures, scaleFigure{Scale: s, periodFigure: s.periodFigure(tp.Period, tp.OpenFollowUps)})
 	}
-	self := p.MapHref + "/touchpoints/" + url.PathEscape(tp.ID)
 	for _, per := range []string{projections.PeriodMonth, projections.PeriodWeek} {
-		p.Periods = append(p.Periods, choice{Label: "By " + per, Href: self + "?period=" + per, Current: per == period})
+		p.Periods = append(p.Periods, choice{Label: "By " + per, Href: addr.with("period", per).href(), Current: per == period})
 	}
-	var err error
+	status := http.StatusOK
+	if ch.Problem != "" {
+		status = http.StatusBadRequest
+	} else if p.Chooser.Segments, err = w.segmentChoices(c, j.ID, ch.Segment); err != nil {
+		return err
+	}
 	if p.Crew, p.CrewID, err = w.ownerCrew(c, tp.OwnerCrewID); err != nil {
 		return err
 	}
@@ -110,7 +127,7 @@ func (w *Web) touchpoint(c echo.Context) error {
 	if err := w.touchpointFollowUps(c, &p); err != nil {
 		return err
 	}
-	return w.render(c, http.StatusOK, page{name: "touchpoint", title: tp.Name, nav: "journeys", live: true}, p)
+	return w.render(c, status, page{name: "touchpoint", title: tp.Name, nav: "journeys", live: true}, p)
 }
 
 // ownerCrew is the crew with id, or nil when id is "" or names no crew the

@@ -25,7 +25,8 @@ import (
 //     promoters and 21 passives in May (NPS 47.5): within the noise. Its
 //     February and its May promoters are enterprise customers, and 16 of
 //     its May passives: the enterprise segment's May NPS is 19/35, 54.3.
-//   - "Quiet kiosk": 5 promoters in May, too few to read.
+//   - "Quiet kiosk": 5 promoters in May, too few to read, of a segment
+//     (pilot programme) nobody else names.
 func periodMapTracker(t *testing.T) (m *Main, admin *client, j projections.JourneyView, falling, steady, quiet string) {
 	t.Helper()
 	m, admin = demoTracker(t)
@@ -51,7 +52,7 @@ func periodMapTracker(t *testing.T) (m *Main, admin *client, j projections.Journ
 	add(19, steady, 9, "enterprise", may)
 	add(16, steady, 7, "enterprise", may)
 	add(5, steady, 7, "small_business", may)
-	add(5, quiet, 10, "", may)
+	add(5, quiet, 10, "pilot_programme", may)
 	importFeedback(t, admin, lines)
 	return m, admin, j, falling, steady, quiet
 }
