@@ -19,7 +19,8 @@ import (
 // happened, to what, when, by whom, why (where the event says), and what
 // changed (its data). It has two times: OccurredAt, when it happened (the
 // CloudEvents time, also shown as Time for the clients that read that), and
-// RecordedAt, when the log stored it.
+// RecordedAt, when the log stored it. RecordedLate marks an event recorded
+// after the program had moved on more than a day past it (markLate).
 type EventView struct {
 	Seq           uint64          `json:"seq"`
 	ID            string          `json:"id"`
@@ -32,6 +33,7 @@ type EventView struct {
 	Time          time.Time       `json:"time"`
 	OccurredAt    time.Time       `json:"occurred_at"`
 	RecordedAt    time.Time       `json:"recorded_at"`
+	RecordedLate  bool            `json:"recorded_late,omitempty" doc:"present (true) when the event was recorded late: when it was stored, the log already held events that happened more than a day after it"`
 	Actor         string          `json:"actor,omitempty"`
 	ActorToken    string          `json:"actor_token,omitempty"`
 	CorrelationID string          `json:"correlation_id,omitempty"`
@@ -180,7 +182,7 @@ func (s *Server) readEvents(ctx context.Context, f eventFilter) (Page[EventView]
 	if err != nil && !errors.Is(err, errPageFull) {
 		return Page[EventView]{}, err
 	}
-	return page, nil
+	return page, s.markLate(ctx, page.Items)
 }
 
 // listEvents answers GET /v1/events.
@@ -274,6 +276,9 @@ func (s *Server) history(kind, fixedID string) echo.HandlerFunc {
 		if len(h.Events) == 0 && fixedID == "" {
 			return notFound(kind, id)
 		}
+		if err := s.markLate(c.Request().Context(), h.Events); err != nil {
+			return err
+		}
 		return ok(c, h)
 	}
 }
@@ -310,6 +315,9 @@ func (s *Server) feedbackHistory(c echo.Context) error {
 		}
 		return nil
 	}); err != nil {
+		return err
+	}
+	if err := s.markLate(ctx, h.Events); err != nil {
 		return err
 	}
 	return ok(c, h)

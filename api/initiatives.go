@@ -97,7 +97,7 @@ func (s *Server) initiativeRoutes() []Route {
 		post("/v1/initiatives/{id}/cancellation", Rule{Roles: council}, "cancel an initiative that is not over, saying why", CancellationRequest{}, s.cancel),
 		{Method: http.MethodGet, Path: "/v1/initiatives", Summary: "the initiative board, ordered by id",
 			Query: InitiativeQuery{}, Response: Page[projections.InitiativeCard]{}, Handler: s.listInitiatives},
-		{Method: http.MethodGet, Path: "/v1/initiatives/{id}", AsOf: travels(events.KindInitiative, projections.NewInitiatives, (*projections.Initiatives).Get), Summary: "an initiative with its votes, decision, owner and progress",
+		{Method: http.MethodGet, Path: "/v1/initiatives/{id}", AsOf: travels(events.KindInitiative, s.freshInitiatives, (*projections.Initiatives).Get), Summary: "an initiative with its votes, decision, owner and progress",
 			Response: in, Handler: getByID("initiative", s.Views.Initiatives.Get)},
 	}
 }

@@ -95,7 +95,11 @@ func (s *Server) streamEvents(c echo.Context) error {
 			if rec.Damage != nil || !f.keep(rec) {
 				continue
 			}
-			data, _ := json.Marshal(showEvent(f.viewer, rec))
+			v := []EventView{showEvent(f.viewer, rec)}
+			if err := s.markLate(ctx, v); err != nil && ctx.Err() != nil {
+				return nil
+			}
+			data, _ := json.Marshal(v[0])
 			if _, err := fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", rec.Seq, rec.Event.Type, data); err != nil {
 				return nil
 			}

@@ -20,6 +20,8 @@ type Initiatives struct {
 	who         directory
 	crewNames   map[string]string
 	initiatives map[string]*initiativeRow
+	// clock judges which decisions were recorded late; nil judges none.
+	clock *ProgramClock
 }
 
 // initiativeRow holds an initiative as the log says; views are built from
@@ -101,6 +103,8 @@ type VoteCastView struct {
 // the decision in the audit log. OccurredAt is when it was taken (the
 // event's business time, the same as DecidedAt), RecordedAt when the log
 // recorded it: later for a decision recorded after the meeting.
+// RecordedLate marks a decision recorded after the program had moved on
+// more than a day past it (ProgramClock.Late).
 type DecisionOf struct {
 	Outcome       string    `json:"outcome"`
 	Rationale     string    `json:"rationale,omitempty"`
@@ -108,6 +112,7 @@ type DecisionOf struct {
 	DecidedAt     time.Time `json:"decided_at"`
 	OccurredAt    time.Time `json:"occurred_at"`
 	RecordedAt    time.Time `json:"recorded_at"`
+	RecordedLate  bool      `json:"recorded_late,omitempty" doc:"present (true) when the decision was recorded late: when it was stored, the log already held events that happened more than a day after it"`
 	Quorum        bool      `json:"quorum"`
 	ChairDecision bool      `json:"chair_decision"`
 	Tally         TallyView `json:"tally"`
@@ -174,6 +179,14 @@ type CancellationView struct {
 // NewInitiatives is an empty model.
 func NewInitiatives() *Initiatives {
 	return &Initiatives{who: directory{}, crewNames: map[string]string{}, initiatives: map[string]*initiativeRow{}}
+}
+
+// JudgedBy makes the model mark the decisions clock finds recorded late
+// (see ProgramClock), and answers it. A model fed an entity's own events
+// (time travel) is judged by the views' clock, which knows the whole log.
+func (m *Initiatives) JudgedBy(clock *ProgramClock) *Initiatives {
+	m.clock = clock
+	return m
 }
 
 // Name implements Model.
@@ -410,7 +423,7 @@ func (m *Initiatives) decision(d *decisionRow) *DecisionOf {
 	e, t := d.event, d.event.Tally
 	return &DecisionOf{
 		Outcome: e.Outcome, Rationale: e.Rationale, DecidedBy: m.who.ref(e.DecidedBy), DecidedAt: d.at,
-		OccurredAt: d.at, RecordedAt: d.stored, Quorum: e.Quorum, ChairDecision: e.ChairDecision, Seq: d.seq,
+		OccurredAt: d.at, RecordedAt: d.stored, RecordedLate: m.clock.Late(d.seq, d.at), Quorum: e.Quorum, ChairDecision: e.ChairDecision, Seq: d.seq,
 		Tally: TallyView{Approve: t.Approve, Reject: t.Reject, Abstain: t.Abstain, Voted: t.Voted, Seats: t.Seats},
 	}
 }

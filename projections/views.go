@@ -8,6 +8,9 @@ import (
 
 // Views are all the read models the API serves, built by one projector.
 type Views struct {
+	// Clock is the program's own clock, which judges which events were
+	// recorded late.
+	Clock       *ProgramClock
 	Tokens      *Tokens
 	Idempotency *Idempotency
 	People      *People
@@ -42,13 +45,15 @@ func OpenViews(dir string) (*Views, error) {
 func (v *Views) Close() error { return v.Feedback.Close() }
 
 func newViews(feedback *Feedback) *Views {
+	clock := NewProgramClock()
 	return &Views{
+		Clock:       clock,
 		Tokens:      NewTokens(),
 		Idempotency: NewIdempotency(),
 		People:      NewPeople(),
 		Council:     NewCouncil(),
 		Crews:       NewCrews(),
-		Initiatives: NewInitiatives(),
+		Initiatives: NewInitiatives().JudgedBy(clock),
 		Journeys:    NewJourneys(),
 		Feedback:    feedback,
 		KPIs:        NewKPIsOf(feedback),
@@ -57,9 +62,10 @@ func newViews(feedback *Feedback) *Views {
 	}
 }
 
-// Models lists the views for the projector, in the order it applies them.
+// Models lists the views for the projector, in the order it applies them:
+// the clock first, so that a model applying a record finds the clock there.
 func (v *Views) Models() []Model {
-	return []Model{v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.History}
+	return []Model{v.Clock, v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.History}
 }
 
 // allKindsBut lists every aggregate kind of the catalogue except those a

@@ -99,14 +99,11 @@ func navItem(current, key, href, label string) navLink {
 	return navLink{Href: href, Label: label, Current: current == key}
 }
 
-// lateRecord is how long after an event happened its recording is worth
-// a note beside it.
-const lateRecord = 24 * time.Hour
-
-// recordedNote is "recorded <date>" for an event the log recorded more than
-// a day after it happened (back-dated, or entered late), and "" otherwise.
-func recordedNote(occurred, recorded time.Time) string {
-	if recorded.IsZero() || recorded.Sub(occurred) <= lateRecord {
+// recordedNote is "recorded <date>" for an event the API marks recorded
+// late (recorded_late: the log already held events that happened more than
+// a day after it, projections.ProgramClock), and "" otherwise.
+func recordedNote(late bool, recorded time.Time) string {
+	if !late {
 		return ""
 	}
 	return "recorded " + dateOf(recorded, "2 Jan 2006")

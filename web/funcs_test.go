@@ -19,18 +19,3 @@ func TestAgeSaysJustNowForTimesNotYetPast(t *testing.T) {
 		}
 	}
 }
-
-func TestOnlyAnEventRecordedMoreThanADayLateSaysWhenItWasRecorded(t *testing.T) {
-	happened := time.Date(2026, 3, 2, 17, 0, 0, 0, time.UTC)
-	for recorded, want := range map[time.Time]string{
-		{}:                                 "",
-		happened:                           "",
-		happened.Add(24 * time.Hour):       "",
-		happened.Add(24*time.Hour + 1):     "recorded 3 Mar 2026",
-		happened.Add(200 * 24 * time.Hour): "recorded 18 Sep 2026",
-	} {
-		if got := recordedNote(happened, recorded); got != want {
-			t.Errorf("recorded %v: %q, want %q", recorded, got, want)
-		}
-	}
-}

@@ -29,8 +29,10 @@ func tallyWords(t projections.TallyView) string {
 type historyLine struct {
 	Seq   uint64
 	Event string
-	// When is when it happened; Recorded when the log recorded it.
+	// When is when it happened; Recorded when the log recorded it, and
+	// Late whether that was late (the API's recorded_late).
 	When, Recorded time.Time
+	Late           bool
 	Who            string
 	// By is who recorded it, when that is not Who (an administrator's
 	// token acting for a member).
@@ -60,7 +62,7 @@ func (n namer) person(id string) string {
 func historyLines(h api.History, n namer) []historyLine {
 	out := make([]historyLine, 0, len(h.Events))
 	for _, ev := range h.Events {
-		l := historyLine{Seq: ev.Seq, Event: ev.Event, When: ev.OccurredAt, Recorded: ev.RecordedAt, Who: n.person(ev.Actor)}
+		l := historyLine{Seq: ev.Seq, Event: ev.Event, When: ev.OccurredAt, Recorded: ev.RecordedAt, Late: ev.RecordedLate, Who: n.person(ev.Actor)}
 		p, err := events.DecodePayload(events.Event{Type: ev.Type, SchemaVersion: ev.SchemaVersion, Data: ev.Data})
 		if err != nil {
 			l.What = strings.ReplaceAll(ev.Event, "_", " ")
