@@ -47,17 +47,11 @@ type KPIChange struct {
 	BeyondMargin bool     `json:"beyond_margin"`
 }
 
-// Where a KPI's values come from.
-const (
-	KPIByHand       = "hand"
-	KPIFromFeedback = "feedback"
-)
-
 // kpiOutcome is KPI k's values in the windows w.
 func (v *Views) kpiOutcome(k KPIView, w outcomeWindows) (KPIOutcome, error) {
-	o := KPIOutcome{ID: k.ID, Name: k.Name, Metric: k.Metric, Unit: k.Unit, Direction: k.Direction, Target: k.Target, Source: KPIByHand}
+	o := KPIOutcome{ID: k.ID, Name: k.Name, Metric: k.Metric, Unit: k.Unit, Direction: k.Direction, Target: k.Target, Source: KPISourceHand}
 	if _, ok := kpiFeedbackScope(k); ok {
-		o.Source = KPIFromFeedback
+		o.Source = KPISourceFeedback
 	}
 	var err error
 	if o.Before, err = v.kpiValue(k, w.before); err != nil {
@@ -115,10 +109,12 @@ func (v *Views) kpiValue(k KPIView, w OutcomeWindow) (KPIValue, error) {
 }
 
 // kpiFeedbackScope is the feedback a KPI is computed from, and whether it
-// is computed from the feedback at all. The KPIs of this version are all
-// measured by hand; a KPI on nps, csat or ces with a feedback scope
-// answers its scope here, and takes its values from the period figures.
-func kpiFeedbackScope(KPIView) (FigureScope, bool) { return FigureScope{}, false }
+// is computed from the feedback at all: a KPI on nps, csat or ces is, from
+// its scope (none: all the feedback), as the KPIs model computes it.
+func kpiFeedbackScope(k KPIView) (FigureScope, bool) {
+	s := k.FeedbackScope
+	return FigureScope{JourneyID: s.JourneyID, StageID: s.StageID, TouchpointID: s.TouchpointID, Segment: s.Segment}, events.ComputedFrom(k.Metric)
+}
 
 // metricValue is metric's value in f, with its count and margin.
 func metricValue(metric string, f Figures) KPIValue {
