@@ -21,14 +21,15 @@ var (
 // them decided on 1 April at 10:00, started on 1 May and
 // completed on 1 July; another, on the app, decided on 1 June and started
 // on 1 August, still in progress. Each event is stored when the tape's
-// clock says; feedback occurred when its item says. It answers the views
-// and "now", 1 December.
-func outcomeHistory(t *testing.T) (*Views, time.Time) {
+// clock says; feedback occurred when its item says. The extra models are
+// fed too. It answers the views and "now", 1 December.
+func outcomeHistory(t *testing.T, extra ...eventtest.Model) (*Views, time.Time) {
 	v := NewViews()
 	models := []eventtest.Model{}
 	for _, m := range v.Models() {
 		models = append(models, m)
 	}
+	models = append(models, extra...)
 	tp := eventtest.New(t, models...)
 	day := func(m time.Month, d int) time.Time { return time.Date(2025, m, d, 0, 0, 0, 0, time.UTC) }
 	tp.At(day(1, 2))
