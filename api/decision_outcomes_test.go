@@ -80,7 +80,7 @@ func TestTheDecisionLogShowsWhatTheCouncilKnewAndWhatCameOfIt(t *testing.T) {
 		t.Fatalf("stage %+v", st)
 	}
 	// The KPI known at the decision is the 72 hours; the 60 was recorded later. Since the start: 20.
-	if k := o.KPIs[0]; k.Name != "Call back wait" || k.Source != projections.KPIByHand || *k.Before.Value != 72 || *k.AfterStart.Value != 20 ||
+	if k := o.KPIs[0]; k.Name != "Call back wait" || k.Source != projections.KPISourceHand || *k.Before.Value != 72 || *k.AfterStart.Value != 20 ||
 		*k.ChangeAfterStart.Change != -52 || k.ChangeAfterStart.Margin != nil {
 		t.Fatalf("kpi %+v", k)
 	}

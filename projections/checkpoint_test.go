@@ -23,7 +23,7 @@ func TestEveryModelIsCheckpointed(t *testing.T) {
 
 // moreProgram adds to program what it leaves out: a token issued and
 // revoked, follow-ups opened and closed, an action plan through its life,
-// a KPI changed, a deferred initiative reopened, progress at 0 percent,
+// a KPI changed, a deferred initiative on every stage reopened, progress at 0 percent,
 // a person who left, a stage renamed, a touchpoint given an owner and
 // retired, and a keyed request.
 func moreProgram(s *script, journey string) {
@@ -34,10 +34,16 @@ func moreProgram(s *script, journey string) {
 		events.AppointSponsor{PersonID: a}, events.AppointCXManager{PersonID: b}, events.NameExpert{PersonID: b, Unit: "Billing"})
 	tok := events.NewID()
 	s.do(events.IssueToken{TokenID: tok, PersonID: b, Label: "laptop"}, events.RevokeToken{TokenID: tok, Reason: "lost"})
-	var st, tp string
+	var (
+		st, tp string
+		stages []string
+	)
 	s.engine.View(func(state *events.State) {
 		j, _ := state.Journey(journey)
 		st = j.Stages[0].ID
+		for _, s := range j.Stages {
+			stages = append(stages, s.ID)
+		}
 		for id := range j.Touchpoints {
 			tp = id
 			break
@@ -64,7 +70,8 @@ func moreProgram(s *script, journey string) {
 		events.DefineKPI{KPIID: churn, Name: "Churn", Metric: "churn_rate", Unit: "%", Target: 5, Direction: events.LowerIsBetter},
 		events.RecordMeasurement{KPIID: churn, Value: 0})
 	ini, zero := events.NewID(), 0
-	s.do(events.ProposeInitiative{InitiativeID: ini, Title: "Later", Problem: "p", ProposedBy: a},
+	s.do(events.ProposeInitiative{InitiativeID: ini, Title: "Later", Problem: "p", ProposedBy: a,
+		StageIDs: stages, TouchpointIDs: []string{tp}, KPIIDs: []string{kpi, churn}},
 		events.CastVote{InitiativeID: ini, PersonID: a, Vote: events.VoteApprove},
 		events.DecideInitiative{InitiativeID: ini, DecidedBy: a, Outcome: events.OutcomeDeferred, Rationale: "not now"},
 		events.ReopenInitiative{InitiativeID: ini, ReopenedBy: a, Rationale: "now"},

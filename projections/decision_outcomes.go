@@ -33,14 +33,21 @@ type DecisionOutcome struct {
 }
 
 // OutcomeWindow is one window of business time, [From, To). KnownAt, when
-// set, keeps only what the log had recorded before it: for the window
-// before a decision, the decision's recorded time. Ongoing says the window
-// ends now and will grow.
+// set, keeps only what the log had recorded by then: for the window
+// before a decision, what it recorded before the decision's recorded
+// time; in a council report, every window keeps what the log recorded at
+// or before the report's known_at. Ongoing says the window ends now (in a
+// report, at the period's end) and will grow.
 type OutcomeWindow struct {
 	From    time.Time  `json:"from"`
 	To      time.Time  `json:"to"`
 	KnownAt *time.Time `json:"known_at,omitempty"`
 	Ongoing bool       `json:"ongoing"`
+	// storedBefore is the recorded time the window counts what the log
+	// stored before (zero: all); atDecision marks the window known at the
+	// decision.
+	storedBefore time.Time
+	atDecision   bool
 }
 
 // TargetOutcome is a stage's or touchpoint's figures in each window, and
@@ -63,14 +70,30 @@ type outcomeWindows struct {
 	afterStart, afterCompleted *OutcomeWindow
 }
 
-// windowsOf are the windows of decision d as of now.
-func windowsOf(d DecisionView, now time.Time) outcomeWindows {
+// outcomeBasis is what decisions' outcomes are computed from: the
+// feedback model, the names of the stages and touchpoints, the KPIs, the
+// time the windows still open end (now), and, when set, the recorded time
+// every window is cut at (knownAt: what the log recorded at or before it).
+// The decision log computes them from the read models as they stand; the
+// council report from what the log knew at its known_at and as of its
+// period's end (see reportBuilder.impacts).
+type outcomeBasis struct {
+	feedback *Feedback
+	names    map[string]string
+	kpi      func(id string) (KPIView, bool)
+	now      time.Time
+	knownAt  time.Time
+}
+
+// windowsOf are the windows of decision d.
+func (b outcomeBasis) windowsOf(d DecisionView) outcomeWindows {
+	now := b.now
 	decided := d.Decision.DecidedAt
 	knownAt := d.Decision.RecordedAt
 	if knownAt.IsZero() { // a checkpoint of a version that did not keep it
 		knownAt = decided
 	}
-	w := outcomeWindows{before: OutcomeWindow{From: decided.Add(-KnownWindow), To: decided, KnownAt: &knownAt}}
+	w := outcomeWindows{before: OutcomeWindow{From: decided.Add(-KnownWindow), To: decided, KnownAt: &knownAt, storedBefore: knownAt, atDecision: true}}
 	a := d.Afterwards
 	if d.Reopening != nil || a.StartedAt == nil {
 		return w
@@ -82,7 +105,11 @@ func windowsOf(d DecisionView, now time.Time) outcomeWindows {
 		if end.Before(from) {
 			end = from
 		}
-		return &OutcomeWindow{From: from, To: end, Ongoing: !ended}
+		out := &OutcomeWindow{From: from, To: end, Ongoing: !ended}
+		if !b.knownAt.IsZero() {
+			out.KnownAt, out.storedBefore = &b.knownAt, b.knownAt.Add(time.Nanosecond)
+		}
+		return out
 	}
 	switch {
 	case a.Completion != nil:
@@ -99,11 +126,16 @@ func windowsOf(d DecisionView, now time.Time) outcomeWindows {
 
 // Outcomes fills in the outcome of each decision in ds, as of now. Each
 // decision costs at most three period sums of its targeted touchpoints
-// (see periodSumsOf), whatever the length of the log.
+// (see periodSumsOf), and one figure per window of each KPI it targets
+// that is computed from the feedback, whatever the length of the log.
 func (v *Views) Outcomes(ds []DecisionView, now time.Time) error {
-	names := v.Journeys.placeNames()
+	return outcomeBasis{feedback: v.Feedback, names: v.Journeys.placeNames(), kpi: v.KPIs.Get, now: now}.fill(ds)
+}
+
+// fill fills in the outcome of each decision in ds.
+func (b outcomeBasis) fill(ds []DecisionView) error {
 	for i := range ds {
-		o, err := v.outcome(ds[i], now, names)
+		o, err := b.outcome(ds[i])
 		if err != nil {
 			return err
 		}
@@ -113,12 +145,12 @@ func (v *Views) Outcomes(ds []DecisionView, now time.Time) error {
 }
 
 // outcome is one decision's outcome.
-func (v *Views) outcome(d DecisionView, now time.Time, names map[string]string) (*DecisionOutcome, error) {
-	w := windowsOf(d, now)
+func (b outcomeBasis) outcome(d DecisionView) (*DecisionOutcome, error) {
+	w := b.windowsOf(d)
 	p := d.Proposal
 	o := &DecisionOutcome{Before: w.before, AfterStart: w.afterStart, AfterCompletion: w.afterCompleted,
-		Stages: targets(p.StageIDs, names), Touchpoints: targets(p.TouchpointIDs, names), KPIs: []KPIOutcome{}}
-	only := v.Feedback.touchpointsIn(p.StageIDs, p.TouchpointIDs)
+		Stages: targets(p.StageIDs, b.names), Touchpoints: targets(p.TouchpointIDs, b.names), KPIs: []KPIOutcome{}}
+	only := b.feedback.touchpointsIn(p.StageIDs, p.TouchpointIDs)
 	// Each window's sums once, then every target's share of them.
 	for _, win := range []struct {
 		w   *OutcomeWindow
@@ -137,11 +169,7 @@ func (v *Views) outcome(d DecisionView, now time.Time, names map[string]string) 
 		if win.w == nil {
 			continue
 		}
-		var knownAt time.Time
-		if win.w.KnownAt != nil {
-			knownAt = *win.w.KnownAt
-		}
-		sums, places, err := v.Feedback.periodSumsOf(only, win.w.From, win.w.To, knownAt, "")
+		sums, places, err := b.feedback.periodSumsOf(only, win.w.From, win.w.To, win.w.storedBefore, "")
 		if err != nil {
 			return nil, err
 		}
@@ -153,11 +181,11 @@ func (v *Views) outcome(d DecisionView, now time.Time, names map[string]string) 
 		}
 	}
 	for _, id := range p.KPIIDs {
-		k, ok := v.KPIs.Get(id)
+		k, ok := b.kpi(id)
 		if !ok {
 			continue
 		}
-		ko, err := v.kpiOutcome(k, w)
+		ko, err := b.kpiOutcome(k, w)
 		if err != nil {
 			return nil, err
 		}

@@ -47,27 +47,21 @@ type KPIChange struct {
 	BeyondMargin bool     `json:"beyond_margin"`
 }
 
-// Where a KPI's values come from.
-const (
-	KPIByHand       = "hand"
-	KPIFromFeedback = "feedback"
-)
-
 // kpiOutcome is KPI k's values in the windows w.
-func (v *Views) kpiOutcome(k KPIView, w outcomeWindows) (KPIOutcome, error) {
-	o := KPIOutcome{ID: k.ID, Name: k.Name, Metric: k.Metric, Unit: k.Unit, Direction: k.Direction, Target: k.Target, Source: KPIByHand}
+func (b outcomeBasis) kpiOutcome(k KPIView, w outcomeWindows) (KPIOutcome, error) {
+	o := KPIOutcome{ID: k.ID, Name: k.Name, Metric: k.Metric, Unit: k.Unit, Direction: k.Direction, Target: k.Target, Source: KPISourceHand}
 	if _, ok := kpiFeedbackScope(k); ok {
-		o.Source = KPIFromFeedback
+		o.Source = KPISourceFeedback
 	}
 	var err error
-	if o.Before, err = v.kpiValue(k, w.before); err != nil {
+	if o.Before, err = b.kpiValue(k, w.before); err != nil {
 		return o, err
 	}
 	after := func(win *OutcomeWindow) (*KPIValue, *KPIChange, error) {
 		if win == nil {
 			return nil, nil, nil
 		}
-		val, err := v.kpiValue(k, *win)
+		val, err := b.kpiValue(k, *win)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -83,18 +77,15 @@ func (v *Views) kpiOutcome(k KPIView, w outcomeWindows) (KPIOutcome, error) {
 
 // kpiValue is the one place a KPI's value over a window is read. A KPI
 // computed from the feedback takes the window's figure for its scope, cut
-// by the window's KnownAt. A KPI measured by hand takes, for the window
-// known at a decision, its latest measurement by then (measured before the
-// window's end and recorded before KnownAt: what the council could have
-// seen, however old); for a window after the decision, its latest
-// measurement in the window, or none when nothing was measured in it.
-func (v *Views) kpiValue(k KPIView, w OutcomeWindow) (KPIValue, error) {
+// where the window is (see OutcomeWindow). A KPI measured by hand takes,
+// for the window known at a decision, its latest measurement by then
+// (measured before the window's end and recorded before the decision:
+// what the council could have seen, however old); for a window after the
+// decision, its latest measurement in the window, or none when nothing
+// was measured in it.
+func (b outcomeBasis) kpiValue(k KPIView, w OutcomeWindow) (KPIValue, error) {
 	if scope, ok := kpiFeedbackScope(k); ok {
-		var knownAt time.Time
-		if w.KnownAt != nil {
-			knownAt = *w.KnownAt
-		}
-		f, err := v.Feedback.Figures(scope, w.From, w.To, knownAt)
+		f, err := b.feedback.Figures(scope, w.From, w.To, w.storedBefore)
 		if err != nil {
 			return KPIValue{}, err
 		}
@@ -105,7 +96,7 @@ func (v *Views) kpiValue(k KPIView, w OutcomeWindow) (KPIValue, error) {
 		if !ms.MeasuredAt.Before(w.To) {
 			break
 		}
-		if (w.KnownAt != nil && !ms.RecordedAt.Before(*w.KnownAt)) || (w.KnownAt == nil && ms.MeasuredAt.Before(w.From)) {
+		if (w.atDecision && !ms.RecordedAt.Before(w.storedBefore)) || (!w.atDecision && ms.MeasuredAt.Before(w.From)) {
 			continue
 		}
 		value, at := ms.Value, ms.MeasuredAt
@@ -115,10 +106,12 @@ func (v *Views) kpiValue(k KPIView, w OutcomeWindow) (KPIValue, error) {
 }
 
 // kpiFeedbackScope is the feedback a KPI is computed from, and whether it
-// is computed from the feedback at all. The KPIs of this version are all
-// measured by hand; a KPI on nps, csat or ces with a feedback scope
-// answers its scope here, and takes its values from the period figures.
-func kpiFeedbackScope(KPIView) (FigureScope, bool) { return FigureScope{}, false }
+// is computed from the feedback at all: a KPI on nps, csat or ces is, from
+// its scope (none: all the feedback), as the KPIs model computes it.
+func kpiFeedbackScope(k KPIView) (FigureScope, bool) {
+	s := k.FeedbackScope
+	return FigureScope{JourneyID: s.JourneyID, StageID: s.StageID, TouchpointID: s.TouchpointID, Segment: s.Segment}, events.ComputedFrom(k.Metric)
+}
 
 // metricValue is metric's value in f, with its count and margin.
 func metricValue(metric string, f Figures) KPIValue {

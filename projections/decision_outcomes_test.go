@@ -11,27 +11,35 @@ import (
 // Fixture ids of the decision outcomes' history.
 var (
 	oxWait, oxDone, oxGoing = fixtureID(20), fixtureID(21), fixtureID(22)
+	oxNPS, oxSmallFirms     = fixtureID(23), fixtureID(24)
 )
 
 // outcomeHistory scripts most of 2025: NPS at the web form and the phone
-// (the stage Acquisition) and a KPI measured by hand, "Wait"; an
-// initiative on them decided on 1 April at 10:00, started on 1 May and
+// (the stage Acquisition), a KPI measured by hand, "Wait", and two
+// computed from the feedback: the NPS of Acquisition, and the NPS of the
+// segment "smb" (three answers at the app in February); an initiative on
+// them decided on 1 April at 10:00, started on 1 May and
 // completed on 1 July; another, on the app, decided on 1 June and started
 // on 1 August, still in progress. Each event is stored when the tape's
-// clock says; feedback occurred when its item says. It answers the views
-// and "now", 1 December.
-func outcomeHistory(t *testing.T) (*Views, time.Time) {
+// clock says; feedback occurred when its item says. The extra models are
+// fed too. It answers the views and "now", 1 December.
+func outcomeHistory(t *testing.T, extra ...eventtest.Model) (*Views, time.Time) {
 	v := NewViews()
 	models := []eventtest.Model{}
 	for _, m := range v.Models() {
 		models = append(models, m)
 	}
+	models = append(models, extra...)
 	tp := eventtest.New(t, models...)
 	day := func(m time.Month, d int) time.Time { return time.Date(2025, m, d, 0, 0, 0, 0, time.UTC) }
 	tp.At(day(1, 2))
 	mapFixture(tp)
 	kpi := events.Aggregate{Kind: events.KindKPI, ID: oxWait}
 	tp.Play(kpi, events.KPIDefined{KPIID: oxWait, Name: "Wait", Metric: "wait", Unit: "minutes", Target: 5, Direction: events.LowerIsBetter})
+	tp.Play(events.Aggregate{Kind: events.KindKPI, ID: oxNPS}, events.KPIDefined{KPIID: oxNPS, Name: "Acquisition NPS", Metric: events.MetricNPS,
+		Unit: "points", Target: 30, Direction: events.HigherIsBetter, FeedbackScope: events.FeedbackScope{StageID: fxAcquisition}})
+	tp.Play(events.Aggregate{Kind: events.KindKPI, ID: oxSmallFirms}, events.KPIDefined{KPIID: oxSmallFirms, Name: "Small firms' NPS",
+		Metric: events.MetricNPS, Unit: "points", Target: 30, Direction: events.HigherIsBetter, FeedbackScope: events.FeedbackScope{Segment: "smb"}})
 	next := 100
 	// stored sets the clock: what follows is stored at 09:00 that day.
 	stored := func(m time.Month, d int) { tp.At(day(m, d).Add(9 * time.Hour)) }
@@ -54,10 +62,11 @@ func outcomeHistory(t *testing.T) (*Views, time.Time) {
 	nps(fxWeb, day(3, 1), 0, 0, 0, 10)
 	nps(fxWeb, time.Date(2024, 12, 1, 0, 0, 0, 0, time.UTC), 10) // before the 90 days
 	nps(fxApp, day(3, 1), 10)                                    // not a target of the first initiative
+	logIn(tp, &next, fxApp, events.MetricNPS, "smb", day(2, 1), 10, 10, 0)
 	stored(3, 6)
 	nps(fxPhone, day(3, 5), 10)
 	tp.At(day(4, 1).Add(10 * time.Hour))
-	decide(oxDone, "Call back", []string{fxAcquisition}, []string{fxWeb}, []string{oxWait})
+	decide(oxDone, "Call back", []string{fxAcquisition}, []string{fxWeb}, []string{oxWait, oxNPS, oxSmallFirms})
 	stored(4, 10)
 	nps(fxWeb, day(3, 15), 10, 10) // occurred before the decision, recorded after it
 	stored(4, 20)
@@ -110,7 +119,7 @@ func TestADecisionShowsWhatTheCouncilKnewAndWhatCameOfIt(t *testing.T) {
 	if a := o.AfterCompletion; a == nil || !a.From.Equal(utc(7, 1, 9)) || !a.To.Equal(utc(9, 29, 9)) || a.Ongoing {
 		t.Fatalf("after completion %+v", a)
 	}
-	if len(o.Touchpoints) != 1 || len(o.Stages) != 1 || len(o.KPIs) != 1 {
+	if len(o.Touchpoints) != 1 || len(o.Stages) != 1 || len(o.KPIs) != 3 {
 		t.Fatalf("targets %+v", o)
 	}
 	web := o.Touchpoints[0]
@@ -150,13 +159,33 @@ func TestADecisionShowsWhatTheCouncilKnewAndWhatCameOfIt(t *testing.T) {
 	// 31 March was recorded on 20 April). After start, the 8 of 1 June; after
 	// completion, the 6 of 1 August (the 5 of 1 November is past the window).
 	k := o.KPIs[0]
-	if k.ID != oxWait || k.Source != KPIByHand || *k.Before.Value != 12 || !k.Before.MeasuredAt.Equal(utc(2, 1, 0)) || k.Before.Margin != nil ||
+	if k.ID != oxWait || k.Source != KPISourceHand || *k.Before.Value != 12 || !k.Before.MeasuredAt.Equal(utc(2, 1, 0)) || k.Before.Margin != nil ||
 		*k.AfterStart.Value != 8 || *k.ChangeAfterStart.Change != -4 || k.ChangeAfterStart.Margin != nil || k.ChangeAfterStart.BeyondMargin ||
 		*k.AfterCompletion.Value != 6 || *k.ChangeAfterCompletion.Change != -6 {
 		t.Fatalf("kpi %+v", k)
 	}
 	if got := Verdict(k.ChangeAfterStart.Change, k.ChangeAfterStart.Margin, k.Direction == events.LowerIsBetter); got != "better" {
 		t.Fatalf("kpi verdict %q", got)
+	}
+	// The NPS of Acquisition, computed: the stage's figures above. Known at the
+	// decision −20 of 5 (± 85.883); after start 60 of 5 (± 70.123), +80 within
+	// 110.874; after completion the web's 10 and 0, 0 of 2 (± 138.593), +20
+	// within √(85.883² + 138.593²) = 163.045.
+	k = o.KPIs[1]
+	if k.ID != oxNPS || k.Source != KPISourceFeedback || *k.Before.Value != -20 || k.Before.Count != 5 || !near(k.Before.Margin, 85.883) ||
+		k.Before.MeasuredAt != nil || *k.AfterStart.Value != 60 || k.AfterStart.Count != 5 || !near(k.AfterStart.Margin, 70.123) ||
+		*k.ChangeAfterStart.Change != 80 || !near(k.ChangeAfterStart.Margin, 110.874) || k.ChangeAfterStart.BeyondMargin ||
+		*k.AfterCompletion.Value != 0 || k.AfterCompletion.Count != 2 || !near(k.AfterCompletion.Margin, 138.593) ||
+		*k.ChangeAfterCompletion.Change != 20 || !near(k.ChangeAfterCompletion.Margin, 163.045) {
+		t.Fatalf("computed kpi %+v", k)
+	}
+	// The segment smb: 10, 10, 0 at the app on 1 February, known at the
+	// decision: p = 2/3, d = 1/3, NPS 33.3, margin 196·√((1 − 1/9)/3) = 106.689;
+	// none since, so no value and no change.
+	k = o.KPIs[2]
+	if k.ID != oxSmallFirms || k.Source != KPISourceFeedback || !near(k.Before.Value, 100.0/3) || k.Before.Count != 3 || !near(k.Before.Margin, 106.689) ||
+		k.AfterStart.Value != nil || k.AfterStart.Count != 0 || k.AfterStart.Margin != nil || k.ChangeAfterStart.Change != nil || k.ChangeAfterStart.BeyondMargin {
+		t.Fatalf("segment kpi %+v", k)
 	}
 
 	// The work still going: after start runs to now; nothing after completion.

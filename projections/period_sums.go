@@ -37,10 +37,21 @@ func (m *Feedback) periodSumsOf(only map[string]bool, from, to, knownAt time.Tim
 		storedBefore = dayOf(knownAt)
 	}
 	sums := map[string]events.Summary{}
+	// What each way of reading the items stored on knownAt's day would
+	// visit (see scoreQuery.byStored): every item the log stored that day,
+	// or every item of the touchpoints that occurred in the period.
+	var storedThatDay, occurring int
 	m.mu.RLock()
 	if first < end {
 		for k, s := range m.days {
-			if k.occurred >= first && k.occurred < end && k.stored < storedBefore && (segment == "" || k.segment == segment) && (only == nil || only[k.touchpointID]) {
+			if k.stored == storedBefore {
+				storedThatDay += summaryCount(s)
+			}
+			if k.occurred < first || k.occurred >= end || (only != nil && !only[k.touchpointID]) {
+				continue
+			}
+			occurring += summaryCount(s)
+			if k.stored < storedBefore && (segment == "" || k.segment == segment) {
 				merge(sums, k.touchpointID, s)
 			}
 		}
@@ -70,7 +81,7 @@ func (m *Feedback) periodSumsOf(only map[string]bool, from, to, knownAt time.Tim
 		}
 		if !knownAt.IsZero() && knownAt.After(midnight(knownAt)) {
 			p := q.occurring(dayStart(first), dayStart(end))
-			p.storedFrom = midnight(knownAt)
+			p.storedFrom, p.byStored = midnight(knownAt), storedThatDay < occurring
 			parts = append(parts, p)
 		}
 	} else if from.Before(to) {
@@ -92,13 +103,17 @@ func (m *Feedback) periodSumsOf(only map[string]bool, from, to, knownAt time.Tim
 // scoreQuery selects feedback events from the item store: at one of
 // touchpoints, of segment (all when ""), up to sequence seq, that occurred
 // in [from, to) and, where those are set, that the log stored in
-// [storedFrom, storedBefore).
+// [storedFrom, storedBefore). byStored reads them by when they were stored
+// rather than touchpoint by touchpoint: the cheaper when the log stored
+// fewer items on that stretch than the touchpoints have in the period (a
+// day's feedback, not a year imported that day).
 type scoreQuery struct {
 	touchpoints              []string
 	segment                  string
 	seq                      uint64
 	from, to                 time.Time
 	storedFrom, storedBefore time.Time
+	byStored                 bool
 }
 
 func (q scoreQuery) occurring(from, to time.Time) scoreQuery {
@@ -109,7 +124,8 @@ func (q scoreQuery) occurring(from, to time.Time) scoreQuery {
 // periodScores calls fn with the touchpoint, metric and score of every
 // feedback event q selects, an id logged twice once for each event. A
 // query from a stored time reads that stretch of the log's items through
-// their stored index; any other reads each touchpoint's period.
+// their stored index when q.byStored says so; any other reads each
+// touchpoint's period.
 func (s *itemStore) periodScores(q scoreQuery, fn func(tp, metric string, score int)) error {
 	cond := ` AND occurred >= ? AND occurred < ? AND seq <= ?`
 	args := []any{timeKey(q.from), timeKey(q.to), int64(q.seq)}
@@ -146,7 +162,7 @@ func (s *itemStore) periodScores(q scoreQuery, fn func(tp, metric string, score 
 			}
 			return rows.Err()
 		}
-		if !q.storedFrom.IsZero() {
+		if q.byStored {
 			if err := read(`SELECT touchpoint, metric, score FROM items INDEXED BY items_stored WHERE 1`+cond, args...); err != nil {
 				return err
 			}

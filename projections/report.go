@@ -55,6 +55,11 @@ type ReportDecision struct {
 	Tally         events.Tally `json:"tally"`
 	Quorum        bool         `json:"quorum"`
 	ChairDecision bool         `json:"chair_decision"`
+	// Impact is what the council knew of the initiative's targets when it
+	// decided, and what came of them by the period's end, as the log knew
+	// it at the report's known_at: the decision log's impact, cut there.
+	Impact *DecisionOutcome `json:"impact"`
+	seq    uint64
 }
 
 // ReportInitiative is an initiative started, completed or cancelled in the
@@ -102,14 +107,21 @@ type Coverage struct {
 	Ambassadors []string `json:"ambassadors"`
 }
 
-// ReportKPI is a KPI against its target at the period's end.
+// ReportKPI is a KPI against its target. The value of a KPI measured by
+// hand (Source "hand") is its last measurement recorded by the period's
+// end; that of a KPI computed from the feedback (Source "feedback") is
+// the period's own figure in its scope, from Count responses, with its
+// 95% margin.
 type ReportKPI struct {
 	KPIID     string   `json:"kpi_id"`
 	Name      string   `json:"name"`
 	Metric    string   `json:"metric"`
 	Target    float64  `json:"target"`
 	Direction string   `json:"direction"`
+	Source    string   `json:"source" enum:"feedback,hand"`
 	Value     *float64 `json:"value"`
+	Count     int      `json:"count,omitempty"`
+	Margin    *float64 `json:"margin,omitempty"`
 	Met       *bool    `json:"met"`
 	OwnerID   string   `json:"owner_id,omitempty"`
 }
@@ -122,11 +134,18 @@ func BuildCouncilReport(ctx context.Context, store events.Store, from, to, known
 		return nil, Result{}, err
 	}
 	b := newReportBuilder(from.UTC(), to.UTC(), knownAt.UTC())
-	res, err := Replay(ctx, store, Range{Until: knownAt}, []Model{b}, opts)
+	// The feedback as the log knew it: what the decisions' impact and the
+	// computed KPIs are read from, as the read models serve them.
+	f := NewFeedback()
+	defer f.Close()
+	res, err := Replay(ctx, store, Range{Until: knownAt}, []Model{b, f}, opts)
 	if err != nil {
 		return nil, res, err
 	}
-	r := b.report()
+	r, err := b.report(f)
+	if err != nil {
+		return nil, res, err
+	}
 	r.Digest = DigestRef{Seq: res.Digest.Seq, Digest: res.Digest.Hex()}
 	r.EventsRead = res.Digest.Seq
 	return r, res, nil

@@ -29,6 +29,11 @@ type reportBuilder struct {
 	ambassadors map[string]string // person id -> department
 	kpis        map[string]*ReportKPI
 	kpiOrder    []string
+	// initiativesAt and kpisAt are the initiatives and KPIs as the report
+	// knows them at the period's end: what each decision's impact, and each
+	// computed KPI's value, are read from (see impacts).
+	initiativesAt *Initiatives
+	kpisAt        *KPIs
 }
 
 type reportTouchpoint struct {
@@ -51,6 +56,7 @@ func newReportBuilder(from, to, knownAt time.Time) *reportBuilder {
 		stageNames: map[string]string{}, stageOrder: map[string][]string{}, touchpoints: map[string]*reportTouchpoint{},
 		openFollow: map[string]bool{}, crews: map[string]ReportCrew{}, people: map[string]reportPerson{},
 		ambassadors: map[string]string{}, kpis: map[string]*ReportKPI{},
+		initiativesAt: NewInitiatives(), kpisAt: NewKPIs(),
 	}
 }
 
@@ -71,6 +77,14 @@ func (b *reportBuilder) Apply(rec events.Record, p events.Payload) error {
 		return nil
 	}
 	in := !at.Before(b.from)
+	if _, ok := p.(events.FeedbackLogged); !ok {
+		if err := b.initiativesAt.Apply(rec, p); err != nil {
+			return err
+		}
+		if err := b.kpisAt.Apply(rec, p); err != nil {
+			return err
+		}
+	}
 	switch e := p.(type) {
 	case events.PersonRegistered:
 		b.people[e.PersonID] = reportPerson{name: e.Name, department: e.Department}
@@ -100,7 +114,7 @@ func (b *reportBuilder) Apply(rec events.Record, p events.Payload) error {
 	case events.InitiativeDecided:
 		if in {
 			b.r.Decisions = append(b.r.Decisions, ReportDecision{InitiativeID: agg.ID, Title: b.initiatives[agg.ID], Outcome: e.Outcome,
-				Rationale: e.Rationale, DecidedBy: e.DecidedBy, DecidedAt: at, Tally: e.Tally, Quorum: e.Quorum, ChairDecision: e.ChairDecision})
+				Rationale: e.Rationale, DecidedBy: e.DecidedBy, DecidedAt: at, Tally: e.Tally, Quorum: e.Quorum, ChairDecision: e.ChairDecision, seq: rec.Seq})
 		}
 	case events.InitiativeStarted:
 		b.lifecycle(&b.r.Started, in, agg.ID, at, "")
@@ -188,8 +202,11 @@ func (b *reportBuilder) feedback(e events.FeedbackLogged, eventTime time.Time) {
 	}
 }
 
-// report finishes the report at the period's end.
-func (b *reportBuilder) report() *CouncilReport {
+// report finishes the report at the period's end, reading the impact of
+// its decisions and the values of its computed KPIs from the feedback
+// model f, which holds at least what the log recorded at the report's
+// known_at.
+func (b *reportBuilder) report(f *Feedback) (*CouncilReport, error) {
 	r := b.r
 	r.FollowUps = len(b.openFollow)
 	type stageAgg struct {
@@ -227,8 +244,14 @@ func (b *reportBuilder) report() *CouncilReport {
 	}
 	r.Coverage = b.coverage()
 	r.nonNil()
+	if err := b.impacts(&r, f); err != nil {
+		return nil, err
+	}
 	for _, id := range b.kpiOrder {
 		if k := b.kpis[id]; k != nil {
+			if err := b.computed(k, f); err != nil {
+				return nil, err
+			}
 			if k.Value != nil {
 				met := *k.Value >= k.Target
 				if k.Direction == events.LowerIsBetter {
@@ -239,7 +262,7 @@ func (b *reportBuilder) report() *CouncilReport {
 			r.KPIs = append(r.KPIs, *k)
 		}
 	}
-	return &r
+	return &r, nil
 }
 
 // coverage lists every department of the program (of its people and its

@@ -41,6 +41,7 @@ func (r *CouncilReport) WriteMarkdown(w io.Writer) error {
 				d.Tally.Abstain, d.Tally.Voted, d.Tally.Seats, d.Quorum, d.ChairDecision, cell(d.Rationale))
 		}
 		b.WriteString("\n")
+		r.writeImpacts(&b)
 	}
 	for _, sec := range []struct {
 		title string
@@ -99,13 +100,15 @@ func (r *CouncilReport) WriteMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s |\n", cell(c.Department), cell(who))
 	}
-	b.WriteString("\n## KPIs against target\n\n| KPI | metric | value | target | direction | met |\n|---|---|---|---|---|---|\n")
+	b.WriteString("\n## KPIs against target\n\nA KPI computed from the feedback shows the period's figure in its scope, ± its 95% margin (responses); " +
+		"one measured by hand, its last measurement by the period's end.\n\n| KPI | metric | source | value | target | direction | met |\n|---|---|---|---|---|---|---|\n")
 	for _, k := range r.KPIs {
 		met := "–"
 		if k.Met != nil {
 			met = strconv.FormatBool(*k.Met)
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %.1f | %s | %s |\n", cell(k.Name), k.Metric, num(k.Value), k.Target, k.Direction, met)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.1f | %s | %s |\n", cell(k.Name), k.Metric, k.Source,
+			value(&KPIValue{Value: k.Value, Count: k.Count, Margin: k.Margin}), k.Target, k.Direction, met)
 	}
 	fmt.Fprintf(&b, "\n## Log digest\n\nAt seq %d: `%s`. Check it with `cxtracker verify --digest %d:%s`.\n", r.Digest.Seq, r.Digest.Digest, r.Digest.Seq, r.Digest.Digest)
 	_, err := io.WriteString(w, b.String())
@@ -161,6 +164,7 @@ func (r *CouncilReport) WriteCSV(w io.Writer) error {
 			row("decision", d.InitiativeID, d.Title, f.name, f.value)
 		}
 	}
+	r.impactCSV(row)
 	for _, sec := range []struct {
 		name string
 		list []ReportInitiative
@@ -212,8 +216,15 @@ func (r *CouncilReport) WriteCSV(w io.Writer) error {
 	}
 	for _, k := range r.KPIs {
 		row("kpi", k.KPIID, k.Name, "target", strconv.FormatFloat(k.Target, 'f', -1, 64))
+		row("kpi", k.KPIID, k.Name, "source", k.Source)
 		if k.Value != nil {
 			row("kpi", k.KPIID, k.Name, "value", strconv.FormatFloat(*k.Value, 'f', -1, 64))
+			if k.Source == KPISourceFeedback {
+				row("kpi", k.KPIID, k.Name, "count", strconv.Itoa(k.Count))
+			}
+			if k.Margin != nil {
+				row("kpi", k.KPIID, k.Name, "margin", strconv.FormatFloat(*k.Margin, 'f', -1, 64))
+			}
 			row("kpi", k.KPIID, k.Name, "met", strconv.FormatBool(*k.Met))
 		}
 	}

@@ -122,7 +122,10 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 	if d.Seq != last {
 		return replay()
 	}
-	r := b.report()
+	r, err := b.report(v.Feedback)
+	if err != nil {
+		return nil, err
+	}
 	r.Digest = DigestRef{Seq: last, Digest: d.Hex()}
 	r.EventsRead = last
 	return r, nil

@@ -22,7 +22,8 @@ func nextDay() time.Time {
 // replay of the log builds, for periods that end mid-day, at a day's start,
 // in the future and before any feedback; on a history over several days
 // whose items occurred days before the log stored them (inside a period
-// already over), with follow-ups opened and closed across periods, decisions,
+// already over), with follow-ups opened and closed across periods, decisions
+// with their impact on the stages, touchpoints and KPIs they targeted,
 // crews and initiatives in and out of each, some back-dated (happened in an
 // early period, recorded days later); for each period as the log knew it at
 // several recorded times (mid-day, a day's start, before the back-dated
@@ -112,6 +113,9 @@ func TestCouncilReportOfTheViewsIsTheReplays(t *testing.T) {
 		v    *projections.Views
 	}{{"full", full, fullViews}, {"restored", restored, restoredViews}} {
 		replays := projections.ReportReplays()
+		// impacts counts the decisions shown with what the council knew of
+		// their targets and what came of them since the work started.
+		impacts := 0
 		for i, per := range periods {
 			for k, known := range knownAts {
 				want, _, err := projections.BuildCouncilReport(ctx, s.store, per[0], per[1], known, projections.Options{Strict: true})
@@ -122,6 +126,11 @@ func TestCouncilReportOfTheViewsIsTheReplays(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s, period %d, known_at %d: %v", side.name, i, k, err)
 				}
+				for _, d := range want.Decisions {
+					if o := d.Impact; o != nil && len(o.Stages) > 1 && o.Stages[0].Before.Count > 0 && o.AfterStart != nil && len(o.KPIs) == 2 {
+						impacts++
+					}
+				}
 				w, _ := json.Marshal(want)
 				g, _ := json.Marshal(got)
 				if string(w) != string(g) {
@@ -129,6 +138,9 @@ func TestCouncilReportOfTheViewsIsTheReplays(t *testing.T) {
 						side.name, i, per[0], per[1], known, g, w)
 				}
 			}
+		}
+		if impacts == 0 {
+			t.Errorf("%s: no report showed a decision's impact on its targets", side.name)
 		}
 		// Every record of this history decodes: no report may have been
 		// left to the replay it is compared with.

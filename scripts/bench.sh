@@ -133,7 +133,7 @@ awk '
 
 echo
 echo "== the tracker over HTTP (cmd/cxtracker), -benchtime $benchtime"
-go test -run '^$' -bench '^(BenchmarkRawPublish16|BenchmarkCommandsHTTP16|BenchmarkImportNDJSON|BenchmarkJourneyRead|BenchmarkDashboardPages)$' -benchtime "$benchtime" -timeout 30m ./cmd/cxtracker/ | tee "$out"
+go test -run '^$' -bench '^(BenchmarkRawPublish16|BenchmarkCommandsHTTP16|BenchmarkImportNDJSON|BenchmarkJourneyRead|BenchmarkDashboardPages|BenchmarkDecisionLog)$' -benchtime "$benchtime" -timeout 30m ./cmd/cxtracker/ | tee "$out"
 # A restart takes seconds, not microseconds: three of each.
 go test -run '^$' -bench '^BenchmarkRestart$' -benchtime 3x -timeout 60m ./cmd/cxtracker/ | tee -a "$out"
 
@@ -178,6 +178,12 @@ awk '
 		print "== GET /v1/journeys/{id} with the demo loaded"
 		latency("one client", "BenchmarkJourneyRead/clients=1")
 		latency("16 concurrent clients", "BenchmarkJourneyRead/clients=16")
+		print ""
+		print "== GET /v1/council/decisions with each decision'"'"'s impact, the demo loaded, one client, against raw JetStream reading the same decided events by sequence"
+		latency("GET /v1/council/decisions", "BenchmarkDecisionLog/api")
+		latency("raw JetStream, the decided events", "BenchmarkDecisionLog/raw")
+		if (rate("BenchmarkDecisionLog/raw", "reads/s") > 0)
+			printf "%-40s %9.3fx raw\n", "ratio", rate("BenchmarkDecisionLog/api", "reads/s") / rate("BenchmarkDecisionLog/raw", "reads/s")
 		print ""
 		print "== dashboard pages with the demo loaded, one signed-in browser (target: p99 < 50 ms, page and assets < 300 KB)"
 		for (k in metric) {

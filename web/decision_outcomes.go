@@ -118,7 +118,7 @@ func figureWords(v, margin *float64, n int) string {
 // kpiMeasure says what a KPI measures and where its values come from.
 func kpiMeasure(k projections.KPIOutcome) string {
 	how := "measured by hand, no margin"
-	if k.Source == projections.KPIFromFeedback {
+	if k.Source == projections.KPISourceFeedback {
 		how = "from the feedback"
 	}
 	better := "higher is better"
