@@ -58,7 +58,9 @@ type KPIView struct {
 	TargetChanges []KPITargetChange `json:"target_changes"`
 }
 
-// KPIMeasurement is one recorded value, oldest measured first in a history.
+// KPIMeasurement is one recorded value, oldest measured first in a history:
+// MeasuredAt is when it was measured (the event's time unless the
+// measurement says), RecordedAt when the log stored it.
 type KPIMeasurement struct {
 	Value      float64   `json:"value"`
 	MeasuredAt time.Time `json:"measured_at"`
@@ -117,7 +119,7 @@ func (m *KPIs) Apply(rec events.Record, p events.Payload) error {
 	case events.KPIOwnerChanged:
 		k.OwnerID = e.OwnerID
 	case events.MeasurementRecorded:
-		ms := KPIMeasurement{Value: e.Value, MeasuredAt: e.MeasuredAt, Note: e.Note, RecordedAt: at}
+		ms := KPIMeasurement{Value: e.Value, MeasuredAt: e.MeasuredAt, Note: e.Note, RecordedAt: rec.Stored.UTC()}
 		if ms.MeasuredAt.IsZero() {
 			ms.MeasuredAt = at
 		}
