@@ -1,6 +1,8 @@
 package api
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -193,6 +195,12 @@ func (st *standing) Apply(rec events.Record, _ events.Payload) error {
 // handler, on a server whose views are those.
 func (s *Server) readAt(c echo.Context, r Route, cut projections.Cut) error {
 	v, release, err := s.past.At(c.Request().Context(), cut)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// The build goes on (PastViews): a read at the cut once it is
+		// built is answered at once.
+		return &Problem{Status: http.StatusServiceUnavailable, Title: "Service unavailable", retryAfter: "1",
+			Detail: "the views at this cut are still being built from the log; retry after the time in Retry-After, and the read is answered once they are"}
+	}
 	if err != nil {
 		return err
 	}

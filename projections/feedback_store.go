@@ -53,7 +53,11 @@ type itemStore struct {
 	// again holds the sequences of the records in dups: a replay of
 	// records the store holds already is told which were logged again.
 	again map[uint64]bool
-	err   error
+	// deferred holds the writes of a store in memory until its first read
+	// of items (see deferredWrites); nil once written, and for a store on
+	// disk.
+	deferred *deferredWrites
+	err      error
 	// failed is err once set, for failure.
 	failed atomic.Pointer[error]
 
@@ -146,6 +150,7 @@ func openItemStore(dir string) (*itemStore, error) {
 		}
 		db.SetMaxOpenConns(1)
 		s.db, s.serial = db, true
+		s.deferred = &deferredWrites{seen: map[string]struct{}{}}
 	} else {
 		s.path = filepath.Join(dir, ItemStoreFile)
 		// WAL lets readers go on while a write transaction is open;
@@ -267,6 +272,9 @@ func (s *itemStore) prepare() error {
 		return fmt.Errorf("feedback store: %w", err)
 	}
 	for _, ddl := range itemDDL {
+		if s.deferred != nil && isIndex(ddl) {
+			continue
+		}
 		if _, err := s.db.ExecContext(ctx, ddl); err != nil {
 			return fmt.Errorf("feedback store: %w", err)
 		}
@@ -318,6 +326,12 @@ func (s *itemStore) logItemLater(seq uint64, stored time.Time, it FeedbackItem, 
 	if err != nil {
 		return err
 	}
+	s.mu.Lock()
+	deferred := s.logDeferred(seq, row, then)
+	s.mu.Unlock()
+	if deferred {
+		return s.failure()
+	}
 	return s.later(func() {
 		if again, err := s.insert(seq, row); err == nil {
 			then(it, again)
@@ -327,23 +341,30 @@ func (s *itemStore) logItemLater(seq uint64, stored time.Time, it FeedbackItem, 
 
 // insert writes row as the item of record seq (see logItemLater).
 func (s *itemStore) insert(seq uint64, row itemRow) (again bool, err error) {
-	it := row.it
 	err = s.write(seq, func(st itemStmts) error {
-		res, err := st.insert.Exec(it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
-			row.occurred, string(row.logged), row.stored)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n > 0 {
-			return err
-		}
-		s.again[seq] = true
-		_, err = st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred, it.Segment, row.stored)
+		_, err := s.insertRow(st, seq, row)
 		return err
 	})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.again[seq], err
+}
+
+// insertRow writes row as the item of record seq with st, or the record
+// in dups when the store holds its id already (s.mu held).
+func (s *itemStore) insertRow(st itemStmts, seq uint64, row itemRow) (again bool, err error) {
+	it := row.it
+	res, err := st.insert.Exec(it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
+		row.occurred, string(row.logged), row.stored)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		return false, err
+	}
+	s.again[seq] = true
+	_, err = st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred, it.Segment, row.stored)
+	return true, err
 }
 
 // has reports whether the store holds an item with id.
@@ -353,6 +374,10 @@ func (s *itemStore) has(id string) (bool, error) {
 	defer s.mu.Unlock()
 	if s.err != nil {
 		return false, s.err
+	}
+	if s.deferred != nil {
+		_, ok := s.deferred.seen[id]
+		return ok, nil
 	}
 	q := s.db.QueryRow
 	if s.tx != nil {
@@ -412,6 +437,12 @@ func (s *itemStore) write(seq uint64, change func(itemStmts) error) error {
 
 // writeLater is write on the writer goroutine (see later).
 func (s *itemStore) writeLater(seq uint64, change func(itemStmts) error) error {
+	s.mu.Lock()
+	deferred := s.deferChange(seq, change)
+	s.mu.Unlock()
+	if deferred {
+		return s.failure()
+	}
 	return s.later(func() { _ = s.write(seq, change) })
 }
 
@@ -492,6 +523,10 @@ func (s *itemStore) fail(err error) error {
 func (s *itemStore) reading(read func(*sql.DB) error) error {
 	s.settle()
 	s.mu.Lock()
+	if err := s.materialize(); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	if err := s.commit(); err != nil {
 		s.mu.Unlock()
 		return err

@@ -2,6 +2,7 @@ package projections_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strconv"
 	"testing"
@@ -26,8 +27,11 @@ func benchPastItems() int {
 
 // BenchmarkTimeTravel is a read at as_of on a log of a program and its
 // feedback, a year of it back-dated: the raw baseline (JetStream's ordered
-// consumer reading the whole log), building the views at a cut (what the
-// first read at a cut costs), the views kept at a cut (every read after),
+// consumer reading the whole log), a replay into no models by a bounded
+// read (read) and by a follow (follow), building the views at a cut (what
+// the first read at a cut costs), building them and listing a page of
+// feedback (which writes the items into SQLite: build-and-list), the views
+// kept at a cut (every read after),
 // and carrying kept views on by one event (a read at as_of with known_at
 // now, after a write). scripts/bench.sh prints build/raw.
 func BenchmarkTimeTravel(b *testing.B) {
@@ -89,6 +93,27 @@ func BenchmarkTimeTravel(b *testing.B) {
 			it.Stop()
 		}
 	})
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := projections.Replay(ctx, store, projections.Range{UntilSeq: last}, nil, projections.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("follow", func(b *testing.B) {
+		stop := errors.New("at the end")
+		for b.Loop() {
+			_, err := projections.Replay(ctx, store, projections.Range{Follow: true}, nil, projections.Options{Progress: func(s projections.Step) error {
+				if s.Digest.Seq == last {
+					return stop
+				}
+				return nil
+			}})
+			if !errors.Is(err, stop) {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("build", func(b *testing.B) {
 		for b.Loop() {
 			v, _, err := projections.BuildViews(ctx, store, cut)
@@ -96,6 +121,18 @@ func BenchmarkTimeTravel(b *testing.B) {
 				b.Fatal(err)
 			}
 			_ = v.Feedback.Headline()
+			v.Close()
+		}
+	})
+	b.Run("build-and-list", func(b *testing.B) {
+		for b.Loop() {
+			v, _, err := projections.BuildViews(ctx, store, cut)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := v.Feedback.Items(projections.FeedbackFilter{}, "", 50); err != nil {
+				b.Fatal(err)
+			}
 			v.Close()
 		}
 	})

@@ -42,6 +42,9 @@ type pastEntry struct {
 	ready  chan struct{} // closed once views (or err) is set for seq
 	users  int
 	used   uint64
+	// wanted says a read ran out of time waiting for the views, and will
+	// be asked again: the build goes on though no read waits for it.
+	wanted bool
 }
 
 // NewPastViews keeps views at up to keep cuts of the log in store.
@@ -78,11 +81,18 @@ func (p *PastViews) At(ctx context.Context, cut Cut) (*Views, func(), error) {
 		p.evict()
 		p.mu.Unlock()
 	}
-	select {
-	case <-e.ready:
-	case <-ctx.Done():
-		release()
-		return nil, nil, ctx.Err()
+	if !isClosed(e.ready) {
+		select {
+		case <-e.ready:
+		case <-ctx.Done():
+			p.mu.Lock()
+			// A read that ran out of time is asked again (the API answers
+			// 503 with Retry-After): its build goes on.
+			e.wanted = e.wanted || errors.Is(ctx.Err(), context.DeadlineExceeded)
+			p.mu.Unlock()
+			release()
+			return nil, nil, ctx.Err()
+		}
 	}
 	if e.err != nil {
 		release()
@@ -111,12 +121,13 @@ func (p *PastViews) find(cut Cut) (at, from *pastEntry) {
 
 // build builds or carries on e's views to its sequence, on its own
 // context: a request that stops waiting leaves the work to the next that
-// asks for the cut, unless none waits when its turn comes.
+// asks for the cut, unless none waits when its turn comes and none ran out
+// of time waiting (wanted).
 func (p *PastViews) build(e *pastEntry, carry bool) {
 	p.building.Lock()
 	defer p.building.Unlock()
 	p.mu.Lock()
-	abandoned := e.users == 0
+	abandoned := e.users == 0 && !e.wanted
 	p.mu.Unlock()
 	if abandoned {
 		p.finish(e, e.views, e.digest, errAbandoned)

@@ -29,7 +29,9 @@ type Range struct {
 	// them: a filtered replay is always strict (see Options.Strict).
 	Subject string
 	// Follow goes on past the log's end with the records appended later,
-	// until ctx ends or a bound is passed.
+	// until ctx ends or a bound is passed (UntilSeq: reached). It reads
+	// through a consumer, which JetStream pushes records through faster
+	// than a bounded read's batches (see BuildViews).
 	Follow bool
 }
 
@@ -127,7 +129,15 @@ func Replay(ctx context.Context, store events.Store, r Range, models []Model, op
 		}
 		payload, q := Inspect(rec)
 		digest = digest.Next(rec)
-		return h.put(inspected{rec: rec, payload: payload, q: q, digest: digest})
+		if err := h.put(inspected{rec: rec, payload: payload, q: q, digest: digest}); err != nil {
+			return err
+		}
+		if r.Follow && r.UntilSeq > 0 && rec.Seq >= r.UntilSeq {
+			// A follow bounded by a sequence ends at it, not at the
+			// next record, which may never come.
+			return errPastRange
+		}
+		return nil
 	})
 	h.close()
 	applyErr := <-applied
