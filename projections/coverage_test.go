@@ -153,8 +153,10 @@ func dumpValue(b *strings.Builder, v reflect.Value, seen map[uintptr]bool) {
 	case reflect.Struct:
 		// The item store is on disk (or in SQLite's memory); the views'
 		// snapshot compares the items it holds. The KPIs' sums are a cache
-		// of what reads computed from the feedback, filled by whoever read.
-		if v.Type().PkgPath() == "sync" || v.Type() == reflect.TypeFor[itemStore]() || v.Type() == reflect.TypeFor[scopeSumsCache]() {
+		// of what reads computed from the feedback, filled by whoever read;
+		// so are the feedback's sums known at a recorded time.
+		if v.Type().PkgPath() == "sync" || v.Type() == reflect.TypeFor[itemStore]() || v.Type() == reflect.TypeFor[scopeSumsCache]() ||
+			v.Type() == reflect.TypeFor[knownSums]() {
 			return
 		}
 		b.WriteString("{")

@@ -3,6 +3,8 @@ package projections
 import (
 	"slices"
 	"time"
+
+	"cxtracker/events"
 )
 
 // What the council knew, and what came of it: for each decision, the
@@ -73,7 +75,9 @@ type outcomeWindows struct {
 // outcomeBasis is what decisions' outcomes are computed from: the
 // feedback model, the names of the stages and touchpoints, the KPIs, the
 // time the windows still open end (now), and, when set, the recorded time
-// every window is cut at (knownAt: what the log recorded at or before it).
+// every window is cut at (knownAt: what the log recorded at or before it),
+// and the latest recorded time of a record the feedback model has taken in
+// as far as the caller knows (settled, zero for none; see knownSumsOf).
 // The decision log computes them from the read models as they stand; the
 // council report from what the log knew at its known_at and as of its
 // period's end (see reportBuilder.impacts).
@@ -83,6 +87,20 @@ type outcomeBasis struct {
 	kpi      func(id string) (KPIView, bool)
 	now      time.Time
 	knownAt  time.Time
+	settled  time.Time
+}
+
+// sums are the period sums of the touchpoints in only (all when nil) over
+// window w, of segment ("" for all): the window known at a decision from
+// the sums the feedback model keeps once the log has settled it, computed
+// once (knownSumsOf); the windows after it from the daily cells, with the
+// item store for their first and last days and, in a report, the day of
+// its known_at.
+func (b outcomeBasis) sums(only map[string]bool, w OutcomeWindow, segment string) (map[string]events.Summary, map[string]feedbackPlace, error) {
+	if w.atDecision {
+		return b.feedback.knownSumsOf(only, w.From, w.To, w.storedBefore, segment, b.settled)
+	}
+	return b.feedback.periodSumsOf(only, w.From, w.To, w.storedBefore, segment)
 }
 
 // windowsOf are the windows of decision d.
@@ -125,11 +143,14 @@ func (b outcomeBasis) windowsOf(d DecisionView) outcomeWindows {
 }
 
 // Outcomes fills in the outcome of each decision in ds, as of now. Each
-// decision costs at most three period sums of its targeted touchpoints
-// (see periodSumsOf), and one figure per window of each KPI it targets
-// that is computed from the feedback, whatever the length of the log.
+// decision costs two period sums of its targeted touchpoints after it,
+// from the daily cells (see periodSumsOf), and one figure per window after
+// it of each KPI it targets that is computed from the feedback, of the
+// KPI's touchpoints alone; the window known at the decision is read once,
+// then kept (knownSumsOf). The report history's latest record (which a
+// checkpoint keeps) says how far the log has settled after a restart.
 func (v *Views) Outcomes(ds []DecisionView, now time.Time) error {
-	return outcomeBasis{feedback: v.Feedback, names: v.Journeys.placeNames(), kpi: v.KPIs.Get, now: now}.fill(ds)
+	return outcomeBasis{feedback: v.Feedback, names: v.Journeys.placeNames(), kpi: v.KPIs.Get, now: now, settled: v.History.lastStored()}.fill(ds)
 }
 
 // fill fills in the outcome of each decision in ds.
@@ -169,7 +190,7 @@ func (b outcomeBasis) outcome(d DecisionView) (*DecisionOutcome, error) {
 		if win.w == nil {
 			continue
 		}
-		sums, places, err := b.feedback.periodSumsOf(only, win.w.From, win.w.To, win.w.storedBefore, "")
+		sums, places, err := b.sums(only, *win.w, "")
 		if err != nil {
 			return nil, err
 		}

@@ -77,7 +77,8 @@ func (b outcomeBasis) kpiOutcome(k KPIView, w outcomeWindows) (KPIOutcome, error
 
 // kpiValue is the one place a KPI's value over a window is read. A KPI
 // computed from the feedback takes the window's figure for its scope, cut
-// where the window is (see OutcomeWindow). A KPI measured by hand takes,
+// where the window is (see OutcomeWindow), read as the targets' figures
+// are (outcomeBasis.sums) from the scope's touchpoints alone. A KPI measured by hand takes,
 // for the window known at a decision, its latest measurement by then
 // (measured before the window's end and recorded before the decision:
 // what the council could have seen, however old); for a window after the
@@ -85,11 +86,11 @@ func (b outcomeBasis) kpiOutcome(k KPIView, w outcomeWindows) (KPIOutcome, error
 // was measured in it.
 func (b outcomeBasis) kpiValue(k KPIView, w OutcomeWindow) (KPIValue, error) {
 	if scope, ok := kpiFeedbackScope(k); ok {
-		f, err := b.feedback.Figures(scope, w.From, w.To, w.storedBefore)
+		sums, places, err := b.sums(b.feedback.scopeTouchpoints(scope), w, scope.Segment)
 		if err != nil {
 			return KPIValue{}, err
 		}
-		return metricValue(k.Metric, f), nil
+		return metricValue(k.Metric, FiguresOf(scopeSum(sums, places, scope))), nil
 	}
 	var out KPIValue
 	for _, ms := range k.Measurements { // oldest measured first

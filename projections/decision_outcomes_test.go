@@ -24,6 +24,12 @@ var (
 // clock says; feedback occurred when its item says. The extra models are
 // fed too. It answers the views and "now", 1 December.
 func outcomeHistory(t *testing.T, extra ...eventtest.Model) (*Views, time.Time) {
+	v, _, now := outcomeTape(t, extra...)
+	return v, now
+}
+
+// outcomeTape is outcomeHistory with its tape, to play on.
+func outcomeTape(t *testing.T, extra ...eventtest.Model) (*Views, *eventtest.Tape, time.Time) {
 	v := NewViews()
 	models := []eventtest.Model{}
 	for _, m := range v.Models() {
@@ -93,7 +99,7 @@ func outcomeHistory(t *testing.T, extra ...eventtest.Model) (*Views, time.Time) 
 	nps(fxApp, day(10, 15), 10, 10)
 	stored(11, 2)
 	measure(5, day(11, 1))
-	return v, day(12, 1)
+	return v, tp, day(12, 1)
 }
 
 func TestADecisionShowsWhatTheCouncilKnewAndWhatCameOfIt(t *testing.T) {

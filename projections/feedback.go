@@ -34,6 +34,9 @@ type Feedback struct {
 	// lastSeq is the sequence of the newest record that changed the item
 	// store: a store whose applied sequence is behind it lacks records.
 	lastSeq uint64
+	// known keeps the sums of the windows the log has settled
+	// (feedback_known.go).
+	known knownSums
 	// err is the item store's failure, which every list then answers.
 	err error
 }
@@ -133,6 +136,7 @@ func (m *Feedback) Ignores() []string {
 func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.known.took(rec.Stored)
 	var err error
 	switch e := p.(type) {
 	case events.TouchpointAdded:

@@ -77,6 +77,7 @@ func (m *Feedback) LoadCheckpoint(r io.Reader) error {
 	defer m.mu.Unlock()
 	m.counts.Lock()
 	defer m.counts.Unlock()
+	m.known.reset()
 	for _, p := range s.Places {
 		m.places[p.TouchpointID] = feedbackPlace{journeyID: p.JourneyID, stageID: p.StageID}
 	}

@@ -155,10 +155,11 @@ type FigureScope struct {
 }
 
 // Figures is the scope's figures for [from, to) of business time, counting
-// only what the log recorded before knownAt (zero: all the model holds).
-// KPIs computed from feedback read them per week and month.
+// only what the log recorded before knownAt (zero: all the model holds),
+// read from the scope's touchpoints alone. KPIs computed from feedback
+// read them per week and month.
 func (m *Feedback) Figures(scope FigureScope, from, to, knownAt time.Time) (Figures, error) {
-	sums, places, err := m.periodSums(from, to, knownAt, scope.Segment)
+	sums, places, err := m.periodSumsOf(m.scopeTouchpoints(scope), from, to, knownAt, scope.Segment)
 	if err != nil {
 		return Figures{}, err
 	}

@@ -79,6 +79,13 @@ func NewReportHistory() *ReportHistory {
 // Name implements Model.
 func (m *ReportHistory) Name() string { return "reporthistory" }
 
+// lastStored is when the log stored the last record the model took in.
+func (m *ReportHistory) lastStored() time.Time {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.stored
+}
+
 // Ignores implements the coverage test's contract: the model takes in every
 // record (its digest chains them all).
 func (m *ReportHistory) Ignores() []string { return nil }

@@ -96,7 +96,7 @@ func outcomeRows(o *projections.DecisionOutcome) []outcomeRow {
 			return projections.Verdict(c.Change, c.Margin, lower)
 		}
 		rows = append(rows, outcomeRow{Kind: "KPI", Name: k.Name, Measure: kpiMeasure(k),
-			Before: kpiWords(&k.Before, k.Unit), AfterStart: kpiWords(k.AfterStart, k.Unit), AfterCompletion: kpiWords(k.AfterCompletion, k.Unit),
+			Before: kpiWords(&k.Before, k), AfterStart: kpiWords(k.AfterStart, k), AfterCompletion: kpiWords(k.AfterCompletion, k),
 			StartVerdict: verdict(k.ChangeAfterStart), CompletionVerdict: verdict(k.ChangeAfterCompletion)})
 	}
 	return rows
@@ -115,32 +115,40 @@ func figureWords(v, margin *float64, n int) string {
 	return s + " (" + plural(n, "response") + ")"
 }
 
-// kpiMeasure says what a KPI measures and where its values come from.
+// kpiMeasure says what a KPI measures and where its values come from:
+// "NPS (higher is better; computed from the feedback in its scope; target
+// 30 points)", "wait (lower is better; measured by hand, no margin; target
+// 5 minutes)".
 func kpiMeasure(k projections.KPIOutcome) string {
-	how := "measured by hand, no margin"
+	metric, how := k.Metric, "measured by hand, no margin"
 	if k.Source == projections.KPISourceFeedback {
-		how = "from the feedback"
+		metric, how = strings.ToUpper(k.Metric), "computed from the feedback in its scope"
 	}
 	better := "higher is better"
 	if k.Direction == events.LowerIsBetter {
 		better = "lower is better"
 	}
-	return fmt.Sprintf("%s (%s; %s; target %s)", k.Metric, better, how, trimNum(k.Target))
+	return strings.TrimSpace(fmt.Sprintf("%s (%s; %s; target %s %s", metric, better, how, trimNum(k.Target), k.Unit)) + ")"
 }
 
-// kpiWords is a KPI's value in a window: "72 hours (measured 30 Nov
-// 2026)", "38.0 ± 9.1 (120 responses)", "nothing measured", or "" for a
-// window that does not apply.
-func kpiWords(v *projections.KPIValue, unit string) string {
+// kpiWords is KPI k's value in a window: "72 hours (measured 30 Nov
+// 2026)" or "nothing measured" by hand, "38.0 ± 9.1 (120 responses)" or
+// "no responses" from the feedback, and "" for a window that does not
+// apply.
+func kpiWords(v *projections.KPIValue, k projections.KPIOutcome) string {
 	switch {
 	case v == nil:
 		return ""
+	case k.Source == projections.KPISourceFeedback:
+		return figureWords(v.Value, v.Margin, v.Count)
 	case v.Value == nil:
 		return "nothing measured"
-	case v.MeasuredAt != nil:
-		return fmt.Sprintf("%s %s (measured %s)", trimNum(*v.Value), unit, dateOf(*v.MeasuredAt, "2 Jan 2006"))
 	}
-	return figureWords(v.Value, v.Margin, v.Count)
+	when := ""
+	if v.MeasuredAt != nil {
+		when = " (measured " + dateOf(*v.MeasuredAt, "2 Jan 2006") + ")"
+	}
+	return trimNum(*v.Value) + " " + k.Unit + when
 }
 
 // trimNum is a number without trailing zeros: 72, 7.5.

@@ -17,7 +17,7 @@ import (
 // past, a decision on one of the demo's touchpoints, the work started on
 // it and feedback since, and reads the decision's outcome on the timeline
 // in a real browser: before → after in figures and in words, as the API
-// says.
+// says, for the touchpoint and for a KPI computed from its NPS.
 func TestTheDecisionTimelineShowsWhatCameOfADecision(t *testing.T) {
 	m, admin := demoTracker(t)
 	ctx := context.Background()
@@ -37,11 +37,13 @@ func TestTheDecisionTimelineShowsWhatCameOfADecision(t *testing.T) {
 			t.Fatalf("%s %s: %v", method, path, err)
 		}
 	}
-	var in struct {
+	var in, kpi struct {
 		ID string `json:"id"`
 	}
+	do(at(41), http.MethodPost, "/v1/kpis", obj{"name": "Callers' NPS", "metric": "nps", "unit": "points", "target": 50,
+		"direction": "higher_is_better", "touchpoint_id": tp.ID}, &kpi)
 	do(at(40), http.MethodPost, "/v1/initiatives", obj{"title": "Greet every caller by name", "problem": "callers feel like numbers",
-		"touchpoint_ids": []string{tp.ID}, "person_id": council.Chair.PersonID}, &in)
+		"touchpoint_ids": []string{tp.ID}, "kpi_ids": []string{kpi.ID}, "person_id": council.Chair.PersonID}, &in)
 	base := "/v1/initiatives/" + in.ID
 	do(at(39), http.MethodPost, base+"/decision", obj{"outcome": "approved", "rationale": "cheap to try", "person_id": council.Chair.PersonID}, nil)
 	var crews struct{ Items []projections.CrewView }
@@ -64,7 +66,7 @@ func TestTheDecisionTimelineShowsWhatCameOfADecision(t *testing.T) {
 			o = d.Outcome
 		}
 	}
-	if o == nil || len(o.Touchpoints) != 1 || o.AfterStart == nil || !o.AfterStart.Ongoing || o.Touchpoints[0].AfterStart.NPSCount < 6 {
+	if o == nil || len(o.Touchpoints) != 1 || len(o.KPIs) != 1 || o.AfterStart == nil || !o.AfterStart.Ongoing || o.Touchpoints[0].AfterStart.NPSCount < 6 {
 		t.Fatalf("the decision's outcome %+v %+v", o, o.AfterStart)
 	}
 	w := o.Touchpoints[0]
@@ -80,12 +82,31 @@ func TestTheDecisionTimelineShowsWhatCameOfADecision(t *testing.T) {
 	entry := "#timeline li.decision[data-initiative='" + in.ID + "']"
 	tab.open("/decisions")
 	tab.do("wait for the timeline", chromedp.WaitVisible(chromedp.CSS(entry)))
-	row := evalIn[string](tab, `(Array.from(document.querySelectorAll("`+entry+` tr.outcome-row")).find(r => r.textContent.includes("Touchpoint: `+tp.Name+`") && r.textContent.includes("NPS")) || {textContent: ""}).textContent`)
-	row = strings.Join(strings.Fields(row), " ")
+	rowOf := func(head, measure string) string {
+		row := evalIn[string](tab, `(Array.from(document.querySelectorAll("`+entry+` tr.outcome-row")).find(r => r.querySelector("th").textContent.trim() === "`+head+`" && r.textContent.includes("`+measure+`")) || {textContent: ""}).textContent`)
+		return strings.Join(strings.Fields(row), " ")
+	}
+	row := rowOf("Touchpoint: "+tp.Name, "NPS")
 	before := fmt.Sprintf("%.1f ± %.1f (%d responses)", *w.Before.NPS, *w.Before.Margin.NPS, w.Before.NPSCount)
 	after := fmt.Sprintf("%.1f ", *w.AfterStart.NPS)
 	if !strings.Contains(row, before) || !strings.Contains(row, after) || !strings.Contains(row, verdict) || !strings.Contains(row, "not completed") {
 		t.Errorf("the timeline's NPS row for %s reads %q; want %q before, %q since the start, %q, and not completed", tp.Name, row, before, after, verdict)
+	}
+	// The KPI computed from the touchpoint's NPS reads the same figures,
+	// with its margin, said as a figure from the feedback against its
+	// target, and the same verdict in its direction.
+	k := o.KPIs[0]
+	if k.Source != projections.KPISourceFeedback || k.Before.Value == nil || *k.Before.Value != *w.Before.NPS || k.AfterStart == nil || k.AfterStart.Count != w.AfterStart.NPSCount {
+		t.Fatalf("the computed KPI's outcome %+v, the touchpoint's %+v", k, w)
+	}
+	kpiVerdict := projections.Verdict(k.ChangeAfterStart.Change, k.ChangeAfterStart.Margin, false)
+	row = rowOf("KPI: Callers' NPS", "NPS")
+	kpiBefore := fmt.Sprintf("%.1f ± %.1f (%d responses)", *k.Before.Value, *k.Before.Margin, k.Before.Count)
+	kpiAfter := fmt.Sprintf("%.1f ± %.1f (%d responses) %s", *k.AfterStart.Value, *k.AfterStart.Margin, k.AfterStart.Count, kpiVerdict)
+	if kpiVerdict != verdict || !strings.Contains(row, "NPS (higher is better; computed from the feedback in its scope; target 50 points)") ||
+		!strings.Contains(row, kpiBefore) || !strings.Contains(row, kpiAfter) || !strings.Contains(row, "not completed") {
+		t.Errorf("the timeline's row of the computed KPI reads %q; want NPS computed from the feedback against 50 points, %q before, %q since the start (the touchpoint's verdict %q), and not completed",
+			row, kpiBefore, kpiAfter, verdict)
 	}
 	if got := tab.text(entry + " .outcome-figures p.muted"); !strings.Contains(got, "to now") || !strings.Contains(got, "as recorded by") {
 		t.Errorf("the windows read %q", got)
