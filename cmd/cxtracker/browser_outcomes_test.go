@@ -87,7 +87,12 @@ func TestTheDecisionTimelineShowsWhatCameOfADecision(t *testing.T) {
 		return strings.Join(strings.Fields(row), " ")
 	}
 	row := rowOf("Touchpoint: "+tp.Name, "NPS")
-	before := fmt.Sprintf("%.1f ± %.1f (%d responses)", *w.Before.NPS, *w.Before.Margin.NPS, w.Before.NPSCount)
+	// The page says "1 response", and "n responses" for any other n.
+	responses := fmt.Sprintf("%d responses", w.Before.NPSCount)
+	if w.Before.NPSCount == 1 {
+		responses = "1 response"
+	}
+	before := fmt.Sprintf("%.1f ± %.1f (%s)", *w.Before.NPS, *w.Before.Margin.NPS, responses)
 	after := fmt.Sprintf("%.1f ", *w.AfterStart.NPS)
 	if !strings.Contains(row, before) || !strings.Contains(row, after) || !strings.Contains(row, verdict) || !strings.Contains(row, "not completed") {
 		t.Errorf("the timeline's NPS row for %s reads %q; want %q before, %q since the start, %q, and not completed", tp.Name, row, before, after, verdict)

@@ -20,9 +20,12 @@ import (
 const demoUsage = `Usage: cxtracker demo [--server URL | --data DIR] [--seed N] [--feedback N] [--now T]
 
 Loads a year of a realistic CX program through the HTTP API, as it
-happened, every write dated (occurred_at) when it happened: the five roles,
-crews of all seven types, a quality council of five seated a year ago, an
-AARRR journey with a dozen touchpoints, a year of feedback, follow-ups,
+happened, every write dated (occurred_at) when it happened. A quarter
+before the council's year, the CX team maps an AARRR journey with a dozen
+touchpoints, owned by crews, and starts surveying customers, so that the
+year's first quarter has a baseline to be compared with. Then a quality
+council of five is seated a year before --now, and the year brings the
+rest of the five roles, crews of all seven types, feedback, follow-ups,
 KPIs (those measured by hand with monthly measurements), initiatives
 proposed, voted and decided across the four quarters and worked on for
 months, and action plans.
@@ -32,7 +35,8 @@ data directory, loads, and stops. Otherwise it loads into the running
 tracker at --server, with the admin token from CXTRACKER_TOKEN or
 --token-file (default <data>/admin.token). The same --seed and --now load
 the same program: its year ends where the day of --now begins (in UTC),
-so every date it writes lies before --now.
+so every date it writes lies before --now, and the baseline quarter
+begins 92 days before the year.
 
 It ends by printing one-time dashboard sign-in links (each works once, for
 15 minutes) for the council's chair and the CX manager. With --data they
@@ -47,10 +51,11 @@ type demoOptions struct {
 	// Seed makes the load deterministic: the same seed writes the same
 	// program (ids aside, which the tracker assigns).
 	Seed uint64
-	// Feedback is how many feedback items to log over the year.
+	// Feedback is how many feedback items to log over the baseline
+	// quarter and the year.
 	Feedback int
-	// Now is the end of the year of feedback, midnight UTC at the start
-	// of the day the demo counts back from.
+	// Now is the end of the council's year, midnight UTC at the start of
+	// the day the demo counts back from.
 	Now time.Time
 }
 
@@ -63,7 +68,7 @@ func demoCmd(clock events.Clock, args []string, getenv func(string) string, stdo
 	r.addFlags(fs)
 	opt := demoOptions{Seed: 1, Feedback: 30_000}
 	fs.Uint64Var(&opt.Seed, "seed", opt.Seed, "seed of the generator: the same seed loads the same program")
-	fs.IntVar(&opt.Feedback, "feedback", opt.Feedback, "feedback items to log over the last 12 months")
+	fs.IntVar(&opt.Feedback, "feedback", opt.Feedback, "feedback items to log over the baseline quarter and the year")
 	var now time.Time
 	fs.Var(timeFlag{&now}, "now", "RFC 3339 time the demo's year counts back from (default the current time)")
 	if err := fromEnv(fs, getenv); err != nil {
@@ -143,9 +148,10 @@ func serveBase(getenv func(string) string) string {
 	return "http://" + browsable(addr)
 }
 
-// demoEarliest is the earliest --now: the year before it must lie after
-// the Unix epoch, where the tracker's times begin.
-var demoEarliest = time.Date(1971, 1, 1, 0, 0, 0, 0, time.UTC)
+// demoEarliest is the earliest --now: the program before it, the year and
+// the baseline quarter before that, must lie after the Unix epoch, where
+// the tracker's times begin.
+var demoEarliest = time.Unix(0, 0).UTC().AddDate(0, 0, 365+demoBaselineDays)
 
 // startInProcess runs a tracker on dir, on a loopback port of the system's
 // choosing, and a client of it with the admin token.

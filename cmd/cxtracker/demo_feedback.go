@@ -74,11 +74,12 @@ func scoreOf(metric string, x float64) int {
 	}
 }
 
-// qualityAt is how good a touchpoint was daysAgo days before the demo's now: every
-// touchpoint gets a little better over the year of the program, and a fixed
-// one improves over the month after its fix.
+// qualityAt is how good a touchpoint was daysAgo days before the demo's
+// now: every touchpoint gets a little better over the council's year (and
+// stays as it was in the baseline quarter before it), and a fixed one
+// improves over the month after its fix.
 func (tp demoTouchpoint) qualityAt(daysAgo int) float64 {
-	trend := 0.04 * float64(365-daysAgo) / 365
+	trend := 0.04 * float64(max(365-daysAgo, 0)) / 365
 	if tp.fixed == 0 || daysAgo >= tp.fixedAgo+30 {
 		return tp.quality + trend
 	}
@@ -105,9 +106,10 @@ func (l *demoLoader) weighted(weights []float64) int {
 	return len(weights) - 1
 }
 
-// generateFeedback makes a year of feedback, oldest first: more of it
-// lately, less at weekends, in office hours; scores around each
-// touchpoint's quality, comments that match the score.
+// generateFeedback makes the program's feedback, oldest first, from the
+// first survey a quarter before the council's year to the year's end:
+// more of it lately, less at weekends, in office hours; scores around
+// each touchpoint's quality, comments that match the score.
 func (l *demoLoader) generateFeedback(n int) []demoItem {
 	volumes := make([]float64, len(demoTouchpoints))
 	for i, tp := range demoTouchpoints {
@@ -117,12 +119,13 @@ func (l *demoLoader) generateFeedback(n int) []demoItem {
 	for i, s := range demoSegments {
 		shares[i] = s.share
 	}
+	const span = 365 + demoBaselineDays
 	items := make([]demoItem, 0, n)
 	for len(items) < n {
-		daysAgo := 1 + l.rng.IntN(365)
+		daysAgo := 1 + l.rng.IntN(span)
 		day := l.opt.Now.AddDate(0, 0, -daysAgo)
 		weekend := day.Weekday() == time.Saturday || day.Weekday() == time.Sunday
-		keep := 0.7 + 0.3*float64(365-daysAgo)/365
+		keep := 0.7 + 0.3*float64(span-daysAgo)/span
 		if weekend {
 			keep *= 0.35
 		}
@@ -217,7 +220,7 @@ func (l *demoLoader) feedbackLine(it demoItem) obj {
 	return line
 }
 
-// planFeedback generates the year of feedback and puts each item on the
+// planFeedback generates the program's feedback and puts each item on the
 // timeline at its own time: the items to be followed up one by one (their
 // ids are needed), the rest through the NDJSON import in the batches the
 // timeline makes.

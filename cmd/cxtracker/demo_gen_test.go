@@ -28,22 +28,26 @@ func TestDemoFeedbackIsTheSameForTheSameSeed(t *testing.T) {
 
 func TestDemoFeedbackIsAPlausibleYear(t *testing.T) {
 	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-	items := generator(1, now).generateFeedback(20_000)
+	g := generator(1, now)
+	items := g.generateFeedback(20_000)
 	if len(items) != 20_000 {
 		t.Fatalf("generated %d items", len(items))
 	}
 	scale := map[string][2]int{"nps": {0, 10}, "csat": {1, 5}, "ces": {1, 7}}
 	type tally struct{ n, good, bad int }
 	nps := map[string]*tally{}
-	var comments, followUps int
+	var comments, followUps, baseline int
 	months := map[time.Month]bool{}
 	for i, it := range items {
 		r := scale[it.metric]
 		if it.score < r[0] || it.score > r[1] {
 			t.Fatalf("item %d: %s score %d is off its scale", i, it.metric, it.score)
 		}
-		if !it.at.Before(now) || it.at.Before(now.AddDate(-1, 0, -1)) {
-			t.Fatalf("item %d occurred at %s, outside the last year", i, it.at)
+		if !it.at.Before(now) || it.at.Before(g.firstDay()) {
+			t.Fatalf("item %d occurred at %s, outside the program from %s", i, it.at, g.firstDay())
+		}
+		if it.at.Before(g.start()) {
+			baseline++
 		}
 		if i > 0 && it.at.Before(items[i-1].at) {
 			t.Fatalf("item %d is older than the one before", i)
@@ -75,6 +79,12 @@ func TestDemoFeedbackIsAPlausibleYear(t *testing.T) {
 	score := func(k string) int { t := nps[k]; return 100 * (t.good - t.bad) / t.n }
 	if len(months) != 12 {
 		t.Errorf("feedback covers %d months, want 12", len(months))
+	}
+	// The baseline quarter is a fifth of the program's days and its
+	// quietest stretch: fewer than a fifth of the items, but more than a
+	// tenth.
+	if baseline < len(items)/10 || baseline > len(items)/5 {
+		t.Errorf("%d of %d items in the baseline quarter, want a tenth to a fifth", baseline, len(items))
 	}
 	if comments < len(items)/4 || comments > len(items)*3/4 {
 		t.Errorf("%d of %d items have a comment", comments, len(items))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,19 +14,26 @@ import (
 	"cxtracker/events"
 )
 
-// demoHistoryFeedback is how many feedback items the history test loads:
-// enough that the busiest touchpoints have 30 responses of a metric in
-// every quarter, which movers need (TestDemoDefaultFeedbackIsEnoughForMoversEveryQuarter
-// checks the default load at every touchpoint).
-const demoHistoryFeedback = "2500"
+// demoHistoryFeedback is how many feedback items the history test loads,
+// with demoHistorySeed: enough that the busiest touchpoint has 30
+// responses of a metric in the baseline quarter and in every quarter,
+// which movers need (TestDemoHistoryFeedbackIsEnoughForMoversEveryQuarter;
+// TestDemoDefaultFeedbackIsEnoughForMoversEveryQuarter checks the default
+// load at every touchpoint).
+const (
+	demoHistoryFeedback = "2500"
+	demoHistorySeed     = 5
+)
 
-// The demo loads a year as it happened: the initiatives' lives spread over
-// the year, one decision recorded late, the journey there a month ago, and
-// every quarter of the year with its own decisions, figures and movers.
+// The demo loads a year as it happened: the journey mapped and surveyed a
+// quarter before the council was seated, the initiatives' lives spread
+// over the council's year, one decision recorded late, and every quarter
+// of the year with its own decisions, figures and movers, the first one
+// compared with the baseline quarter before it.
 func TestDemoLoadsAYearAsItHappened(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", demoHistoryFeedback, "--seed", "5", "--now", demoAt)
+	code, stdout, stderr := cli(t, nil, "demo", "--data", dir, "--feedback", demoHistoryFeedback, "--seed", strconv.Itoa(demoHistorySeed), "--now", demoAt)
 	if code != 0 || demoDone.FindStringSubmatch(stderr) == nil {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
@@ -34,17 +42,17 @@ func TestDemoLoadsAYearAsItHappened(t *testing.T) {
 	checkMinutedLate(t, dir, end)
 	c := reader(t, dir)
 	checkLifecycles(t, c, end)
+	checkBaseline(t, c, end.AddDate(0, 0, -365))
 	// Movers compare a quarter with the one before: the year's first
-	// quarter has none before it in the year, the others have movers.
-	quarters := demoQuarters(end)
-	for i, q := range quarters[1:] {
+	// quarter with the baseline quarter.
+	for i, q := range demoQuarters(end) {
 		var mv struct {
 			Fallers []json.RawMessage `json:"fallers"`
 			Risers  []json.RawMessage `json:"risers"`
 		}
 		c.must(t, "/v1/feedback/movers?by=touchpoint&from="+url.QueryEscape(q[0].Format(time.RFC3339))+"&to="+url.QueryEscape(q[1].Format(time.RFC3339)), &mv)
 		if len(mv.Fallers)+len(mv.Risers) == 0 {
-			t.Errorf("quarter %d: no touchpoint moved", i+2)
+			t.Errorf("quarter %d: no touchpoint moved", i+1)
 		}
 	}
 	var m demoMap
@@ -54,6 +62,36 @@ func TestDemoLoadsAYearAsItHappened(t *testing.T) {
 	}
 	for i, q := range demoQuarters(end) {
 		checkQuarterReport(t, c, i+1, q[0], q[1])
+	}
+}
+
+// checkBaseline fails the test unless, as of start (the first day of the
+// council's year), the journey is mapped with feedback at every
+// touchpoint and a CX manager named, and no council is seated yet.
+func checkBaseline(t *testing.T, c *client, start time.Time) {
+	t.Helper()
+	asOf := "?as_of=" + url.QueryEscape(start.Format(time.RFC3339))
+	var m demoMap
+	c.must(t, "/v1/journeys/"+journeyID(t, c)+asOf, &m)
+	surveyed := 0
+	for _, tp := range m.figures() {
+		if !strings.HasPrefix(tp, "0 ") {
+			surveyed++
+		}
+	}
+	var program struct {
+		CXManager *struct {
+			ID string `json:"id"`
+		} `json:"cx_manager"`
+	}
+	c.must(t, "/v1/program"+asOf, &program)
+	var council struct {
+		Members []struct{} `json:"members"`
+	}
+	c.must(t, "/v1/council"+asOf, &council)
+	if len(m.Stages) != len(demoStages) || surveyed != len(demoTouchpoints) || program.CXManager == nil || len(council.Members) != 0 {
+		t.Errorf("as of %s: %d stages, %d touchpoints with feedback, CX manager %v, %d council members; want %d, %d, one and none",
+			start.Format(time.DateOnly), len(m.Stages), surveyed, program.CXManager, len(council.Members), len(demoStages), len(demoTouchpoints))
 	}
 }
 
@@ -173,8 +211,8 @@ func checkLifecycles(t *testing.T, c *client, end time.Time) {
 }
 
 // checkQuarterReport fails the test unless the council's report for
-// [from, to) has a decision, each stage's figures for the period, and,
-// after the year's first quarter (n 1), touchpoints that moved.
+// [from, to) has a decision, each stage's figures for the period, and
+// touchpoints that moved since the period before.
 func checkQuarterReport(t *testing.T, c *client, n int, from, to time.Time) {
 	t.Helper()
 	var r struct {
@@ -199,9 +237,8 @@ func checkQuarterReport(t *testing.T, c *client, n int, from, to time.Time) {
 			counted++
 		}
 	}
-	// The year's first quarter has no quarter before it to move from.
-	moved := n == 1 || len(r.Movers.Fallers)+len(r.Movers.Risers) > 0
-	if len(r.Decisions) == 0 || counted != len(demoStages) || !moved {
+	moved := len(r.Movers.Fallers) + len(r.Movers.Risers)
+	if len(r.Decisions) == 0 || counted != len(demoStages) || moved == 0 {
 		var b bytes.Buffer
 		json.NewEncoder(&b).Encode(r)
 		t.Errorf("quarter %d (%s to %s): %d decisions, %d stages with figures of the period, %d fallers and %d risers; want some of each: %s",

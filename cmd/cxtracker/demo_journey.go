@@ -44,7 +44,7 @@ var demoTouchpoints = []demoTouchpoint{
 		[]string{"chat", "survey"}},
 	{"qbr", "Retention", "Quarterly business review", "meeting", "experience", 2, [3]float64{4, 1, 0}, 0.83, 0, 0,
 		[]string{"survey", "ambassador"}},
-	{"referral", "Referral", "Referral programme", "email", "partners", 2, [3]float64{4, 1, 0}, 0.76, 0, 0,
+	{"referral", "Referral", "Referral programme", "email", "partners", 2, [3]float64{2, 1, 0}, 0.76, 0, 0,
 		[]string{"email", "survey"}},
 	{"billing", "Revenue", "Invoices and billing", "email", "service", 6, [3]float64{1, 4, 1}, 0.62, 0.75, 40,
 		[]string{"survey", "call_centre", "email"}},
@@ -84,13 +84,14 @@ var demoKPIs = []demoKPI{
 	{"grr", "Gross revenue retention", "gross_revenue_retention", "%", "higher_is_better", "", "program", 92, 88.5, 90.2, demoScope{}},
 }
 
-// planJourney maps the customer lifecycle on the year's first morning,
-// before the first feedback: the five AARRR stages and a dozen
-// touchpoints, each owned by a crew. In the fifth month the experience
-// crew takes the renewal conversation over from the service crew, which
-// is why its map shows a new owner.
+// planJourney maps the customer lifecycle on the program's first morning,
+// a quarter before the council is seated and before the first feedback:
+// the five AARRR stages and a dozen touchpoints, each owned by a crew. In
+// the fifth month of the council's year the experience crew takes the
+// renewal conversation over from the service crew, which is why its map
+// shows a new owner.
 func (l *demoLoader) planJourney() {
-	l.tl.at(l.day(0, 5, 56), func(ctx context.Context) error {
+	l.tl.at(l.day(-demoBaselineDays, 5, 56), func(ctx context.Context) error {
 		id, err := l.create(ctx, "/v1/journeys", obj{"name": "Business customer lifecycle", "segment": "small and mid-sized businesses"})
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -123,21 +124,28 @@ func emailOf(name string) string {
 	return strings.ToLower(strings.ReplaceAll(fold.Replace(name), " ", ".")) + "@example.com"
 }
 
-// planPeople registers everyone on the year's first morning, names the
-// sponsor and the CX manager then, the experts over the first week and
-// the ambassadors over the first month and a half; in the fifth month one
+// planPeople registers, on the baseline's first morning, the CX manager
+// and the people of the crews that own touchpoints, and names the CX
+// manager; everyone else on the first morning of the council's year, when
+// the sponsor is named; the experts over the first week and the
+// ambassadors over the first month and a half; in the fifth month one
 // ambassador hands over to a colleague.
 func (l *demoLoader) planPeople() {
+	first := demoBaselinePeople()
 	for i, p := range demoPeople {
-		l.tl.at(l.day(0, 5, i), func(ctx context.Context) error {
+		d := 0
+		if first[p.key] {
+			d = -demoBaselineDays
+		}
+		l.tl.at(l.day(d, 5, i), func(ctx context.Context) error {
 			id, err := l.create(ctx, "/v1/people", obj{"name": p.name, "email": emailOf(p.name), "department": p.department})
 			l.people[p.key] = id
 			l.res.People++
 			return err
 		})
 	}
+	l.write(l.day(-demoBaselineDays, 5, 41), http.MethodPut, "/v1/program/cx-manager", func() obj { return obj{"person_id": l.people["cx_manager"]} })
 	l.write(l.day(0, 5, 40), http.MethodPut, "/v1/program/sponsor", func() obj { return obj{"person_id": l.people["sponsor"]} })
-	l.write(l.day(0, 5, 41), http.MethodPut, "/v1/program/cx-manager", func() obj { return obj{"person_id": l.people["cx_manager"]} })
 	for i, e := range demoExperts {
 		l.write(l.day(3+i, 11, 0), http.MethodPost, "/v1/program/experts", func() obj { return obj{"person_id": l.people[e[0]], "unit": e[1]} })
 	}
@@ -151,6 +159,27 @@ func (l *demoLoader) planPeople() {
 		return l.post(ctx, http.MethodDelete, "/v1/program/ambassadors/"+url.PathEscape(l.people["ops_ambassador_old"]), nil)
 	})
 	l.write(l.day(150, 9, 5), http.MethodPost, "/v1/program/ambassadors", func() obj { return obj{"person_id": l.people["ops_ambassador"], "department": "Operations"} })
+}
+
+// demoBaselinePeople are the keys of the people there from the program's
+// first day: the CX manager and the members of the crews that own
+// touchpoints.
+func demoBaselinePeople() map[string]bool {
+	keys := map[string]bool{"cx_manager": true}
+	for _, cr := range demoCrews {
+		if ownsTouchpoint(cr.key) {
+			for _, m := range cr.members {
+				keys[m] = true
+			}
+		}
+	}
+	return keys
+}
+
+// ownsTouchpoint says whether a demo crew owns a touchpoint when the
+// journey is mapped.
+func ownsTouchpoint(crew string) bool {
+	return slices.ContainsFunc(demoTouchpoints, func(tp demoTouchpoint) bool { return tp.crew == crew })
 }
 
 // write adds a step at t of one write whose body is made when it is sent
@@ -178,9 +207,10 @@ func (l *demoLoader) planCouncil() {
 	}
 }
 
-// demoCrewFormed is the day of the year each crew is formed: those that
-// own touchpoints on the first morning, with the journey, the others over
-// the first weeks; the chatbot pilot runs for a quarter from day 45.
+// demoCrewFormed is the day of the council's year each crew that owns no
+// touchpoint is formed, over the first weeks; the chatbot pilot runs for a
+// quarter from day 45. Those that own touchpoints are formed on the
+// baseline's first morning, just before the journey is mapped.
 var demoCrewFormed = map[string]int{
 	"council_office": 1, "voc": 8, "data_platform": 12, "design_studio": 20, "academy": 30, "chatbot_pilot": 45,
 }
@@ -190,9 +220,9 @@ var demoCrewFormed = map[string]int{
 // in the seventh month.
 func (l *demoLoader) planCrews() {
 	for i, cr := range demoCrews {
-		t := l.day(0, 5, 45).Add(time.Duration(i) * time.Minute)
-		if d, ok := demoCrewFormed[cr.key]; ok {
-			t = l.day(d, 14, 0)
+		t := l.day(-demoBaselineDays, 5, 45).Add(time.Duration(i) * time.Minute)
+		if !ownsTouchpoint(cr.key) {
+			t = l.day(demoCrewFormed[cr.key], 14, 0)
 		}
 		l.tl.at(t, func(ctx context.Context) error {
 			body := obj{"name": cr.name, "type": cr.typ, "purpose": cr.purpose}

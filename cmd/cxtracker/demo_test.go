@@ -48,8 +48,9 @@ func checkDemoRun(t *testing.T, code int, stdout, stderr string) string {
 	return stdout
 }
 
-// demoDone is the progress line that ends the demo's year.
-var demoDone = regexp.MustCompile(`demo: a year from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d: (\d+) of (\d+) \(100%\)`)
+// demoDone is the progress line that ends the demo's program, from its
+// baseline quarter to the end of the council's year.
+var demoDone = regexp.MustCompile(`demo: the program from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d: (\d+) of (\d+) \(100%\)`)
 
 // page is a list answer.
 type page[T any] struct {
@@ -115,8 +116,9 @@ func TestDemoLoadsAWholeProgramIntoADataDirectory(t *testing.T) {
 // checkWholeProgram reads the program the demo loaded into dir, counting
 // back from now, and fails the test unless all of it is there: what the
 // demo said it loaded, every role, crew type and initiative status, open
-// and closed follow-ups, monthly measurements, and every date in the year
-// before now.
+// and closed follow-ups, monthly measurements, the feedback from the
+// baseline quarter on and the measurements in the council's year before
+// now.
 func checkWholeProgram(t *testing.T, dir, out string, now time.Time) {
 	t.Helper()
 	var measurements int
@@ -189,20 +191,30 @@ func checkWholeProgram(t *testing.T, dir, out string, now time.Time) {
 		t.Errorf("the map has %d stages, %d touchpoints, %d feedback items and %d open follow-ups; want 5, 12, 300 and 2",
 			stages, len(m.figures()), count, open)
 	}
-	// Every date the demo wrote lies in the year before now: the feedback
-	// from the day a year before now's day, the measurements at month ends.
+	// Every date the demo wrote lies before now: the feedback from the
+	// baseline quarter on, the first survey a quarter before the council's
+	// year, some of it in that quarter; the measurements at month ends of
+	// the council's year.
 	day := now.UTC().Truncate(24 * time.Hour)
-	inYear := func(what string, at time.Time) {
-		if at.Before(day.AddDate(0, 0, -366)) || !at.Before(now) {
-			t.Errorf("%s at %s, outside the year before %s", what, at.Format(time.RFC3339), now.Format(time.RFC3339))
+	year := day.AddDate(0, 0, -365)
+	within := func(what string, at, from time.Time) {
+		if at.Before(from) || !at.Before(now) {
+			t.Errorf("%s at %s, outside %s to %s", what, at.Format(time.RFC3339), from.Format(time.RFC3339), now.Format(time.RFC3339))
 		}
 	}
 	var feedback page[struct {
 		OccurredAt time.Time `json:"occurred_at"`
 	}]
 	c.must(t, "/v1/feedback?limit=500", &feedback)
+	baseline := 0
 	for _, f := range feedback.Items {
-		inYear("feedback", f.OccurredAt)
+		within("feedback", f.OccurredAt, year.AddDate(0, 0, -demoBaselineDays))
+		if f.OccurredAt.Before(year) {
+			baseline++
+		}
+	}
+	if baseline == 0 || baseline == len(feedback.Items) {
+		t.Errorf("%d of %d feedback items before the council's year, want some in the baseline quarter and the rest after", baseline, len(feedback.Items))
 	}
 	var kpis page[struct {
 		Name         string `json:"name"`
@@ -226,7 +238,7 @@ func checkWholeProgram(t *testing.T, dir, out string, now time.Time) {
 			t.Errorf("%s is %s with %d months and %d measurements, want a year's months computed from the feedback and none by hand", k.Name, k.Source, len(k.Months), len(k.Measurements))
 		}
 		for _, ms := range k.Measurements {
-			inYear("a measurement", ms.MeasuredAt)
+			within("a measurement", ms.MeasuredAt, year.AddDate(0, 0, -1))
 		}
 		measured += len(k.Measurements)
 		if k.OwnerID == "" {
@@ -331,7 +343,8 @@ func TestDemoUsageErrors(t *testing.T) {
 		{[]string{"demo", "extra"}, "demo takes no arguments"},
 		{[]string{"demo", "--seed", "many"}, "seed"},
 		{[]string{"demo", "--now", "tomorrow"}, "not an RFC 3339 time"},
-		{[]string{"demo", "--now", "1969-07-20T20:17:00Z"}, "--now must be from 1971-01-01 on"},
+		{[]string{"demo", "--now", "1969-07-20T20:17:00Z"}, "--now must be from 1971-04-03 on"},
+		{[]string{"demo", "--now", "1971-04-02T23:59:59Z"}, "--now must be from 1971-04-03 on"},
 	} {
 		code, _, stderr := cli(t, nil, tc.args...)
 		if code != 2 || !strings.Contains(stderr, tc.says) {

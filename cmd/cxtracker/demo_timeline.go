@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// The demo loads its year as it happened: every write is a dated step of
+// The demo loads its program as it happened, the baseline quarter and
+// then the council's year: every write is a dated step of
 // one timeline, and the steps are written in the order of their dates
 // across all aggregates, each with its date as occurred_at. So the tracker
 // sees the program move on as it would have, an aggregate's events are
@@ -52,14 +53,14 @@ func (tl *demoTimeline) feedback(it *demoItem) {
 // items of at most a week, so that the import keeps up with the program.
 const demoBatchSpan = 7 * 24 * time.Hour
 
-// runTimeline writes the year, step by step in the order of their dates,
-// showing how far it has come. Each step's writes are dated at its time
-// (l.at). Feedback items between two other steps go in together through
+// runTimeline writes the program, its baseline quarter and then the
+// council's year, step by step in the order of their dates, showing how
+// far it has come. Each step's writes are dated at its time (l.at). Feedback items between two other steps go in together through
 // the import, in batches of at most a week and demoImportChunk items.
 func (l *demoLoader) runTimeline(ctx context.Context) error {
 	steps := l.tl.steps
 	slices.SortStableFunc(steps, func(a, b demoStep) int { return a.by.Compare(b.by) })
-	l.pr.Step("a year from "+l.start().Format(time.DateOnly)+" to "+l.opt.Now.Format(time.DateOnly), len(steps))
+	l.pr.Step("the program from "+l.firstDay().Format(time.DateOnly)+" to "+l.opt.Now.Format(time.DateOnly), len(steps))
 	var (
 		chunk bytes.Buffer
 		lines int
@@ -105,13 +106,26 @@ func (l *demoLoader) runTimeline(ctx context.Context) error {
 	return flush()
 }
 
-// start is the first day of the demo's year: 365 days before its end.
+// demoBaselineDays is how long before the council's year the CX team
+// mapped the journey and started surveying customers: a quarter, so that
+// the year's first quarter has a quarter before it to be compared with
+// (its movers), as every later quarter has. 92 days is the longest
+// quarter, the period the movers compare the first one with.
+const demoBaselineDays = 92
+
+// start is the first day of the council's year: 365 days before its end.
 func (l *demoLoader) start() time.Time { return l.opt.Now.AddDate(0, 0, -365) }
 
-// day is the time of day (hours and minutes, UTC) on day d of the year,
-// counted from its first day (0), and never later than the last minute
-// before the year's end, so that a story that would run on past it ends
-// on that minute, still in the order of its steps.
+// firstDay is the first day of the program: the day the journey was
+// mapped and the first survey went out, a quarter before the council's
+// year.
+func (l *demoLoader) firstDay() time.Time { return l.start().AddDate(0, 0, -demoBaselineDays) }
+
+// day is the time of day (hours and minutes, UTC) on day d of the
+// council's year, counted from its first day (0; the baseline quarter
+// before it is days -demoBaselineDays to -1), and never later than the
+// last minute before the year's end, so that a story that would run on
+// past it ends on that minute, still in the order of its steps.
 func (l *demoLoader) day(d, hour, minute int) time.Time {
 	t := l.start().AddDate(0, 0, d).Add(time.Duration(hour)*time.Hour + time.Duration(minute)*time.Minute)
 	return l.clamp(t)
