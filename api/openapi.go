@@ -82,7 +82,8 @@ func document(routes []Route, maxBody int64) (*openAPI, error) {
 	doc := &openAPI{
 		OpenAPI: "3.0.3",
 		Info: map[string]string{"title": "CX program tracker", "version": "1",
-			"description": "Every route of the tracker. Writes answer X-Event-Seq and ETag; errors are RFC 9457 problem documents."},
+			"description": "Every route of the tracker. Writes answer X-Event-Seq and ETag; errors are RFC 9457 problem documents. " +
+				"Nothing sent is ignored: a query parameter an operation does not list, or a body sent to a write without a request body, is a 400 naming it."},
 		Paths: map[string]map[string]*operation{},
 		Components: components{
 			Schemas:         g.components,
