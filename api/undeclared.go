@@ -15,7 +15,8 @@ import (
 )
 
 // Nothing a client sends is ignored. A query parameter its route does not
-// take, or a body sent to a write that takes none, answers 400 naming it,
+// take (or one it takes, given twice), or a body sent to a write that
+// takes none, answers 400 naming it,
 // rather than an answer as if it had not been sent: a misspelt filter
 // (touchpoint_id for touchpoint) would otherwise list everything, and an
 // occurred_at in the body of a DELETE would date its event now.
@@ -33,16 +34,26 @@ func declaredQuery(r Route, takes []string) echo.MiddlewareFunc {
 			if c.Request().URL.RawQuery == "" {
 				return next(c)
 			}
-			var unknown []string
-			for name := range c.QueryParams() {
-				if !slices.Contains(takes, name) {
+			var unknown, repeated []string
+			for name, values := range c.QueryParams() {
+				switch {
+				case !slices.Contains(takes, name):
 					unknown = append(unknown, name)
+				case len(values) > 1:
+					repeated = append(repeated, name)
 				}
 			}
-			if len(unknown) == 0 {
-				return next(c)
+			switch {
+			case len(unknown) > 0:
+				return undeclared(r, takes, unknown)
+			case len(repeated) > 0:
+				// Each takes one value: the others would be ignored.
+				name := slices.Min(repeated)
+				return &Problem{Status: http.StatusBadRequest, Title: "Bad request",
+					Detail: fmt.Sprintf("the query parameter %s is given %d times; give it once", name, len(c.QueryParams()[name])),
+					Errors: []FieldError{{Field: name, Message: "takes one value"}}}
 			}
-			return undeclared(r, takes, unknown)
+			return next(c)
 		}
 	}
 }

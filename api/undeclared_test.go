@@ -57,6 +57,10 @@ func TestAQueryParameterARouteDoesNotTakeIsRefusedNamingIt(t *testing.T) {
 	refused(t, "a list", a.Do(http.MethodGet, "/v1/feedback?touchpoint_id="+web+"&journey_id="+m.ID+"&limit=2", nil), []string{"journey_id", "touchpoint_id"},
 		"the query parameters journey_id, touchpoint_id are not ones")
 
+	// A parameter it takes, given twice, would have one value ignored.
+	refused(t, "a list", a.Do(http.MethodGet, "/v1/feedback?touchpoint="+web+"&touchpoint="+m.Touchpoints["Call centre"], nil), []string{"touchpoint"},
+		"is given 2 times; give it once")
+
 	// The stage filter lists the items at the stage's touchpoints.
 	stage := m.Stages["Acquisition"]
 	got := a.feedbackList(t, "stage="+stage).Items
