@@ -67,8 +67,15 @@ func viewEvent(rec events.Record) EventView {
 	return v
 }
 
-// EventQuery documents the audit log's filters.
+// EventQuery documents the audit log's query: its filters, and a page.
 type EventQuery struct {
+	EventFilters
+	Limit  int    `query:"limit" doc:"events per page, at most 500 (50 when absent)"`
+	Cursor string `query:"cursor" doc:"the next_cursor of the page before"`
+}
+
+// EventFilters documents the filters the audit log and its stream share.
+type EventFilters struct {
 	AfterSeq  uint64    `query:"after_seq" doc:"only events after this stream sequence"`
 	Aggregate string    `query:"aggregate" doc:"aggregate kind: person, program, council, crew, initiative, journey, feedback, followup, kpi, actionplan, token"`
 	ID        string    `query:"id" doc:"aggregate id"`
@@ -76,8 +83,6 @@ type EventQuery struct {
 	Actor     string    `query:"actor" doc:"the person (or token/<id>) who caused the event"`
 	From      time.Time `query:"from" doc:"RFC 3339: events at or after"`
 	To        time.Time `query:"to" doc:"RFC 3339: events before"`
-	Limit     int       `query:"limit" doc:"events per page, at most 500 (50 when absent)"`
-	Cursor    string    `query:"cursor" doc:"the next_cursor of the page before"`
 }
 
 // eventFilter is a parsed EventQuery.

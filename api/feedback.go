@@ -42,6 +42,7 @@ type CloseFollowUpRequest struct {
 type FeedbackQuery struct {
 	PageQuery
 	Journey    string `query:"journey" doc:"a journey id"`
+	Stage      string `query:"stage" doc:"a stage id: the items logged at its touchpoints"`
 	Touchpoint string `query:"touchpoint" doc:"a touchpoint id"`
 	Metric     string `query:"metric" doc:"nps, csat or ces"`
 	From       string `query:"from" doc:"RFC 3339; occurred_at at or after"`
@@ -117,14 +118,9 @@ func (s *Server) closeFollowUp(c echo.Context) error {
 
 func (s *Server) listFeedback(c echo.Context) error {
 	var errs fieldErrors
-	f := projections.FeedbackFilter{TouchpointID: c.QueryParam("touchpoint"),
+	f := projections.FeedbackFilter{StageID: queryID(c, &errs, "stage"), TouchpointID: queryID(c, &errs, "touchpoint"),
 		FollowUp: queryWord(c, &errs, "follow_up", projections.FollowUpNone, projections.FollowUpOpen, projections.FollowUpClosed)}
 	f.JourneyID, f.Metric, f.From, f.To = feedbackScope(c, &errs)
-	if f.TouchpointID != "" {
-		if _, err := ulid.ParseStrict(f.TouchpointID); err != nil {
-			errs.add("touchpoint", "is not a touchpoint id")
-		}
-	}
 	limit, after, err := pageParams(c)
 	if err != nil {
 		return err
@@ -147,17 +143,24 @@ func (s *Server) listFeedback(c echo.Context) error {
 // journey, metric, and the occurred_at bounds from (included) and to
 // (excluded), adding what is wrong with them to errs.
 func feedbackScope(c echo.Context, errs *fieldErrors) (journeyID, metric string, from, to time.Time) {
-	journeyID, metric = c.QueryParam("journey"), queryWord(c, errs, "metric", events.Metrics...)
-	if journeyID != "" {
-		if _, err := ulid.ParseStrict(journeyID); err != nil {
-			errs.add("journey", "is not a journey id")
-		}
-	}
+	journeyID, metric = queryID(c, errs, "journey"), queryWord(c, errs, "metric", events.Metrics...)
 	from, to = errs.time("from", c.QueryParam("from")), errs.time("to", c.QueryParam("to"))
 	if !from.IsZero() && !to.IsZero() && !to.After(from) {
 		errs.add("to", "must be after from")
 	}
 	return journeyID, metric, from, to
+}
+
+// queryID reads the id of a journey, stage or touchpoint, named field,
+// from the query: "" when absent, else an id, or an error added to errs.
+func queryID(c echo.Context, errs *fieldErrors, field string) string {
+	v := c.QueryParam(field)
+	if v != "" {
+		if _, err := ulid.ParseStrict(v); err != nil {
+			errs.add(field, "is not a "+field+" id")
+		}
+	}
+	return v
 }
 
 // queryWord reads an enumeration from the query: "" when absent, else one

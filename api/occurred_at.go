@@ -15,8 +15,10 @@ import (
 )
 
 // Every write may say when what it records happened: an optional top-level
-// occurred_at (RFC 3339) in its JSON body, or, on a write sent without a
-// body (a DELETE, a bare POST), the query parameter occurred_at. It becomes
+// occurred_at (RFC 3339) in its JSON body, or, on a write that takes no
+// body (a DELETE, a bare POST), the query parameter occurred_at. Each has
+// only its own: the query parameter on a write with a body, or a body on a
+// write without one, is a 400 that says where occurred_at goes. It becomes
 // the event's business time (events.Meta.Time); without it the event
 // happened now, on the Engine's clock. The Engine refuses a time in the
 // future (422) or before the aggregate's latest (409); here a time more
@@ -92,15 +94,14 @@ func parseOccurredAt(s string) (time.Time, error) {
 }
 
 // occurredAt is the business time the write gives (zero for now), from its
-// body or, when it was sent without one, its query; a time more than
-// BackdateLimit before now needs the caller to be allowed to back-date.
+// body or, on a write that takes none, its query (only such a write takes
+// the query parameter, and only a write with a body a body: see
+// undeclared.go); a time more than BackdateLimit before now needs the
+// caller to be allowed to back-date.
 func (s *Server) occurredAt(c echo.Context) (time.Time, error) {
-	bt, bound := c.Get(ctxBodyTime).(bodyTime)
+	bt, _ := c.Get(ctxBodyTime).(bodyTime)
 	at := bt.at
 	if q := c.QueryParam(events.FieldOccurredAt); q != "" {
-		if bound {
-			return time.Time{}, badRequest("this request has a body: give occurred_at in it, not in the query")
-		}
 		var err error
 		if at, err = parseOccurredAt(q); err != nil {
 			return time.Time{}, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,21 +29,44 @@ func (s *Server) docRoutes() []Route {
 	}
 }
 
-// mustDocument is the OpenAPI document of routes as JSON. A route whose
-// types have no JSON form is a programming error that every test of the
-// API shows, so it panics rather than starting a server without its
-// document.
-func mustDocument(routes []Route, maxBody int64) []byte {
+// mustDocument is the OpenAPI document of routes. A route whose types have
+// no JSON form is a programming error that every test of the API shows, so
+// it panics rather than starting a server without its document.
+func mustDocument(routes []Route, maxBody int64) *openAPI {
 	doc, err := document(routes, maxBody)
 	if err != nil {
 		panic("api: the OpenAPI document cannot be built: " + err.Error())
 	}
+	return doc
+}
+
+// mustJSON is the document as served.
+func mustJSON(doc *openAPI) []byte {
 	raw, err := json.Marshal(doc)
 	if err != nil {
 		panic("api: the OpenAPI document cannot be written: " + err.Error())
 	}
 	return raw
 }
+
+// queryNames are the query parameters the document gives r's operation,
+// sorted: the only ones its requests may send (undeclared.go).
+func (d *openAPI) queryNames(r Route) []string {
+	var out []string
+	for _, p := range d.Paths[r.Path][strings.ToLower(r.Method)].Parameters {
+		if p.Ref != "" {
+			p = d.Components.Parameters[strings.TrimPrefix(p.Ref, componentParameters)]
+		}
+		if p != nil && p.In == "query" {
+			out = append(out, p.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// componentParameters is where a parameter's $ref points.
+const componentParameters = "#/components/parameters/"
 
 // bearerScheme names the security scheme of every /v1 route.
 const bearerScheme = "bearer"
@@ -58,7 +82,8 @@ func document(routes []Route, maxBody int64) (*openAPI, error) {
 	doc := &openAPI{
 		OpenAPI: "3.0.3",
 		Info: map[string]string{"title": "CX program tracker", "version": "1",
-			"description": "Every route of the tracker. Writes answer X-Event-Seq and ETag; errors are RFC 9457 problem documents."},
+			"description": "Every route of the tracker. Writes answer X-Event-Seq and ETag; errors are RFC 9457 problem documents. " +
+				"Nothing sent is ignored: a query parameter an operation does not list, or a body sent to a write without a request body, is a 400 naming it."},
 		Paths: map[string]map[string]*operation{},
 		Components: components{
 			Schemas:         g.components,
@@ -108,15 +133,15 @@ func describe(g *schemaGen, r Route) (*operation, error) {
 	}
 	write := r.Method != http.MethodGet && r.Method != http.MethodHead
 	if r.Method == http.MethodGet {
-		op.Parameters = append(op.Parameters, &parameter{Ref: "#/components/parameters/" + HeaderMinSeq})
+		op.Parameters = append(op.Parameters, &parameter{Ref: componentParameters + HeaderMinSeq})
 		if noTravel(r) == "" && !travelsOwn(r) {
-			op.Parameters = append(op.Parameters, &parameter{Ref: "#/components/parameters/as_of"}, &parameter{Ref: "#/components/parameters/known_at"})
+			op.Parameters = append(op.Parameters, &parameter{Ref: componentParameters + "as_of"}, &parameter{Ref: componentParameters + "known_at"})
 		}
 	}
 	if write && !r.Public {
 		op.Parameters = append(op.Parameters,
-			&parameter{Ref: "#/components/parameters/If-Match"},
-			&parameter{Ref: "#/components/parameters/" + HeaderIdempotencyKey})
+			&parameter{Ref: componentParameters + "If-Match"},
+			&parameter{Ref: componentParameters + HeaderIdempotencyKey})
 	}
 	body, err := requestBodyOf(g, r)
 	if err != nil {
@@ -134,7 +159,7 @@ func describe(g *schemaGen, r Route) (*operation, error) {
 	}
 	op.Responses[strconv.Itoa(r.SuccessStatus())] = ok
 	if r.readsEntity() {
-		op.Parameters = append(op.Parameters, &parameter{Ref: "#/components/parameters/If-None-Match"})
+		op.Parameters = append(op.Parameters, &parameter{Ref: componentParameters + "If-None-Match"})
 		op.Responses[strconv.Itoa(http.StatusNotModified)] = &response{Description: "the entity is still at the If-None-Match ETag", Headers: notModifiedHeaders()}
 	}
 	for _, status := range errorStatuses(r, body != nil, len(pathParams(r.Path)) > 0, write) {

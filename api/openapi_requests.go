@@ -125,7 +125,8 @@ func (g *schemaGen) occurredAt(r Route) *parameter {
 		return s
 	}
 	if r.Request == nil {
-		return &parameter{Name: events.FieldOccurredAt, In: "query", Schema: schema(), Description: occurredAtDoc}
+		return &parameter{Name: events.FieldOccurredAt, In: "query", Schema: schema(),
+			Description: occurredAtDoc + ". This write takes no body, so occurred_at goes here: a body sent with it, an occurred_at in it included, is a 400"}
 	}
 	if r.ContentType != "" && r.ContentType != echo.MIMEApplicationJSON {
 		return nil // the import's lines are feedback items, each with its own

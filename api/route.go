@@ -74,7 +74,9 @@ func (r Route) Rule() (Rule, bool) {
 	return Rule{}, false
 }
 
-func (s *Server) register(r Route) {
+// register serves r. takes are the query parameters the OpenAPI document
+// gives it: a request with any other answers 400 (undeclared.go).
+func (s *Server) register(r Route, takes []string) {
 	var mw []echo.MiddlewareFunc
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		limit := s.MaxBody
@@ -89,6 +91,12 @@ func (s *Server) register(r Route) {
 	mw = append(mw, s.limitRate)
 	if !r.Public {
 		mw = append(mw, s.authorize(r))
+	}
+	// Nothing sent is ignored: a query parameter the route does not take,
+	// or a body sent to a write that takes none, is a 400.
+	mw = append(mw, declaredQuery(r, takes))
+	if takesNoBody(r) {
+		mw = append(mw, noBody)
 	}
 	if r.Produces != "text/event-stream" {
 		mw = append(mw, timeout(s.Limits.RequestTimeout))

@@ -117,11 +117,12 @@ func New(d Deps) *Server {
 	e.Use(middleware.Recover())
 	e.Use(securityHeaders)
 	s.routes = s.allRoutes()
+	doc := mustDocument(s.routes, s.MaxBody)
 	for _, r := range s.routes {
-		s.register(r)
+		s.register(r, doc.queryNames(r))
 	}
 	s.metrics.http.track(s.routes)
-	s.doc = mustDocument(s.routes, s.MaxBody)
+	s.doc = mustJSON(doc)
 	return s
 }
 

@@ -15,9 +15,7 @@ import (
 
 // StreamQuery documents the live stream's filters.
 type StreamQuery struct {
-	Aggregate   string `query:"aggregate" doc:"aggregate kind"`
-	ID          string `query:"id" doc:"aggregate id"`
-	Type        string `query:"type" doc:"event name or CloudEvents type"`
+	EventFilters
 	LastEventID uint64 `query:"last_event_id" doc:"resume after this sequence, for clients that cannot send the Last-Event-ID header"`
 }
 

@@ -11,7 +11,9 @@ import (
 
 // FeedbackFilter selects feedback items; a zero field selects every item.
 type FeedbackFilter struct {
-	JourneyID    string
+	JourneyID string
+	// StageID keeps the items logged at the stage's touchpoints.
+	StageID      string
 	TouchpointID string
 	Metric       string
 	// From and To bound occurred_at: From included, To excluded.
@@ -57,7 +59,7 @@ func (m *Feedback) plan(f FeedbackFilter, after string, limit int) itemQuery {
 		q.fetch = math.MaxInt
 	}
 	if f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed ||
-		f.TouchpointID == "" && f.JourneyID == "" && f.Metric == "" && f.From.IsZero() && f.To.IsZero() {
+		f.TouchpointID == "" && f.JourneyID == "" && f.StageID == "" && f.Metric == "" && f.From.IsZero() && f.To.IsZero() {
 		return q
 	}
 	m.mu.RLock()
@@ -67,7 +69,17 @@ func (m *Feedback) plan(f FeedbackFilter, after string, limit int) itemQuery {
 		return q
 	}
 	journeys := []string{f.JourneyID}
-	if f.JourneyID == "" {
+	if f.JourneyID == "" && f.StageID != "" {
+		// A stage is in one journey: its touchpoints say which ("" when
+		// it has none, whose items are none of the stage's).
+		journeys = []string{""}
+		for _, p := range m.places {
+			if p.stageID == f.StageID {
+				journeys = []string{p.journeyID}
+				break
+			}
+		}
+	} else if f.JourneyID == "" {
 		// Items logged at a touchpoint not (yet) mapped have no journey.
 		journeys = []string{""}
 		for _, p := range m.places {
@@ -83,7 +95,10 @@ func (m *Feedback) plan(f FeedbackFilter, after string, limit int) itemQuery {
 	}
 	for _, j := range journeys {
 		for _, metric := range metrics {
-			in := func(tp string) bool { p, ok := m.places[tp]; return ok && p.journeyID == j }
+			in := func(tp string) bool {
+				p, ok := m.places[tp]
+				return ok && p.journeyID == j && (f.StageID == "" || p.stageID == f.StageID)
+			}
 			q.scopes = append(q.scopes, itemScope{journeyID: j, metric: metric, byTime: j != "" && m.shortPeriod(f, in, metric, q.fetch)})
 		}
 	}

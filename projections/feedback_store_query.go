@@ -80,6 +80,10 @@ func queryIDs(db *sql.DB, source string, f FeedbackFilter, after string, fetch i
 		where.WriteString(" AND journey = ?")
 		args = append(args, f.JourneyID)
 	}
+	if f.StageID != "" {
+		where.WriteString(" AND stage = ?")
+		args = append(args, f.StageID)
+	}
 	if f.TouchpointID != "" && !strings.Contains(source, "touchpoint = ?") {
 		where.WriteString(" AND touchpoint = ?")
 		args = append(args, f.TouchpointID)

@@ -9,8 +9,9 @@ import (
 
 // doAt is do for a write that happened at at (zero: now): the API takes a
 // write's business time as the top-level occurred_at of its JSON body, or,
-// for a write without a body, as the query parameter occurred_at. A body
-// must be an obj; it is copied, not changed. The tracker refuses a time in
+// for a write that takes no body (body nil), as the query parameter
+// occurred_at; each refuses the other (400). A write whose body is
+// optional takes obj{}. A body is copied, not changed. The tracker refuses a time in
 // the future or before the entity's latest event, and one more than a day
 // back unless the token is the admin's or granted action:backdate.
 func (c *client) doAt(ctx context.Context, at time.Time, method, path string, body obj, out any) error {

@@ -288,7 +288,8 @@ func (l *demoLoader) planActionPlans() {
 				if i >= len(plan.Actions) || actionID(plan.Actions[i]) == "" {
 					return fmt.Errorf("the plan for %s was answered without the id of its action %d", p.account, i+1)
 				}
-				return l.post(ctx, http.MethodPost, base()+"/actions/"+actionID(plan.Actions[i])+"/completion", nil)
+				// The completion's body is optional, and its date goes in it.
+				return l.post(ctx, http.MethodPost, base()+"/actions/"+actionID(plan.Actions[i])+"/completion", obj{})
 			})
 		}
 		if p.summary != "" {
