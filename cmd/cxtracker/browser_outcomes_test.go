@@ -88,11 +88,13 @@ func TestTheDecisionTimelineShowsWhatCameOfADecision(t *testing.T) {
 	}
 	row := rowOf("Touchpoint: "+tp.Name, "NPS")
 	// The page says "1 response", and "n responses" for any other n.
-	responses := fmt.Sprintf("%d responses", w.Before.NPSCount)
-	if w.Before.NPSCount == 1 {
-		responses = "1 response"
+	responses := func(n int) string {
+		if n == 1 {
+			return "1 response"
+		}
+		return fmt.Sprintf("%d responses", n)
 	}
-	before := fmt.Sprintf("%.1f ± %.1f (%s)", *w.Before.NPS, *w.Before.Margin.NPS, responses)
+	before := fmt.Sprintf("%.1f ± %.1f (%s)", *w.Before.NPS, *w.Before.Margin.NPS, responses(w.Before.NPSCount))
 	after := fmt.Sprintf("%.1f ", *w.AfterStart.NPS)
 	if !strings.Contains(row, before) || !strings.Contains(row, after) || !strings.Contains(row, verdict) || !strings.Contains(row, "not completed") {
 		t.Errorf("the timeline's NPS row for %s reads %q; want %q before, %q since the start, %q, and not completed", tp.Name, row, before, after, verdict)
@@ -106,8 +108,8 @@ func TestTheDecisionTimelineShowsWhatCameOfADecision(t *testing.T) {
 	}
 	kpiVerdict := projections.Verdict(k.ChangeAfterStart.Change, k.ChangeAfterStart.Margin, false)
 	row = rowOf("KPI: Callers' NPS", "NPS")
-	kpiBefore := fmt.Sprintf("%.1f ± %.1f (%d responses)", *k.Before.Value, *k.Before.Margin, k.Before.Count)
-	kpiAfter := fmt.Sprintf("%.1f ± %.1f (%d responses) %s", *k.AfterStart.Value, *k.AfterStart.Margin, k.AfterStart.Count, kpiVerdict)
+	kpiBefore := fmt.Sprintf("%.1f ± %.1f (%s)", *k.Before.Value, *k.Before.Margin, responses(k.Before.Count))
+	kpiAfter := fmt.Sprintf("%.1f ± %.1f (%s) %s", *k.AfterStart.Value, *k.AfterStart.Margin, responses(k.AfterStart.Count), kpiVerdict)
 	if kpiVerdict != verdict || !strings.Contains(row, "NPS (higher is better; computed from the feedback in its scope; target 50 points)") ||
 		!strings.Contains(row, kpiBefore) || !strings.Contains(row, kpiAfter) || !strings.Contains(row, "not completed") {
 		t.Errorf("the timeline's row of the computed KPI reads %q; want NPS computed from the feedback against 50 points, %q before, %q since the start (the touchpoint's verdict %q), and not completed",
