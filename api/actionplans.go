@@ -88,7 +88,7 @@ func (s *Server) shareActionPlan(c echo.Context) error {
 
 func (s *Server) completeAction(c echo.Context) error {
 	var req CompleteActionRequest
-	if err := bindOptionalBody(c, &req); err != nil {
+	if err := bindOptional(c, &req); err != nil {
 		return err
 	}
 	id := c.Param("id")
@@ -98,7 +98,7 @@ func (s *Server) completeAction(c echo.Context) error {
 
 func (s *Server) closeActionPlan(c echo.Context) error {
 	var req CloseActionPlanRequest
-	if err := bindOptionalBody(c, &req); err != nil {
+	if err := bindOptional(c, &req); err != nil {
 		return err
 	}
 	id := c.Param("id")

@@ -115,3 +115,13 @@ func clipField(name string) string {
 	}
 	return string([]rune(name)[:events.MaxShortText-1]) + "…"
 }
+
+// bindOptional binds a body that a client may leave out altogether, as a
+// DELETE or a closing POST with nothing to add usually does: an empty body
+// is the zero request; anything sent is bound as strictly as bind does.
+func bindOptional(c echo.Context, v any) error {
+	if c.Request().ContentLength == 0 {
+		return nil
+	}
+	return bind(c, v)
+}

@@ -92,7 +92,7 @@ func (s *Server) logFeedback(c echo.Context) error {
 
 func (s *Server) openFollowUp(c echo.Context) error {
 	var req OpenFollowUpRequest
-	if err := bindOptionalBody(c, &req); err != nil {
+	if err := bindOptional(c, &req); err != nil {
 		return err
 	}
 	id := c.Param("id")

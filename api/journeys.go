@@ -173,7 +173,7 @@ func (s *Server) changeTouchpoint(c echo.Context) error {
 
 func (s *Server) retireTouchpoint(c echo.Context) error {
 	var req RetireTouchpointRequest
-	if err := bindOptionalBody(c, &req); err != nil {
+	if err := bindOptional(c, &req); err != nil {
 		return err
 	}
 	journeyID, tpID := c.Param("id"), c.Param("tp_id")
@@ -182,13 +182,4 @@ func (s *Server) retireTouchpoint(c echo.Context) error {
 		Command:   events.RetireTouchpoint{JourneyID: journeyID, TouchpointID: tpID, Reason: req.Reason},
 		View:      foundView("touchpoint", tpID, s.Views.Journeys.Touchpoint),
 	})
-}
-
-// bindOptionalBody binds a body the request may leave out altogether, as a
-// DELETE or a closing POST with nothing to add usually does.
-func bindOptionalBody(c echo.Context, v any) error {
-	if c.Request().ContentLength == 0 {
-		return nil
-	}
-	return bind(c, v)
 }

@@ -112,7 +112,7 @@ func (s *Server) recordMeasurement(c echo.Context) error {
 
 func (s *Server) retireKPI(c echo.Context) error {
 	var req RetireKPIRequest
-	if err := bindOptionalBody(c, &req); err != nil {
+	if err := bindOptional(c, &req); err != nil {
 		return err
 	}
 	id := c.Param("id")

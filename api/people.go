@@ -94,12 +94,3 @@ func (s *Server) listPeople(c echo.Context) error {
 func personAggregate(id string) events.Aggregate {
 	return events.Aggregate{Kind: events.KindPerson, ID: id}
 }
-
-// bindOptional binds a body that a client may leave out: an empty body is
-// the zero request; anything sent is bound as strictly as bind does.
-func bindOptional(c echo.Context, v any) error {
-	if c.Request().ContentLength == 0 {
-		return nil
-	}
-	return bind(c, v)
-}
