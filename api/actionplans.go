@@ -53,9 +53,9 @@ func (s *Server) actionPlanRoutes() []Route {
 		{Method: http.MethodPost, Path: "/v1/action-plans/{id}/sharing", Allow: Rule{Roles: planners}, Summary: "the plan was shared with the customer",
 			Request: ShareActionPlanRequest{}, Response: plan, Handler: s.shareActionPlan},
 		{Method: http.MethodPost, Path: "/v1/action-plans/{id}/actions/{action_id}/completion", Allow: Rule{Roles: planners}, Summary: "an action is done (optional body: note)",
-			Request: CompleteActionRequest{}, Response: plan, Handler: s.completeAction},
+			BodyOptional: true, Request: CompleteActionRequest{}, Response: plan, Handler: s.completeAction},
 		{Method: http.MethodPost, Path: "/v1/action-plans/{id}/closure", Allow: Rule{Roles: planners}, Summary: "close the plan (optional body: summary)",
-			Request: CloseActionPlanRequest{}, Response: plan, Handler: s.closeActionPlan},
+			BodyOptional: true, Request: CloseActionPlanRequest{}, Response: plan, Handler: s.closeActionPlan},
 	}
 }
 

@@ -62,7 +62,7 @@ func (s *Server) feedbackRoutes() []Route {
 		{Method: http.MethodGet, Path: "/v1/feedback/trends", Summary: "count, NPS, CSAT and CES per week or month (month by default) per stage (by default) or touchpoint",
 			Query: TrendsQuery{}, Response: TrendsView{}, Handler: s.feedbackTrends},
 		{Method: http.MethodPost, Path: "/v1/feedback/{id}/follow-up", Allow: Rule{Roles: followUps}, Summary: "open a follow-up of a feedback item; answers the item",
-			Request: OpenFollowUpRequest{}, Response: item, Status: http.StatusCreated, Handler: s.openFollowUp},
+			BodyOptional: true, Request: OpenFollowUpRequest{}, Response: item, Status: http.StatusCreated, Handler: s.openFollowUp},
 		{Method: http.MethodPost, Path: "/v1/feedback/{id}/follow-up/closure", Allow: Rule{Roles: followUps}, Summary: "close a follow-up (what was done, whether the customer was told); answers the item",
 			Request: CloseFollowUpRequest{}, Response: item, Handler: s.closeFollowUp},
 	}

@@ -65,7 +65,7 @@ func (s *Server) journeyRoutes() []Route {
 		{Method: http.MethodPatch, Path: "/v1/journeys/{id}/touchpoints/{tp_id}", Allow: Rule{Roles: cxTeam}, Summary: "change a touchpoint's owner crew",
 			Request: ChangeTouchpointRequest{}, Response: projections.TouchpointView{}, Handler: s.changeTouchpoint},
 		{Method: http.MethodDelete, Path: "/v1/journeys/{id}/touchpoints/{tp_id}", Allow: Rule{Roles: cxTeam}, Summary: "retire a touchpoint (optional body: reason); its history stays",
-			Request: RetireTouchpointRequest{}, Response: projections.TouchpointView{}, Handler: s.retireTouchpoint},
+			BodyOptional: true, Request: RetireTouchpointRequest{}, Response: projections.TouchpointView{}, Handler: s.retireTouchpoint},
 	}
 }
 

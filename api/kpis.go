@@ -57,7 +57,7 @@ func (s *Server) kpiRoutes() []Route {
 		{Method: http.MethodPost, Path: "/v1/kpis/{id}/measurements", Allow: Rule{Roles: cxTeam, Action: ActionRecordMeasurement}, Summary: "record a measurement of a KPI measured by hand (409 on nps, csat and ces, which are computed); answers the KPI",
 			Request: RecordMeasurementRequest{}, Response: projections.KPIView{}, Status: http.StatusCreated, Handler: s.recordMeasurement},
 		{Method: http.MethodDelete, Path: "/v1/kpis/{id}", Allow: Rule{Roles: cxTeam}, Summary: "retire a KPI (optional body: reason): it takes no more measurements or changes; its history stays",
-			Request: RetireKPIRequest{}, Response: projections.KPIView{}, Handler: s.retireKPI},
+			BodyOptional: true, Request: RetireKPIRequest{}, Response: projections.KPIView{}, Handler: s.retireKPI},
 	}
 }
 

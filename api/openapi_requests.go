@@ -56,7 +56,7 @@ func requestBodyOf(g *schemaGen, r Route) (*requestBody, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &requestBody{Required: true, Content: map[string]*mediaType{echo.MIMEApplicationJSON: {Schema: s}}}, nil
+	return &requestBody{Required: !r.BodyOptional, Content: map[string]*mediaType{echo.MIMEApplicationJSON: {Schema: s}}}, nil
 }
 
 // nameOrKind is how a description names t: its component, or its kind.

@@ -36,7 +36,7 @@ func (s *Server) peopleRoutes() []Route {
 		{Method: http.MethodPatch, Path: "/v1/people/{id}", Allow: Rule{Roles: managers, Self: "id"}, Summary: "change a person's details; absent fields stay as they are",
 			Request: ChangePersonRequest{}, Response: projections.PersonView{}, Handler: s.changePerson},
 		{Method: http.MethodPost, Path: "/v1/people/{id}/departure", Allow: Rule{Roles: managers}, Summary: "record that a person left (optional reason); they keep their history but take no new role",
-			Request: DepartureRequest{}, Response: projections.PersonView{}, Handler: s.recordDeparture},
+			BodyOptional: true, Request: DepartureRequest{}, Response: projections.PersonView{}, Handler: s.recordDeparture},
 		{Method: http.MethodGet, Path: "/v1/people", Summary: "people with every role they hold, ordered by id",
 			Query: PageQuery{}, Response: Page[projections.PersonView]{}, Handler: s.listPeople},
 		{Method: http.MethodGet, Path: "/v1/people/{id}", AsOf: travels(events.KindPerson, projections.NewPeople, (*projections.People).Get), Summary: "a person with every role they hold",

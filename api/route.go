@@ -41,7 +41,10 @@ type Route struct {
 	// Undated marks a write that records no event, and so takes no
 	// occurred_at (occurred_at.go).
 	Undated bool
-	Handler echo.HandlerFunc
+	// BodyOptional marks a write whose JSON body may be left out (its
+	// handler binds it with bindOptional): none is the zero request.
+	BodyOptional bool
+	Handler      echo.HandlerFunc
 }
 
 // SuccessStatus is the route's success code.
