@@ -192,7 +192,9 @@ func runDemo(ctx context.Context, c *client, opt demoOptions, links demoLinks, s
 		return fmt.Errorf("demo: %w", err)
 	}
 	fmt.Fprintf(stdout, "demo loaded in %s: %s\n", time.Since(start).Round(time.Millisecond), res)
-	fmt.Fprintf(stdout, "journey map: %s/v1/journeys/%s\n", c.base, res.JourneyID)
+	// On the dashboard where it will be served: the demo's own tracker
+	// (with --data) is gone once the demo ends.
+	fmt.Fprintf(stdout, "journey map: %s/journeys/%s\n", links.base, res.JourneyID)
 	if err := printDemoSignIns(ctx, c, res.personIDs, links.base, links.stopped, stdout); err != nil {
 		return fmt.Errorf("demo: sign-in links: %w", err)
 	}
