@@ -50,6 +50,8 @@ type itemStore struct {
 	// applied is the sequence of the newest record taken in (committed or
 	// not); committed is the one the database holds.
 	applied, committed uint64
+	// names numbers the journeys, touchpoints and metrics of the items.
+	names itemNames
 	// again holds the sequences of the records in dups: a replay of
 	// records the store holds already is told which were logged again.
 	again map[uint64]bool
@@ -78,7 +80,7 @@ type itemStore struct {
 
 // itemStmts are the write statements of the open transaction.
 type itemStmts struct {
-	insert, dup, open, close *sql.Stmt
+	insert, dup, open, close, name *sql.Stmt
 }
 
 const (
@@ -94,7 +96,7 @@ const (
 	itemQueue = 8192
 	// itemSchema is the version of the layout below; a store of another
 	// version is filled again from the log.
-	itemSchema = 2
+	itemSchema = 3
 )
 
 // itemDDL is the layout of the store. Items are kept by id (the order
@@ -103,13 +105,20 @@ const (
 // (a list that matches many items walks it from the cursor) and one in
 // occurred_at order (a list of a short period reads the period and sorts
 // its ids); the filter's columns are in each index, so that passing over
-// an item that does not match reads no row. Follow-ups are few and have
+// an item that does not match reads no row. The indexes hold a journey,
+// touchpoint or metric by its number (columns j, t and m, see itemNames)
+// rather than its text: entries half as long make each insert split and
+// search fewer pages. Follow-ups are few and have
 // their own partial index.
 var itemDDL = []string{
 	`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID`,
+	// names numbers each journey, touchpoint and metric the items name
+	// (see itemNames): the indexes hold the numbers, not the text.
+	`CREATE TABLE IF NOT EXISTS names (name TEXT PRIMARY KEY, num INTEGER NOT NULL) WITHOUT ROWID`,
 	`CREATE TABLE IF NOT EXISTS items (
 		id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
 		touchpoint TEXT NOT NULL, journey TEXT NOT NULL, stage TEXT NOT NULL,
+		t INTEGER NOT NULL, j INTEGER NOT NULL, m INTEGER NOT NULL,
 		metric TEXT NOT NULL, score INTEGER NOT NULL, comment TEXT NOT NULL, segment TEXT NOT NULL, source TEXT NOT NULL,
 		occurred INTEGER NOT NULL, logged TEXT NOT NULL, stored BLOB NOT NULL,
 		follow INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', opened TEXT NOT NULL DEFAULT '',
@@ -119,11 +128,11 @@ var itemDDL = []string{
 	// already (the write side refuses them, a log may hold them): the
 	// council report counts them, as a replay does.
 	`CREATE TABLE IF NOT EXISTS dups (seq INTEGER PRIMARY KEY, touchpoint TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL, occurred BLOB NOT NULL, segment TEXT NOT NULL, stored BLOB NOT NULL)`,
-	`CREATE INDEX IF NOT EXISTS items_jm_id ON items (journey, metric, id, occurred)`,
-	`CREATE INDEX IF NOT EXISTS items_jm_at ON items (journey, metric, occurred, id)`,
-	`CREATE INDEX IF NOT EXISTS items_t_id ON items (touchpoint, id, occurred, metric)`,
-	`CREATE INDEX IF NOT EXISTS items_t_at ON items (touchpoint, occurred, id, metric)`,
-	`CREATE INDEX IF NOT EXISTS items_follow ON items (follow, touchpoint, id) WHERE follow > 0`,
+	`CREATE INDEX IF NOT EXISTS items_jm_id ON items (j, m, id, occurred)`,
+	`CREATE INDEX IF NOT EXISTS items_jm_at ON items (j, m, occurred, id)`,
+	`CREATE INDEX IF NOT EXISTS items_t_id ON items (t, id, occurred, m)`,
+	`CREATE INDEX IF NOT EXISTS items_t_at ON items (t, occurred, id, m)`,
+	`CREATE INDEX IF NOT EXISTS items_follow ON items (follow, t, id) WHERE follow > 0`,
 	// items_stored serves the period figures cut by recorded time: the
 	// items the log stored on the cut's day, before it (see periodSums).
 	`CREATE INDEX IF NOT EXISTS items_stored ON items (stored)`,
@@ -287,6 +296,9 @@ func (s *itemStore) prepare() error {
 		return fmt.Errorf("feedback store: %w", err)
 	}
 	s.applied, s.committed = uint64(applied), uint64(applied)
+	if err := s.names.load(ctx, s.db); err != nil {
+		return fmt.Errorf("feedback store: %w", err)
+	}
 	s.again = map[uint64]bool{}
 	rows, err := s.db.QueryContext(ctx, `SELECT seq FROM dups`)
 	if err != nil {
@@ -354,7 +366,19 @@ func (s *itemStore) insert(seq uint64, row itemRow) (again bool, err error) {
 // in dups when the store holds its id already (s.mu held).
 func (s *itemStore) insertRow(st itemStmts, seq uint64, row itemRow) (again bool, err error) {
 	it := row.it
-	res, err := st.insert.Exec(it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
+	t, err := s.names.num(st, it.TouchpointID)
+	if err != nil {
+		return false, err
+	}
+	j, err := s.names.num(st, it.JourneyID)
+	if err != nil {
+		return false, err
+	}
+	m, err := s.names.num(st, it.Metric)
+	if err != nil {
+		return false, err
+	}
+	res, err := st.insert.Exec(it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, t, j, m, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
 		row.occurred, string(row.logged), row.stored)
 	if err != nil {
 		return false, err
@@ -467,8 +491,9 @@ func (s *itemStore) begin() error {
 		return st
 	}
 	st := itemStmts{
-		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, metric, score, comment, segment, source, occurred, logged, stored)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		name: prep(`INSERT INTO names (name, num) VALUES (?, ?)`),
 		dup:   prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred, segment, stored) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		open:  prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ? WHERE id = ? AND follow = 0`),
 		close: prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),

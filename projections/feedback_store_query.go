@@ -46,13 +46,13 @@ func (s *itemStore) ids(db *sql.DB, q itemQuery) ([]string, error) {
 		}
 		// The partial index holds only items with a follow-up; SQLite uses
 		// it for a query that states the index's own condition.
-		return queryIDs(db, fmt.Sprintf("items INDEXED BY items_follow WHERE follow > 0 AND follow = %d", state), f, q.after, q.fetch)
+		return s.queryIDs(db, fmt.Sprintf("items INDEXED BY items_follow WHERE follow > 0 AND follow = %d", state), f, q.after, q.fetch)
 	case f.TouchpointID != "":
 		index := "items_t_id"
 		if q.byTime {
 			index = "items_t_at"
 		}
-		return queryIDs(db, "items INDEXED BY "+index+" WHERE touchpoint = ?", f, q.after, q.fetch, f.TouchpointID)
+		return s.queryIDs(db, "items INDEXED BY "+index+" WHERE t = ?", f, q.after, q.fetch, s.names.numOf(f.TouchpointID))
 	case len(q.scopes) > 0:
 		var all []string
 		for _, sc := range q.scopes {
@@ -60,7 +60,7 @@ func (s *itemStore) ids(db *sql.DB, q itemQuery) ([]string, error) {
 			if sc.byTime {
 				index = "items_jm_at"
 			}
-			ids, err := queryIDs(db, "items INDEXED BY "+index+" WHERE journey = ? AND metric = ?", f, q.after, q.fetch, sc.journeyID, sc.metric)
+			ids, err := s.queryIDs(db, "items INDEXED BY "+index+" WHERE j = ? AND m = ?", f, q.after, q.fetch, s.names.numOf(sc.journeyID), s.names.numOf(sc.metric))
 			if err != nil {
 				return nil, err
 			}
@@ -69,24 +69,24 @@ func (s *itemStore) ids(db *sql.DB, q itemQuery) ([]string, error) {
 		slices.Sort(all)
 		return all[:min(len(all), q.fetch)], nil
 	}
-	return queryIDs(db, "items WHERE 1", f, q.after, q.fetch)
+	return s.queryIDs(db, "items WHERE 1", f, q.after, q.fetch)
 }
 
 // queryIDs selects the ids from source (a table, its index and the scope's
 // condition, with args) that match the rest of f and follow after.
-func queryIDs(db *sql.DB, source string, f FeedbackFilter, after string, fetch int, args ...any) ([]string, error) {
+func (s *itemStore) queryIDs(db *sql.DB, source string, f FeedbackFilter, after string, fetch int, args ...any) ([]string, error) {
 	var where strings.Builder
 	if f.JourneyID != "" {
-		where.WriteString(" AND journey = ?")
-		args = append(args, f.JourneyID)
+		where.WriteString(" AND j = ?")
+		args = append(args, s.names.numOf(f.JourneyID))
 	}
-	if f.TouchpointID != "" && !strings.Contains(source, "touchpoint = ?") {
-		where.WriteString(" AND touchpoint = ?")
-		args = append(args, f.TouchpointID)
+	if f.TouchpointID != "" && !strings.Contains(source, "t = ?") {
+		where.WriteString(" AND t = ?")
+		args = append(args, s.names.numOf(f.TouchpointID))
 	}
 	if f.Metric != "" {
-		where.WriteString(" AND metric = ?")
-		args = append(args, f.Metric)
+		where.WriteString(" AND m = ?")
+		args = append(args, s.names.numOf(f.Metric))
 	}
 	if !f.From.IsZero() {
 		where.WriteString(" AND occurred >= ?")

@@ -66,3 +66,49 @@ func TestAStoreOnDiskAnswersAsOneInMemoryRightAfterEachRecord(t *testing.T) {
 		t.Fatalf("headline counts %d items, want 301", h.NPSCount)
 	}
 }
+
+// A store written by an older layout (one that kept text in its indexes)
+// is started afresh, so that a start fills it from the log; a store of
+// this layout is kept, with the numbers of its names.
+func TestAStoreOfAnOlderLayoutIsStartedAfresh(t *testing.T) {
+	dir := t.TempDir()
+	m, err := OpenFeedback(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := eventtest.New(t, m)
+	mapFixture(tp)
+	day := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		logFeedbackAt(tp, fixtureID(100+i), []string{fxWeb, fxPhone, fxApp}[i%3], events.MetricNPS, i, day)
+	}
+	applied := m.store.Applied()
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	reopen := func() *Feedback {
+		t.Helper()
+		m, err := OpenFeedback(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = m.Close() })
+		return m
+	}
+	kept := reopen()
+	if got := kept.store.Applied(); got != applied || applied == 0 {
+		t.Fatalf("a store of this layout reopened at %d, want %d", got, applied)
+	}
+	if n := kept.store.names.numOf(fxWeb); n == 0 {
+		t.Fatal("a store of this layout lost the number of a touchpoint")
+	}
+	if _, err := kept.store.db.Exec(`UPDATE meta SET value = 2 WHERE key = 'schema'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := kept.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := reopen().store.Applied(); got != 0 {
+		t.Fatalf("a store of layout 2 reopened at %d, want 0 (filled again from the log)", got)
+	}
+}

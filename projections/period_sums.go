@@ -168,7 +168,7 @@ func (s *itemStore) periodScores(q scoreQuery, fn func(tp, metric string, score 
 			}
 		} else {
 			for _, tp := range q.touchpoints {
-				if err := read(`SELECT touchpoint, metric, score FROM items INDEXED BY items_t_at WHERE touchpoint = ?`+cond, append([]any{tp}, args...)...); err != nil {
+				if err := read(`SELECT touchpoint, metric, score FROM items INDEXED BY items_t_at WHERE t = ?`+cond, append([]any{s.names.numOf(tp)}, args...)...); err != nil {
 					return err
 				}
 			}
