@@ -493,7 +493,7 @@ func (s *itemStore) begin() error {
 	st := itemStmts{
 		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		name: prep(`INSERT INTO names (name, num) VALUES (?, ?)`),
+		name:  prep(`INSERT INTO names (name, num) VALUES (?, ?)`),
 		dup:   prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred, segment, stored) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		open:  prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ? WHERE id = ? AND follow = 0`),
 		close: prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),

@@ -13,7 +13,7 @@ import (
 // transaction that writes its first row, so the store never holds a row
 // whose number it cannot read back.
 type itemNames struct {
-	mu  sync.RWMutex
+	mu   sync.RWMutex
 	nums map[string]int64
 }
 
