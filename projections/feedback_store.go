@@ -68,7 +68,7 @@ type itemStore struct {
 	// SQLite; nil for a store in memory, which writes at once. sent and
 	// ran count the changes queued and written: a read waits until ran
 	// reaches what was sent when it began (settle).
-	queue   chan func()
+	queue   chan storeChange
 	drained chan struct{}
 	sending sync.RWMutex
 	closed  bool
@@ -81,6 +81,8 @@ type itemStore struct {
 // itemStmts are the write statements of the open transaction.
 type itemStmts struct {
 	insert, dup, open, close, name *sql.Stmt
+	// inserts writes itemBatch items at once, as insert each.
+	inserts *sql.Stmt
 }
 
 const (
@@ -202,7 +204,7 @@ func openItemStore(dir string) (*itemStore, error) {
 			return nil, fmt.Errorf("feedback store: %w", err)
 		}
 		s.writer = w
-		s.queue, s.drained = make(chan func(), itemQueue), make(chan struct{})
+		s.queue, s.drained = make(chan storeChange, itemQueue), make(chan struct{})
 		s.ranCond = sync.NewCond(&s.qmu)
 		go s.drain()
 	}
@@ -218,6 +220,11 @@ func (s *itemStore) later(change func()) error {
 		change()
 		return s.failure()
 	}
+	return s.enqueue(storeChange{run: change})
+}
+
+// enqueue hands change to the writer goroutine (see later).
+func (s *itemStore) enqueue(change storeChange) error {
 	if err := s.failure(); err != nil {
 		return err
 	}
@@ -234,15 +241,37 @@ func (s *itemStore) later(change func()) error {
 }
 
 // drain is the writer goroutine: it runs the queued changes until the
-// queue is closed.
+// queue is closed, items that wait one after another together (see
+// insertItems).
 func (s *itemStore) drain() {
 	defer close(s.drained)
-	for change := range s.queue {
-		change()
+	items := make([]itemWrite, 0, itemBatch)
+	var next storeChange
+	have, open := false, true
+	for {
+		change := next
+		if !have {
+			if change, open = <-s.queue; !open {
+				return
+			}
+		}
+		ran := 1
+		if change.run != nil {
+			change.run()
+			have = false
+		} else {
+			items = append(items[:0], change.item)
+			next, have, open = s.gather(&items)
+			s.insertItems(items)
+			ran = len(items)
+		}
 		s.qmu.Lock()
-		s.ran++
+		s.ran += uint64(ran)
 		s.ranCond.Broadcast()
 		s.qmu.Unlock()
+		if !open && !have {
+			return
+		}
 	}
 }
 
@@ -344,11 +373,13 @@ func (s *itemStore) logItemLater(seq uint64, stored time.Time, it FeedbackItem, 
 	if deferred {
 		return s.failure()
 	}
-	return s.later(func() {
+	if s.queue == nil {
 		if again, err := s.insert(seq, row); err == nil {
 			then(it, again)
 		}
-	})
+		return s.failure()
+	}
+	return s.enqueue(storeChange{item: itemWrite{seq: seq, row: row, then: then}})
 }
 
 // insert writes row as the item of record seq (see logItemLater).
@@ -365,30 +396,47 @@ func (s *itemStore) insert(seq uint64, row itemRow) (again bool, err error) {
 // insertRow writes row as the item of record seq with st, or the record
 // in dups when the store holds its id already (s.mu held).
 func (s *itemStore) insertRow(st itemStmts, seq uint64, row itemRow) (again bool, err error) {
-	it := row.it
-	t, err := s.names.num(st, it.TouchpointID)
+	args, err := s.rowArgs(st, nil, seq, row)
 	if err != nil {
 		return false, err
 	}
-	j, err := s.names.num(st, it.JourneyID)
-	if err != nil {
-		return false, err
-	}
-	m, err := s.names.num(st, it.Metric)
-	if err != nil {
-		return false, err
-	}
-	res, err := st.insert.Exec(it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, t, j, m, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
-		row.occurred, string(row.logged), row.stored)
+	res, err := st.insert.Exec(args...)
 	if err != nil {
 		return false, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n > 0 {
 		return false, err
 	}
+	return true, s.keepDup(st, seq, row)
+}
+
+// rowArgs appends to args the values insert writes for row as the item of
+// record seq, numbering its names (s.mu held).
+func (s *itemStore) rowArgs(st itemStmts, args []any, seq uint64, row itemRow) ([]any, error) {
+	it := row.it
+	t, err := s.names.num(st, it.TouchpointID)
+	if err != nil {
+		return nil, err
+	}
+	j, err := s.names.num(st, it.JourneyID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.names.num(st, it.Metric)
+	if err != nil {
+		return nil, err
+	}
+	return append(args, it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, t, j, m, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
+		row.occurred, string(row.logged), row.stored), nil
+}
+
+// keepDup keeps record seq, whose item's id the store holds already, in
+// dups (s.mu held).
+func (s *itemStore) keepDup(st itemStmts, seq uint64, row itemRow) error {
 	s.again[seq] = true
-	_, err = st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred, it.Segment, row.stored)
-	return true, err
+	it := row.it
+	_, err := st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred, it.Segment, row.stored)
+	return err
 }
 
 // has reports whether the store holds an item with id.
@@ -493,7 +541,9 @@ func (s *itemStore) begin() error {
 	st := itemStmts{
 		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		name:  prep(`INSERT INTO names (name, num) VALUES (?, ?)`),
+		name: prep(`INSERT INTO names (name, num) VALUES (?, ?)`),
+		inserts: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored)
+			VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, itemBatch), `, `)),
 		dup:   prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred, segment, stored) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		open:  prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ? WHERE id = ? AND follow = 0`),
 		close: prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),

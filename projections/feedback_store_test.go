@@ -2,6 +2,7 @@ package projections
 
 import (
 	"bytes"
+	"database/sql"
 	"reflect"
 	"testing"
 	"time"
@@ -110,5 +111,93 @@ func TestAStoreOfAnOlderLayoutIsStartedAfresh(t *testing.T) {
 	}
 	if got := reopen().store.Applied(); got != 0 {
 		t.Fatalf("a store of layout 2 reopened at %d, want 0 (filled again from the log)", got)
+	}
+}
+
+// The writer goroutine inserts items that wait one after another with one
+// statement (itemBatch at a time): the store then holds the same rows and
+// the same logged-again records as one that inserts each alone, for ids
+// the store held before and ids twice in one statement, and tells each
+// item the same.
+func TestItemsInsertedTogetherAreStoredAsOneByOne(t *testing.T) {
+	day := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
+	var items []itemWrite
+	for i := range 2*itemBatch + 7 {
+		id := fixtureID(100 + i)
+		switch i {
+		case itemBatch + 3:
+			id = fixtureID(100 + 5) // held before this statement
+		case itemBatch + 9, itemBatch + 10:
+			id = fixtureID(100 + itemBatch + 8) // twice in one statement
+		case 2*itemBatch + 4:
+			id = fixtureID(100 + 1) // in the rows inserted one by one
+		}
+		row, err := itemRowOf(FeedbackItem{ID: id, TouchpointID: []string{fxWeb, fxApp}[i%2], JourneyID: fxJourney, Metric: events.MetricNPS, Score: i % 11,
+			Source: events.SourceSurvey, OccurredAt: day.Add(time.Duration(i) * time.Hour), LoggedAt: day}, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, itemWrite{seq: uint64(10 + i), row: row})
+	}
+	type stored struct {
+		rows, dups []string
+		told       []bool
+	}
+	write := func(together bool) stored {
+		s, err := openItemStore(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		var out stored
+		then := func(it FeedbackItem, again bool) { out.told = append(out.told, again) }
+		if together {
+			// What the writer goroutine does with items waiting in turn.
+			batch := make([]itemWrite, len(items))
+			for i, w := range items {
+				w.then = then
+				batch[i] = w
+			}
+			s.insertItems(batch)
+		} else {
+			for _, w := range items {
+				if err := s.logItemLater(w.seq, day, w.row.it, then); err != nil {
+					t.Fatal(err)
+				}
+				s.settle()
+			}
+		}
+		if err := s.reading(func(db *sql.DB) error {
+			for _, q := range []struct {
+				query string
+				into  *[]string
+			}{{`SELECT id || ' ' || seq || ' ' || t || ' ' || j || ' ' || m FROM items ORDER BY id`, &out.rows}, {`SELECT seq || ' ' || touchpoint FROM dups ORDER BY seq`, &out.dups}} {
+				rows, err := db.Query(q.query)
+				if err != nil {
+					return err
+				}
+				for rows.Next() {
+					var v string
+					if err := rows.Scan(&v); err != nil {
+						return err
+					}
+					*q.into = append(*q.into, v)
+				}
+				if err := rows.Close(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	one, together := write(false), write(true)
+	if len(one.dups) != 4 {
+		t.Fatalf("one by one, %d records kept as logged again, want 4: %v", len(one.dups), one.dups)
+	}
+	if !reflect.DeepEqual(one, together) {
+		t.Fatalf("inserted together the store holds\n%+v\none by one\n%+v", together, one)
 	}
 }
