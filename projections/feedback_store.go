@@ -24,10 +24,11 @@ import (
 // items from it concurrently.
 //
 // Writes gather in one open transaction, committed when it holds
-// itemCommitRecords records, when it is itemCommitAge old, before any read
-// (so a read sees every record the model has applied), and at Close. A
-// crash loses only what was not committed, and the applied sequence says
-// so: the records after it are applied again.
+// itemCommitRecords records, when it is itemCommitAge old, and at Close.
+// A read sees every record the model has applied: inside the open
+// transaction while it is young, else after committing it (see reading).
+// A crash loses only what was not committed, and the applied sequence
+// says so: the records after it are applied again.
 type itemStore struct {
 	db   *sql.DB
 	path string // "" for a store in memory
@@ -88,7 +89,7 @@ type itemStmts struct {
 const (
 	itemWriterCache   = 64 << 20
 	itemCommitRecords = 32768
-	itemCommitAge     = time.Second
+	itemCommitAge     = 5 * time.Second
 	// itemWALPages is how many pages the write-ahead log may hold before
 	// they are copied into the database (SQLite's default is 1,000): an
 	// index page that changes in many commits is copied once.
@@ -593,14 +594,29 @@ func (s *itemStore) fail(err error) error {
 	return s.err
 }
 
-// reading runs read against the database with everything taken in
-// committed.
-func (s *itemStore) reading(read func(*sql.DB) error) error {
+// itemReader is what a read queries: the database, or the open
+// transaction.
+type itemReader interface {
+	Query(query string, args ...any) (*sql.Rows, error)
+}
+
+// reading runs read against everything taken in. While the open write
+// transaction is younger than itemCommitAge, read runs inside it,
+// holding the store (the writer waits for the read): a read does not
+// commit, so a list after each request of an import does not make each
+// commit write its pages again (two indexes are in occurred-at order, so
+// nearly every item dirties a page of its own). Otherwise what was taken
+// in is committed and read runs on any connection, beside other reads.
+func (s *itemStore) reading(read func(itemReader) error) error {
 	s.settle()
 	s.mu.Lock()
 	if err := s.materialize(); err != nil {
 		s.mu.Unlock()
 		return err
+	}
+	if s.tx != nil && !s.serial && s.err == nil && time.Since(s.began) < itemCommitAge {
+		defer s.mu.Unlock()
+		return read(s.tx)
 	}
 	if err := s.commit(); err != nil {
 		s.mu.Unlock()

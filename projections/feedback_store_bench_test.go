@@ -1,7 +1,6 @@
 package projections
 
 import (
-	"database/sql"
 	"os"
 	"strconv"
 	"syscall"
@@ -54,7 +53,7 @@ func BenchmarkItemStoreWrite(b *testing.B) {
 			if (i+1)%10_000 == 0 {
 				// A read, as the import benchmark's list after each request:
 				// everything queued is written and committed.
-				if err := s.reading(func(*sql.DB) error { return nil }); err != nil {
+				if err := s.reading(func(itemReader) error { return nil }); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -36,7 +36,7 @@ const itemColumns = `id, touchpoint, journey, stage, metric, score, comment, seg
 	follow, assignee, note, opened, action, informed, closed`
 
 // ids answers, in id order, up to q.fetch ids of the items that match.
-func (s *itemStore) ids(db *sql.DB, q itemQuery) ([]string, error) {
+func (s *itemStore) ids(db itemReader, q itemQuery) ([]string, error) {
 	f := q.f
 	switch {
 	case f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed:
@@ -74,7 +74,7 @@ func (s *itemStore) ids(db *sql.DB, q itemQuery) ([]string, error) {
 
 // queryIDs selects the ids from source (a table, its index and the scope's
 // condition, with args) that match the rest of f and follow after.
-func (s *itemStore) queryIDs(db *sql.DB, source string, f FeedbackFilter, after string, fetch int, args ...any) ([]string, error) {
+func (s *itemStore) queryIDs(db itemReader, source string, f FeedbackFilter, after string, fetch int, args ...any) ([]string, error) {
 	var where strings.Builder
 	if f.JourneyID != "" {
 		where.WriteString(" AND j = ?")
@@ -117,7 +117,7 @@ func (s *itemStore) queryIDs(db *sql.DB, source string, f FeedbackFilter, after 
 }
 
 // items reads the items with ids, in id order.
-func (s *itemStore) items(db *sql.DB, ids []string) ([]FeedbackItem, error) {
+func (s *itemStore) items(db itemReader, ids []string) ([]FeedbackItem, error) {
 	if len(ids) == 0 {
 		return []FeedbackItem{}, nil
 	}
@@ -143,7 +143,7 @@ func (s *itemStore) items(db *sql.DB, ids []string) ([]FeedbackItem, error) {
 
 // page answers the page q asks for, and whether more items match after it.
 func (s *itemStore) page(q itemQuery) (items []FeedbackItem, more bool, err error) {
-	err = s.reading(func(db *sql.DB) error {
+	err = s.reading(func(db itemReader) error {
 		ids, err := s.ids(db, q)
 		if err != nil {
 			return err
@@ -163,7 +163,7 @@ func (s *itemStore) page(q itemQuery) (items []FeedbackItem, more bool, err erro
 // item is the item with id, and false when the store has none.
 func (s *itemStore) item(id string) (FeedbackItem, bool, error) {
 	var out []FeedbackItem
-	err := s.reading(func(db *sql.DB) error {
+	err := s.reading(func(db itemReader) error {
 		var err error
 		out, err = s.items(db, []string{id})
 		return err

@@ -2,7 +2,6 @@ package projections
 
 import (
 	"bytes"
-	"database/sql"
 	"reflect"
 	"testing"
 	"time"
@@ -167,7 +166,7 @@ func TestItemsInsertedTogetherAreStoredAsOneByOne(t *testing.T) {
 				s.settle()
 			}
 		}
-		if err := s.reading(func(db *sql.DB) error {
+		if err := s.reading(func(db itemReader) error {
 			for _, q := range []struct {
 				query string
 				into  *[]string
