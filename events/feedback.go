@@ -163,17 +163,19 @@ func (c LogFeedbackBatch) Decide(s *State) (Decision, error) {
 	seen := make(map[string]bool, len(c.Items))
 	evs := make([]Payload, 0, len(c.Items))
 	for i, item := range c.Items {
-		at := fmt.Sprintf("items[%d]", i)
+		// The item's name is spelled only for an error: a batch that
+		// passes (most do) formats nothing per item.
+		at := func() string { return fmt.Sprintf("items[%d]", i) }
 		if item.TouchpointID != c.TouchpointID {
-			return Decision{}, invalidField(at+".touchpoint_id", "must be the batch's touchpoint "+c.TouchpointID)
+			return Decision{}, invalidField(at()+".touchpoint_id", "must be the batch's touchpoint "+c.TouchpointID)
 		}
 		if seen[item.FeedbackID] {
-			return Decision{}, ruleForbids("%s: feedback %q is twice in the batch", at, item.FeedbackID)
+			return Decision{}, ruleForbids("%s: feedback %q is twice in the batch", at(), item.FeedbackID)
 		}
 		seen[item.FeedbackID] = true
 		d, err := item.Decide(s)
 		if err != nil {
-			return Decision{}, itemError(at, err)
+			return Decision{}, itemError(at(), err)
 		}
 		evs = append(evs, d.Events...)
 	}

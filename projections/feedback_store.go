@@ -24,10 +24,11 @@ import (
 // items from it concurrently.
 //
 // Writes gather in one open transaction, committed when it holds
-// itemCommitRecords records, when it is itemCommitAge old, before any read
-// (so a read sees every record the model has applied), and at Close. A
-// crash loses only what was not committed, and the applied sequence says
-// so: the records after it are applied again.
+// itemCommitRecords records, when it is itemCommitAge old, and at Close.
+// A read sees every record the model has applied: inside the open
+// transaction while it is young, else after committing it (see reading).
+// A crash loses only what was not committed, and the applied sequence
+// says so: the records after it are applied again.
 type itemStore struct {
 	db   *sql.DB
 	path string // "" for a store in memory
@@ -50,6 +51,8 @@ type itemStore struct {
 	// applied is the sequence of the newest record taken in (committed or
 	// not); committed is the one the database holds.
 	applied, committed uint64
+	// names numbers the journeys, touchpoints and metrics of the items.
+	names itemNames
 	// again holds the sequences of the records in dups: a replay of
 	// records the store holds already is told which were logged again.
 	again map[uint64]bool
@@ -66,7 +69,7 @@ type itemStore struct {
 	// SQLite; nil for a store in memory, which writes at once. sent and
 	// ran count the changes queued and written: a read waits until ran
 	// reaches what was sent when it began (settle).
-	queue   chan func()
+	queue   chan storeChange
 	drained chan struct{}
 	sending sync.RWMutex
 	closed  bool
@@ -78,13 +81,15 @@ type itemStore struct {
 
 // itemStmts are the write statements of the open transaction.
 type itemStmts struct {
-	insert, dup, open, close *sql.Stmt
+	insert, dup, open, close, name *sql.Stmt
+	// inserts writes itemBatch items at once, as insert each.
+	inserts *sql.Stmt
 }
 
 const (
 	itemWriterCache   = 64 << 20
 	itemCommitRecords = 32768
-	itemCommitAge     = time.Second
+	itemCommitAge     = 5 * time.Second
 	// itemWALPages is how many pages the write-ahead log may hold before
 	// they are copied into the database (SQLite's default is 1,000): an
 	// index page that changes in many commits is copied once.
@@ -94,7 +99,7 @@ const (
 	itemQueue = 8192
 	// itemSchema is the version of the layout below; a store of another
 	// version is filled again from the log.
-	itemSchema = 2
+	itemSchema = 3
 )
 
 // itemDDL is the layout of the store. Items are kept by id (the order
@@ -103,13 +108,20 @@ const (
 // (a list that matches many items walks it from the cursor) and one in
 // occurred_at order (a list of a short period reads the period and sorts
 // its ids); the filter's columns are in each index, so that passing over
-// an item that does not match reads no row. Follow-ups are few and have
+// an item that does not match reads no row. The indexes hold a journey,
+// touchpoint or metric by its number (columns j, t and m, see itemNames)
+// rather than its text: entries half as long make each insert split and
+// search fewer pages. Follow-ups are few and have
 // their own partial index.
 var itemDDL = []string{
 	`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID`,
+	// names numbers each journey, touchpoint and metric the items name
+	// (see itemNames): the indexes hold the numbers, not the text.
+	`CREATE TABLE IF NOT EXISTS names (name TEXT PRIMARY KEY, num INTEGER NOT NULL) WITHOUT ROWID`,
 	`CREATE TABLE IF NOT EXISTS items (
 		id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
 		touchpoint TEXT NOT NULL, journey TEXT NOT NULL, stage TEXT NOT NULL,
+		t INTEGER NOT NULL, j INTEGER NOT NULL, m INTEGER NOT NULL,
 		metric TEXT NOT NULL, score INTEGER NOT NULL, comment TEXT NOT NULL, segment TEXT NOT NULL, source TEXT NOT NULL,
 		occurred INTEGER NOT NULL, logged TEXT NOT NULL, stored BLOB NOT NULL,
 		follow INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', opened TEXT NOT NULL DEFAULT '',
@@ -119,11 +131,11 @@ var itemDDL = []string{
 	// already (the write side refuses them, a log may hold them): the
 	// council report counts them, as a replay does.
 	`CREATE TABLE IF NOT EXISTS dups (seq INTEGER PRIMARY KEY, touchpoint TEXT NOT NULL, metric TEXT NOT NULL, score INTEGER NOT NULL, occurred BLOB NOT NULL, segment TEXT NOT NULL, stored BLOB NOT NULL)`,
-	`CREATE INDEX IF NOT EXISTS items_jm_id ON items (journey, metric, id, occurred)`,
-	`CREATE INDEX IF NOT EXISTS items_jm_at ON items (journey, metric, occurred, id)`,
-	`CREATE INDEX IF NOT EXISTS items_t_id ON items (touchpoint, id, occurred, metric)`,
-	`CREATE INDEX IF NOT EXISTS items_t_at ON items (touchpoint, occurred, id, metric)`,
-	`CREATE INDEX IF NOT EXISTS items_follow ON items (follow, touchpoint, id) WHERE follow > 0`,
+	`CREATE INDEX IF NOT EXISTS items_jm_id ON items (j, m, id, occurred)`,
+	`CREATE INDEX IF NOT EXISTS items_jm_at ON items (j, m, occurred, id)`,
+	`CREATE INDEX IF NOT EXISTS items_t_id ON items (t, id, occurred, m)`,
+	`CREATE INDEX IF NOT EXISTS items_t_at ON items (t, occurred, id, m)`,
+	`CREATE INDEX IF NOT EXISTS items_follow ON items (follow, t, id) WHERE follow > 0`,
 	// items_stored serves the period figures cut by recorded time: the
 	// items the log stored on the cut's day, before it (see periodSums).
 	`CREATE INDEX IF NOT EXISTS items_stored ON items (stored)`,
@@ -193,7 +205,7 @@ func openItemStore(dir string) (*itemStore, error) {
 			return nil, fmt.Errorf("feedback store: %w", err)
 		}
 		s.writer = w
-		s.queue, s.drained = make(chan func(), itemQueue), make(chan struct{})
+		s.queue, s.drained = make(chan storeChange, itemQueue), make(chan struct{})
 		s.ranCond = sync.NewCond(&s.qmu)
 		go s.drain()
 	}
@@ -209,6 +221,11 @@ func (s *itemStore) later(change func()) error {
 		change()
 		return s.failure()
 	}
+	return s.enqueue(storeChange{run: change})
+}
+
+// enqueue hands change to the writer goroutine (see later).
+func (s *itemStore) enqueue(change storeChange) error {
 	if err := s.failure(); err != nil {
 		return err
 	}
@@ -225,15 +242,37 @@ func (s *itemStore) later(change func()) error {
 }
 
 // drain is the writer goroutine: it runs the queued changes until the
-// queue is closed.
+// queue is closed, items that wait one after another together (see
+// insertItems).
 func (s *itemStore) drain() {
 	defer close(s.drained)
-	for change := range s.queue {
-		change()
+	items := make([]itemWrite, 0, itemBatch)
+	var next storeChange
+	have, open := false, true
+	for {
+		change := next
+		if !have {
+			if change, open = <-s.queue; !open {
+				return
+			}
+		}
+		ran := 1
+		if change.run != nil {
+			change.run()
+			have = false
+		} else {
+			items = append(items[:0], change.item)
+			next, have, open = s.gather(&items)
+			s.insertItems(items)
+			ran = len(items)
+		}
 		s.qmu.Lock()
-		s.ran++
+		s.ran += uint64(ran)
 		s.ranCond.Broadcast()
 		s.qmu.Unlock()
+		if !open && !have {
+			return
+		}
 	}
 }
 
@@ -287,6 +326,9 @@ func (s *itemStore) prepare() error {
 		return fmt.Errorf("feedback store: %w", err)
 	}
 	s.applied, s.committed = uint64(applied), uint64(applied)
+	if err := s.names.load(ctx, s.db); err != nil {
+		return fmt.Errorf("feedback store: %w", err)
+	}
 	s.again = map[uint64]bool{}
 	rows, err := s.db.QueryContext(ctx, `SELECT seq FROM dups`)
 	if err != nil {
@@ -332,11 +374,13 @@ func (s *itemStore) logItemLater(seq uint64, stored time.Time, it FeedbackItem, 
 	if deferred {
 		return s.failure()
 	}
-	return s.later(func() {
+	if s.queue == nil {
 		if again, err := s.insert(seq, row); err == nil {
 			then(it, again)
 		}
-	})
+		return s.failure()
+	}
+	return s.enqueue(storeChange{item: itemWrite{seq: seq, row: row, then: then}})
 }
 
 // insert writes row as the item of record seq (see logItemLater).
@@ -353,18 +397,47 @@ func (s *itemStore) insert(seq uint64, row itemRow) (again bool, err error) {
 // insertRow writes row as the item of record seq with st, or the record
 // in dups when the store holds its id already (s.mu held).
 func (s *itemStore) insertRow(st itemStmts, seq uint64, row itemRow) (again bool, err error) {
-	it := row.it
-	res, err := st.insert.Exec(it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
-		row.occurred, string(row.logged), row.stored)
+	args, err := s.rowArgs(st, nil, seq, row)
+	if err != nil {
+		return false, err
+	}
+	res, err := st.insert.Exec(args...)
 	if err != nil {
 		return false, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n > 0 {
 		return false, err
 	}
+	return true, s.keepDup(st, seq, row)
+}
+
+// rowArgs appends to args the values insert writes for row as the item of
+// record seq, numbering its names (s.mu held).
+func (s *itemStore) rowArgs(st itemStmts, args []any, seq uint64, row itemRow) ([]any, error) {
+	it := row.it
+	t, err := s.names.num(st, it.TouchpointID)
+	if err != nil {
+		return nil, err
+	}
+	j, err := s.names.num(st, it.JourneyID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.names.num(st, it.Metric)
+	if err != nil {
+		return nil, err
+	}
+	return append(args, it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, t, j, m, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
+		row.occurred, string(row.logged), row.stored), nil
+}
+
+// keepDup keeps record seq, whose item's id the store holds already, in
+// dups (s.mu held).
+func (s *itemStore) keepDup(st itemStmts, seq uint64, row itemRow) error {
 	s.again[seq] = true
-	_, err = st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred, it.Segment, row.stored)
-	return true, err
+	it := row.it
+	_, err := st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred, it.Segment, row.stored)
+	return err
 }
 
 // has reports whether the store holds an item with id.
@@ -467,8 +540,11 @@ func (s *itemStore) begin() error {
 		return st
 	}
 	st := itemStmts{
-		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, metric, score, comment, segment, source, occurred, logged, stored)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		name: prep(`INSERT INTO names (name, num) VALUES (?, ?)`),
+		inserts: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored)
+			VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, itemBatch), `, `)),
 		dup:   prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred, segment, stored) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		open:  prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ? WHERE id = ? AND follow = 0`),
 		close: prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),
@@ -518,14 +594,29 @@ func (s *itemStore) fail(err error) error {
 	return s.err
 }
 
-// reading runs read against the database with everything taken in
-// committed.
-func (s *itemStore) reading(read func(*sql.DB) error) error {
+// itemReader is what a read queries: the database, or the open
+// transaction.
+type itemReader interface {
+	Query(query string, args ...any) (*sql.Rows, error)
+}
+
+// reading runs read against everything taken in. While the open write
+// transaction is younger than itemCommitAge, read runs inside it,
+// holding the store (the writer waits for the read): a read does not
+// commit, so a list after each request of an import does not make each
+// commit write its pages again (two indexes are in occurred-at order, so
+// nearly every item dirties a page of its own). Otherwise what was taken
+// in is committed and read runs on any connection, beside other reads.
+func (s *itemStore) reading(read func(itemReader) error) error {
 	s.settle()
 	s.mu.Lock()
 	if err := s.materialize(); err != nil {
 		s.mu.Unlock()
 		return err
+	}
+	if s.tx != nil && !s.serial && s.err == nil && time.Since(s.began) < itemCommitAge {
+		defer s.mu.Unlock()
+		return read(s.tx)
 	}
 	if err := s.commit(); err != nil {
 		s.mu.Unlock()

@@ -36,7 +36,7 @@ const itemColumns = `id, touchpoint, journey, stage, metric, score, comment, seg
 	follow, assignee, note, opened, action, informed, closed`
 
 // ids answers, in id order, up to q.fetch ids of the items that match.
-func (s *itemStore) ids(db *sql.DB, q itemQuery) ([]string, error) {
+func (s *itemStore) ids(db itemReader, q itemQuery) ([]string, error) {
 	f := q.f
 	switch {
 	case f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed:
@@ -46,13 +46,13 @@ func (s *itemStore) ids(db *sql.DB, q itemQuery) ([]string, error) {
 		}
 		// The partial index holds only items with a follow-up; SQLite uses
 		// it for a query that states the index's own condition.
-		return queryIDs(db, fmt.Sprintf("items INDEXED BY items_follow WHERE follow > 0 AND follow = %d", state), f, q.after, q.fetch)
+		return s.queryIDs(db, fmt.Sprintf("items INDEXED BY items_follow WHERE follow > 0 AND follow = %d", state), f, q.after, q.fetch)
 	case f.TouchpointID != "":
 		index := "items_t_id"
 		if q.byTime {
 			index = "items_t_at"
 		}
-		return queryIDs(db, "items INDEXED BY "+index+" WHERE touchpoint = ?", f, q.after, q.fetch, f.TouchpointID)
+		return s.queryIDs(db, "items INDEXED BY "+index+" WHERE t = ?", f, q.after, q.fetch, s.names.numOf(f.TouchpointID))
 	case len(q.scopes) > 0:
 		var all []string
 		for _, sc := range q.scopes {
@@ -60,7 +60,7 @@ func (s *itemStore) ids(db *sql.DB, q itemQuery) ([]string, error) {
 			if sc.byTime {
 				index = "items_jm_at"
 			}
-			ids, err := queryIDs(db, "items INDEXED BY "+index+" WHERE journey = ? AND metric = ?", f, q.after, q.fetch, sc.journeyID, sc.metric)
+			ids, err := s.queryIDs(db, "items INDEXED BY "+index+" WHERE j = ? AND m = ?", f, q.after, q.fetch, s.names.numOf(sc.journeyID), s.names.numOf(sc.metric))
 			if err != nil {
 				return nil, err
 			}
@@ -69,28 +69,28 @@ func (s *itemStore) ids(db *sql.DB, q itemQuery) ([]string, error) {
 		slices.Sort(all)
 		return all[:min(len(all), q.fetch)], nil
 	}
-	return queryIDs(db, "items WHERE 1", f, q.after, q.fetch)
+	return s.queryIDs(db, "items WHERE 1", f, q.after, q.fetch)
 }
 
 // queryIDs selects the ids from source (a table, its index and the scope's
 // condition, with args) that match the rest of f and follow after.
-func queryIDs(db *sql.DB, source string, f FeedbackFilter, after string, fetch int, args ...any) ([]string, error) {
+func (s *itemStore) queryIDs(db itemReader, source string, f FeedbackFilter, after string, fetch int, args ...any) ([]string, error) {
 	var where strings.Builder
 	if f.JourneyID != "" {
-		where.WriteString(" AND journey = ?")
-		args = append(args, f.JourneyID)
+		where.WriteString(" AND j = ?")
+		args = append(args, s.names.numOf(f.JourneyID))
 	}
 	if f.StageID != "" {
 		where.WriteString(" AND stage = ?")
 		args = append(args, f.StageID)
 	}
-	if f.TouchpointID != "" && !strings.Contains(source, "touchpoint = ?") {
-		where.WriteString(" AND touchpoint = ?")
-		args = append(args, f.TouchpointID)
+	if f.TouchpointID != "" && !strings.Contains(source, "t = ?") {
+		where.WriteString(" AND t = ?")
+		args = append(args, s.names.numOf(f.TouchpointID))
 	}
 	if f.Metric != "" {
-		where.WriteString(" AND metric = ?")
-		args = append(args, f.Metric)
+		where.WriteString(" AND m = ?")
+		args = append(args, s.names.numOf(f.Metric))
 	}
 	if !f.From.IsZero() {
 		where.WriteString(" AND occurred >= ?")
@@ -121,7 +121,7 @@ func queryIDs(db *sql.DB, source string, f FeedbackFilter, after string, fetch i
 }
 
 // items reads the items with ids, in id order.
-func (s *itemStore) items(db *sql.DB, ids []string) ([]FeedbackItem, error) {
+func (s *itemStore) items(db itemReader, ids []string) ([]FeedbackItem, error) {
 	if len(ids) == 0 {
 		return []FeedbackItem{}, nil
 	}
@@ -147,7 +147,7 @@ func (s *itemStore) items(db *sql.DB, ids []string) ([]FeedbackItem, error) {
 
 // page answers the page q asks for, and whether more items match after it.
 func (s *itemStore) page(q itemQuery) (items []FeedbackItem, more bool, err error) {
-	err = s.reading(func(db *sql.DB) error {
+	err = s.reading(func(db itemReader) error {
 		ids, err := s.ids(db, q)
 		if err != nil {
 			return err
@@ -167,7 +167,7 @@ func (s *itemStore) page(q itemQuery) (items []FeedbackItem, more bool, err erro
 // item is the item with id, and false when the store has none.
 func (s *itemStore) item(id string) (FeedbackItem, bool, error) {
 	var out []FeedbackItem
-	err := s.reading(func(db *sql.DB) error {
+	err := s.reading(func(db itemReader) error {
 		var err error
 		out, err = s.items(db, []string{id})
 		return err

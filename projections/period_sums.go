@@ -2,7 +2,6 @@ package projections
 
 import (
 	"cmp"
-	"database/sql"
 	"errors"
 	"maps"
 	"math"
@@ -141,7 +140,7 @@ func (s *itemStore) periodScores(q scoreQuery, fn func(tp, metric string, score 
 		cond += ` AND stored < ?`
 		args = append(args, timeKey(q.storedBefore))
 	}
-	return s.reading(func(db *sql.DB) error {
+	return s.reading(func(db itemReader) error {
 		read := func(query string, args ...any) error {
 			rows, err := db.Query(query, args...)
 			if err != nil {
@@ -168,7 +167,7 @@ func (s *itemStore) periodScores(q scoreQuery, fn func(tp, metric string, score 
 			}
 		} else {
 			for _, tp := range q.touchpoints {
-				if err := read(`SELECT touchpoint, metric, score FROM items INDEXED BY items_t_at WHERE touchpoint = ?`+cond, append([]any{tp}, args...)...); err != nil {
+				if err := read(`SELECT touchpoint, metric, score FROM items INDEXED BY items_t_at WHERE t = ?`+cond, append([]any{s.names.numOf(tp)}, args...)...); err != nil {
 					return err
 				}
 			}
