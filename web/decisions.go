@@ -16,7 +16,7 @@ import (
 // proposal, votes, tally, rationale and aftermath, filtered by period and
 // outcome, and the council report of the period to download.
 func (w *Web) decisionRoutes(g *echo.Group) {
-	g.GET("/decisions", w.decisionTimeline, w.travels)
+	w.travel(g, "/decisions", w.decisionTimeline)
 	g.GET("/decisions/download", w.downloadCouncilReport)
 }
 

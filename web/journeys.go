@@ -14,9 +14,9 @@ import (
 )
 
 func (w *Web) journeyRoutes(g *echo.Group) {
-	g.GET("/journeys", w.journeys, w.travels)
-	g.GET("/journeys/:id", w.journeyMap, w.travels)
-	g.GET("/journeys/:id/touchpoints/:tp_id", w.touchpoint)
+	w.travel(g, "/journeys", w.journeys)
+	w.travel(g, "/journeys/:id", w.journeyMap)
+	w.travel(g, "/journeys/:id/touchpoints/:tp_id", w.touchpoint)
 }
 
 // metricScale is how the map reads one metric: its scale, which way is
@@ -193,17 +193,8 @@ func (w *Web) journeys(c echo.Context) error {
 		return err
 	}
 	if len(all) == 1 {
-		to := "/journeys/" + url.PathEscape(all[0].ID)
-		q := url.Values{}
-		for _, k := range []string{"metric", "as_of"} {
-			if v := c.QueryParam(k); v != "" {
-				q.Set(k, v)
-			}
-		}
-		if len(q) > 0 {
-			to += "?" + q.Encode()
-		}
-		return c.Redirect(http.StatusSeeOther, to)
+		to := mapAddress{base: "/journeys/" + url.PathEscape(all[0].ID), metric: c.QueryParam("metric")}
+		return c.Redirect(http.StatusSeeOther, travelOf(c).Link(to.href()))
 	}
 	return w.render(c, http.StatusOK, page{name: "journeys", title: "Journey maps", nav: "journeys", live: true}, journeyList{Journeys: all})
 }
@@ -232,8 +223,8 @@ type stageColumn struct {
 	Cells    []touchpointCell
 }
 
-// touchpointCell is one touchpoint on the map: a link to its page, its
-// figure on the chosen metric.
+// touchpointCell is one touchpoint on the map: a link to its page (for
+// the map's period and segment), its figure on the chosen metric.
 type touchpointCell struct {
 	ID, Name, Channel, Href string
 	Retired                 bool
@@ -277,12 +268,11 @@ func (w *Web) journeyMap(c echo.Context) error {
 		return err
 	}
 	p.Overall = scale.periodFigure(j.Period, j.OpenFollowUps)
-	base := addr.base
 	for _, st := range j.Stages {
 		col := stageColumn{ID: st.ID, Name: st.Name, Position: st.Position, Figure: scale.periodFigure(st.Period, st.OpenFollowUps)}
 		for _, tp := range st.Touchpoints {
 			col.Cells = append(col.Cells, touchpointCell{ID: tp.ID, Name: tp.Name, Channel: tp.Channel, Retired: tp.Retired,
-				Href: base + "/touchpoints/" + url.PathEscape(tp.ID), Figure: scale.periodFigure(tp.Period, tp.OpenFollowUps)})
+				Href: touchpointLink(c, j.ID, tp.ID, addr.period, addr.segment), Figure: scale.periodFigure(tp.Period, tp.OpenFollowUps)})
 		}
 		p.Stages = append(p.Stages, col)
 	}

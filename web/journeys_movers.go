@@ -47,9 +47,12 @@ func (w *Web) readMovers(c echo.Context, p mapPeriod, segment string) (projectio
 	return mv, err
 }
 
-// touchpointAddress is the address of a mover's touchpoint page.
-func touchpointAddress(m projections.Mover) mapAddress {
-	return mapAddress{base: "/journeys/" + url.PathEscape(m.JourneyID) + "/touchpoints/" + url.PathEscape(m.TouchpointID)}
+// touchpointLink is a link from the page c to the page of touchpoint tpID
+// of journey journeyID for the period p (nil for the page's default) and
+// segment ("" for all), on the page's past day if it has one.
+func touchpointLink(c echo.Context, journeyID, tpID string, p *mapPeriod, segment string) string {
+	a := mapAddress{base: "/journeys/" + url.PathEscape(journeyID) + "/touchpoints/" + url.PathEscape(tpID), period: p, segment: segment}
+	return travelOf(c).Link(a.href())
 }
 
 // moverRowOf writes one mover on its metric's scale, linked to href.
@@ -61,7 +64,7 @@ func moverRowOf(m projections.Mover, href string) moverRow {
 
 // journeyMovers reads the movers by touchpoint of the period (of segment,
 // or all) and keeps the journey's on the scale's metric, linked to their
-// touchpoints' pages.
+// touchpoints' pages for that period and segment: a mover moved in it.
 func (w *Web) journeyMovers(c echo.Context, j projections.JourneyView, s metricScale, p mapPeriod, segment string) (moversPanel, error) {
 	mv, err := w.readMovers(c, p, segment)
 	if err != nil {
@@ -71,7 +74,7 @@ func (w *Web) journeyMovers(c echo.Context, j projections.JourneyView, s metricS
 		out := []moverRow{}
 		for _, m := range list {
 			if m.JourneyID == j.ID && m.Metric == s.Key {
-				out = append(out, moverRowOf(m, touchpointAddress(m).base))
+				out = append(out, moverRowOf(m, touchpointLink(c, m.JourneyID, m.TouchpointID, &p, segment)))
 			}
 		}
 		return out

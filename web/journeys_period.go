@@ -146,6 +146,9 @@ func (a mapAddress) href() string {
 	if a.segment != "" {
 		q.Set("segment", a.segment)
 	}
+	if len(q) == 0 {
+		return a.base
+	}
 	return a.base + "?" + q.Encode()
 }
 

@@ -15,7 +15,7 @@ import (
 )
 
 func (w *Web) overviewRoutes(g *echo.Group) {
-	g.GET("/", w.overview, w.travels)
+	w.travel(g, "/", w.overview)
 }
 
 // overviewPage is the program at a glance.
@@ -59,7 +59,7 @@ type departmentAmbassadors struct {
 func (w *Web) overview(c echo.Context) error {
 	p := overviewPage{Today: midnightOf(w.now()).Format(dayLayout)}
 	if t := travelOf(c); t != nil {
-		p.AsOf = t.Day.Format(dayLayout)
+		p.AsOf = t.day()
 	}
 	if err := w.get(c, "/v1/program", nil, &p.Overview); err != nil {
 		return err

@@ -39,9 +39,7 @@ func (w *Web) overviewMovers(c echo.Context, today time.Time) (overviewMovers, e
 				continue
 			}
 			per[m.Metric]++
-			a := touchpointAddress(m)
-			a.period = &p
-			r := moverRowOf(m, a.href())
+			r := moverRowOf(m, touchpointLink(c, m.JourneyID, m.TouchpointID, &p, ""))
 			s, _ := scaleOf(m.Metric)
 			r.Where = s.Name + " · " + m.Journey
 			out = append(out, r)

@@ -96,6 +96,10 @@ func (v view) CSRF() string {
 	return v.Session.csrf
 }
 
+// Link is href kept on the page's past day (timeTravel.Link), for the
+// templates' links to other pages.
+func (v view) Link(href string) string { return v.Travel.Link(href) }
+
 // page says how a page is shown around its data.
 type page struct {
 	name, title, nav string

@@ -66,3 +66,36 @@ func TestAPageAddressKeepsItsOtherChoices(t *testing.T) {
 		t.Errorf("without a period: %s, %s", ch.Period.Words(), addr.href())
 	}
 }
+
+func TestALinkToAPageThatTravelsKeepsThePastDay(t *testing.T) {
+	pages := []string{"/", "/journeys", "/journeys/:id", "/journeys/:id/touchpoints/:tp_id", "/decisions"}
+	past := &timeTravel{Day: day("2026-01-15"), pages: pages}
+	for href, want := range map[string]string{
+		"/":                       "/?as_of=2026-01-15",
+		"/journeys":               "/journeys?as_of=2026-01-15",
+		"/journeys/J?metric=csat": "/journeys/J?as_of=2026-01-15&metric=csat",
+		"/journeys/J/touchpoints/T?from=2026-01-01&to=2026-01-10": "/journeys/J/touchpoints/T?as_of=2026-01-15&from=2026-01-01&to=2026-01-10",
+		// A link that names a day already is kept on the page's day.
+		"/decisions?as_of=2025-12-01&outcome=approved": "/decisions?as_of=2026-01-15&outcome=approved",
+		// Pages that do not travel, and addresses no route has, are left as
+		// they are.
+		"/initiatives/I":              "/initiatives/I",
+		"/follow-ups":                 "/follow-ups",
+		"/journeys/J/touchpoints/":    "/journeys/J/touchpoints/",
+		"/journeys/J/touchpoints/T/x": "/journeys/J/touchpoints/T/x",
+		"https://example.com/":        "https://example.com/",
+		"/kpis#kpi-K":                 "/kpis#kpi-K",
+	} {
+		if got := past.Link(href); got != want {
+			t.Errorf("on 15 January %s links to %s, want %s", href, got, want)
+		}
+	}
+	// A page of today links as it is.
+	var today *timeTravel
+	if got := today.Link("/journeys/J?metric=ces"); got != "/journeys/J?metric=ces" {
+		t.Errorf("today the map links to %s", got)
+	}
+	if got := (view{}).Link("/"); got != "/" {
+		t.Errorf("a page of today's menu links to %s", got)
+	}
+}

@@ -77,18 +77,19 @@ func (w *Web) touchpoint(c echo.Context) error {
 		return &pageError{Status: http.StatusBadRequest, Title: "No such period",
 			Detail: fmt.Sprintf("The trend is drawn by week or month; %q is neither.", period)}
 	}
-	mapHref := "/journeys/" + url.PathEscape(c.Param("id"))
-	self := mapHref + "/touchpoints/" + url.PathEscape(c.Param("tp_id"))
-	addr := mapAddress{base: self}
+	mapBase := "/journeys/" + url.PathEscape(c.Param("id"))
+	addr := keepTravel(c, mapAddress{base: mapBase + "/touchpoints/" + url.PathEscape(c.Param("tp_id"))})
 	if period != projections.PeriodMonth {
 		addr = addr.with("period", period)
 	}
-	ch, addr, q := readChooser(c.QueryParams(), addr, w.now())
+	ch, addr, q := readChooser(c.QueryParams(), addr, w.today(c))
 	var err error
 	var j projections.JourneyView
 	if err = w.get(c, "/v1/journeys/"+url.PathEscape(c.Param("id")), q, &j); err != nil {
 		return err
 	}
+	// The map, for the period and segment the page shows.
+	mapHref := travelOf(c).Link(mapAddress{base: mapBase, period: addr.period, segment: addr.segment}.href())
 	p := touchpointPage{JourneyID: j.ID, JourneyName: j.Name, MapHref: mapHref, Period: period, Chooser: ch}
 	found := false
 	for _, st := range j.Stages {
@@ -148,9 +149,10 @@ func (w *Web) ownerCrew(c echo.Context, id string) (*projections.CrewView, strin
 }
 
 // touchpointTrends reads the journey's trend by touchpoint over the last
-// 12 months or 26 weeks, and keeps this touchpoint's values per metric.
+// 12 months or 26 weeks before the page's now, and keeps this touchpoint's
+// values per metric.
 func (w *Web) touchpointTrends(c echo.Context, p *touchpointPage) error {
-	now := w.now()
+	now := w.pageNow(c)
 	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -11, 0)
 	p.Span = "the last 12 months"
 	if p.Period == projections.PeriodWeek {
@@ -183,11 +185,12 @@ func (w *Web) touchpointTrends(c echo.Context, p *touchpointPage) error {
 // looked for. The API lists feedback in the order it was logged, so the
 // page reads growing windows back from now until one holds enough
 // comments: it never reads more than a year of the touchpoint's feedback.
+// On a past day the windows end with the day.
 func (w *Web) latestComments(c echo.Context, journeyID, tpID string) ([]projections.FeedbackItem, int, error) {
 	var out []projections.FeedbackItem
 	days := 0
 	for _, days = range commentWindows {
-		from := w.now().AddDate(0, 0, -days).Format(time.RFC3339)
+		from := w.pageNow(c).AddDate(0, 0, -days).Format(time.RFC3339)
 		items, err := listAll[projections.FeedbackItem](w, c, "/v1/feedback", url.Values{"journey": {journeyID}, "touchpoint": {tpID}, "from": {from}})
 		if err != nil {
 			return nil, 0, err

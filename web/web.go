@@ -30,6 +30,8 @@ type Web struct {
 	clock    events.Clock
 	sessions *sessions
 	pages    *pages
+	// travelling are the routes of the pages that take as_of (travel).
+	travelling []string
 }
 
 // New is the dashboard over the API a.

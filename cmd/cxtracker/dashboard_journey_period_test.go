@@ -129,7 +129,8 @@ func TestTheJourneyMapComparesAChosenPeriodWithThePeriodBefore(t *testing.T) {
 	// The movers: both touchpoints with 30 responses in each quarter fell,
 	// the portal beyond the noise; the kiosk is none of them.
 	fallers := evalIn[[]string](tab, `Array.from(document.querySelectorAll('#fallers tr[data-change]')).map(r => r.dataset.change + ' ' + r.querySelector('a').getAttribute('href'))`)
-	tpHref := func(id string) string { return mapPath + "/touchpoints/" + id }
+	// Each links to its touchpoint's page for the period it moved in.
+	tpHref := func(id string) string { return mapPath + "/touchpoints/" + id + "?from=2026-04-01&to=2026-06-30" }
 	if len(fallers) < 2 || !strings.Contains(strings.Join(fallers, "\n"), "worse "+tpHref(falling)) || !strings.Contains(strings.Join(fallers, "\n"), "noise "+tpHref(steady)) ||
 		strings.Contains(strings.Join(fallers, "\n"), quiet) {
 		t.Errorf("the fallers are %v", fallers)

@@ -130,6 +130,30 @@ func TestTheWeeklyPagesReadPeriodsMoversAndThePast(t *testing.T) {
 		t.Errorf("the map's chooser leaves the day (%d)", n-1)
 	}
 
+	// A chain of links on that day stays on it: the overview's menu to the
+	// map, a cell to its touchpoint (whose default period is the quarter
+	// before the day), back to the map, the menu to the decision log.
+	onDay := ` && location.search.includes("as_of=2026-01-15") && document.querySelector("#as-of-banner")`
+	tab.open("/?as_of=2026-01-15")
+	tab.do("the menu's journey map", chromedp.Click(chromedp.CSS(`nav[aria-label=Main] a[href^="/journeys"]`)))
+	tab.waitFor("the map on 15 January", `location.pathname == "`+mapPath+`"`+onDay, 5*time.Second)
+	cellID := evalIn[string](tab, `document.querySelector('a.tp-cell').dataset.touchpoint`)
+	tab.do("a touchpoint on that day", chromedp.Click(chromedp.CSS(`a.tp-cell`)))
+	tab.waitFor("the touchpoint on 15 January", `location.pathname == "`+tpPath(cellID)+`"`+onDay, 5*time.Second)
+	if shown, cur := tab.text("#period-shown"), tab.text(`#period-chooser a[aria-current=page]`); !strings.Contains(shown, "1 Oct 2025 to 31 Dec 2025") || cur != "Last quarter" {
+		t.Errorf("the touchpoint on 15 January shows %q (%s)", shown, cur)
+	}
+	then := tab.text("#tp-total")
+	tab.do("back to the map", chromedp.Click(chromedp.ID("map-link")))
+	tab.waitFor("the map again on 15 January", `location.pathname == "`+mapPath+`"`+onDay, 5*time.Second)
+	tab.do("the menu's decisions", chromedp.Click(chromedp.CSS(`nav[aria-label=Main] a[href^="/decisions"]`)))
+	tab.waitFor("the decision log on 15 January", `location.pathname == "/decisions"`+onDay, 5*time.Second)
+	// The touchpoint's count of responses is the day's, not today's.
+	tab.open(tpPath(cellID))
+	if n, now := responsesIn(t, then), responsesIn(t, tab.text("#tp-total")); n == 0 || n >= now || !strings.Contains(then, "by 15 Jan 2026") {
+		t.Errorf("on 15 January the touchpoint says %q, today %d responses", then, now)
+	}
+
 	// The decision log on that day holds only what was decided by then.
 	tab.open("/decisions")
 	now := evalIn[int](tab, `document.querySelectorAll('#timeline > li').length`)
@@ -144,18 +168,34 @@ func TestTheWeeklyPagesReadPeriodsMoversAndThePast(t *testing.T) {
 	b := newBrowserSession(t, base)
 	b.signIn(token)
 	for path, want := range map[string]string{
-		"/?as_of=2026-02-30":                "2026-02-30&#34; is not a date",
-		mapPath + "?as_of=2026-08-01":       "after today (16 Jul 2026)",
-		"/decisions?as_of=last%20christmas": "last christmas&#34; is not a date",
-		"/?as_of=1969-07-20":                "on or after 1 Jan 1970",
+		"/?as_of=2026-02-30":                  "2026-02-30&#34; is not a date",
+		mapPath + "?as_of=2026-08-01":         "after today (16 Jul 2026)",
+		"/decisions?as_of=last%20christmas":   "last christmas&#34; is not a date",
+		"/?as_of=1969-07-20":                  "on or after 1 Jan 1970",
+		tpPath(falling) + "?as_of=2026-13-01": "2026-13-01&#34; is not a date",
 	} {
 		if a := b.get(path); a.Status != http.StatusBadRequest || !strings.Contains(a.Body, want) {
 			t.Errorf("%s answered %d, want 400 saying %s", path, a.Status, want)
 		}
 	}
+	// The portal, added on 16 July, was not there on 15 January.
+	if a := b.get(tpPath(falling) + "?as_of=2026-01-15"); a.Status != http.StatusNotFound || !strings.Contains(a.Body, "has no touchpoint") {
+		t.Errorf("the portal on 15 January answered %d", a.Status)
+	}
 }
 
 var responseCount = regexp.MustCompile(`(\d+) responses`)
+
+// responsesIn is the count of responses a text begins with.
+func responsesIn(t *testing.T, text string) int {
+	t.Helper()
+	m := responseCount.FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("%q counts no responses", text)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
 
 // headlineCount is the overview's count of NPS responses.
 func headlineCount(t *testing.T, tab *browserTab) int {
