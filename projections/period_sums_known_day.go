@@ -21,20 +21,31 @@ import (
 // scores are to be taken from the day's cells (less) rather than added.
 func (s *itemStore) knownDayPart(q scoreQuery, knownAt time.Time, occurring int) (scoreQuery, bool, error) {
 	day, next := midnight(knownAt), midnight(knownAt).Add(time.Duration(daySeconds)*time.Second)
-	before, err := s.storedCount(day, knownAt, occurring)
-	if err != nil {
-		return q, false, err
+	// Both sides of knownAt are counted up to a limit that grows until one
+	// of them is under it or it passes occurring: the counting visits no
+	// more than a few times the smaller side, or occurring.
+	for limit := 256; ; limit *= 8 {
+		limit = min(limit, occurring)
+		after, err := s.storedCount(knownAt, next, limit)
+		if err != nil {
+			return q, false, err
+		}
+		before, err := s.storedCount(day, knownAt, min(limit, after+1))
+		if err != nil {
+			return q, false, err
+		}
+		switch {
+		case before <= after && before < limit:
+			q.storedFrom, q.byStored = day, true
+			return q, false, nil
+		case after < limit:
+			q.storedFrom, q.storedBefore, q.byStored = knownAt, next, true
+			return q, true, nil
+		case limit == occurring:
+			q.storedFrom = day
+			return q, false, nil
+		}
 	}
-	after, err := s.storedCount(knownAt, next, min(before, occurring))
-	if err != nil {
-		return q, false, err
-	}
-	if after < before && after < occurring {
-		q.storedFrom, q.storedBefore, q.byStored = knownAt, next, true
-		return q, true, nil
-	}
-	q.storedFrom, q.byStored = day, before < occurring
-	return q, false, nil
 }
 
 // storedCount is how many items the log stored in [from, to), counted
