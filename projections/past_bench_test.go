@@ -35,39 +35,9 @@ func benchPastItems() int {
 // and carrying kept views on by one event (a read at as_of with known_at
 // now, after a write). scripts/bench.sh prints build/raw.
 func BenchmarkTimeTravel(b *testing.B) {
-	srv := jstest.Server(b, b.TempDir())
-	store := jstest.Open(b, srv)
-	e, err := events.NewEngine(store)
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = store.Follow(ctx, events.FromSeq(1), e.Apply) }()
-	b.Cleanup(func() { cancel(); <-done })
-	s := &script{t: b, engine: e, store: store}
-	jny := program(s)
-	var tps []string
-	e.View(func(st *events.State) {
-		j, _ := st.Journey(jny)
-		for id, tp := range j.Touchpoints {
-			if !tp.Retired {
-				tps = append(tps, id)
-			}
-		}
-	})
 	n := benchPastItems()
-	year := time.Now().UTC().AddDate(-1, 0, 0)
-	for i := 0; i < n; i += 1000 {
-		batch := events.LogFeedbackBatch{TouchpointID: tps[i/1000%len(tps)]}
-		for k := range min(1000, n-i) {
-			batch.Items = append(batch.Items, events.LogFeedback{FeedbackID: events.NewID(), TouchpointID: batch.TouchpointID, Metric: events.MetricNPS,
-				Score: (i + k) % 11, Source: events.SourceSurvey, OccurredAt: year.Add(time.Duration(i+k) * 365 * 24 * time.Hour / time.Duration(n))})
-		}
-		if _, err := e.Execute(ctx, batch, events.Meta{Actor: "bench"}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	srv, s, year := backdatedLog(b, n)
+	store, ctx := s.store, context.Background()
 	last, _ := store.LastSeq(ctx)
 	b.Logf("log of %d events, %d feedback items", last, n)
 	js, err := natsjs.New(jstest.Conn(b, srv))
@@ -166,4 +136,44 @@ func BenchmarkTimeTravel(b *testing.B) {
 			release()
 		}
 	})
+}
+
+// backdatedLog is a log of a program (see program) and n feedback items
+// on its journey, back-dated evenly over the year before now (year is its
+// start), logged in batches of a thousand; the JetStream server is the
+// log's.
+func backdatedLog(b *testing.B, n int) (srv *jetstream.Server, s *script, year time.Time) {
+	srv = jstest.Server(b, b.TempDir())
+	store := jstest.Open(b, srv)
+	e, err := events.NewEngine(store)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = store.Follow(ctx, events.FromSeq(1), e.Apply) }()
+	b.Cleanup(func() { cancel(); <-done })
+	s = &script{t: b, engine: e, store: store}
+	jny := program(s)
+	var tps []string
+	e.View(func(st *events.State) {
+		j, _ := st.Journey(jny)
+		for id, tp := range j.Touchpoints {
+			if !tp.Retired {
+				tps = append(tps, id)
+			}
+		}
+	})
+	year = time.Now().UTC().AddDate(-1, 0, 0)
+	for i := 0; i < n; i += 1000 {
+		batch := events.LogFeedbackBatch{TouchpointID: tps[i/1000%len(tps)]}
+		for k := range min(1000, n-i) {
+			batch.Items = append(batch.Items, events.LogFeedback{FeedbackID: events.NewID(), TouchpointID: batch.TouchpointID, Metric: events.MetricNPS,
+				Score: (i + k) % 11, Source: events.SourceSurvey, OccurredAt: year.Add(time.Duration(i+k) * 365 * 24 * time.Hour / time.Duration(n))})
+		}
+		if _, err := e.Execute(ctx, batch, events.Meta{Actor: "bench"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return srv, s, year
 }

@@ -36,22 +36,26 @@ func (m *Feedback) periodSumsOf(only map[string]bool, from, to, knownAt time.Tim
 		storedBefore = dayOf(knownAt)
 	}
 	sums := map[string]events.Summary{}
-	// What each way of reading the items stored on knownAt's day would
-	// visit (see scoreQuery.byStored): every item the log stored that day,
-	// or every item of the touchpoints that occurred in the period.
-	var storedThatDay, occurring int
+	// knownDay is the period's whole days' feedback the log stored on
+	// knownAt's day, before or after it; occurring is how many items of
+	// the touchpoints occurred in the period (see knownDayPart).
+	knownDay := map[string]events.Summary{}
+	var occurring int
 	m.mu.RLock()
 	if first < end {
 		for k, s := range m.days {
-			if k.stored == storedBefore {
-				storedThatDay += summaryCount(s)
-			}
 			if k.occurred < first || k.occurred >= end || (only != nil && !only[k.touchpointID]) {
 				continue
 			}
 			occurring += summaryCount(s)
-			if k.stored < storedBefore && (segment == "" || k.segment == segment) {
+			if segment != "" && k.segment != segment {
+				continue
+			}
+			switch {
+			case k.stored < storedBefore:
 				merge(sums, k.touchpointID, s)
+			case k.stored == storedBefore:
+				merge(knownDay, k.touchpointID, s)
 			}
 		}
 	}
@@ -79,9 +83,20 @@ func (m *Feedback) periodSumsOf(only map[string]bool, from, to, knownAt time.Tim
 			parts = append(parts, q.occurring(hi, to))
 		}
 		if !knownAt.IsZero() && knownAt.After(midnight(knownAt)) {
-			p := q.occurring(dayStart(first), dayStart(end))
-			p.storedFrom, p.byStored = midnight(knownAt), storedThatDay < occurring
-			parts = append(parts, p)
+			p, less, err := store.knownDayPart(q.occurring(dayStart(first), dayStart(end)), knownAt, occurring)
+			if err != nil {
+				return nil, nil, err
+			}
+			if less {
+				if err := subtractScores(store, p, knownDay); err != nil {
+					return nil, nil, err
+				}
+				for tp, s := range knownDay {
+					merge(sums, tp, s)
+				}
+			} else {
+				parts = append(parts, p)
+			}
 		}
 	} else if from.Before(to) {
 		parts = append(parts, q.occurring(from, to))

@@ -34,6 +34,10 @@ type reportBuilder struct {
 	// computed KPI's value, are read from (see impacts).
 	initiativesAt *Initiatives
 	kpisAt        *KPIs
+	// settled is the stored time of a record the feedback model has taken
+	// in, zero when the builder knows none: it lets the windows known at
+	// each decision be read once and kept (see outcomeBasis).
+	settled time.Time
 }
 
 type reportTouchpoint struct {

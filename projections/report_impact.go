@@ -16,7 +16,7 @@ func (b *reportBuilder) impacts(r *CouncilReport, f *Feedback) error {
 		return nil
 	}
 	ds := b.initiativesAt.Decisions(DecisionFilter{From: b.from, To: b.to})
-	basis := outcomeBasis{feedback: f, names: b.placeNames(), kpi: b.kpisAt.Get, now: b.to, knownAt: r.KnownAt}
+	basis := outcomeBasis{feedback: f, names: b.placeNames(), kpi: b.kpisAt.Get, now: b.to, knownAt: r.KnownAt, settled: b.settled}
 	if err := basis.fill(ds); err != nil {
 		return err
 	}

@@ -75,6 +75,7 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 	cut := v.History.cut(last, day, to)
 	bounds := []time.Time{PreviousPeriod(from, to), from, to}
 	upTo, touchpoints := v.Feedback.dayFigures(day, dayOf(bounds[0]), dayOf(from), dayOf(to))
+	settled := v.History.lastStored()
 	p.hold.Unlock()
 	if cut.gap != 0 && cut.gap <= last || v.Feedback.Err() != nil {
 		return replay()
@@ -84,6 +85,7 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 	}
 
 	b := newReportBuilder(from, to, knownAt)
+	b.settled = settled
 	for _, k := range cut.records {
 		rec, err := events.ReadRecord(k.Seq, k.Subject, k.Stored, k.Raw)
 		if err != nil {
