@@ -219,4 +219,14 @@ awk '
 		printf "%-44s %9.3f ms; carried on by one event %.2f ms\n", "views kept at a cut", ns["kept"] / 1e6, ns["carried-on-by-one-event"] / 1e6
 	}' "$out"
 
+echo
+echo "== council report from the read models (projections BenchmarkCouncilReportOf): a year of ${CXTRACKER_BENCH_PAST_ITEMS:-50000} back-dated feedback items stored today"
+go test -run '^$' -bench '^BenchmarkCouncilReportOf$' -benchtime 20x -timeout 30m ./projections/ | tee "$out"
+awk '
+	/^BenchmarkCouncilReportOf\// { name = $1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkCouncilReportOf\//, "", name); ns[name] = $3 }
+	END {
+		if (!("raw" in ns) || !("report" in ns)) { print "council report: missing"; exit }
+		printf "%-44s %9.2f ms = %5.1fx raw JetStream reading the last record (%.3f ms)\n", "the report for a year, known now", ns["report"] / 1e6, ns["report"] / ns["raw"], ns["raw"] / 1e6
+	}' "$out"
+
 scale_section
