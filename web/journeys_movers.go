@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"net/url"
 	"slices"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,10 +37,8 @@ type moverRow struct {
 // readMovers reads the movers by touchpoint of the period (of segment, or
 // all).
 func (w *Web) readMovers(c echo.Context, p mapPeriod, segment string) (projections.Movers, error) {
-	q := url.Values{"by": {projections.TrendByTouchpoint}, "from": {p.From.Format(time.RFC3339)}, "to": {p.To.Format(time.RFC3339)}}
-	if segment != "" {
-		q.Set("segment", segment)
-	}
+	q := p.apiQuery(segment)
+	q.Set("by", projections.TrendByTouchpoint)
 	var mv projections.Movers
 	err := w.get(c, "/v1/feedback/movers", q, &mv)
 	return mv, err

@@ -49,6 +49,16 @@ func (p mapPeriod) query(q url.Values) {
 	q.Set("to", p.Last().Format(dayLayout))
 }
 
+// apiQuery is the API's query for the period's figures (of segment, or
+// all when it is "").
+func (p mapPeriod) apiQuery(segment string) url.Values {
+	q := url.Values{"from": {p.From.Format(time.RFC3339)}, "to": {p.To.Format(time.RFC3339)}}
+	if segment != "" {
+		q.Set("segment", segment)
+	}
+	return q
+}
+
 // periodPreset is a named period, counted back from today.
 type periodPreset struct {
 	Key, Label string
@@ -221,11 +231,7 @@ func readChooser(q url.Values, addr mapAddress, now time.Time) (periodChooser, m
 		addr.period = &period
 	}
 	ch.From, ch.To, ch.Previous = period.From.Format(dayLayout), period.Last().Format(dayLayout), period.Previous()
-	api := url.Values{"from": {period.From.Format(time.RFC3339)}, "to": {period.To.Format(time.RFC3339)}}
-	if addr.segment != "" {
-		api.Set("segment", addr.segment)
-	}
-	return ch, addr, api
+	return ch, addr, period.apiQuery(addr.segment)
 }
 
 // periodChoices are the chooser's links: each named period as of today,
