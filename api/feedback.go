@@ -144,11 +144,18 @@ func (s *Server) listFeedback(c echo.Context) error {
 // (excluded), adding what is wrong with them to errs.
 func feedbackScope(c echo.Context, errs *fieldErrors) (journeyID, metric string, from, to time.Time) {
 	journeyID, metric = queryID(c, errs, "journey"), queryWord(c, errs, "metric", events.Metrics...)
+	from, to = queryRange(c, errs)
+	return journeyID, metric, from, to
+}
+
+// queryRange reads from and to, each RFC 3339 or absent, from the query;
+// to must be after from when both are given.
+func queryRange(c echo.Context, errs *fieldErrors) (from, to time.Time) {
 	from, to = errs.time("from", c.QueryParam("from")), errs.time("to", c.QueryParam("to"))
 	if !from.IsZero() && !to.IsZero() && !to.After(from) {
 		errs.add("to", "must be after from")
 	}
-	return journeyID, metric, from, to
+	return from, to
 }
 
 // queryID reads the id of a journey, stage or touchpoint, named field,

@@ -53,16 +53,14 @@ const moversDays = 30
 // neither; segment only with them unless anyPeriod (the route has a
 // period of its own then).
 func period(c echo.Context, errs *fieldErrors, anyPeriod bool) (from, to time.Time, segment string) {
-	from, to, segment = errs.time("from", c.QueryParam("from")), errs.time("to", c.QueryParam("to")), c.QueryParam("segment")
+	from, to = queryRange(c, errs)
+	segment = c.QueryParam("segment")
 	given := func(name string) bool { return c.QueryParam(name) != "" }
 	if !given("from") && given("to") {
 		errs.add("from", "is required with to")
 	}
 	if given("from") && !given("to") {
 		errs.add("to", "is required with from")
-	}
-	if !from.IsZero() && !to.IsZero() && !to.After(from) {
-		errs.add("to", "must be after from")
 	}
 	if segment != "" && !anyPeriod && !given("from") {
 		errs.add("segment", "needs a period: from and to")
