@@ -99,16 +99,21 @@ func (m *Feedback) partDays(touchpoints []string, seq uint64, bounds []time.Time
 		}
 		into := upTo[i]
 		q := scoreQuery{touchpoints: touchpoints, seq: seq, from: midnight(bound), to: bound}
-		err := store.periodScores(q, func(tp, metric string, score int) {
-			s := into[tp]
-			_ = s.Add(metric, score) // A score off its scale was never logged.
-			into[tp] = s
-		})
-		if err != nil {
+		if err := store.periodScores(q, addScoreTo(into)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// addScoreTo is a periodScores callback that adds each score to its
+// touchpoint's summary in into.
+func addScoreTo(into map[string]events.Summary) func(tp, metric string, score int) {
+	return func(tp, metric string, score int) {
+		s := into[tp]
+		_ = s.Add(metric, score) // A score off its scale was never logged.
+		into[tp] = s
+	}
 }
 
 // merge adds s to the summary of key in into.

@@ -134,11 +134,15 @@ func (v *KPIView) periods(sums map[time.Time]events.Summary, layout string, next
 }
 
 // meets reports whether value reaches the target in the KPI's direction.
-func (v *KPIView) meets(value float64) bool {
-	if v.Direction == events.LowerIsBetter {
-		return value <= v.Target
+func (v *KPIView) meets(value float64) bool { return meetsTarget(v.Direction, v.Target, value) }
+
+// meetsTarget reports whether value reaches target in direction (lower or
+// higher is better): the one rule every view of a KPI judges by.
+func meetsTarget(direction string, target, value float64) bool {
+	if direction == events.LowerIsBetter {
+		return value <= target
 	}
-	return value >= v.Target
+	return value >= target
 }
 
 // figureOf is metric's value in s: NPS in points, CSAT as the percentage

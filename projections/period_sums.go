@@ -102,12 +102,7 @@ func (m *Feedback) periodSumsOf(only map[string]bool, from, to, knownAt time.Tim
 		parts = append(parts, q.occurring(from, to))
 	}
 	for _, p := range parts {
-		err := store.periodScores(p, func(tp, metric string, score int) {
-			s := sums[tp]
-			_ = s.Add(metric, score) // A score off its scale was never logged.
-			sums[tp] = s
-		})
-		if err != nil {
+		if err := store.periodScores(p, addScoreTo(sums)); err != nil {
 			return nil, nil, err
 		}
 	}

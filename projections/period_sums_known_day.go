@@ -73,12 +73,7 @@ func (s *itemStore) storedCount(from, to time.Time, limit int) (int, error) {
 // selects, and drops the touchpoints left with none.
 func subtractScores(store *itemStore, q scoreQuery, sums map[string]events.Summary) error {
 	less := map[string]events.Summary{}
-	err := store.periodScores(q, func(tp, metric string, score int) {
-		s := less[tp]
-		_ = s.Add(metric, score) // A score off its scale was never logged.
-		less[tp] = s
-	})
-	if err != nil {
+	if err := store.periodScores(q, addScoreTo(less)); err != nil {
 		return err
 	}
 	for tp, s := range less {

@@ -257,10 +257,7 @@ func (b *reportBuilder) report(f *Feedback) (*CouncilReport, error) {
 				return nil, err
 			}
 			if k.Value != nil {
-				met := *k.Value >= k.Target
-				if k.Direction == events.LowerIsBetter {
-					met = *k.Value <= k.Target
-				}
+				met := meetsTarget(k.Direction, k.Target, *k.Value)
 				k.Met = &met
 			}
 			r.KPIs = append(r.KPIs, *k)
