@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"strings"
 	"time"
@@ -29,10 +30,7 @@ func (c *client) doAt(ctx context.Context, at time.Time, method, path string, bo
 		}
 		return c.do(ctx, method, path+sep+"occurred_at="+url.QueryEscape(stamp), nil, out)
 	}
-	dated := make(obj, len(body)+1)
-	for k, v := range body {
-		dated[k] = v
-	}
+	dated := maps.Clone(body)
 	dated["occurred_at"] = stamp
 	return c.do(ctx, method, path, dated, out)
 }

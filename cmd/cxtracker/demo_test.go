@@ -301,15 +301,8 @@ func deref(f *float64) any {
 // journeyMap is the one journey's map.
 func journeyMap(t *testing.T, c *client) demoMap {
 	t.Helper()
-	var journeys page[struct {
-		ID string `json:"id"`
-	}]
-	c.must(t, "/v1/journeys", &journeys)
-	if len(journeys.Items) != 1 {
-		t.Fatalf("%d journeys, want 1", len(journeys.Items))
-	}
 	var m demoMap
-	c.must(t, "/v1/journeys/"+journeys.Items[0].ID, &m)
+	c.must(t, "/v1/journeys/"+journeyID(t, c), &m)
 	return m
 }
 

@@ -35,7 +35,7 @@ type demoTimeline struct {
 
 // at adds a step that happened at t and is written then.
 func (tl *demoTimeline) at(t time.Time, run func(context.Context) error) {
-	tl.steps = append(tl.steps, demoStep{at: t, by: t, run: run})
+	tl.late(t, t, run)
 }
 
 // late adds a step that happened at t but is written only when the

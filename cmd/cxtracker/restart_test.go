@@ -20,21 +20,13 @@ import (
 // and body.
 func post(t *testing.T, m *Main, token, path string, body any, headers ...string) (int, http.Header, map[string]any) {
 	t.Helper()
-	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, "http://"+m.HTTPAddr()+path, bytes.NewReader(raw))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
+	a, err := request(http.MethodPost, "http://"+m.HTTPAddr()+path, token, body, headers...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	var out map[string]any
-	json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, resp.Header, out
+	json.Unmarshal([]byte(a.body), &out)
+	return a.status, a.header, out
 }
 
 func TestIdempotencyKeyHoldsAcrossARestart(t *testing.T) {
