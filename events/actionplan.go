@@ -38,11 +38,14 @@ type PlannedAction struct {
 // ActionPlanDrafted says an account team drafted a plan for an account from
 // the feedback it names.
 type ActionPlanDrafted struct {
-	ActionPlanID string          `json:"action_plan_id"`
-	Account      string          `json:"account"`
-	Title        string          `json:"title"`
-	FeedbackIDs  []string        `json:"feedback_ids,omitempty"`
-	Actions      []PlannedAction `json:"actions"`
+	ActionPlanID string `json:"action_plan_id"`
+	Account      string `json:"account"`
+	// AccountID names the account (see account.go) when the plan is for
+	// one; Account is then its name as it was when the plan was drafted.
+	AccountID   string          `json:"account_id,omitempty"`
+	Title       string          `json:"title"`
+	FeedbackIDs []string        `json:"feedback_ids,omitempty"`
+	Actions     []PlannedAction `json:"actions"`
 }
 
 // ActionPlanShared says the plan was shared with the customer.
@@ -73,6 +76,7 @@ func (ActionPlanClosed) EventName() string  { return EventActionPlanClosed }
 type ActionPlan struct {
 	ID          string
 	Account     string
+	AccountID   string
 	Title       string
 	FeedbackIDs []string
 	Actions     []PlannedAction
@@ -85,7 +89,7 @@ type ActionPlan struct {
 func (a *ActionPlan) apply(ev Payload) {
 	switch e := ev.(type) {
 	case ActionPlanDrafted:
-		a.Account, a.Title, a.FeedbackIDs, a.Actions = e.Account, e.Title, e.FeedbackIDs, e.Actions
+		a.Account, a.AccountID, a.Title, a.FeedbackIDs, a.Actions = e.Account, e.AccountID, e.Title, e.FeedbackIDs, e.Actions
 	case ActionPlanShared:
 		a.SharedWith = e.SharedWith
 	case ActionCompleted:
@@ -118,10 +122,13 @@ func (s *State) openPlan(id string) (*ActionPlan, error) {
 	return a, nil
 }
 
-// DraftActionPlan drafts an action plan for an account.
+// DraftActionPlan drafts an action plan for an account: named in words
+// (Account), by its id (AccountID), or both. Given only the id, the plan
+// takes the account's name.
 type DraftActionPlan struct {
 	ActionPlanID string
 	Account      string
+	AccountID    string
 	Title        string
 	FeedbackIDs  []string
 	Actions      []PlannedAction
@@ -132,6 +139,10 @@ type DraftActionPlan struct {
 func (c DraftActionPlan) Decide(s *State) (Decision, error) {
 	var v checks
 	v.id("action_plan_id", c.ActionPlanID)
+	s.checkAccount(&v, c.AccountID)
+	if a, ok := s.accounts[c.AccountID]; ok && c.Account == "" {
+		c.Account = a.Name
+	}
 	v.name("account", c.Account)
 	v.name("title", c.Title)
 	v.ids("feedback_ids", c.FeedbackIDs)
@@ -166,7 +177,7 @@ func (c DraftActionPlan) Decide(s *State) (Decision, error) {
 		}
 	}
 	return decide(Aggregate{KindActionPlan, c.ActionPlanID}, ActionPlanDrafted{
-		ActionPlanID: c.ActionPlanID, Account: c.Account, Title: c.Title,
+		ActionPlanID: c.ActionPlanID, Account: c.Account, AccountID: c.AccountID, Title: c.Title,
 		FeedbackIDs: c.FeedbackIDs, Actions: c.Actions,
 	})
 }

@@ -53,6 +53,7 @@ var catalogue = newCatalogue(slices.Concat(
 	followupEvents,
 	kpiEvents,
 	actionplanEvents,
+	accountEvents,
 ))
 
 // def registers the payload type T as the event of aggregates of kind at

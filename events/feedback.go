@@ -50,6 +50,8 @@ type FeedbackLogged struct {
 	Segment      string    `json:"segment,omitempty"`
 	Source       string    `json:"source"`
 	OccurredAt   time.Time `json:"occurred_at,omitzero"`
+	// AccountID names the account the customer belongs to, when known.
+	AccountID string `json:"account_id,omitempty"`
 }
 
 func (FeedbackLogged) EventName() string { return EventFeedbackLogged }
@@ -107,6 +109,7 @@ type LogFeedback struct {
 	Segment      string
 	Source       string
 	OccurredAt   time.Time
+	AccountID    string
 }
 
 // Decide logs a score on its metric's scale at a touchpoint that exists and
@@ -123,6 +126,7 @@ func (c LogFeedback) Decide(s *State) (Decision, error) {
 	if len(c.Source) > 40 || !sourcePattern.MatchString(c.Source) {
 		v.fail("source", "must be a lower-case word such as %s, %s or %s", SourceSurvey, SourceCallCentre, SourceAmbassador)
 	}
+	s.checkAccount(&v, c.AccountID)
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
@@ -135,6 +139,7 @@ func (c LogFeedback) Decide(s *State) (Decision, error) {
 	return decide(Aggregate{KindFeedback, c.TouchpointID}, FeedbackLogged{
 		FeedbackID: c.FeedbackID, TouchpointID: c.TouchpointID, Metric: c.Metric, Score: c.Score,
 		Comment: c.Comment, Segment: c.Segment, Source: c.Source, OccurredAt: c.OccurredAt.UTC(),
+		AccountID: c.AccountID,
 	})
 }
 

@@ -61,6 +61,7 @@ type State struct {
 	kpis        map[string]*KPI
 	plans       map[string]*ActionPlan
 	tokens      map[string]*Token
+	accounts    map[string]*Account
 
 	// quarantined holds, for each aggregate whose history holds a record
 	// that could not be applied, the first such record: commands on it are
@@ -87,6 +88,7 @@ func NewState() *State {
 		kpis:        map[string]*KPI{},
 		plans:       map[string]*ActionPlan{},
 		tokens:      map[string]*Token{},
+		accounts:    map[string]*Account{},
 		quarantined: map[Aggregate]quarantined{},
 	}
 }
@@ -203,6 +205,8 @@ func (s *State) apply(agg Aggregate, p Payload) {
 		created(s.tokens, id, func() *Token { return &Token{ID: id} }).apply(p)
 	case KindActionPlan:
 		created(s.plans, id, func() *ActionPlan { return &ActionPlan{ID: id} }).apply(p)
+	case KindAccount:
+		created(s.accounts, id, func() *Account { return &Account{ID: id} }).apply(p)
 	}
 }
 

@@ -33,6 +33,7 @@ type savedState struct {
 	KPIs        map[string]*KPI
 	Plans       map[string]*ActionPlan
 	Tokens      map[string]*Token
+	Accounts    map[string]*Account
 	Quarantined []savedQuarantined
 }
 
@@ -69,6 +70,7 @@ func (s *State) SaveCheckpoint(w io.Writer) error {
 		LastSeq: s.lastSeq, People: s.people, Emails: s.emails, Program: s.program, Council: s.council,
 		Crews: s.crews, Initiatives: s.initiatives, Journeys: s.journeys, Stages: s.stages, Touchpoints: s.touchpoints,
 		Partitions: s.partitions, FollowUps: s.followUps, KPIs: s.kpis, Plans: s.plans, Tokens: s.tokens,
+		Accounts: s.accounts,
 	}
 	for _, agg := range sortedAggregates(s.streams) {
 		st.Streams = append(st.Streams, savedStream{agg, s.streams[agg]})
@@ -125,6 +127,7 @@ func (s *State) LoadCheckpoint(r io.Reader) error {
 	keep(&n.kpis, st.KPIs)
 	keep(&n.plans, st.Plans)
 	keep(&n.tokens, st.Tokens)
+	keep(&n.accounts, st.Accounts)
 	*s = *n
 	return nil
 }

@@ -44,7 +44,7 @@ func (k TextKind) MaxLen() int {
 // the one place that says which kind each is. A field of a list, such as
 // actions[0].description, is named by its last part.
 var textKinds = map[string]TextKind{
-	"account": ShortText, "channel": ShortText, "department": ShortText, "label": LongText,
+	"account": ShortText, "channel": ShortText, "contact": ShortText, "department": ShortText, "label": LongText,
 	"metric": ShortText, "name": ShortText, "scope": ShortText, "segment": ShortText,
 	"shared_with": ShortText, "title": ShortText, "unit": ShortText,
 
