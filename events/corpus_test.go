@@ -37,6 +37,7 @@ func examples() []fact {
 			agg, ok := aggOf[et.Kind]
 			if !ok {
 				agg = Aggregate{et.Kind, id(500 + i)}
+				aggOf[et.Kind] = agg
 			}
 			out = append(out, fact{agg, filledExample(et.goType)})
 		}

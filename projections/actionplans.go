@@ -26,6 +26,7 @@ const (
 type ActionPlanView struct {
 	ID          string       `json:"id"`
 	Account     string       `json:"account"`
+	AccountID   string       `json:"account_id,omitempty"`
 	Title       string       `json:"title"`
 	Status      string       `json:"status"`
 	FeedbackIDs []string     `json:"feedback_ids"`
@@ -73,7 +74,7 @@ func (m *ActionPlans) Apply(rec events.Record, p events.Payload) error {
 	defer m.mu.Unlock()
 	at := rec.Event.Time
 	if e, ok := p.(events.ActionPlanDrafted); ok {
-		v := &ActionPlanView{ID: id, Account: e.Account, Title: e.Title, Status: PlanDrafted,
+		v := &ActionPlanView{ID: id, Account: e.Account, AccountID: e.AccountID, Title: e.Title, Status: PlanDrafted,
 			FeedbackIDs: append([]string{}, e.FeedbackIDs...), OpenActions: len(e.Actions), DraftedAt: at}
 		for _, a := range e.Actions {
 			v.Actions = append(v.Actions, PlanAction{ID: a.ActionID, Description: a.Description, OwnerID: a.OwnerID})
@@ -111,6 +112,20 @@ func (m *ActionPlans) List() []ActionPlanView {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	return viewsByID(m.byID, (*ActionPlanView).copy)
+}
+
+// ForAccount is every action plan that names the account with id, ordered
+// by id.
+func (m *ActionPlans) ForAccount(accountID string) []ActionPlanView {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	out := []ActionPlanView{}
+	for _, v := range viewsByID(m.byID, func(v *ActionPlanView) *ActionPlanView { return v }) {
+		if v.AccountID == accountID {
+			out = append(out, v.copy())
+		}
+	}
+	return out
 }
 
 // copy is the plan with its own slices; the times it points to are never

@@ -60,6 +60,7 @@ type FeedbackItem struct {
 	Comment      string        `json:"comment,omitempty"`
 	Segment      string        `json:"segment,omitempty"`
 	Source       string        `json:"source"`
+	AccountID    string        `json:"account_id,omitempty"`
 	OccurredAt   time.Time     `json:"occurred_at"`
 	LoggedAt     time.Time     `json:"logged_at"`
 	FollowUp     *FollowUpView `json:"follow_up"`
@@ -181,7 +182,7 @@ func (m *Feedback) item(rec events.Record, e events.FeedbackLogged) FeedbackItem
 	}
 	place := m.places[e.TouchpointID]
 	return FeedbackItem{ID: e.FeedbackID, TouchpointID: e.TouchpointID, JourneyID: place.journeyID, StageID: place.stageID,
-		Metric: e.Metric, Score: e.Score, Comment: e.Comment, Segment: e.Segment, Source: e.Source,
+		Metric: e.Metric, Score: e.Score, Comment: e.Comment, Segment: e.Segment, Source: e.Source, AccountID: e.AccountID,
 		OccurredAt: at.UTC(), LoggedAt: rec.Event.Time}
 }
 

@@ -20,6 +20,8 @@ type FeedbackFilter struct {
 	From, To time.Time
 	// FollowUp is FollowUpNone, FollowUpOpen or FollowUpClosed.
 	FollowUp string
+	// AccountID keeps the items that name the account.
+	AccountID string
 }
 
 // List is, in id order, up to limit items that match f and whose ids come
@@ -58,7 +60,7 @@ func (m *Feedback) plan(f FeedbackFilter, after string, limit int) itemQuery {
 	if limit >= math.MaxInt-1 {
 		q.fetch = math.MaxInt
 	}
-	if f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed ||
+	if f.AccountID != "" || f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed ||
 		f.TouchpointID == "" && f.JourneyID == "" && f.StageID == "" && f.Metric == "" && f.From.IsZero() && f.To.IsZero() {
 		return q
 	}

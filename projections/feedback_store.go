@@ -99,7 +99,7 @@ const (
 	itemQueue = 8192
 	// itemSchema is the version of the layout below; a store of another
 	// version is filled again from the log.
-	itemSchema = 3
+	itemSchema = 4
 )
 
 // itemDDL is the layout of the store. Items are kept by id (the order
@@ -112,7 +112,7 @@ const (
 // touchpoint or metric by its number (columns j, t and m, see itemNames)
 // rather than its text: entries half as long make each insert split and
 // search fewer pages. Follow-ups are few and have
-// their own partial index.
+// their own partial index; so have the items that name an account.
 var itemDDL = []string{
 	`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID`,
 	// names numbers each journey, touchpoint and metric the items name
@@ -125,7 +125,8 @@ var itemDDL = []string{
 		metric TEXT NOT NULL, score INTEGER NOT NULL, comment TEXT NOT NULL, segment TEXT NOT NULL, source TEXT NOT NULL,
 		occurred INTEGER NOT NULL, logged TEXT NOT NULL, stored BLOB NOT NULL,
 		follow INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', opened TEXT NOT NULL DEFAULT '',
-		action TEXT NOT NULL DEFAULT '', informed INTEGER NOT NULL DEFAULT 0, closed TEXT NOT NULL DEFAULT ''
+		action TEXT NOT NULL DEFAULT '', informed INTEGER NOT NULL DEFAULT 0, closed TEXT NOT NULL DEFAULT '',
+		account TEXT NOT NULL DEFAULT ''
 	) WITHOUT ROWID`,
 	// dups keeps each feedback_logged event whose id the store held
 	// already (the write side refuses them, a log may hold them): the
@@ -136,6 +137,7 @@ var itemDDL = []string{
 	`CREATE INDEX IF NOT EXISTS items_t_id ON items (t, id, occurred, m)`,
 	`CREATE INDEX IF NOT EXISTS items_t_at ON items (t, occurred, id, m)`,
 	`CREATE INDEX IF NOT EXISTS items_follow ON items (follow, t, id) WHERE follow > 0`,
+	`CREATE INDEX IF NOT EXISTS items_account ON items (account, id) WHERE account != ''`,
 	// items_stored serves the period figures cut by recorded time: the
 	// items the log stored on the cut's day, before it (see periodSums).
 	`CREATE INDEX IF NOT EXISTS items_stored ON items (stored)`,
@@ -428,7 +430,7 @@ func (s *itemStore) rowArgs(st itemStmts, args []any, seq uint64, row itemRow) (
 		return nil, err
 	}
 	return append(args, it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, t, j, m, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
-		row.occurred, string(row.logged), row.stored), nil
+		row.occurred, string(row.logged), row.stored, it.AccountID), nil
 }
 
 // keepDup keeps record seq, whose item's id the store holds already, in
@@ -540,11 +542,11 @@ func (s *itemStore) begin() error {
 		return st
 	}
 	st := itemStmts{
-		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		insert: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored, account)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		name: prep(`INSERT INTO names (name, num) VALUES (?, ?)`),
-		inserts: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored)
-			VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, itemBatch), `, `)),
+		inserts: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored, account)
+			VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, itemBatch), `, `)),
 		dup:   prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred, segment, stored) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		open:  prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ? WHERE id = ? AND follow = 0`),
 		close: prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),

@@ -77,7 +77,7 @@ func (s *itemStore) writeItems(items []itemWrite) (told []bool) {
 	if len(fresh) == 0 || s.begin() != nil {
 		return told
 	}
-	args := make([]any, 0, 16*itemBatch)
+	args := make([]any, 0, 17*itemBatch)
 	for rest := fresh; len(rest) > 0; {
 		var err error
 		if len(rest) >= itemBatch {

@@ -33,12 +33,16 @@ type itemQuery struct {
 
 // itemColumns are the columns of an item, in the order scanItem reads them.
 const itemColumns = `id, touchpoint, journey, stage, metric, score, comment, segment, source, occurred, logged,
-	follow, assignee, note, opened, action, informed, closed`
+	follow, assignee, note, opened, action, informed, closed, account`
 
 // ids answers, in id order, up to q.fetch ids of the items that match.
 func (s *itemStore) ids(db itemReader, q itemQuery) ([]string, error) {
 	f := q.f
 	switch {
+	case f.AccountID != "":
+		// The partial index holds only items that name an account; SQLite
+		// uses it for a query that states the index's own condition.
+		return s.queryIDs(db, "items INDEXED BY items_account WHERE account != '' AND account = ?", f, q.after, q.fetch, f.AccountID)
 	case f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed:
 		state := followOpen
 		if f.FollowUp == FollowUpClosed {
@@ -100,8 +104,13 @@ func (s *itemStore) queryIDs(db itemReader, source string, f FeedbackFilter, aft
 		where.WriteString(" AND occurred < ?")
 		args = append(args, timeKey(f.To))
 	}
-	if f.FollowUp == FollowUpNone {
+	switch {
+	case f.FollowUp == FollowUpNone:
 		where.WriteString(" AND follow = 0")
+	case f.AccountID != "" && f.FollowUp == FollowUpOpen:
+		where.WriteString(fmt.Sprintf(" AND follow = %d", followOpen))
+	case f.AccountID != "" && f.FollowUp == FollowUpClosed:
+		where.WriteString(fmt.Sprintf(" AND follow = %d", followClosed))
 	}
 	args = append(args, after, fetch)
 	rows, err := db.Query("SELECT id FROM "+source+where.String()+" AND id > ? ORDER BY id LIMIT ?", args...)
@@ -188,7 +197,7 @@ func scanItem(rows *sql.Rows) (FeedbackItem, error) {
 		f                      FollowUpView
 	)
 	if err := rows.Scan(&it.ID, &it.TouchpointID, &it.JourneyID, &it.StageID, &it.Metric, &it.Score, &it.Comment, &it.Segment, &it.Source,
-		&occurred, &logged, &follow, &f.AssigneeID, &f.Note, &opened, &f.ActionTaken, &f.CustomerInformed, &closed); err != nil {
+		&occurred, &logged, &follow, &f.AssigneeID, &f.Note, &opened, &f.ActionTaken, &f.CustomerInformed, &closed, &it.AccountID); err != nil {
 		return it, err
 	}
 	it.OccurredAt = timeOfKey(occurred)

@@ -21,6 +21,7 @@ type Views struct {
 	Feedback    *Feedback
 	KPIs        *KPIs
 	ActionPlans *ActionPlans
+	Accounts    *Accounts
 	History     *ReportHistory
 }
 
@@ -58,6 +59,7 @@ func newViews(feedback *Feedback) *Views {
 		Feedback:    feedback,
 		KPIs:        NewKPIsOf(feedback),
 		ActionPlans: NewActionPlans(),
+		Accounts:    NewAccounts(),
 		History:     NewReportHistory(),
 	}
 }
@@ -65,7 +67,7 @@ func newViews(feedback *Feedback) *Views {
 // Models lists the views for the projector, in the order it applies them:
 // the clock first, so that a model applying a record finds the clock there.
 func (v *Views) Models() []Model {
-	return []Model{v.Clock, v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.History}
+	return []Model{v.Clock, v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.Accounts, v.History}
 }
 
 // allKindsBut lists every aggregate kind of the catalogue except those a
