@@ -12,7 +12,8 @@ import (
 // DraftActionPlanRequest drafts a plan for an account from its feedback;
 // the API gives each action its id.
 type DraftActionPlanRequest struct {
-	Account     string              `json:"account"`
+	Account     string              `json:"account,omitempty" doc:"the account in words; required without account_id, whose name it is by default"`
+	AccountID   string              `json:"account_id,omitempty" doc:"the account (GET /v1/accounts) the plan is for; one never opened is a 422 naming account_id"`
 	Title       string              `json:"title"`
 	FeedbackIDs []string            `json:"feedback_ids,omitempty"`
 	Actions     []PlanActionRequest `json:"actions"`
@@ -69,7 +70,7 @@ func (s *Server) draftActionPlan(c echo.Context) error {
 		return err
 	}
 	id := s.newID(c)
-	cmd := events.DraftActionPlan{ActionPlanID: id, Account: req.Account, Title: req.Title, FeedbackIDs: req.FeedbackIDs}
+	cmd := events.DraftActionPlan{ActionPlanID: id, Account: req.Account, AccountID: req.AccountID, Title: req.Title, FeedbackIDs: req.FeedbackIDs}
 	for _, a := range req.Actions {
 		cmd.Actions = append(cmd.Actions, events.PlannedAction{ActionID: s.newID(c), Description: a.Description, OwnerID: a.OwnerID})
 	}

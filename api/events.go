@@ -214,6 +214,7 @@ var historyCollections = []struct {
 	{"journeys", events.KindJourney, ""},
 	{"kpis", events.KindKPI, ""},
 	{"action-plans", events.KindActionPlan, ""},
+	{"accounts", events.KindAccount, ""},
 	{"tokens", events.KindToken, ""},
 	{"program", events.KindProgram, events.ProgramAggregate.ID},
 	{"council", events.KindCouncil, events.CouncilAggregate.ID},

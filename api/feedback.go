@@ -23,6 +23,7 @@ type LogFeedbackRequest struct {
 	Segment      string `json:"segment,omitempty"`
 	Source       string `json:"source" doc:"a lower-case word such as survey, call_centre or ambassador"`
 	OccurredAt   string `json:"occurred_at,omitempty" format:"date-time" doc:"RFC 3339; when it was logged if absent"`
+	AccountID    string `json:"account_id,omitempty" doc:"the account the customer belongs to; one never opened is a 422 naming account_id"`
 }
 
 // OpenFollowUpRequest opens the follow-up of a feedback item.
@@ -48,6 +49,7 @@ type FeedbackQuery struct {
 	From       string `query:"from" doc:"RFC 3339; occurred_at at or after"`
 	To         string `query:"to" doc:"RFC 3339; occurred_at before"`
 	FollowUp   string `query:"follow_up" doc:"none, open or closed"`
+	Account    string `query:"account" doc:"an account id: the items that name it"`
 }
 
 func (s *Server) feedbackRoutes() []Route {
@@ -74,7 +76,7 @@ func (r LogFeedbackRequest) command() (events.LogFeedback, []FieldError) {
 	var errs fieldErrors
 	return events.LogFeedback{FeedbackID: events.NewID(), TouchpointID: r.TouchpointID, Metric: r.Metric,
 		Score: required(&errs, "score", r.Score), Comment: r.Comment, Segment: r.Segment, Source: r.Source,
-		OccurredAt: errs.time("occurred_at", r.OccurredAt)}, errs
+		OccurredAt: errs.time("occurred_at", r.OccurredAt), AccountID: r.AccountID}, errs
 }
 
 func (s *Server) logFeedback(c echo.Context) error {
@@ -119,7 +121,8 @@ func (s *Server) closeFollowUp(c echo.Context) error {
 func (s *Server) listFeedback(c echo.Context) error {
 	var errs fieldErrors
 	f := projections.FeedbackFilter{StageID: queryID(c, &errs, "stage"), TouchpointID: queryID(c, &errs, "touchpoint"),
-		FollowUp: queryWord(c, &errs, "follow_up", projections.FollowUpNone, projections.FollowUpOpen, projections.FollowUpClosed)}
+		FollowUp:  queryWord(c, &errs, "follow_up", projections.FollowUpNone, projections.FollowUpOpen, projections.FollowUpClosed),
+		AccountID: queryID(c, &errs, "account")}
 	f.JourneyID, f.Metric, f.From, f.To = feedbackScope(c, &errs)
 	limit, after, err := pageParams(c)
 	if err != nil {

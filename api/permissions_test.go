@@ -44,6 +44,7 @@ func setUpRoles(t *testing.T, a *testAPI) *roleWorld {
 	p := w.people
 	insights, squad, jny, stage, tp, kpi, plan, action, fb, ini := events.NewID(), events.NewID(), events.NewID(), events.NewID(),
 		events.NewID(), events.NewID(), events.NewID(), events.NewID(), events.NewID(), events.NewID()
+	account := events.NewID()
 	do(
 		events.AppointSponsor{PersonID: p["sponsor"]},
 		events.AppointCXManager{PersonID: p["cx_manager"]},
@@ -65,6 +66,7 @@ func setUpRoles(t *testing.T, a *testAPI) *roleWorld {
 		events.ProposeInitiative{InitiativeID: ini, Title: "Fewer forms", Problem: "forms", ProposedBy: p["council"]},
 		events.DecideInitiative{InitiativeID: ini, DecidedBy: p["chair"], Outcome: events.OutcomeApproved, Rationale: "obvious"},
 		events.AssignOwner{InitiativeID: ini, PersonID: p["expert"]},
+		events.OpenAccount{AccountID: account, Name: "ACME", Segment: "SMB", OwnerID: p["cx_team"]},
 	)
 	for _, name := range people {
 		w.tokens[name] = a.Must(http.StatusCreated, http.MethodPost, "/v1/tokens", map[string]any{"person_id": p[name]}).Map(t)["token"].(string)
@@ -84,7 +86,7 @@ func setUpRoles(t *testing.T, a *testAPI) *roleWorld {
 		w.tokens[name] = a.Must(http.StatusCreated, http.MethodPost, "/v1/tokens", map[string]any{"label": name, "grants": []string{grant}}).Map(t)["token"].(string)
 		w.grants[name] = []string{grant}
 	}
-	w.objects = map[string]string{"crews": squad, "initiatives": ini, "journeys": jny, "kpis": kpi, "action-plans": plan,
+	w.objects = map[string]string{"crews": squad, "initiatives": ini, "journeys": jny, "kpis": kpi, "action-plans": plan, "accounts": account,
 		"feedback": fb, "tokens": "01J00000000000000000000000", "stage_id": stage, "tp_id": tp, "action_id": action, "person_id": p["person"]}
 	return w
 }

@@ -182,6 +182,7 @@ func (s *Server) allRoutes() []Route {
 		s.periodRoutes(),
 		s.kpiRoutes(),
 		s.actionPlanRoutes(),
+		s.accountRoutes(),
 		s.auditRoutes(),
 		s.eventRoutes(),
 		s.reportRoutes(),

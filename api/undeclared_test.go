@@ -49,7 +49,7 @@ func TestAQueryParameterARouteDoesNotTakeIsRefusedNamingIt(t *testing.T) {
 	// A list: touchpoint_id is the item's field, the filter is touchpoint.
 	web := m.Touchpoints["Website"]
 	refused(t, "a list", a.Do(http.MethodGet, "/v1/feedback?touchpoint_id="+web, nil), []string{"touchpoint_id"},
-		"takes only the query parameters as_of, cursor, follow_up, from, journey, known_at, limit, metric, stage, to, touchpoint")
+		"takes only the query parameters account, as_of, cursor, follow_up, from, journey, known_at, limit, metric, stage, to, touchpoint")
 	if got := a.feedbackList(t, "touchpoint="+web).Items; len(got) != 1 || got[0].TouchpointID != web {
 		t.Fatalf("the touchpoint filter answered %+v", got)
 	}
