@@ -234,6 +234,10 @@ type demoLoader struct {
 	// followed are the feedback items logged one by one to be followed up,
 	// by touchpoint key, for follow-ups and action plans.
 	followed map[string][]string
+	// accounts are the demo accounts' ids, by name; cited are the items
+	// an action plan cites, which name its account.
+	accounts map[string]string
+	cited    map[*demoItem]bool
 	// items is the year's feedback.
 	items []demoItem
 	// tl is the year, step by step; at is the date of the step being
@@ -249,6 +253,7 @@ func loadDemo(ctx context.Context, c *client, opt demoOptions, pr *demoSteps) (d
 		rng:    rand.New(rand.NewPCG(opt.Seed, 0x6378747261636b)), // the second word is "cxtrack"
 		people: map[string]string{}, crews: map[string]string{}, stages: map[string]string{},
 		touchpoints: map[string]string{}, kpis: map[string]string{}, followed: map[string][]string{},
+		accounts: map[string]string{}, cited: map[*demoItem]bool{},
 	}
 	if err := l.checkEmpty(ctx); err != nil {
 		return l.res, err
@@ -258,7 +263,7 @@ func loadDemo(ctx context.Context, c *client, opt demoOptions, pr *demoSteps) (d
 	// timeline then writes it in the order it happened.
 	for _, plan := range []func(){
 		l.planFeedback, l.planPeople, l.planCouncil, l.planCrews, l.planJourney, l.planKPIs,
-		l.planFollowUps, l.planMeasurements, l.planInitiatives, l.planActionPlans,
+		l.planFollowUps, l.planMeasurements, l.planInitiatives, l.planActionPlans, l.planAccounts,
 	} {
 		plan()
 	}

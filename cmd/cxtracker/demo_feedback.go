@@ -45,6 +45,8 @@ type demoItem struct {
 	stayOpen bool
 	// id is the id the tracker gave an item logged on its own.
 	id string
+	// account is the name of the demo account the item names, if any.
+	account string
 }
 
 // sentimentOf reads a score on its metric's scale: NPS promoters (9-10),
@@ -216,6 +218,9 @@ func (l *demoLoader) feedbackLine(it demoItem) obj {
 	}
 	if it.comment != "" {
 		line["comment"] = it.comment
+	}
+	if it.account != "" {
+		line["account_id"] = l.accounts[it.account]
 	}
 	return line
 }

@@ -255,6 +255,7 @@ func (l *demoLoader) planActionPlans() {
 		for i := range l.items {
 			if it := &l.items[i]; it.followUp && demoTouchpoints[it.tp].key == p.touchpoint && len(cited) < 3 {
 				cited = append(cited, it)
+				l.cited[it] = true
 			}
 		}
 		drafted := l.day(290+12*n, 10, 0)
@@ -276,7 +277,7 @@ func (l *demoLoader) planActionPlans() {
 				feedback = append(feedback, it.id)
 			}
 			l.res.ActionPlans++
-			return l.send(ctx, http.MethodPost, "/v1/action-plans", obj{"account": p.account, "title": p.title, "feedback_ids": feedback, "actions": actions}, &plan)
+			return l.send(ctx, http.MethodPost, "/v1/action-plans", obj{"account_id": l.accounts[p.account], "title": p.title, "feedback_ids": feedback, "actions": actions}, &plan)
 		})
 		if p.sharedWith != "" {
 			l.tl.at(l.clamp(drafted.Add(2*24*time.Hour)), func(ctx context.Context) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -262,6 +263,33 @@ func checkWholeProgram(t *testing.T, dir, out string, now time.Time) {
 	}
 	if len(plans.Items) != 4 || shared != 3 {
 		t.Errorf("%d action plans, %d shared with the customer; want 4 and 3", len(plans.Items), shared)
+	}
+	var accounts page[struct {
+		ID      string `json:"id"`
+		Name    string `json:"name"`
+		OwnerID string `json:"owner_id"`
+	}]
+	c.must(t, "/v1/accounts?limit=100", &accounts)
+	if len(accounts.Items) != len(demoAccounts) {
+		t.Fatalf("%d accounts, want %d", len(accounts.Items), len(demoAccounts))
+	}
+	// A small demo may have no item at one plan's touchpoint: the accounts
+	// together show feedback and follow-ups, and each its plan.
+	named, followUps := 0, 0
+	for _, a := range accounts.Items {
+		var d struct {
+			Feedback  []json.RawMessage `json:"feedback"`
+			FollowUps []json.RawMessage `json:"follow_ups"`
+			Plans     []json.RawMessage `json:"plans"`
+		}
+		c.must(t, "/v1/accounts/"+a.ID, &d)
+		named, followUps = named+len(d.Feedback), followUps+len(d.FollowUps)
+		if len(d.Plans) != 1 {
+			t.Errorf("account %s shows %d plans, want its one", a.Name, len(d.Plans))
+		}
+	}
+	if named == 0 || followUps == 0 {
+		t.Errorf("the accounts show %d feedback items and %d follow-ups; want some of each", named, followUps)
 	}
 }
 
