@@ -112,11 +112,16 @@ func serve(t testing.TB, store *jetstream.Store, o replicaOptions, edit func(*ap
 	if err != nil {
 		t.Fatal(err)
 	}
+	keys, err := store.Keys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan struct{})
 	go func() { defer close(done); _ = proj.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done })
 
-	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Credentials: creds, Answers: answers, SignInLinks: links, Ready: proj.Ready}
+	deps := api.Deps{Engine: engine, Projector: proj, Views: views, Store: store, Credentials: creds, Answers: answers, SignInLinks: links, Ready: proj.Ready,
+		Eraser: testEraser{keys: keys, answers: answers}}
 	if edit != nil {
 		edit(&deps)
 	}

@@ -52,6 +52,9 @@ type Deps struct {
 	Collectors []prometheus.Collector
 	// Clock is what the API reads the time from (nil: the system clock).
 	Clock events.Clock
+	// Eraser erases personal data (erasure.go); nil erases none, and the
+	// erasure routes answer 503.
+	Eraser Eraser
 }
 
 // Server is the HTTP API.
@@ -173,6 +176,7 @@ func (s *Server) allRoutes() []Route {
 		s.signInLinkRoutes(),
 		s.overviewRoutes(),
 		s.peopleRoutes(),
+		s.erasureRoutes(),
 		s.programRoutes(),
 		s.councilRoutes(),
 		s.crewRoutes(),

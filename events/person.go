@@ -14,6 +14,7 @@ var personEvents = []EventType{
 	def[PersonRegistered](KindPerson, 1),
 	def[PersonDetailsChanged](KindPerson, 1),
 	def[PersonLeft](KindPerson, 1),
+	def[PersonErased](KindPerson, 1),
 }
 
 // Event names of the person aggregate.
@@ -21,6 +22,7 @@ const (
 	EventPersonRegistered     = "person_registered"
 	EventPersonDetailsChanged = "person_details_changed"
 	EventPersonLeft           = "person_left"
+	EventPersonErased         = "person_erased"
 )
 
 // PersonRegistered says a person became known to the program.
@@ -47,6 +49,16 @@ type PersonLeft struct {
 	Reason   string `json:"reason,omitempty"`
 }
 
+// PersonErased says a person's key was erased, on their request: their
+// name and e-mail in every event read as Erased from then on. It carries
+// no personal data; the reason says why (a request's reference, not the
+// person's details).
+type PersonErased struct {
+	PersonID string `json:"person_id"`
+	Reason   string `json:"reason"`
+}
+
+func (PersonErased) EventName() string         { return EventPersonErased }
 func (PersonRegistered) EventName() string     { return EventPersonRegistered }
 func (PersonDetailsChanged) EventName() string { return EventPersonDetailsChanged }
 func (PersonLeft) EventName() string           { return EventPersonLeft }
@@ -58,6 +70,8 @@ type Person struct {
 	Email      string
 	Department string
 	Left       bool
+	// Erased is set once the person's personal data was erased.
+	Erased bool
 }
 
 func (p *Person) apply(ev Payload) {
@@ -68,6 +82,8 @@ func (p *Person) apply(ev Payload) {
 		p.Name, p.Email, p.Department = e.Name, e.Email, e.Department
 	case PersonLeft:
 		p.Left = true
+	case PersonErased:
+		p.Name, p.Email, p.Erased = Erased, Erased, true
 	}
 }
 
@@ -79,7 +95,7 @@ func (s *State) applyPerson(id string, ev Payload) {
 		delete(s.emails, emailKey(p.Email))
 	}
 	p.apply(ev)
-	if p.Email != "" {
+	if p.Email != "" && p.Email != Erased {
 		s.emails[emailKey(p.Email)] = id
 	}
 }
@@ -193,6 +209,9 @@ func (c ChangePersonDetails) Decide(s *State) (Decision, error) {
 	if err != nil {
 		return Decision{}, err
 	}
+	if p.Erased {
+		return Decision{}, ruleForbids("person %q was erased; their details cannot be given again", p.ID)
+	}
 	next := PersonDetailsChanged{PersonID: p.ID, Name: p.Name, Email: p.Email, Department: p.Department}
 	if c.Name != nil {
 		next.Name = *c.Name
@@ -231,4 +250,36 @@ func (c RecordDeparture) Decide(s *State) (Decision, error) {
 		return Decision{}, err
 	}
 	return decide(Aggregate{KindPerson, p.ID}, PersonLeft{PersonID: p.ID, Reason: c.Reason})
+}
+
+// ErasePerson records that a person's personal data was erased (their key
+// deleted first, outside the log). Reason is required and must not hold
+// personal data: it is stored in the clear.
+type ErasePerson struct {
+	PersonID string
+	Reason   string
+}
+
+// Check refuses a bad id or reason: the API asks before it erases the
+// key, which comes before the decision.
+func (c ErasePerson) Check() error {
+	var v checks
+	v.id("person_id", c.PersonID)
+	v.text("reason", c.Reason)
+	return v.err()
+}
+
+// Decide accepts an erasure of a known person once.
+func (c ErasePerson) Decide(s *State) (Decision, error) {
+	if err := c.Check(); err != nil {
+		return Decision{}, err
+	}
+	p, ok := s.people[c.PersonID]
+	if !ok {
+		return Decision{}, notFound("person", c.PersonID)
+	}
+	if p.Erased {
+		return Decision{}, ruleForbids("person %q was erased already", p.ID)
+	}
+	return decide(Aggregate{KindPerson, p.ID}, PersonErased{PersonID: p.ID, Reason: c.Reason})
 }

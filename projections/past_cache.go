@@ -45,6 +45,10 @@ type pastEntry struct {
 	// wanted says a read ran out of time waiting for the views, and will
 	// be asked again: the build goes on though no read waits for it.
 	wanted bool
+	// stale says the views may hold personal data erased since they were
+	// built (Forget): no read takes them again, and they are closed once
+	// no read holds them.
+	stale bool
 }
 
 // NewPastViews keeps views at up to keep cuts of the log in store.
@@ -101,11 +105,22 @@ func (p *PastViews) At(ctx context.Context, cut Cut) (*Views, func(), error) {
 	return e.views, release, nil
 }
 
+// Forget drops every view kept, once no read holds it: an erasure's
+// fields may be in them as they read before it.
+func (p *PastViews) Forget() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, e := range p.entries {
+		e.stale = true
+	}
+	p.evict()
+}
+
 // find is the entry at the cut, or else an idle one of the same as_of
 // below its sequence to carry on (the highest); p.mu is held.
 func (p *PastViews) find(cut Cut) (at, from *pastEntry) {
 	for _, e := range p.entries {
-		if !e.asOf.Equal(cut.AsOf) {
+		if e.stale || !e.asOf.Equal(cut.AsOf) {
 			continue
 		}
 		if e.seq == cut.Seq {
@@ -171,7 +186,7 @@ func (p *PastViews) evict() {
 			if e.users > 0 || !isClosed(e.ready) {
 				continue
 			}
-			if e.err != nil {
+			if e.err != nil || e.stale {
 				worst = e
 				break
 			}
@@ -179,7 +194,7 @@ func (p *PastViews) evict() {
 				worst = e
 			}
 		}
-		if worst == nil || worst.err == nil && n <= p.max {
+		if worst == nil || worst.err == nil && !worst.stale && n <= p.max {
 			return
 		}
 		if worst.views != nil {

@@ -40,15 +40,18 @@ type crewRoster struct {
 // keeps the roles the log last gave them, shown beside Left, so that a gap
 // (a sponsor who left) stays visible until someone fills it.
 type PersonView struct {
-	ID           string      `json:"id"`
-	Name         string      `json:"name"`
-	Email        string      `json:"email"`
-	Department   string      `json:"department"`
-	RegisteredAt time.Time   `json:"registered_at"`
-	Left         bool        `json:"left"`
-	LeftAt       *time.Time  `json:"left_at,omitempty"`
-	LeftReason   string      `json:"left_reason,omitempty"`
-	Roles        PersonRoles `json:"roles"`
+	ID           string     `json:"id"`
+	Name         string     `json:"name"`
+	Email        string     `json:"email"`
+	Department   string     `json:"department"`
+	RegisteredAt time.Time  `json:"registered_at"`
+	Left         bool       `json:"left"`
+	LeftAt       *time.Time `json:"left_at,omitempty"`
+	LeftReason   string     `json:"left_reason,omitempty"`
+	// Erased says the person's name and e-mail were erased on request:
+	// they read events.Erased here and in every event.
+	Erased bool        `json:"erased,omitempty"`
+	Roles  PersonRoles `json:"roles"`
 }
 
 // PersonRoles are the roles one person holds; a role they do not hold is
@@ -126,6 +129,12 @@ func (m *People) Apply(rec events.Record, p events.Payload) error {
 		}
 		at := rec.Event.Time
 		row.view.Left, row.view.LeftAt, row.view.LeftReason = true, &at, e.Reason
+	case events.PersonErased:
+		row, ok := m.people[e.PersonID]
+		if !ok {
+			return fmt.Errorf("erasure of unknown person %q", e.PersonID)
+		}
+		row.view.Name, row.view.Email, row.view.Erased = events.Erased, events.Erased, true
 	case events.SponsorAppointed:
 		m.sponsor = e.PersonID
 	case events.CXManagerAppointed:

@@ -33,6 +33,10 @@ func (d directory) apply(p events.Payload) {
 		r := d[e.PersonID]
 		r.PersonID, r.Left = e.PersonID, true
 		d[e.PersonID] = r
+	case events.PersonErased:
+		r := d[e.PersonID]
+		r.PersonID, r.Name = e.PersonID, events.Erased
+		d[e.PersonID] = r
 	}
 }
 

@@ -98,6 +98,10 @@ func (b *reportBuilder) Apply(rec events.Record, p events.Payload) error {
 		pp := b.people[e.PersonID]
 		pp.left = true
 		b.people[e.PersonID] = pp
+	case events.PersonErased:
+		pp := b.people[e.PersonID]
+		pp.name = events.Erased
+		b.people[e.PersonID] = pp
 	case events.AmbassadorAssigned:
 		b.ambassadors[e.PersonID] = e.Department
 	case events.AmbassadorReleased:

@@ -33,7 +33,9 @@ type Main struct {
 	store   *jetstream.Store
 	creds   *jetstream.Credentials
 	answers *jetstream.Answers
-	links   *jetstream.SignInLinks
+	// keys are the data subjects' keys (events/personal.go).
+	keys  *jetstream.Keys
+	links *jetstream.SignInLinks
 	// checkpoints keeps the state at points of the log; checkpointer
 	// takes them.
 	checkpoints  *jetstream.Checkpoints
@@ -78,6 +80,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.warnUnlessFsynced(ctx)
+	if m.keys, err = m.store.Keys(ctx); err != nil {
+		return err
+	}
 	if err := m.newReadSide(); err != nil {
 		return err
 	}
@@ -94,7 +99,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.links, err = m.store.SignInLinks(ctx); err != nil {
 		return err
 	}
-	m.api = api.New(api.Deps{Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Answers: m.answers, SignInLinks: m.links, Ready: m.readiness, Logger: m.Logger,
+	m.api = api.New(api.Deps{Eraser: &eraser{keys: m.keys, answers: m.answers, checkpointer: m.checkpointer}, Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Answers: m.answers, SignInLinks: m.links, Ready: m.readiness, Logger: m.Logger,
 		Serving: m.started,
 		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout,
 			StreamsPerToken: m.Config.MaxStreamsPerToken, Streams: m.Config.MaxStreams},

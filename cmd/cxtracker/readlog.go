@@ -17,6 +17,9 @@ func readLog(ctx context.Context, cfg Config, stderr io.Writer, label string, re
 	if err := m.openLog(ctx, jetstream.OpenOnly()); err != nil {
 		return err
 	}
+	// Personal fields are opened with the subjects' keys; a log that never
+	// kept one has no bucket, and holds no sealed field to open.
+	_, _ = m.store.Keys(ctx)
 	last, err := m.store.LastSeq(ctx)
 	if err != nil {
 		return err

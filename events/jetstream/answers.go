@@ -1,6 +1,7 @@
 package jetstream
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ var answerKeyPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // Answers are the first answers of keyed requests, outside the event log.
 type Answers struct {
 	kv jetstream.KeyValue
+	s  *Store
 	// limit is the largest answer the server takes in one message.
 	limit int
 }
@@ -41,7 +43,7 @@ type Answers struct {
 //
 // Errors: ErrUnavailable.
 func (s *Store) Answers(ctx context.Context) (*Answers, error) {
-	kv, err := s.bucket(ctx, jetstream.KeyValueConfig{
+	kv, err := s.erasableBucket(ctx, jetstream.KeyValueConfig{
 		Bucket:      AnswersBucket,
 		Description: "first answers of requests sent with an Idempotency-Key, by a hash of token id and key",
 		TTL:         AnswerLifetime,
@@ -51,7 +53,7 @@ func (s *Store) Answers(ctx context.Context) (*Answers, error) {
 	}
 	// A message carries the key and its headers beside the value; 1 KiB
 	// leaves room for them.
-	return &Answers{kv: kv, limit: max(int(s.nc.MaxPayload())-1024, 0)}, nil
+	return &Answers{kv: kv, s: s, limit: max(int(s.nc.MaxPayload())-1024, 0)}, nil
 }
 
 // Answer is the answer kept for id, found false when none is (never kept,
@@ -93,4 +95,16 @@ func (a *Answers) KeepAnswer(ctx context.Context, id string, answer []byte) (boo
 		return false, fmt.Errorf("%w: keep an answer: %v", events.ErrUnavailable, err)
 	}
 	return true, nil
+}
+
+// EraseNaming erases from disk, with the server's secure erase, every
+// answer kept that names id: an answer about a person holds their name and
+// e-mail as they were, which their erasure must not leave behind. The
+// request that made it, retried, is then answered from the log.
+//
+// Errors: ErrUnavailable.
+func (a *Answers) EraseNaming(ctx context.Context, id string) error {
+	return a.s.secureErase(ctx, "KV_"+AnswersBucket, "$KV."+AnswersBucket+".>", func(data []byte) bool {
+		return bytes.Contains(data, []byte(id))
+	})
 }

@@ -224,10 +224,31 @@ func (c *Checkpoints) Prune(ctx context.Context, keep int) ([]string, error) {
 	}
 	var gone []string
 	for _, info := range list[max(keep, 0):] {
-		if err := c.obs.Delete(ctx, info.Name); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
-			return gone, fmt.Errorf("%w: delete checkpoint %s: %v", events.ErrUnavailable, info.Name, err)
+		if err := c.erase(ctx, info.Name); err != nil {
+			return gone, err
 		}
 		gone = append(gone, info.Name)
 	}
 	return gone, nil
+}
+
+// erase deletes the checkpoint name with its chunks erased from disk
+// first (the server's secure erase overwrites each in its block): an
+// object store's delete only purges them, and a checkpoint holds the read
+// models' plaintext, personal data that an erasure must not leave behind.
+func (c *Checkpoints) erase(ctx context.Context, name string) error {
+	info, err := c.obs.GetInfo(ctx, name, jetstream.GetObjectInfoShowDeleted())
+	if errors.Is(err, jetstream.ErrObjectNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%w: checkpoint %s: %v", events.ErrUnavailable, name, err)
+	}
+	if err := c.s.secureErase(ctx, "OBJ_"+CheckpointsBucket, "$O."+CheckpointsBucket+".C."+info.NUID, nil); err != nil {
+		return err
+	}
+	if err := c.obs.Delete(ctx, name); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+		return fmt.Errorf("%w: delete checkpoint %s: %v", events.ErrUnavailable, name, err)
+	}
+	return nil
 }

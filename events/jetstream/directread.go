@@ -77,7 +77,7 @@ func (s *Store) Read(ctx context.Context, from events.Position, fn func(events.R
 		return unavailable(err)
 	}
 	d := &directRead{
-		reading:    reading{from: from, fn: fn},
+		reading:    reading{from: from, fn: fn, keys: s.subjectKeys()},
 		s:          s,
 		whole:      from.Subject == "",
 		anchored:   from.Time.IsZero(),

@@ -56,7 +56,7 @@ const maxFollowPause = 5 * time.Second
 // warning a pause. It ends when ctx does, when fn fails, at a gap or a
 // damaged message of a plain read, or when the connection is closed.
 func (s *Store) Follow(ctx context.Context, from events.Position, fn func(events.Record) error) error {
-	r := &reading{from: from, fn: fn}
+	r := &reading{from: from, fn: fn, keys: s.subjectKeys()}
 	if from.Seq > 0 {
 		r.prev = from.Seq - 1
 	}
@@ -101,6 +101,8 @@ type reading struct {
 	prev uint64
 	n    uint64
 	fn   func(events.Record) error
+	// keys open the records' sealed fields; nil leaves them sealed.
+	keys events.Keys
 	// failed says fn answered an error: the read ends with it.
 	failed bool
 }
@@ -242,6 +244,13 @@ func (s *Store) Consumers(ctx context.Context) (int, error) {
 // are: the verifier's digest chains them.
 func (r *reading) stored(seq uint64, subject string, at time.Time, data []byte) error {
 	rec, derr := events.ReadRecord(seq, subject, at, data)
+	if derr == nil {
+		// A key store that does not answer stops the read, as the log
+		// not answering would: the record is not damaged.
+		if err := r.open(&rec); err != nil {
+			return err
+		}
+	}
 	if derr != nil {
 		if !r.from.Tolerant {
 			return &events.CorruptError{Seq: seq, Subject: subject, Err: derr}
@@ -250,6 +259,25 @@ func (r *reading) stored(seq uint64, subject string, at time.Time, data []byte) 
 	}
 	r.n++
 	return r.deliver(rec)
+}
+
+// open opens rec's sealed personal fields (Raw stays as stored, for the
+// digest), and forgets the key of a subject whose erasure it meets.
+func (r *reading) open(rec *events.Record) error {
+	if r.keys == nil {
+		return nil
+	}
+	if subject := events.ErasedSubject(rec.Event); subject != "" {
+		if k, ok := r.keys.(*Keys); ok {
+			k.Forget(subject)
+		}
+	}
+	ev, err := events.Open(rec.Event, r.keys)
+	if err != nil {
+		return err
+	}
+	rec.Event = ev
+	return nil
 }
 
 // deliver hands rec to the reader's function.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -29,6 +30,17 @@ type Store struct {
 	batcher *batcher
 	faults  faults
 	stats   commitStats
+	// keys seal personal fields on append and open them on read, once
+	// Keys has opened the bucket.
+	keys atomic.Pointer[Keys]
+}
+
+// subjectKeys are the data subjects' keys, nil before Keys opened them.
+func (s *Store) subjectKeys() events.Keys {
+	if k := s.keys.Load(); k != nil {
+		return k
+	}
+	return nil
 }
 
 var _ events.Store = (*Store)(nil)
@@ -210,6 +222,7 @@ func (s *Store) prepare(agg events.Aggregate, expect events.Expect, evs []events
 	limit := int(s.nc.MaxPayload())
 	p := &pending{agg: agg, expect: expect, msgs: make([]outMsg, len(evs)), done: make(chan outcome, 1)}
 	seen := make(map[string]bool, len(evs))
+	keys := s.subjectKeys()
 	for i := range evs {
 		e := &evs[i]
 		if e.Kind() != agg.Kind {
@@ -219,7 +232,11 @@ func (s *Store) prepare(agg events.Aggregate, expect events.Expect, evs []events
 			return nil, fmt.Errorf("%w: event id %s appears twice", events.ErrInvalid, e.ID)
 		}
 		seen[e.ID] = true
-		data, err := e.Encode()
+		sealed, err := events.Seal(*e, keys)
+		if err != nil {
+			return nil, err
+		}
+		data, err := sealed.Encode()
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", events.ErrInvalid, err)
 		}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAnErasedPersonIsFoundNowhere erases a person whose address was
+// answered, kept in an idempotent answer and in checkpoints, and then
+// looks for their e-mail and name in every read the API answers and in
+// every file under the data directory (the NATS stores, the item store,
+// the checkpoints), before and after a restart; the log still verifies.
+func TestAnErasedPersonIsFoundNowhere(t *testing.T) {
+	dir := t.TempDir()
+	loadDemoInto(t, dir, "11")
+	const email, name = "quarrington.zebulon.7f3q@example.org", "Zebulon Quarrington"
+	m := startMain(t, func(c *Config) { c.Data = dir })
+	token := adminTokenOf(t, m)
+	code, _, person := post(t, m, token, "/v1/people", map[string]any{"name": name, "email": email, "department": "Claims"}, "Idempotency-Key", "register-zebulon")
+	if code != http.StatusCreated {
+		t.Fatalf("register answered %d %v", code, person)
+	}
+	id := person["id"].(string)
+	if a, err := request(http.MethodPatch, "http://"+m.HTTPAddr()+"/v1/people/"+id, token, map[string]any{"department": "Sales"}, "Idempotency-Key", "move-zebulon"); err != nil || a.status != http.StatusOK {
+		t.Fatalf("the change answered %v %v", a, err)
+	}
+	m.checkpointer.take(context.Background(), "test")
+	if !strings.Contains(strings.Join(values(getAll(t, m, token)), "\n"), email) {
+		t.Fatal("the person's address is in no answer before the erasure: the test looks for the wrong thing")
+	}
+	if found := filesHolding(t, dir, email); len(found) == 0 {
+		t.Fatal("no file holds the address before the erasure (a checkpoint and a kept answer should): the walk finds nothing")
+	}
+
+	for _, bad := range []map[string]any{{}, {"reason": ""}, {"reason": "x", "extra": 1}} {
+		if code, _, p := post(t, m, token, "/v1/people/"+id+"/erasure", bad); code != http.StatusBadRequest && code != http.StatusUnprocessableEntity {
+			t.Errorf("erasure with %v answered %d %v", bad, code, p)
+		}
+	}
+	if code, _, p := post(t, m, token, "/v1/people/01J00000000000000000000999/erasure", map[string]any{"reason": "request 17"}); code != http.StatusNotFound {
+		t.Errorf("erasure of nobody answered %d %v", code, p)
+	}
+	code, _, erased := post(t, m, token, "/v1/people/"+id+"/erasure", map[string]any{"reason": "request 2025-17"})
+	if code != http.StatusOK || erased["email"] != "[erased]" || erased["name"] != "[erased]" || erased["erased"] != true {
+		t.Fatalf("erasure answered %d %v", code, erased)
+	}
+	if code, _, p := post(t, m, token, "/v1/people/"+id+"/erasure", map[string]any{"reason": "again"}); code != http.StatusConflict {
+		t.Errorf("a second erasure answered %d %v", code, p)
+	}
+	lookNowhere := func(when string) {
+		t.Helper()
+		for path, body := range getAll(t, m, token) {
+			for _, s := range []string{email, name} {
+				if strings.Contains(body, s) {
+					t.Errorf("%s: GET %s still shows %q", when, path, s)
+				}
+			}
+		}
+	}
+	lookNowhere("after the erasure")
+	m.Close()
+	for _, s := range []string{email, name} {
+		if found := filesHolding(t, dir, s); len(found) > 0 {
+			t.Errorf("after the erasure %q is still in %v", s, found)
+		}
+	}
+
+	m = startMain(t, func(c *Config) { c.Data = dir })
+	lookNowhere("after a restart")
+	a, err := request(http.MethodGet, "http://"+m.HTTPAddr()+"/v1/people/"+id+"/history", token, nil)
+	if err != nil || a.status != http.StatusOK || !strings.Contains(a.body, `"erased_fields"`) {
+		t.Errorf("the person's history after a restart reads %v %v, want their fields marked erased", a, err)
+	}
+	m.Close()
+	if code, out, errs := runVerify(t, "--data", dir); code != 0 {
+		t.Fatalf("verify after an erasure answered %d: %s %s", code, out, errs)
+	}
+	code, out, errs := cli(t, nil, "replay", "--data", dir, "--out", "-")
+	if code != 0 || strings.Contains(out, email) || !strings.Contains(out, "[erased]") {
+		t.Fatalf("replay after an erasure answered %d: %.300s %s", code, out, errs)
+	}
+}
+
+func values(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// filesHolding lists the files under dir whose bytes hold s.
+func filesHolding(t *testing.T, dir, s string) []string {
+	t.Helper()
+	var found []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte(s)) {
+			rel, _ := filepath.Rel(dir, path)
+			found = append(found, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}

@@ -1,0 +1,264 @@
+package events
+
+import (
+	"bytes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Personal data in events (a person's name and e-mail, a feedback comment)
+// is stored sealed: each such field's value is encrypted with the key of
+// its data subject (AES-256-GCM), and the keys are kept outside the log,
+// where erasing a subject's key makes every copy of the fields in the log
+// unreadable while the log's bytes, and so its digest, stay as they were
+// (crypto-shredding). This file is the one place that knows which fields
+// of which event types are personal, whose they are, and what a sealed
+// field looks like; events/EVENTS.md says it to subscribers.
+
+// Erased is what a personal field reads once its subject's key is erased.
+const Erased = "[erased]"
+
+// ErasedFlag is the data field a reader adds, listing the personal fields
+// of the event that read as Erased. The log never stores it.
+const ErasedFlag = "erased_fields"
+
+// sealedPrefix starts every sealed value. A sealed value is the JSON string
+// "cxsealed:v1:<subject>:<base64url of the 12-byte nonce and the
+// ciphertext>", the GCM tag at the ciphertext's end; the event's id and
+// the subject are the additional data, so a value moved into another event
+// does not open.
+const sealedPrefix = "cxsealed:v1:"
+
+// Keys holds one AES-256-GCM key per data subject, outside the log.
+type Keys interface {
+	// Sealing is the AEAD of subject, its key made and kept on first use.
+	// A subject that was erased has none: ErrErasedSubject.
+	Sealing(subject string) (cipher.AEAD, error)
+	// Opening is the AEAD of subject, nil with no error when its key has
+	// been erased.
+	Opening(subject string) (cipher.AEAD, error)
+}
+
+// ErrErasedSubject refuses to seal personal data of an erased subject.
+var ErrErasedSubject = errors.New("the data subject was erased")
+
+// personalFields are the personal fields of one event type and whose they
+// are: subject names the subject from the event and its data.
+type personalFields struct {
+	fields  []string
+	subject func(ev Event, data map[string]json.RawMessage) (string, error)
+}
+
+// personal lists, for each event type that carries personal data, its
+// personal fields and their data subject. An account's contact is one more
+// line here once accounts exist (subject AccountSubject).
+var personal = map[string]personalFields{
+	Type(KindPerson, EventPersonRegistered):     {[]string{"name", "email"}, personSubjectOf},
+	Type(KindPerson, EventPersonDetailsChanged): {[]string{"name", "email"}, personSubjectOf},
+	Type(KindFeedback, EventFeedbackLogged):     {[]string{"comment"}, commentSubjectOf},
+}
+
+// PersonalFields lists the personal fields of event type t, none for a
+// type that carries no personal data.
+func PersonalFields(t string) []string { return personal[t].fields }
+
+// PersonSubject is the data subject of a person's own fields.
+func PersonSubject(personID string) string { return "person." + personID }
+
+// AccountSubject is the data subject of an account's contact and of the
+// comments of feedback that names the account.
+func AccountSubject(accountID string) string { return "account." + accountID }
+
+// CommentsSubject is the data subject of the comments, on feedback that
+// names no account, given in the calendar month (UTC) of t: such a comment
+// names nobody the tracker knows, so no one's erasure reaches it, and a
+// key per month lets a retention rule erase a month of comments at once,
+// while an import seals thousands of comments under one cached key.
+func CommentsSubject(t time.Time) string { return "comments." + t.UTC().Format("2006-01") }
+
+func personSubjectOf(_ Event, data map[string]json.RawMessage) (string, error) {
+	var id string
+	if err := json.Unmarshal(data["person_id"], &id); err != nil || id == "" {
+		return "", fmt.Errorf("no person_id to seal the personal fields under")
+	}
+	return PersonSubject(id), nil
+}
+
+func commentSubjectOf(ev Event, data map[string]json.RawMessage) (string, error) {
+	var account string
+	if raw, ok := data["account_id"]; ok {
+		_ = json.Unmarshal(raw, &account)
+	}
+	if account != "" {
+		return AccountSubject(account), nil
+	}
+	at := ev.Time
+	if raw, ok := data["occurred_at"]; ok {
+		var t time.Time
+		if json.Unmarshal(raw, &t) == nil && !t.IsZero() {
+			at = t
+		}
+	}
+	return CommentsSubject(at), nil
+}
+
+// Seal returns ev with its personal fields sealed under their subject's
+// key; an event with none, or whose personal fields are empty, comes back
+// as it is.
+//
+// Errors: ErrInvalid (data that is not an object), ErrErasedSubject, and
+// the keys' own errors.
+func Seal(ev Event, keys Keys) (Event, error) {
+	pf, ok := personal[ev.Type]
+	if !ok || keys == nil {
+		return ev, nil
+	}
+	var data map[string]json.RawMessage
+	if err := json.Unmarshal(ev.Data, &data); err != nil || data == nil {
+		return ev, fmt.Errorf("%w: %s data is not an object", ErrInvalid, ev.Type)
+	}
+	var aead cipher.AEAD
+	var subject string
+	changed := false
+	for _, f := range pf.fields {
+		var plain string
+		if json.Unmarshal(data[f], &plain) != nil || plain == "" || strings.HasPrefix(plain, sealedPrefix) {
+			continue
+		}
+		if aead == nil {
+			var err error
+			if subject, err = pf.subject(ev, data); err != nil {
+				return ev, fmt.Errorf("%w: %s: %v", ErrInvalid, ev.Type, err)
+			}
+			if aead, err = keys.Sealing(subject); err != nil {
+				return ev, err
+			}
+		}
+		nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
+		if _, err := rand.Read(nonce); err != nil {
+			return ev, err
+		}
+		sealed := aead.Seal(nonce, nonce, []byte(plain), additional(ev.ID, subject))
+		data[f], _ = json.Marshal(sealedPrefix + subject + ":" + base64.RawURLEncoding.EncodeToString(sealed))
+		changed = true
+	}
+	if !changed {
+		return ev, nil
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return ev, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	ev.Data = raw
+	return ev, nil
+}
+
+func additional(eventID, subject string) []byte { return []byte(eventID + "\x00" + subject) }
+
+// Open returns ev with its sealed fields opened; a field whose key was
+// erased, or that does not open with it, reads Erased, and the data then
+// lists such fields under ErasedFlag. Data that holds no sealed value is
+// returned as it is, without being parsed.
+//
+// Errors: the keys' own (the key store did not answer).
+func Open(ev Event, keys Keys) (Event, error) {
+	if keys == nil || !bytes.Contains(ev.Data, []byte(sealedPrefix)) {
+		return ev, nil
+	}
+	src := ev.Data
+	out := make([]byte, 0, len(src))
+	var erased []string
+	for {
+		i := bytes.Index(src, []byte(`"`+sealedPrefix))
+		if i < 0 {
+			break
+		}
+		end := bytes.IndexByte(src[i+1:], '"')
+		if end < 0 {
+			break
+		}
+		token := string(src[i+1 : i+1+end])
+		plain, ok, err := openToken(ev.ID, token, keys)
+		if err != nil {
+			return ev, err
+		}
+		out = append(out, src[:i]...)
+		if !ok {
+			erased = append(erased, keyBefore(src[:i]))
+			plain = Erased
+		}
+		q, _ := json.Marshal(plain)
+		out = append(out, q...)
+		src = src[i+1+end+1:]
+	}
+	out = append(out, src...)
+	if len(erased) > 0 {
+		if j := bytes.LastIndexByte(out, '}'); j > 0 {
+			flag, _ := json.Marshal(erased)
+			sep := ","
+			if bytes.HasSuffix(bytes.TrimSpace(out[:j]), []byte("{")) {
+				sep = ""
+			}
+			out = append(out[:j:j], append([]byte(sep+`"`+ErasedFlag+`":`), append(flag, out[j:]...)...)...)
+		}
+	}
+	ev.Data = out
+	return ev, nil
+}
+
+// openToken opens one sealed value; ok is false when it cannot be read:
+// its key is erased, or it is not a value sealed for this event.
+func openToken(eventID, token string, keys Keys) (string, bool, error) {
+	rest := strings.TrimPrefix(token, sealedPrefix)
+	subject, b64, found := strings.Cut(rest, ":")
+	if !found {
+		return "", false, nil
+	}
+	sealed, err := base64.RawURLEncoding.DecodeString(b64)
+	if err != nil {
+		return "", false, nil
+	}
+	aead, err := keys.Opening(subject)
+	if err != nil || aead == nil || len(sealed) < aead.NonceSize() {
+		return "", false, err
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], additional(eventID, subject))
+	if err != nil {
+		return "", false, nil
+	}
+	return string(plain), true, nil
+}
+
+// keyBefore is the object key whose value starts where b ends, "" when b
+// does not end in `"key":`.
+func keyBefore(b []byte) string {
+	b = bytes.TrimRight(b, " \t\r\n")
+	if !bytes.HasSuffix(b, []byte(":")) {
+		return ""
+	}
+	b = bytes.TrimRight(b[:len(b)-1], " \t\r\n")
+	if !bytes.HasSuffix(b, []byte(`"`)) {
+		return ""
+	}
+	start := bytes.LastIndexByte(b[:len(b)-1], '"')
+	if start < 0 {
+		return ""
+	}
+	return string(b[start+1 : len(b)-1])
+}
+
+// ErasedSubject is the data subject whose key an event says was erased,
+// "" for any other event: a reader of the log forgets the key it holds.
+func ErasedSubject(ev Event) string {
+	if ev.Type != Type(KindPerson, EventPersonErased) {
+		return ""
+	}
+	_, id, _ := strings.Cut(ev.Subject, "/")
+	return PersonSubject(id)
+}
