@@ -84,6 +84,9 @@ func (s *Service) Register(ctx context.Context, url string, types []string, by s
 	if url == "" {
 		return Subscription{}, &FieldError{"url", "is required"}
 	}
+	if len(url) > MaxURL {
+		return Subscription{}, &FieldError{"url", fmt.Sprintf("may be at most %d bytes long", MaxURL)}
+	}
 	if err := CheckURL(ctx, s.opts.Resolver, url); err != nil {
 		return Subscription{}, &FieldError{"url", err.Error()}
 	}

@@ -12,6 +12,7 @@
 package webhooks
 
 import (
+	"strings"
 	"time"
 )
 
@@ -24,6 +25,13 @@ const (
 // PauseAfter is how long a subscription may fail without a success before
 // it is paused.
 const PauseAfter = 24 * time.Hour
+
+// MaxURL is the longest endpoint URL a subscription may have; MaxError
+// the most of an error's text a delivery keeps.
+const (
+	MaxURL   = 2048
+	MaxError = 1000
+)
 
 // RecentKept is how many of its latest deliveries a subscription's state
 // keeps.
@@ -38,7 +46,7 @@ type Subscription struct {
 	Types     []string  `json:"types"`
 	Secret    string    `json:"secret,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
-	CreatedBy string    `json:"created_by,omitempty"`
+	CreatedBy string    `json:"registered_by,omitempty"`
 }
 
 // State is how a subscription's deliveries go: kept apart from the
@@ -76,6 +84,9 @@ type Delivery struct {
 // record adds an attempt to the state: a success clears the failure, a
 // failure starts or continues it.
 func (st *State) record(d Delivery) {
+	if len(d.Error) > MaxError {
+		d.Error = strings.ToValidUTF8(d.Error[:MaxError-3], "") + "..."
+	}
 	if st.Status == "" {
 		st.Status = StatusActive
 	}
