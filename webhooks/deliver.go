@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -45,7 +46,8 @@ func (s *Service) follow(ctx context.Context, sub Subscription, encode Encoder) 
 			sleep(ctx, s.opts.PausedCheck)
 			continue
 		}
-		err = s.deliverAll(ctx, sub, feed, encode)
+		r := &runner{s: s, sub: sub, feed: feed, encode: encode}
+		err = r.run(ctx)
 		feed.Stop()
 		if ctx.Err() == nil {
 			s.opts.Logger.Warn("webhook feed ended; opening it again", "webhook", sub.ID, "err", err)
@@ -54,26 +56,103 @@ func (s *Service) follow(ctx context.Context, sub Subscription, encode Encoder) 
 	}
 }
 
-// deliverAll takes the feed's events one by one while the subscription is
-// active.
-func (s *Service) deliverAll(ctx context.Context, sub Subscription, feed Feed, encode Encoder) error {
+// runner delivers one subscription's feed. It keeps the state in memory
+// while deliveries succeed and writes it at most every FlushEvery, when
+// the feed goes quiet, and at once on a failure; a write that finds the
+// state changed by another (a replica delivering the same subscription, a
+// resume) reads it again and records the pending deliveries onto it.
+type runner struct {
+	s      *Service
+	sub    Subscription
+	feed   Feed
+	encode Encoder
+
+	st      State
+	rev     uint64
+	loaded  bool
+	pending []Delivery
+	flushed time.Time
+}
+
+// run takes the feed's events one by one while the subscription is
+// active, until ctx ends or the feed fails.
+func (r *runner) run(ctx context.Context) error {
+	defer func() {
+		// What was delivered is recorded even as the runner stops.
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = r.flush(stopCtx)
+	}()
 	for {
-		st, err := s.state(ctx, sub.ID)
-		if err != nil {
-			return err
+		if !r.loaded {
+			if err := r.load(ctx); err != nil {
+				return err
+			}
 		}
-		if st.Status == StatusPaused {
-			if !sleep(ctx, s.opts.PausedCheck) {
+		if r.st.Status == StatusPaused {
+			if !sleep(ctx, r.s.opts.PausedCheck) {
 				return ctx.Err()
 			}
+			r.loaded = false
 			continue
 		}
-		msg, err := feed.Next(ctx)
+		msg, err := r.next(ctx)
 		if err != nil {
 			return err
 		}
-		if err := s.deliver(ctx, sub, msg, encode); err != nil {
+		if msg == nil {
+			continue // quiet: the records were kept
+		}
+		if err := r.deliver(ctx, msg); err != nil {
 			return err
+		}
+	}
+}
+
+// next is the feed's next event; nil when the feed stayed quiet for
+// FlushEvery with records pending, which it then keeps.
+func (r *runner) next(ctx context.Context) (Message, error) {
+	if len(r.pending) == 0 {
+		return r.feed.Next(ctx)
+	}
+	wait, cancel := context.WithTimeout(ctx, r.s.opts.FlushEvery)
+	defer cancel()
+	msg, err := r.feed.Next(wait)
+	if err != nil && ctx.Err() == nil && wait.Err() != nil {
+		return nil, r.flush(ctx)
+	}
+	return msg, err
+}
+
+// load reads the kept state.
+func (r *runner) load(ctx context.Context) error {
+	st, rev, err := r.s.state(ctx, r.sub.ID)
+	if err != nil {
+		return err
+	}
+	r.st, r.rev, r.loaded = st, rev, true
+	return nil
+}
+
+// flush keeps the state with the pending records.
+func (r *runner) flush(ctx context.Context) error {
+	if len(r.pending) == 0 {
+		return nil
+	}
+	for {
+		rev, err := r.s.store.PutState(ctx, r.sub.ID, r.st, r.rev)
+		if err == nil {
+			r.rev, r.pending, r.flushed = rev, nil, time.Now()
+			return nil
+		}
+		if !errors.Is(err, ErrStateChanged) {
+			return err
+		}
+		if err := r.load(ctx); err != nil {
+			return err
+		}
+		for i := range r.pending {
+			r.st.record(r.pending[i])
 		}
 	}
 }
@@ -81,13 +160,14 @@ func (s *Service) deliverAll(ctx context.Context, sub Subscription, feed Feed, e
 // deliver makes one attempt at msg and records it: acknowledged on
 // success, given again after a pause that grows with each attempt on
 // failure. A subscription failing for PauseAfter is paused.
-func (s *Service) deliver(ctx context.Context, sub Subscription, msg Message, encode Encoder) error {
+func (r *runner) deliver(ctx context.Context, msg Message) error {
+	s, sub := r.s, r.sub
 	rec := msg.Record()
 	if rec.Damage != nil {
 		// Quarantined in the log (GET /v1/audit/quarantine): nothing to send.
 		return msg.Ack(ctx)
 	}
-	body, err := encode(ctx, rec)
+	body, err := r.encode(ctx, rec)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -104,24 +184,34 @@ func (s *Service) deliver(ctx context.Context, sub Subscription, msg Message, en
 	if sendErr != nil {
 		d.Error = sendErr.Error()
 	}
-	st, err := s.state(ctx, sub.ID)
-	if err != nil {
-		return err
-	}
-	st.record(d)
-	if sendErr != nil && st.dueToPause(at) {
-		st.Status, st.PausedAt = StatusPaused, at
-		st.PausedReason = fmt.Sprintf("every delivery failed since %s, for more than %s; the last: %s",
-			st.FailingSince.Format(time.RFC3339), PauseAfter, d.Error)
-		s.opts.Logger.Warn("webhook paused", "webhook", sub.ID, "reason", st.PausedReason)
-	}
-	if err := s.store.PutState(ctx, sub.ID, st); err != nil {
-		return err
-	}
-	switch {
-	case sendErr == nil:
+	r.pending = append(r.pending, d)
+	r.st.record(d)
+	if sendErr == nil {
+		if time.Since(r.flushed) >= s.opts.FlushEvery {
+			if err := r.flush(ctx); err != nil {
+				return err
+			}
+		}
 		return msg.Ack(ctx)
-	case st.Status == StatusPaused:
+	}
+	// A failure is kept at once, on the state as it is kept, since
+	// another may have paused or resumed the subscription meanwhile.
+	if err := r.flush(ctx); err != nil {
+		return err
+	}
+	if r.st.Status != StatusPaused && r.st.dueToPause(at) {
+		r.st.Status, r.st.PausedAt = StatusPaused, at
+		r.st.PausedReason = fmt.Sprintf("every delivery failed since %s, for more than %s; the last: %s",
+			r.st.FailingSince.Format(time.RFC3339), PauseAfter, d.Error)
+		rev, err := s.store.PutState(ctx, sub.ID, r.st, r.rev)
+		if err != nil {
+			r.loaded = false // changed meanwhile: judged again on the next failure
+			return msg.Retry(s.opts.FirstPause)
+		}
+		r.rev = rev
+		s.opts.Logger.Warn("webhook paused", "webhook", sub.ID, "reason", r.st.PausedReason)
+	}
+	if r.st.Status == StatusPaused {
 		// Ready again as soon as the subscription is resumed.
 		return msg.Retry(s.opts.FirstPause)
 	}

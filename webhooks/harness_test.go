@@ -41,7 +41,7 @@ func (c *clock) Clock() events.Clock     { return func() time.Time { return *c.t
 // tracker is a store on a real embedded JetStream server with the webhook
 // service delivering from it.
 type tracker struct {
-	t     *testing.T
+	t     testing.TB
 	dir   string
 	srv   *jetstream.Server
 	store *jetstream.Store
@@ -52,7 +52,7 @@ type tracker struct {
 }
 
 // startTracker starts a tracker on a fresh directory.
-func startTracker(t *testing.T) *tracker {
+func startTracker(t testing.TB) *tracker {
 	tr := &tracker{t: t, dir: t.TempDir(), clock: newClock()}
 	tr.open()
 	return tr
@@ -153,7 +153,7 @@ type receiver struct {
 	n      int
 }
 
-func newReceiver(t *testing.T, answer func(n int) int) *receiver {
+func newReceiver(t testing.TB, answer func(n int) int) *receiver {
 	r := &receiver{got: make(chan received, 1000), answer: answer}
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, _ := io.ReadAll(req.Body)
@@ -174,7 +174,7 @@ func newReceiver(t *testing.T, answer func(n int) int) *receiver {
 }
 
 // next is the next request the receiver got; the test fails if none comes.
-func (r *receiver) next(t *testing.T) received {
+func (r *receiver) next(t testing.TB) received {
 	t.Helper()
 	select {
 	case g := <-r.got:

@@ -38,6 +38,9 @@ type Options struct {
 	// FirstPause and MostPause are the pause after a failed attempt and
 	// the longest it grows to by doubling (1 s and 1 h).
 	FirstPause, MostPause time.Duration
+	// FlushEvery is how long successful deliveries may wait in memory
+	// before their records are kept (250 ms); a failure is kept at once.
+	FlushEvery time.Duration
 	// PausedCheck is how often a paused subscription looks whether it was
 	// resumed (5 s).
 	PausedCheck time.Duration
@@ -68,6 +71,9 @@ func New(store Store, o Options) *Service {
 	}
 	if o.FirstPause <= 0 {
 		o.FirstPause = time.Second
+	}
+	if o.FlushEvery <= 0 {
+		o.FlushEvery = 250 * time.Millisecond
 	}
 	if o.PausedCheck <= 0 {
 		o.PausedCheck = 5 * time.Second
@@ -132,7 +138,7 @@ func (s *Service) Get(ctx context.Context, id string) (Subscription, State, erro
 	if !ok {
 		return Subscription{}, State{}, ErrNotFound
 	}
-	st, err := s.state(ctx, id)
+	st, _, err := s.state(ctx, id)
 	sub.Secret = ""
 	return sub, st, err
 }
@@ -146,7 +152,7 @@ func (s *Service) List(ctx context.Context) ([]Subscription, []State, error) {
 	states := make([]State, len(subs))
 	for i := range subs {
 		subs[i].Secret = ""
-		if states[i], err = s.state(ctx, subs[i].ID); err != nil {
+		if states[i], _, err = s.state(ctx, subs[i].ID); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -168,22 +174,27 @@ func (s *Service) Resume(ctx context.Context, id string) error {
 	if _, _, err := s.Get(ctx, id); err != nil {
 		return err
 	}
-	st, err := s.state(ctx, id)
-	if err != nil {
-		return err
+	for {
+		st, rev, err := s.state(ctx, id)
+		if err != nil {
+			return err
+		}
+		st.Status, st.PausedReason, st.PausedAt, st.FailingSince = StatusActive, "", time.Time{}, time.Time{}
+		if _, err = s.store.PutState(ctx, id, st, rev); !errors.Is(err, ErrStateChanged) {
+			return err
+		}
 	}
-	st.Status, st.PausedReason, st.PausedAt, st.FailingSince = StatusActive, "", time.Time{}, time.Time{}
-	return s.store.PutState(ctx, id, st)
 }
 
-// state is the kept state, active when none is kept yet.
-func (s *Service) state(ctx context.Context, id string) (State, error) {
-	st, err := s.store.State(ctx, id)
+// state is the kept state, active when none is kept yet, and its
+// revision.
+func (s *Service) state(ctx context.Context, id string) (State, uint64, error) {
+	st, rev, err := s.store.State(ctx, id)
 	if st.Status == "" {
 		st.Status = StatusActive
 	}
 	if st.Recent == nil {
 		st.Recent = []Delivery{}
 	}
-	return st, err
+	return st, rev, err
 }

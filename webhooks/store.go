@@ -2,6 +2,7 @@ package webhooks
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"cxtracker/events"
@@ -20,10 +21,13 @@ type Store interface {
 	Subscriptions(ctx context.Context) ([]Subscription, error)
 	// DeleteSubscription removes the subscription, its feed and its state.
 	DeleteSubscription(ctx context.Context, id string) error
-	// State is the subscription's state, zero when none is kept yet.
-	State(ctx context.Context, id string) (State, error)
-	// PutState keeps the subscription's state.
-	PutState(ctx context.Context, id string, st State) error
+	// State is the subscription's state, zero when none is kept yet, and
+	// its revision (0 then).
+	State(ctx context.Context, id string) (State, uint64, error)
+	// PutState keeps the subscription's state provided that the kept one
+	// is still at revision rev (0: none is kept), and answers the new
+	// revision; ErrStateChanged when another wrote it meanwhile.
+	PutState(ctx context.Context, id string, st State, rev uint64) (uint64, error)
 	// FollowSubscriptions calls fn with every subscription kept so far,
 	// then, from a goroutine of its own until ctx ends, with each one
 	// created later (sub set) or deleted (sub nil), on any replica.
@@ -31,6 +35,10 @@ type Store interface {
 	// Feed opens the subscription's durable feed.
 	Feed(ctx context.Context, sub Subscription) (Feed, error)
 }
+
+// ErrStateChanged says a subscription's state was written by another
+// since it was read: read it again.
+var ErrStateChanged = errors.New("the webhook's state changed meanwhile")
 
 // Feed gives a subscription's events, oldest first, one at a time: the
 // next only once the one before is acknowledged.

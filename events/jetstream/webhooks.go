@@ -108,8 +108,8 @@ func (w *Webhooks) CreateSubscription(ctx context.Context, sub webhooks.Subscrip
 // Subscription implements webhooks.Store.
 func (w *Webhooks) Subscription(ctx context.Context, id string) (webhooks.Subscription, bool, error) {
 	var sub webhooks.Subscription
-	ok, err := getJSON(ctx, w.subs, id, &sub)
-	return sub, ok, err
+	rev, err := getJSON(ctx, w.subs, id, &sub)
+	return sub, rev > 0, err
 }
 
 // Subscriptions implements webhooks.Store.
@@ -155,25 +155,34 @@ func (w *Webhooks) DeleteSubscription(ctx context.Context, id string) error {
 }
 
 // State implements webhooks.Store.
-func (w *Webhooks) State(ctx context.Context, id string) (webhooks.State, error) {
+func (w *Webhooks) State(ctx context.Context, id string) (webhooks.State, uint64, error) {
 	var st webhooks.State
-	_, err := getJSON(ctx, w.states, id, &st)
-	return st, err
+	rev, err := getJSON(ctx, w.states, id, &st)
+	return st, rev, err
 }
 
 // PutState implements webhooks.Store.
-func (w *Webhooks) PutState(ctx context.Context, id string, st webhooks.State) error {
+func (w *Webhooks) PutState(ctx context.Context, id string, st webhooks.State, rev uint64) (uint64, error) {
 	if err := checkWebhookID(id); err != nil {
-		return err
+		return 0, err
 	}
 	raw, err := json.Marshal(st)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if _, err := w.states.Put(ctx, id, raw); err != nil {
-		return fmt.Errorf("%w: keep a webhook's state: %v", events.ErrUnavailable, err)
+	var next uint64
+	if rev == 0 {
+		next, err = w.states.Create(ctx, id, raw)
+	} else {
+		next, err = w.states.Update(ctx, id, raw, rev)
 	}
-	return nil
+	switch {
+	case errors.Is(err, jetstream.ErrKeyExists), errors.Is(err, jetstream.ErrKeyRevisionMismatch):
+		return 0, webhooks.ErrStateChanged
+	case err != nil:
+		return 0, fmt.Errorf("%w: keep a webhook's state: %v", events.ErrUnavailable, err)
+	}
+	return next, nil
 }
 
 // FollowSubscriptions implements webhooks.Store.
@@ -259,21 +268,21 @@ func checkWebhookID(id string) error {
 	return nil
 }
 
-// getJSON decodes the value under key into v; false when there is none.
-// A key that cannot be one is simply not found.
-func getJSON(ctx context.Context, kv jetstream.KeyValue, key string, v any) (bool, error) {
+// getJSON decodes the value under key into v and answers its revision; 0
+// when there is none. A key that cannot be one is simply not found.
+func getJSON(ctx context.Context, kv jetstream.KeyValue, key string, v any) (uint64, error) {
 	if checkWebhookID(key) != nil {
-		return false, nil
+		return 0, nil
 	}
 	e, err := kv.Get(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return false, nil
+		return 0, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("%w: read %s: %v", events.ErrUnavailable, kv.Bucket(), err)
+		return 0, fmt.Errorf("%w: read %s: %v", events.ErrUnavailable, kv.Bucket(), err)
 	}
 	if err := json.Unmarshal(e.Value(), v); err != nil {
-		return false, fmt.Errorf("%w: %s holds a value that does not decode under %q: %v", events.ErrUnavailable, kv.Bucket(), key, err)
+		return 0, fmt.Errorf("%w: %s holds a value that does not decode under %q: %v", events.ErrUnavailable, kv.Bucket(), key, err)
 	}
-	return true, nil
+	return e.Revision(), nil
 }
