@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	cloudevents "github.com/cloudevents/sdk-go/v2/event"
 
 	"cxtracker/api"
+	"cxtracker/events"
 	"cxtracker/events/jetstream/jstest"
 	"cxtracker/webhooks"
 )
@@ -21,12 +23,19 @@ import (
 // the API's own encoding, as the tracker wires it.
 func startWebhooks(t *testing.T) *testAPI {
 	t.Helper()
+	return startWebhooksAt(t, nil)
+}
+
+// startWebhooksAt is startWebhooks with the service on clock.
+func startWebhooksAt(t *testing.T, clock events.Clock) *testAPI {
+	t.Helper()
 	store := jstest.Start(t)
 	hooks, err := store.Webhooks(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := webhooks.New(hooks, webhooks.Options{FirstPause: 5 * time.Millisecond, MostPause: 20 * time.Millisecond})
+	svc := webhooks.New(hooks, webhooks.Options{Clock: clock, FirstPause: 5 * time.Millisecond, MostPause: 20 * time.Millisecond,
+		PausedCheck: 10 * time.Millisecond})
 	a := startAPIOn(t, store, func(d *api.Deps) { d.Webhooks = svc })
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() { cancel(); svc.Wait() })
@@ -156,4 +165,61 @@ func TestADeletedWebhookIsGone(t *testing.T) {
 	a.Must(http.StatusNotFound, http.MethodGet, "/v1/webhooks/"+id, nil)
 	a.Must(http.StatusNotFound, http.MethodGet, "/v1/webhooks/no.such", nil)
 	a.Must(http.StatusNotFound, http.MethodDelete, "/v1/webhooks/"+id, nil)
+}
+
+// waitWebhook reads the webhook until ok holds of it, failing the test if
+// it never does.
+func waitWebhook(t *testing.T, a *testAPI, id string, ok func(api.WebhookView) bool) api.WebhookView {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var v api.WebhookView
+		a.Must(http.StatusOK, http.MethodGet, "/v1/webhooks/"+id, nil).JSON(t, &v)
+		if ok(v) {
+			return v
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("webhook %s never reached the state waited for: %+v", id, v)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestAWebhookFailingForADayIsPausedSaysWhyAndResumes(t *testing.T) {
+	now := time.Now().UTC()
+	var later atomic.Bool
+	clock := func() time.Time {
+		if later.Load() {
+			return now.Add(webhooks.PauseAfter + time.Hour)
+		}
+		return now
+	}
+	a := startWebhooksAt(t, clock)
+	var failing atomic.Bool
+	failing.Store(true)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if failing.Load() {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	}))
+	defer rcv.Close()
+	id := a.Must(http.StatusCreated, http.MethodPost, "/v1/webhooks", map[string]any{"url": rcv.URL, "types": []string{"cx.person.person_registered"}}).Map(t)["id"].(string)
+	a.Must(http.StatusCreated, http.MethodPost, "/v1/people", map[string]any{"name": "Ada", "email": "ada@example.com", "department": "Claims"})
+	v := waitWebhook(t, a, id, func(v api.WebhookView) bool { return v.FailedAttempts >= 2 })
+	if v.Status != "active" || !strings.Contains(v.LastError, "500") || v.FailingSince.IsZero() {
+		t.Fatalf("failing for less than a day: %+v", v)
+	}
+	later.Store(true)
+	v = waitWebhook(t, a, id, func(v api.WebhookView) bool { return v.Status == "paused" })
+	if !strings.Contains(v.PausedReason, "500") {
+		t.Errorf("a paused webhook says why: %+v", v)
+	}
+	failing.Store(false)
+	var resumed api.WebhookView
+	a.Must(http.StatusOK, http.MethodPost, "/v1/webhooks/"+id+"/resume", nil).JSON(t, &resumed)
+	if resumed.Status != "active" {
+		t.Errorf("resumed: %+v", resumed)
+	}
+	waitWebhook(t, a, id, func(v api.WebhookView) bool { return v.Delivered == 1 })
+	a.Must(http.StatusNotFound, http.MethodPost, "/v1/webhooks/no-such/resume", nil)
 }
