@@ -78,10 +78,13 @@ type runner struct {
 // active, until ctx ends or the feed fails.
 func (r *runner) run(ctx context.Context) error {
 	defer func() {
-		// What was delivered is recorded even as the runner stops.
+		// What was delivered is recorded even as the runner stops, unless
+		// it stops because the subscription was deleted.
 		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		_ = r.flush(stopCtx)
+		if _, ok, err := r.s.store.Subscription(stopCtx, r.sub.ID); ok && err == nil {
+			_ = r.flush(stopCtx)
+		}
 	}()
 	for {
 		if !r.loaded {
