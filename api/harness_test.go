@@ -43,7 +43,12 @@ func startAPI(t testing.TB, extra ...projections.Model) *testAPI {
 // is built.
 func startAPIWith(t testing.TB, edit func(*api.Deps), extra ...projections.Model) *testAPI {
 	t.Helper()
-	store := jstest.Start(t)
+	return startAPIOn(t, jstest.Start(t), edit, extra...)
+}
+
+// startAPIOn is startAPIWith on a store the test opened.
+func startAPIOn(t testing.TB, store *jetstream.Store, edit func(*api.Deps), extra ...projections.Model) *testAPI {
+	t.Helper()
 	a, creds, proj := serveOn(t, store, edit, extra...)
 	ctx := context.Background()
 	engine, views := a.Engine, a.Views

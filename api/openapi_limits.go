@@ -8,6 +8,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"cxtracker/events"
+	"cxtracker/webhooks"
 )
 
 // Bounds the OpenAPI document gives every string, integer and list, so that
@@ -52,6 +53,11 @@ var serverStrings = map[string]int{
 	"correlation_id": maxRequestID,
 	"email":          events.MaxEmail,
 	"path":           len(SignInLinkPath) + 43, // a sign-in link's code: 32 bytes in base64url
+	// A webhook's endpoint, who registered it (an actor), what it failed with.
+	"url":           webhooks.MaxURL,
+	"registered_by": events.MaxShortText,
+	"last_error":    webhooks.MaxError,
+	"error":         webhooks.MaxError,
 }
 
 // limitString gives the string schema s of the field (or parameter) named

@@ -14,6 +14,7 @@ import (
 
 	"cxtracker/events"
 	"cxtracker/projections"
+	"cxtracker/webhooks"
 )
 
 // Deps are what the API serves from: commands go to the Engine, reads come
@@ -33,6 +34,9 @@ type Deps struct {
 	// replica (signinlinks.go); nil makes none, and their route answers
 	// 503.
 	SignInLinks SignInLinkKeeper
+	// Webhooks registers webhook subscriptions and delivers to them
+	// (webhooks.go); nil delivers none, and their routes answer 503.
+	Webhooks *webhooks.Service
 	// Ready reports nil once the tracker can serve, or why not.
 	Ready func() error
 	// Serving reports nil once /v1 may be served: the tracker has started
@@ -190,5 +194,6 @@ func (s *Server) allRoutes() []Route {
 		s.auditRoutes(),
 		s.eventRoutes(),
 		s.reportRoutes(),
+		s.webhookRoutes(),
 	)
 }

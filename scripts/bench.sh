@@ -229,4 +229,25 @@ awk '
 		printf "%-44s %9.2f ms = %5.1fx raw JetStream reading the last record (%.3f ms)\n", "the report for a year, known now", ns["report"] / 1e6, ns["report"] / ns["raw"], ns["raw"] / 1e6
 	}' "$out"
 
+# Webhook delivery: 5,000 events a round, COUNT rounds, each round timing
+# raw JetStream consumers of the same events on the same server after it.
+echo
+echo "== webhook delivery to a receiver on loopback (webhooks BenchmarkWebhookDeliveryVsRaw), 5,000 events, $count rounds"
+go test -run '^$' -bench '^BenchmarkWebhookDeliveryVsRaw$' -benchtime 5000x -count "$count" ./webhooks/ | tee "$out"
+awk '
+	/^BenchmarkWebhookDeliveryVsRaw/ && $2 ~ /^[0-9]+$/ {
+		k = ++n
+		for (i = 2; i < NF; i++) v[$(i+1), k] = $i
+	}
+	function median(unit,    i, j, t, a) {
+		for (i = 1; i <= n; i++) a[i] = v[unit, i]
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	END {
+		if (n == 0) { print "webhook delivery: missing"; exit }
+		printf "%-44s %7.0f events/s = %5.2fx raw consume (%.0f/s), %5.2fx raw one-at-a-time with confirmed acks (%.0f/s); medians of %d rounds\n",
+			"signed delivery, in log order", median("events/s"), median("x-raw"), median("raw-events/s"), median("x-raw-one"), median("raw-one-events/s"), n
+	}' "$out"
+
 scale_section

@@ -60,6 +60,7 @@ func New(a *api.Server, o Options) *Web {
 	w.followUpRoutes(g)
 	w.kpiRoutes(g)
 	w.auditRoutes(g)
+	w.webhookRoutes(g)
 	w.liveRoutes(g)
 	return w
 }

@@ -19,6 +19,7 @@ import (
 	"cxtracker/events/jetstream"
 	"cxtracker/projections"
 	"cxtracker/web"
+	"cxtracker/webhooks"
 )
 
 // Main is the running tracker: the log (on the embedded server or an
@@ -36,6 +37,8 @@ type Main struct {
 	// keys are the data subjects' keys (events/personal.go).
 	keys  *jetstream.Keys
 	links *jetstream.SignInLinks
+	// webhooks delivers the log's events to registered endpoints.
+	webhooks *webhooks.Service
 	// checkpoints keeps the state at points of the log; checkpointer
 	// takes them.
 	checkpoints  *jetstream.Checkpoints
@@ -99,7 +102,12 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if m.links, err = m.store.SignInLinks(ctx); err != nil {
 		return err
 	}
-	m.api = api.New(api.Deps{Eraser: &eraser{keys: m.keys, answers: m.answers, checkpointer: m.checkpointer}, Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Answers: m.answers, SignInLinks: m.links, Ready: m.readiness, Logger: m.Logger,
+	hooks, err := m.store.Webhooks(ctx)
+	if err != nil {
+		return err
+	}
+	m.webhooks = webhooks.New(hooks, webhooks.Options{Clock: m.Config.Clock, Logger: m.Logger})
+	m.api = api.New(api.Deps{Eraser: &eraser{keys: m.keys, answers: m.answers, checkpointer: m.checkpointer}, Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Answers: m.answers, SignInLinks: m.links, Webhooks: m.webhooks, Ready: m.readiness, Logger: m.Logger,
 		Serving: m.started,
 		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout,
 			StreamsPerToken: m.Config.MaxStreamsPerToken, Streams: m.Config.MaxStreams},
@@ -145,6 +153,11 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return err
 	}
 	m.replayTook = time.Since(replayBegan)
+	// Webhooks deliver once the views have caught up, which each delivery
+	// waits for (recorded_late); each subscription on its own consumer.
+	if err := m.webhooks.Run(bg, m.api.WebhookBody); err != nil {
+		return err
+	}
 	if err := m.bootstrapAdmin(ctx); err != nil {
 		return err
 	}
@@ -378,6 +391,7 @@ func (m *Main) Close() {
 	if m.cancel != nil {
 		m.cancel()
 		<-m.done
+		m.webhooks.Wait()
 		// The projector has stopped: the last checkpoint is of the state
 		// as it ends.
 		ctx, cancel := context.WithTimeout(context.Background(), m.Config.ShutdownTimeout)

@@ -98,9 +98,25 @@ func (c *Credentials) Hash(ctx context.Context, tokenID string) (string, error) 
 //
 // Errors: ErrUnavailable, ctx.Err().
 func (c *Credentials) Follow(ctx context.Context, fn func(tokenID, hash string)) error {
-	w, err := c.kv.WatchAll(ctx, jetstream.IgnoreDeletes())
+	return watchBucket(ctx, c.kv, false, func(e jetstream.KeyValueEntry) {
+		fn(e.Key(), string(e.Value()))
+	})
+}
+
+// watchBucket calls fn with every entry of kv kept so far (deletions
+// among them only when deletes is set), and returns once it has. From then
+// on, until ctx ends, it calls fn from a goroutine of its own for each
+// later entry.
+//
+// Errors: ErrUnavailable, ctx.Err().
+func watchBucket(ctx context.Context, kv jetstream.KeyValue, deletes bool, fn func(jetstream.KeyValueEntry)) error {
+	var opts []jetstream.WatchOpt
+	if !deletes {
+		opts = append(opts, jetstream.IgnoreDeletes())
+	}
+	w, err := kv.WatchAll(ctx, opts...)
 	if err != nil {
-		return fmt.Errorf("%w: watch the credential bucket: %v", events.ErrUnavailable, err)
+		return fmt.Errorf("%w: watch bucket %s: %v", events.ErrUnavailable, kv.Bucket(), err)
 	}
 	// next gives the next entry; nil with ok set marks the end of what was
 	// kept when the watch began.
@@ -119,12 +135,12 @@ func (c *Credentials) Follow(ctx context.Context, fn func(tokenID, hash string))
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return fmt.Errorf("%w: the credential watch ended", events.ErrUnavailable)
+			return fmt.Errorf("%w: the watch of bucket %s ended", events.ErrUnavailable, kv.Bucket())
 		}
 		if e == nil {
 			break
 		}
-		fn(e.Key(), string(e.Value()))
+		fn(e)
 	}
 	go func() {
 		defer func() { _ = w.Stop() }()
@@ -134,7 +150,7 @@ func (c *Credentials) Follow(ctx context.Context, fn func(tokenID, hash string))
 				return
 			}
 			if e != nil {
-				fn(e.Key(), string(e.Value()))
+				fn(e)
 			}
 		}
 	}()
