@@ -80,7 +80,7 @@ func appendData(dst, raw []byte) ([]byte, error) {
 	}
 	out := buf.Bytes()
 	data := out[len(dst):]
-	if !bytes.ContainsAny(data, "<>&\u2028\u2029") {
+	if !bytes.ContainsAny(data, "<>&") && bytes.IndexByte(data, 0xE2) < 0 { // 0xE2 leads U+2028 and U+2029
 		return out, nil
 	}
 	var esc bytes.Buffer
