@@ -5,12 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/nats-io/nats.go"
 	natsjs "github.com/nats-io/nats.go/jetstream"
-	"github.com/nats-io/nuid"
 
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
@@ -102,28 +100,16 @@ func (f *floorScale) publish(ctx context.Context, items []events.FeedbackLogged)
 // floorBatch publishes msgs as one atomic batch, as rawBatch does, and
 // reads the acknowledgement as the store does.
 func floorBatch(ctx context.Context, nc *nats.Conn, msgs []*nats.Msg) error {
-	id := nuid.Next()
-	for i, msg := range msgs {
-		msg.Header.Set("Nats-Batch-Id", id)
-		msg.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i+1))
-		if i < len(msgs)-1 {
-			if err := nc.PublishMsg(msg); err != nil {
-				return err
-			}
-			continue
-		}
-		msg.Header.Set("Nats-Batch-Commit", "1")
-		ans, err := nc.RequestMsgWithContext(ctx, msg)
-		if err != nil {
-			return err
-		}
-		var ack struct {
-			Seq   uint64          `json:"seq"`
-			Error json.RawMessage `json:"error"`
-		}
-		if err := json.Unmarshal(ans.Data, &ack); err != nil || ack.Error != nil {
-			return fmt.Errorf("floor batch: %s", ans.Data)
-		}
+	ans, err := publishAtomic(ctx, nc, msgs)
+	if err != nil {
+		return err
+	}
+	var ack struct {
+		Seq   uint64          `json:"seq"`
+		Error json.RawMessage `json:"error"`
+	}
+	if err := json.Unmarshal(ans.Data, &ack); err != nil || ack.Error != nil {
+		return fmt.Errorf("floor batch: %s", ans.Data)
 	}
 	return nil
 }
