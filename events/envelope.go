@@ -106,12 +106,20 @@ func (e *Event) validate(checkData bool) error {
 	return nil
 }
 
-// Encode is the event's stored form.
+// Encode is the event's stored form: the bytes json.Marshal writes for it
+// (appendEnvelope), with the data checked to be JSON as they are compacted.
 func (e *Event) Encode() ([]byte, error) {
-	if err := e.Validate(); err != nil {
+	if err := e.validate(false); err != nil {
 		return nil, err
 	}
-	return json.Marshal(e)
+	out, err := e.appendEnvelope(make([]byte, 0, 384+len(e.Data)))
+	if err != nil {
+		if verr := e.Validate(); verr != nil {
+			return nil, verr
+		}
+		return nil, fmt.Errorf("encode event %q: %w", e.ID, err)
+	}
+	return out, nil
 }
 
 // ErrUndecodable marks a stored message that is not one of our events.

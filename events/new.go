@@ -78,7 +78,8 @@ func NewEvent(agg Aggregate, name string, schema int, version uint64, data any, 
 	if err := agg.Validate(); err != nil {
 		return Event{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
-	if err := e.Validate(); err != nil {
+	// The data came from json.Marshal: JSON already, not checked again.
+	if err := e.validate(false); err != nil {
 		return Event{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	return e, nil

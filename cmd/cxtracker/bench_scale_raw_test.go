@@ -69,28 +69,36 @@ func (r *rawScale) close() { _ = r.js.DeleteStream(context.Background(), rawScal
 // rawBatch publishes size copies of body as one atomic batch and waits for
 // its acknowledgement.
 func rawBatch(ctx context.Context, nc *nats.Conn, body []byte, size int) error {
+	msgs := make([]*nats.Msg, size)
+	for i := range msgs {
+		msgs[i] = nats.NewMsg("scaleraw.feedback." + strconv.Itoa((i+1)%16))
+		msgs[i].Data = body
+	}
+	ans, err := publishAtomic(ctx, nc, msgs)
+	if err == nil && strings.Contains(string(ans.Data), `"error"`) {
+		err = fmt.Errorf("raw batch: %s", ans.Data)
+	}
+	return err
+}
+
+// publishAtomic publishes msgs as one atomic batch (ADR-50's headers on
+// each, the last one committing it) and answers the server's answer to
+// the commit.
+func publishAtomic(ctx context.Context, nc *nats.Conn, msgs []*nats.Msg) (*nats.Msg, error) {
 	id := nuid.Next()
-	for i := 1; i <= size; i++ {
-		msg := nats.NewMsg("scaleraw.feedback." + strconv.Itoa(i%16))
-		msg.Data = body
+	for i, msg := range msgs {
 		msg.Header.Set("Nats-Batch-Id", id)
-		msg.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i))
-		if i < size {
+		msg.Header.Set("Nats-Batch-Sequence", strconv.Itoa(i+1))
+		if i < len(msgs)-1 {
 			if err := nc.PublishMsg(msg); err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
 		msg.Header.Set("Nats-Batch-Commit", "1")
-		ans, err := nc.RequestMsgWithContext(ctx, msg)
-		if err != nil {
-			return err
-		}
-		if strings.Contains(string(ans.Data), `"error"`) {
-			return fmt.Errorf("raw batch: %s", ans.Data)
-		}
+		return nc.RequestMsgWithContext(ctx, msg)
 	}
-	return nil
+	return nil, errors.New("an empty batch")
 }
 
 // restartScale starts the tracker on dir until it is ready, and answers

@@ -29,6 +29,11 @@ import (
 //	         a stream beside CX on the same server, in atomic batches of
 //	         1,000 (the most one holds, and what the import appends), in
 //	         turns with the import's requests
+//	import-floor  the least the tracker could do for the same items, in
+//	         turns with both: their events built and published as the
+//	         store publishes them, in atomic batches of 1,000, with no
+//	         checks, projector or item store (floorScale), its rate and
+//	         its ratio to raw's in the same run
 //	restart  a clean shutdown, then a start until ready (ms): of the
 //	         binary CXTRACKER_BIN as its own process when set (bench.sh
 //	         builds it), else of a new Main in this process
@@ -126,7 +131,8 @@ func BenchmarkScale(b *testing.B) {
 	// moment. A request's time runs until a list has answered after it:
 	// lists wait for the item store, which writes behind the projector.
 	var raw *rawScale
-	var importTime, rawTime time.Duration
+	var floor *floorScale
+	var importTime, rawTime, floorTime time.Duration
 	var body bytes.Buffer
 	for sent := 0; sent < n; {
 		body.Reset()
@@ -156,13 +162,28 @@ func BenchmarkScale(b *testing.B) {
 			b.Fatal(err)
 		}
 		rawTime += time.Since(began)
+		if floor == nil {
+			if floor, err = newFloorScale(ctx, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+		items, err := floorPayloads(body.Bytes())
+		if err != nil {
+			b.Fatal(err)
+		}
+		began = time.Now()
+		if err := floor.publish(ctx, items); err != nil {
+			b.Fatal(err)
+		}
+		floorTime += time.Since(began)
 		sent += k
 		if sent%(10*scaleChunk) == 0 || sent == n {
-			fmt.Fprintf(os.Stderr, "scale: imported %d of %d items (%.0f/s; raw atomic batches %.0f/s)\n", sent, n, float64(sent)/importTime.Seconds(), float64(sent)/rawTime.Seconds())
+			fmt.Fprintf(os.Stderr, "scale: imported %d of %d items (%.0f/s; raw atomic batches %.0f/s; the floor %.0f/s)\n", sent, n, float64(sent)/importTime.Seconds(), float64(sent)/rawTime.Seconds(), float64(sent)/floorTime.Seconds())
 		}
 	}
 	raw.close()
-	importRate, rawRate := float64(n)/importTime.Seconds(), float64(n)/rawTime.Seconds()
+	floor.close()
+	importRate, rawRate, floorRate := float64(n)/importTime.Seconds(), float64(n)/rawTime.Seconds(), float64(n)/floorTime.Seconds()
 	m.Close()
 	started := time.Now()
 	base, rss := restartScale(b, dir)
@@ -183,6 +204,11 @@ func BenchmarkScale(b *testing.B) {
 		b.ReportMetric(importRate, "items/s")
 		b.ReportMetric(rawRate, "raw-events/s")
 		b.ReportMetric(importRate/rawRate, "x-raw")
+	})
+	once("import-floor", func(b *testing.B) {
+		b.ReportMetric(floorRate, "items/s")
+		b.ReportMetric(rawRate, "raw-events/s")
+		b.ReportMetric(floorRate/rawRate, "x-raw")
 	})
 	once("restart", func(b *testing.B) {
 		b.ReportMetric(float64(restart.Milliseconds()), "ms")
