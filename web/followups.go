@@ -33,9 +33,11 @@ type followUpRow struct {
 	Item       projections.FeedbackItem
 	Touchpoint projections.TouchpointView
 	Assignee   string
-	Problem    *apiError
-	Action     string
-	Informed   bool
+	// Account is the name of the account the item names, if any.
+	Account  string
+	Problem  *apiError
+	Action   string
+	Informed bool
 }
 
 func (w *Web) followUps(c echo.Context) error {
@@ -66,15 +68,24 @@ func (w *Web) followUpQueue(c echo.Context) (followUpQueue, error) {
 	if err != nil {
 		return followUpQueue{}, err
 	}
+	accounts, err := w.accountNames(c)
+	if err != nil {
+		return followUpQueue{}, err
+	}
 	q := followUpQueue{Rows: make([]followUpRow, 0, len(items))}
 	for _, it := range items {
-		tp, ok := touchpoints[it.TouchpointID]
-		if !ok {
-			tp = projections.TouchpointView{ID: it.TouchpointID, JourneyID: it.JourneyID, Name: it.TouchpointID}
-		}
-		q.Rows = append(q.Rows, followUpRow{Item: it, Touchpoint: tp, Assignee: names[it.FollowUp.AssigneeID]})
+		q.Rows = append(q.Rows, followUpRow{Item: it, Touchpoint: touchpointOf(touchpoints, it), Assignee: names[it.FollowUp.AssigneeID], Account: accounts[it.AccountID]})
 	}
 	return q, nil
+}
+
+// touchpointOf is the touchpoint the item was given at, from touchpoints by
+// id; one not found stands for itself by its id.
+func touchpointOf(touchpoints map[string]projections.TouchpointView, it projections.FeedbackItem) projections.TouchpointView {
+	if tp, ok := touchpoints[it.TouchpointID]; ok {
+		return tp
+	}
+	return projections.TouchpointView{ID: it.TouchpointID, JourneyID: it.JourneyID, Name: it.TouchpointID}
 }
 
 // closeFollowUp closes one follow-up through the API. A refusal the person

@@ -10,7 +10,7 @@ import (
 
 // funcs are the templates' helpers: the shared ones below, and each area's
 // own (named in its file).
-var funcs = mergeFuncs(baseFuncs, teamFuncs, journeyFuncs, councilFuncs, outcomeFuncs)
+var funcs = mergeFuncs(baseFuncs, teamFuncs, journeyFuncs, councilFuncs, outcomeFuncs, accountFuncs)
 
 func mergeFuncs(maps ...template.FuncMap) template.FuncMap {
 	out := template.FuncMap{}

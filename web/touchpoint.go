@@ -48,6 +48,8 @@ type touchpointPage struct {
 	CommentDays int
 	Open        []tpFollowUp
 	Closed      []tpFollowUp
+	// Accounts are the accounts' names by id, for the items that name one.
+	Accounts map[string]string
 }
 
 // scaleFigure is a period's figure with the scale it is read on.
@@ -126,6 +128,9 @@ func (w *Web) touchpoint(c echo.Context) error {
 		return err
 	}
 	if err := w.touchpointFollowUps(c, &p); err != nil {
+		return err
+	}
+	if p.Accounts, err = w.accountNames(c); err != nil {
 		return err
 	}
 	return w.render(c, status, page{name: "touchpoint", title: tp.Name, nav: "journeys", live: true}, p)

@@ -58,6 +58,7 @@ func New(a *api.Server, o Options) *Web {
 	w.decisionRoutes(g)
 	w.initiativeRoutes(g)
 	w.followUpRoutes(g)
+	w.accountRoutes(g)
 	w.kpiRoutes(g)
 	w.auditRoutes(g)
 	w.webhookRoutes(g)

@@ -12,6 +12,7 @@ var (
 	assetOf        = regexp.MustCompile(`<(?:link[^>]+href|script[^>]+src|img[^>]+src)="(/[^"]+)"`)
 	touchpointPath = regexp.MustCompile(`href="(/journeys/[^"/]+/touchpoints/[^"?]+)"`)
 	initiativePath = regexp.MustCompile(`href="(/initiatives/[0-9A-Z]{26})"`)
+	accountPath    = regexp.MustCompile(`href="(/accounts/[0-9A-Z]{26})"`)
 )
 
 // dashboardPage is one page of the dashboard: its path, and its name with
@@ -24,7 +25,7 @@ var anID = regexp.MustCompile(`[0-9A-Z]{26}`)
 
 // dashboardPages are the pages a signed-in person reaches: every page of
 // the menu (and the page a menu entry redirects to), and the first
-// touchpoint and initiative they link to, found the way a person finds
+// touchpoint, initiative and account they link to, found the way a person finds
 // them, by following links.
 func dashboardPages(t testing.TB, b *browserSession) []dashboardPage {
 	t.Helper()
@@ -56,7 +57,7 @@ func dashboardPages(t testing.TB, b *browserSession) []dashboardPage {
 			add(a.Location)
 			a = b.get(a.Location)
 		}
-		for _, re := range []*regexp.Regexp{touchpointPath, initiativePath} {
+		for _, re := range []*regexp.Regexp{touchpointPath, initiativePath, accountPath} {
 			if m := re.FindStringSubmatch(a.Body); m != nil {
 				add(m[1])
 			}

@@ -26,19 +26,7 @@ func openFollowUpItems(t *testing.T, c *client) []projections.FeedbackItem {
 
 func feedbackWhere(t *testing.T, c *client, followUp string) []projections.FeedbackItem {
 	t.Helper()
-	var out []projections.FeedbackItem
-	cursor := ""
-	for {
-		var p api.Page[projections.FeedbackItem]
-		if err := c.do(context.Background(), http.MethodGet, "/v1/feedback?limit=500&follow_up="+followUp+"&cursor="+cursor, nil, &p); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, p.Items...)
-		if p.NextCursor == "" {
-			return out
-		}
-		cursor = p.NextCursor
-	}
+	return feedbackOf(t, c, url.Values{"follow_up": {followUp}})
 }
 
 var queueRow = regexp.MustCompile(`class="follow-up card" data-feedback="([^"]+)"`)
