@@ -111,8 +111,8 @@ func serve(clock events.Clock, args []string, getenv func(string) string, stderr
 	}
 	cfg.Clock = clock
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	if addr := getenv(PprofEnv); addr != "" {
-		_, closeProfiles, err := servePprof(addr, log)
+	if cfg.Pprof != "" {
+		_, closeProfiles, err := servePprof(cfg.Pprof, log)
 		if err != nil {
 			return usageError{err}
 		}

@@ -10,27 +10,25 @@ import (
 	"time"
 )
 
-// PprofEnv names the environment variable that, when set to a loopback
-// address (127.0.0.1:6060), makes serve answer Go's profiles there
-// (/debug/pprof/, as net/http/pprof serves them): to see where a running
-// tracker's memory and time go. It is off by default, on a listener of its
-// own and loopback only, so that no profile is ever served to the API's
-// clients.
-const PprofEnv = "CXTRACKER_PPROF"
+// --pprof (CXTRACKER_PPROF), set to a loopback address (127.0.0.1:6060),
+// makes serve answer Go's profiles there (/debug/pprof/, as net/http/pprof
+// serves them): to see where a running tracker's memory and time go. It is
+// off by default, on a listener of its own and loopback only, so that no
+// profile is ever served to the API's clients.
 
 // servePprof serves the profiles on addr, a loopback address, until close
 // is called; it answers the address it listens on.
 func servePprof(addr string, log *slog.Logger) (listening string, close func(), err error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", nil, fmt.Errorf("%s: %w", PprofEnv, err)
+		return "", nil, fmt.Errorf("--pprof: %w", err)
 	}
 	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return "", nil, fmt.Errorf("%s: %q is not a loopback address; profiles are served on loopback only", PprofEnv, addr)
+		return "", nil, fmt.Errorf("--pprof: %q is not a loopback address; profiles are served on loopback only", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", nil, fmt.Errorf("%s: %w", PprofEnv, err)
+		return "", nil, fmt.Errorf("--pprof: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)

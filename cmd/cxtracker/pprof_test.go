@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// TestProfilesAreServedOnLoopbackOnly: CXTRACKER_PPROF's address must be
+// TestProfilesAreServedOnLoopbackOnly: --pprof's address must be
 // loopback, and there the heap profile answers with the runtime's memory
 // figures.
 func TestProfilesAreServedOnLoopbackOnly(t *testing.T) {
