@@ -49,6 +49,9 @@ type Main struct {
 	// replayTook is how long the start's replay took, from the
 	// projector's start until it caught up with the log.
 	replayTook time.Duration
+	// replayCPU is the process's CPU time over the same span (0 where it
+	// is not read).
+	replayCPU time.Duration
 	// recorder keeps <data>/log.json; logKnown says the log matched a
 	// record made before this start.
 	recorder *logRecorder
@@ -125,7 +128,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		close(m.done)
 		return err
 	}
-	replayBegan := time.Now()
+	replayBegan, cpuBegan := time.Now(), processCPU()
 	go func() {
 		defer close(m.done)
 		var watching sync.WaitGroup
@@ -139,7 +142,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.catchUp(ctx); err != nil {
 		return err
 	}
-	m.replayTook = time.Since(replayBegan)
+	m.replayTook, m.replayCPU = time.Since(replayBegan), processCPU()-cpuBegan
 	if err := m.bootstrapAdmin(ctx); err != nil {
 		return err
 	}
