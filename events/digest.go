@@ -31,7 +31,7 @@ func (d Digest) Next(rec Record) Digest {
 	c.h.Write(c.head)
 	c.h.Write(rec.Raw)
 	next := Digest{Seq: rec.Seq}
-	c.h.Sum(next.Sum[:0])
+	copy(next.Sum[:], c.h.Sum(c.sum[:0])) // summing into next would move it to the heap
 	return next
 }
 
@@ -41,6 +41,7 @@ func (d Digest) Next(rec Record) Digest {
 type chainer struct {
 	h    hash.Hash
 	head []byte // the previous sum, the sequence, the subject and a zero byte
+	sum  [sha256.Size]byte
 }
 
 var chainers = sync.Pool{New: func() any { return &chainer{h: sha256.New()} }}

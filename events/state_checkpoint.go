@@ -65,7 +65,13 @@ type stateFrame struct {
 }
 
 // SaveCheckpoint writes the whole State, the same bytes for the same State.
+// It first merges the feedback ids put since the last merge into their
+// sorted columns, which a load lays them out in: the same index, now laid
+// out as the checkpoint's would be.
 func (s *State) SaveCheckpoint(w io.Writer) error {
+	if len(s.feedback.recent) > 0 {
+		s.feedback.merge()
+	}
 	st := savedState{
 		LastSeq: s.lastSeq, People: s.people, Emails: s.emails, Program: s.program, Council: s.council,
 		Crews: s.crews, Initiatives: s.initiatives, Journeys: s.journeys, Stages: s.stages, Touchpoints: s.touchpoints,
@@ -167,8 +173,9 @@ func (f savedFeedback) index() (feedbackIndex, error) {
 		if int(tp) >= len(f.Touchpoints) {
 			return x, fmt.Errorf("feedback %s names touchpoint %d of %d", id, tp, len(f.Touchpoints))
 		}
-		x.putNumber(id, tp)
+		x.appendNumber(id, tp)
 	}
+	x.sorted()
 	return x, nil
 }
 

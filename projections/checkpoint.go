@@ -237,6 +237,9 @@ func (c *Checkpoint) WriteTo(w io.Writer) (int64, error) {
 // maxCheckpointHeader bounds the header a reader takes.
 const maxCheckpointHeader = 1 << 20
 
+// maxPartRoom is the most room readN makes for a part at once.
+const maxPartRoom = 256 << 20
+
 // ReadCheckpoint reads a checkpoint WriteTo wrote, checking each part's
 // size and SHA-256.
 //
@@ -283,10 +286,12 @@ func ReadCheckpoint(r io.Reader) (*Checkpoint, error) {
 	return c, nil
 }
 
-// readN reads n bytes, growing the buffer as they come rather than
-// trusting n for an allocation.
+// readN reads n bytes into a buffer of n bytes, when n is at most
+// maxPartRoom, and otherwise grows it as they come rather than trusting n
+// for an allocation: growing by doubling leaves as much again as garbage.
 func readN(r io.Reader, n int64) ([]byte, error) {
 	var b bytes.Buffer
+	b.Grow(int(min(n, maxPartRoom)) + bytes.MinRead) // ReadFrom asks for MinRead more
 	got, err := io.CopyN(&b, r, n)
 	if got < n && err == nil {
 		err = io.ErrUnexpectedEOF

@@ -39,6 +39,9 @@ type Feedback struct {
 	known knownSums
 	// err is the item store's failure, which every list then answers.
 	err error
+	// counter is count, made once: a method value made for each item
+	// would be one more allocation an item.
+	counter func(it FeedbackItem, again bool)
 }
 
 // Follow-up states of a feedback item, as the API filters them.
@@ -195,7 +198,10 @@ func (m *Feedback) item(rec events.Record, e events.FeedbackLogged) FeedbackItem
 // wait for it (see itemStore.settle).
 func (m *Feedback) log(rec events.Record, e events.FeedbackLogged) error {
 	it := m.item(rec, e)
-	if err := m.store.logItemLater(rec.Seq, rec.Stored, it, m.count); err != nil {
+	if m.counter == nil {
+		m.counter = m.count
+	}
+	if err := m.store.logItemLater(rec.Seq, rec.Stored, it, m.counter); err != nil {
 		return err
 	}
 	m.lastSeq = rec.Seq

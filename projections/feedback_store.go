@@ -347,17 +347,20 @@ func (s *itemStore) prepare() error {
 	return rows.Err()
 }
 
-// itemRow is an item as the store writes it.
+// itemRow is an item as the store writes it, which the log stored at
+// stored. Its time keys (timeKey) are made as it is written, on the
+// writer goroutine, and not at all for an item the store holds already.
 type itemRow struct {
-	it                       FeedbackItem
-	occurred, logged, stored []byte
+	it     FeedbackItem
+	logged []byte
+	stored time.Time
 }
 
 // itemRowOf is it, which the log stored at stored, as the store writes
 // it; an error for a time that has no text form.
 func itemRowOf(it FeedbackItem, stored time.Time) (itemRow, error) {
 	logged, err := it.LoggedAt.MarshalText()
-	return itemRow{it: it, occurred: timeKey(it.OccurredAt), logged: logged, stored: timeKey(stored)}, err
+	return itemRow{it: it, logged: logged, stored: stored}, err
 }
 
 // logItemLater stores the item of record seq on the writer goroutine (see
@@ -430,7 +433,7 @@ func (s *itemStore) rowArgs(st itemStmts, args []any, seq uint64, row itemRow) (
 		return nil, err
 	}
 	return append(args, it.ID, int64(seq), it.TouchpointID, it.JourneyID, it.StageID, t, j, m, it.Metric, it.Score, it.Comment, it.Segment, it.Source,
-		row.occurred, string(row.logged), row.stored, it.AccountID), nil
+		timeKey(it.OccurredAt), string(row.logged), timeKey(row.stored), it.AccountID), nil
 }
 
 // keepDup keeps record seq, whose item's id the store holds already, in
@@ -438,7 +441,7 @@ func (s *itemStore) rowArgs(st itemStmts, args []any, seq uint64, row itemRow) (
 func (s *itemStore) keepDup(st itemStmts, seq uint64, row itemRow) error {
 	s.again[seq] = true
 	it := row.it
-	_, err := st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, row.occurred, it.Segment, row.stored)
+	_, err := st.dup.Exec(int64(seq), it.TouchpointID, it.Metric, it.Score, timeKey(it.OccurredAt), it.Segment, timeKey(row.stored))
 	return err
 }
 

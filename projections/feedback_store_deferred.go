@@ -46,6 +46,13 @@ func (s *itemStore) logDeferred(seq uint64, row itemRow, then func(it FeedbackIt
 	if s.deferred == nil {
 		return false
 	}
+	s.logRowDeferred(seq, row, then)
+	return true
+}
+
+// logRowDeferred is logDeferred on a store that defers (s.mu held): apart,
+// so that the row, which its change holds, moves to the heap only here.
+func (s *itemStore) logRowDeferred(seq uint64, row itemRow, then func(it FeedbackItem, again bool)) {
 	if s.err == nil && (seq == 0 || seq > s.applied) {
 		_, again := s.deferred.seen[row.it.ID]
 		s.deferred.seen[row.it.ID] = struct{}{}
@@ -60,7 +67,6 @@ func (s *itemStore) logDeferred(seq uint64, row itemRow, then func(it FeedbackIt
 	if s.err == nil {
 		then(row.it, s.again[seq])
 	}
-	return true
 }
 
 // materialize writes what the store deferred, in the order taken in, then

@@ -239,7 +239,8 @@ func (m *Initiatives) Apply(rec events.Record, p events.Payload) error {
 	case events.OwnerAssigned:
 		in.ownerPerson, in.ownerCrew, in.ownerAt = e.PersonID, e.CrewID, at
 	case events.InitiativeStarted:
-		in.status, in.startedAt = events.StatusInProgress, &at
+		started := at // its own copy: taking at's address would move it to the heap for every event
+		in.status, in.startedAt = events.StatusInProgress, &started
 	case events.ProgressReported:
 		pr := ProgressView{Note: e.Note, PercentComplete: copyInt(e.PercentComplete), ReportedBy: rec.Event.Actor, ReportedAt: at}
 		in.progress = append(in.progress, pr)

@@ -54,6 +54,9 @@ type Main struct {
 	// replayTook is how long the start's replay took, from the
 	// projector's start until it caught up with the log.
 	replayTook time.Duration
+	// replayCPU is the process's CPU time over the same span (0 where it
+	// is not read).
+	replayCPU time.Duration
 	// recorder keeps <data>/log.json; logKnown says the log matched a
 	// record made before this start.
 	recorder *logRecorder
@@ -138,7 +141,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		close(m.done)
 		return err
 	}
-	replayBegan := time.Now()
+	replayBegan, cpuBegan := time.Now(), processCPU()
 	go func() {
 		defer close(m.done)
 		var watching sync.WaitGroup
@@ -152,7 +155,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.catchUp(ctx); err != nil {
 		return err
 	}
-	m.replayTook = time.Since(replayBegan)
+	m.replayTook, m.replayCPU = time.Since(replayBegan), processCPU()-cpuBegan
 	// Webhooks deliver once the views have caught up, which each delivery
 	// waits for (recorded_late); each subscription on its own consumer.
 	if err := m.webhooks.Run(bg, m.api.WebhookBody); err != nil {

@@ -77,7 +77,7 @@ func BenchmarkRestart(b *testing.B) {
 	// same load.
 	restart := func(b *testing.B, from, items string) {
 		b.Helper()
-		var raw, replay time.Duration
+		var raw, replay, rawCPU, replayCPU time.Duration
 		for range b.N {
 			if from == "start" {
 				b.StopTimer()
@@ -95,12 +95,14 @@ func BenchmarkRestart(b *testing.B) {
 			}
 			b.StopTimer()
 			replay += m.replayTook
+			replayCPU += m.replayCPU
 			if m.Projector().LastSeq() != last {
 				b.Fatalf("ready at seq %d of %d", m.Projector().LastSeq(), last)
 			}
 			m.Close() // leaves a checkpoint, if it had none at the end
 			if from == "start" {
-				raw += rawReadTimed(b, dir, last)
+				took, cpu := rawReadTimed(b, dir, last)
+				raw, rawCPU = raw+took, rawCPU+cpu
 			}
 			b.StartTimer()
 		}
@@ -113,6 +115,9 @@ func BenchmarkRestart(b *testing.B) {
 			b.ReportMetric(rawPerOp/perOp, "x-raw")
 			b.ReportMetric(float64(last)/replayPerOp, "replay-events/s")
 			b.ReportMetric(rawPerOp/replayPerOp, "replay-x-raw")
+			if replayCPU > 0 {
+				b.ReportMetric(rawCPU.Seconds()/replayCPU.Seconds(), "replay-cpu-x-raw")
+			}
 		}
 	}
 	b.Run("from=checkpoint", func(b *testing.B) { restart(b, "checkpoint", "kept") })
@@ -124,7 +129,8 @@ func BenchmarkRestart(b *testing.B) {
 		b.StopTimer()
 		var took time.Duration
 		for range b.N {
-			took += rawReadTimed(b, dir, last)
+			t, _ := rawReadTimed(b, dir, last)
+			took += t
 		}
 		perOp := took.Seconds() / float64(b.N)
 		b.ReportMetric(perOp*1000, "ms")
@@ -134,16 +140,17 @@ func BenchmarkRestart(b *testing.B) {
 
 // rawReadTimed starts a JetStream server on dir and answers how long raw
 // JetStream takes to read its first n messages through an ordered
-// consumer, the server's start left out.
-func rawReadTimed(b *testing.B, dir string, n uint64) time.Duration {
+// consumer, the server's start left out, and the CPU time the process
+// (the server and the reader) used meanwhile.
+func rawReadTimed(b *testing.B, dir string, n uint64) (took, cpu time.Duration) {
 	b.Helper()
 	nc, done := bareConn(b, dir)
 	defer done()
-	began := time.Now()
+	began, cpuBegan := time.Now(), processCPU()
 	if err := rawRead(context.Background(), nc, n); err != nil {
 		b.Fatal(err)
 	}
-	return time.Since(began)
+	return time.Since(began), processCPU() - cpuBegan
 }
 
 // rawRead reads the CX stream's first n messages through an ordered

@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,6 +49,13 @@ import (
 //	report-year  GET /v1/reports/council for the last year
 //	journey-map  GET /v1/journeys/{id}, 16 clients, p50/p99
 //	program      GET /v1/program, 16 clients, p50/p99
+//
+// CXTRACKER_SCALE_DIR keeps the data directory there instead of in a
+// temporary one: a first run imports into it, and a later run that finds
+// a log there skips the import (and its figure) and measures the restart
+// and the reads on it, to compare restarts of two builds on one log. Such
+// a restart is not one "right after the import": the server then has no
+// duplicate window left to rebuild.
 
 // scaleChunk is how many lines each import request carries.
 const scaleChunk = 10_000
@@ -113,7 +122,13 @@ func latencies(b *testing.B, clients int, read func(i int) error) {
 // items, restarts the tracker, then measures each figure of the scale
 // section (see above).
 func BenchmarkScale(b *testing.B) {
-	dir := b.TempDir()
+	dir := os.Getenv("CXTRACKER_SCALE_DIR")
+	if dir == "" {
+		dir = b.TempDir()
+	} else if _, err := os.Stat(filepath.Join(dir, "log.json")); err == nil {
+		benchScaleRestart(b, dir)
+		return
+	}
 	m := startMain(b, func(c *Config) { c.Data, c.RateLimit = dir, 0 })
 	c := newClient("http://"+m.HTTPAddr(), adminTokenOf(b, m))
 	c.http = benchHTTP()
@@ -193,24 +208,58 @@ func BenchmarkScale(b *testing.B) {
 
 	// Figures measured once, above, are reported by sub-benchmarks, the
 	// only ones a parent's output shows.
-	once := func(name string, report func(b *testing.B)) {
-		b.Run(name, func(b *testing.B) {
-			for b.Loop() {
-			}
-			report(b)
-		})
-	}
-	once("import", func(b *testing.B) {
+	benchOnce(b, "import", func(b *testing.B) {
 		b.ReportMetric(importRate, "items/s")
 		b.ReportMetric(rawRate, "raw-events/s")
 		b.ReportMetric(importRate/rawRate, "x-raw")
 	})
-	once("import-floor", func(b *testing.B) {
+	benchOnce(b, "import-floor", func(b *testing.B) {
 		b.ReportMetric(floorRate, "items/s")
 		b.ReportMetric(rawRate, "raw-events/s")
 		b.ReportMetric(floorRate/rawRate, "x-raw")
 	})
-	once("restart", func(b *testing.B) {
+	benchScaleReads(b, c, res.JourneyID, now, restart, rss)
+}
+
+// benchScaleRestart restarts the tracker on the log a former run left in
+// dir and measures the restart and the reads on it.
+func benchScaleRestart(b *testing.B, dir string) {
+	raw, err := os.ReadFile(filepath.Join(dir, AdminTokenFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	started := time.Now()
+	base, rss := restartScale(b, dir)
+	restart := time.Since(started)
+	c := newClient(base, strings.TrimSpace(string(raw)))
+	c.http = benchHTTP()
+	var journeys struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if err := c.do(context.Background(), http.MethodGet, "/v1/journeys", nil, &journeys); err != nil || len(journeys.Items) == 0 {
+		b.Fatalf("no journey in %s: %v", dir, err)
+	}
+	benchScaleReads(b, c, journeys.Items[0].ID, time.Now().UTC().Truncate(24*time.Hour), restart, rss)
+}
+
+// benchOnce reports, as the sub-benchmark name, figures measured once
+// before it: only sub-benchmarks' figures show in a parent's output.
+func benchOnce(b *testing.B, name string, report func(b *testing.B)) {
+	b.Run(name, func(b *testing.B) {
+		for b.Loop() {
+		}
+		report(b)
+	})
+}
+
+// benchScaleReads reports the restart's figures and measures each read of
+// the scale section on the restarted tracker c, whose journey is
+// journeyID, its items spread over the year before now.
+func benchScaleReads(b *testing.B, c *client, journeyID string, now time.Time, restart time.Duration, rss int64) {
+	ctx := context.Background()
+	benchOnce(b, "restart", func(b *testing.B) {
 		b.ReportMetric(float64(restart.Milliseconds()), "ms")
 		b.ReportMetric(float64(rss)/(1<<20), "rss-MB")
 	})
@@ -220,7 +269,7 @@ func BenchmarkScale(b *testing.B) {
 		latencies(b, 1, func(i int) error {
 			month := now.AddDate(0, -1-i%11, 0)
 			from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
-			q := url.Values{"journey": {res.JourneyID}, "metric": {metrics[i%3]}, "from": {from.Format(time.RFC3339)}, "to": {from.AddDate(0, 1, 0).Format(time.RFC3339)}}
+			q := url.Values{"journey": {journeyID}, "metric": {metrics[i%3]}, "from": {from.Format(time.RFC3339)}, "to": {from.AddDate(0, 1, 0).Format(time.RFC3339)}}
 			var page struct {
 				Items []json.RawMessage `json:"items"`
 			}
@@ -243,7 +292,7 @@ func BenchmarkScale(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/report")
 	})
 	b.Run("journey-map", func(b *testing.B) {
-		latencies(b, benchClients, func(int) error { return c.do(ctx, http.MethodGet, "/v1/journeys/"+res.JourneyID, nil, nil) })
+		latencies(b, benchClients, func(int) error { return c.do(ctx, http.MethodGet, "/v1/journeys/"+journeyID, nil, nil) })
 	})
 	b.Run("program", func(b *testing.B) {
 		latencies(b, benchClients, func(int) error { return c.do(ctx, http.MethodGet, "/v1/program", nil, nil) })

@@ -53,6 +53,9 @@ type Config struct {
 	CheckpointEveryEvents uint64
 	CheckpointEvery       time.Duration
 	CheckpointKeep        int
+	// Pprof is a loopback address to serve Go's profiles on (see
+	// servePprof); "" (the default) serves none.
+	Pprof string
 	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
 	// administrator's. It has no flag, so that it never shows in a process list.
 	AdminToken string
@@ -112,6 +115,7 @@ func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.Uint64Var(&c.CheckpointEveryEvents, "checkpoint-every-events", c.CheckpointEveryEvents, "take a checkpoint of the state after this many events (0: not by count)")
 	fs.DurationVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "take a checkpoint of the state this often when events came (0: not by time)")
 	fs.IntVar(&c.CheckpointKeep, "checkpoint-keep", c.CheckpointKeep, "how many checkpoints to keep")
+	fs.StringVar(&c.Pprof, "pprof", "", "serve Go's profiles (/debug/pprof/) on this loopback address (host:port); off when empty")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return Config{}, err
 	}

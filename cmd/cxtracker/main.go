@@ -111,6 +111,13 @@ func serve(clock events.Clock, args []string, getenv func(string) string, stderr
 	}
 	cfg.Clock = clock
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	if cfg.Pprof != "" {
+		_, closeProfiles, err := servePprof(cfg.Pprof, log)
+		if err != nil {
+			return usageError{err}
+		}
+		defer closeProfiles()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	m := NewMain(cfg, log)
