@@ -46,21 +46,22 @@ type State struct {
 	lastSeq uint64
 	streams map[Aggregate]Stream
 
-	people      map[string]*Person
-	emails      map[string]string // e-mail address -> person id
-	program     Program
-	council     Council
-	crews       map[string]*Crew
-	initiatives map[string]*Initiative
-	journeys    map[string]*Journey
-	stages      map[string]string // stage id -> journey id
-	touchpoints map[string]string // touchpoint id -> journey id
-	feedback    feedbackIndex
-	partitions  map[string]*FeedbackPartition
-	followUps   map[string]*FollowUp
-	kpis        map[string]*KPI
-	plans       map[string]*ActionPlan
-	tokens      map[string]*Token
+	people        map[string]*Person
+	emails        map[string]string // e-mail address -> person id
+	program       Program
+	council       Council
+	crews         map[string]*Crew
+	initiatives   map[string]*Initiative
+	journeys      map[string]*Journey
+	stages        map[string]string // stage id -> journey id
+	touchpoints   map[string]string // touchpoint id -> journey id
+	feedback      feedbackIndex
+	partitions    map[string]*FeedbackPartition
+	followUps     map[string]*FollowUp
+	followUpRules map[string]*FollowUpRule
+	kpis          map[string]*KPI
+	plans         map[string]*ActionPlan
+	tokens        map[string]*Token
 
 	// quarantined holds, for each aggregate whose history holds a record
 	// that could not be applied, the first such record: commands on it are
@@ -71,23 +72,24 @@ type State struct {
 // NewState is the state of an empty log.
 func NewState() *State {
 	return &State{
-		streams:     map[Aggregate]Stream{},
-		people:      map[string]*Person{},
-		emails:      map[string]string{},
-		program:     newProgram(),
-		council:     newCouncil(),
-		crews:       map[string]*Crew{},
-		initiatives: map[string]*Initiative{},
-		journeys:    map[string]*Journey{},
-		stages:      map[string]string{},
-		touchpoints: map[string]string{},
-		feedback:    newFeedbackIndex(0),
-		partitions:  map[string]*FeedbackPartition{},
-		followUps:   map[string]*FollowUp{},
-		kpis:        map[string]*KPI{},
-		plans:       map[string]*ActionPlan{},
-		tokens:      map[string]*Token{},
-		quarantined: map[Aggregate]quarantined{},
+		streams:       map[Aggregate]Stream{},
+		people:        map[string]*Person{},
+		emails:        map[string]string{},
+		program:       newProgram(),
+		council:       newCouncil(),
+		crews:         map[string]*Crew{},
+		initiatives:   map[string]*Initiative{},
+		journeys:      map[string]*Journey{},
+		stages:        map[string]string{},
+		touchpoints:   map[string]string{},
+		feedback:      newFeedbackIndex(0),
+		partitions:    map[string]*FeedbackPartition{},
+		followUps:     map[string]*FollowUp{},
+		followUpRules: map[string]*FollowUpRule{},
+		kpis:          map[string]*KPI{},
+		plans:         map[string]*ActionPlan{},
+		tokens:        map[string]*Token{},
+		quarantined:   map[Aggregate]quarantined{},
 	}
 }
 
@@ -197,6 +199,8 @@ func (s *State) apply(agg Aggregate, p Payload) {
 		s.applyFeedback(id, p)
 	case KindFollowUp:
 		created(s.followUps, id, func() *FollowUp { return &FollowUp{FeedbackID: id} }).apply(p)
+	case KindFollowUpRule:
+		created(s.followUpRules, id, func() *FollowUpRule { return &FollowUpRule{ID: id} }).apply(p)
 	case KindKPI:
 		created(s.kpis, id, func() *KPI { return &KPI{ID: id} }).apply(p)
 	case KindToken:

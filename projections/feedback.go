@@ -127,7 +127,8 @@ func (m *Feedback) Ignores() []string {
 		events.Type(events.KindJourney, events.EventStageMoved),
 		events.Type(events.KindJourney, events.EventStageRenamed),
 		events.Type(events.KindJourney, events.EventTouchpointOwnerChanged),
-		events.Type(events.KindJourney, events.EventTouchpointRetired))
+		events.Type(events.KindJourney, events.EventTouchpointRetired),
+		events.Type(events.KindFollowUp, events.EventFollowUpEscalated))
 }
 
 // Apply implements Model. After the item store failed, the model refuses
