@@ -213,6 +213,7 @@ var historyCollections = []struct {
 	{"initiatives", events.KindInitiative, ""},
 	{"journeys", events.KindJourney, ""},
 	{"kpis", events.KindKPI, ""},
+	{"follow-up-rules", events.KindFollowUpRule, ""},
 	{"action-plans", events.KindActionPlan, ""},
 	{"tokens", events.KindToken, ""},
 	{"program", events.KindProgram, events.ProgramAggregate.ID},

@@ -181,6 +181,7 @@ func (s *Server) allRoutes() []Route {
 		s.feedbackRoutes(),
 		s.periodRoutes(),
 		s.kpiRoutes(),
+		s.followUpRuleRoutes(),
 		s.actionPlanRoutes(),
 		s.auditRoutes(),
 		s.eventRoutes(),

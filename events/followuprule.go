@@ -68,7 +68,7 @@ type FollowUpRuleChanged struct {
 
 // FollowUpRuleRetired says a rule matches no feedback logged from here on.
 type FollowUpRuleRetired struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason,omitempty"`
 }
 
 func (FollowUpRuleDefined) EventName() string { return EventFollowUpRuleDefined }
@@ -223,30 +223,72 @@ func (c DefineFollowUpRule) Decide(s *State) (Decision, error) {
 	return decide(Aggregate{KindFollowUpRule, c.RuleID}, FollowUpRuleDefined{RuleID: c.RuleID, RuleTerms: c.Terms})
 }
 
-// ChangeFollowUpRule replaces a rule's terms.
+// ChangeFollowUpRule changes the terms of a rule that the patch gives.
 type ChangeFollowUpRule struct {
 	RuleID string
-	Terms  RuleTerms
+	Patch  RulePatch
 }
 
-// Decide changes a rule that is not retired; the same terms again change
-// nothing.
+// RulePatch is the terms a change gives; nil leaves a term as it is. An
+// empty string clears a scope term.
+type RulePatch struct {
+	Metric             *string
+	MinScore, MaxScore *int
+	JourneyID, StageID *string
+	TouchpointID       *string
+	Segment            *string
+	Assign, PersonID   *string
+	DueInHours         *int
+}
+
+// over is t with the patch's terms put over it. Assigning to the crew lead
+// without naming a person drops the person.
+func (p RulePatch) over(t RuleTerms) RuleTerms {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	setInt := func(dst *int, v *int) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&t.Metric, p.Metric)
+	setInt(&t.MinScore, p.MinScore)
+	setInt(&t.MaxScore, p.MaxScore)
+	set(&t.JourneyID, p.JourneyID)
+	set(&t.StageID, p.StageID)
+	set(&t.TouchpointID, p.TouchpointID)
+	set(&t.Segment, p.Segment)
+	set(&t.Assign, p.Assign)
+	set(&t.PersonID, p.PersonID)
+	setInt(&t.DueInHours, p.DueInHours)
+	if p.Assign != nil && *p.Assign == AssignCrewLead && p.PersonID == nil {
+		t.PersonID = ""
+	}
+	return t
+}
+
+// Decide changes a rule that is not retired, checking the terms it ends
+// with as a new rule's; terms as they were change nothing.
 func (c ChangeFollowUpRule) Decide(s *State) (Decision, error) {
 	r, err := s.liveRule(c.RuleID)
 	if err != nil {
 		return Decision{}, err
 	}
-	if err := decideTerms(s, c.Terms); err != nil {
+	terms := c.Patch.over(r.Terms)
+	if err := decideTerms(s, terms); err != nil {
 		return Decision{}, err
 	}
 	agg := Aggregate{KindFollowUpRule, c.RuleID}
-	if r.Terms == c.Terms {
+	if r.Terms == terms {
 		return decide(agg)
 	}
-	return decide(agg, FollowUpRuleChanged{RuleTerms: c.Terms})
+	return decide(agg, FollowUpRuleChanged{RuleTerms: terms})
 }
 
-// RetireFollowUpRule retires a rule.
+// RetireFollowUpRule retires a rule, saying why if the caller says.
 type RetireFollowUpRule struct {
 	RuleID string
 	Reason string
@@ -256,7 +298,7 @@ type RetireFollowUpRule struct {
 func (c RetireFollowUpRule) Decide(s *State) (Decision, error) {
 	var v checks
 	v.id("rule_id", c.RuleID)
-	v.text("reason", c.Reason)
+	v.optionalText("reason", c.Reason)
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}

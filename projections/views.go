@@ -16,12 +16,14 @@ type Views struct {
 	People      *People
 	Council     *Council
 	Crews       *Crews
-	Initiatives *Initiatives
-	Journeys    *Journeys
-	Feedback    *Feedback
-	KPIs        *KPIs
-	ActionPlans *ActionPlans
-	History     *ReportHistory
+	// FollowUpRules are the rules that open follow-ups.
+	FollowUpRules *FollowUpRules
+	Initiatives   *Initiatives
+	Journeys      *Journeys
+	Feedback      *Feedback
+	KPIs          *KPIs
+	ActionPlans   *ActionPlans
+	History       *ReportHistory
 }
 
 // NewViews is every read model, empty, the feedback items kept in memory:
@@ -47,25 +49,26 @@ func (v *Views) Close() error { return v.Feedback.Close() }
 func newViews(feedback *Feedback) *Views {
 	clock := NewProgramClock()
 	return &Views{
-		Clock:       clock,
-		Tokens:      NewTokens(),
-		Idempotency: NewIdempotency(),
-		People:      NewPeople(),
-		Council:     NewCouncil(),
-		Crews:       NewCrews(),
-		Initiatives: NewInitiatives().JudgedBy(clock),
-		Journeys:    NewJourneys(),
-		Feedback:    feedback,
-		KPIs:        NewKPIsOf(feedback),
-		ActionPlans: NewActionPlans(),
-		History:     NewReportHistory(),
+		Clock:         clock,
+		Tokens:        NewTokens(),
+		Idempotency:   NewIdempotency(),
+		People:        NewPeople(),
+		Council:       NewCouncil(),
+		Crews:         NewCrews(),
+		FollowUpRules: NewFollowUpRules(),
+		Initiatives:   NewInitiatives().JudgedBy(clock),
+		Journeys:      NewJourneys(),
+		Feedback:      feedback,
+		KPIs:          NewKPIsOf(feedback),
+		ActionPlans:   NewActionPlans(),
+		History:       NewReportHistory(),
 	}
 }
 
 // Models lists the views for the projector, in the order it applies them:
 // the clock first, so that a model applying a record finds the clock there.
 func (v *Views) Models() []Model {
-	return []Model{v.Clock, v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.History}
+	return []Model{v.Clock, v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.FollowUpRules, v.History}
 }
 
 // allKindsBut lists every aggregate kind of the catalogue except those a

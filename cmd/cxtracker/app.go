@@ -18,6 +18,7 @@ import (
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
 	"cxtracker/projections"
+	"cxtracker/rules"
 	"cxtracker/web"
 )
 
@@ -39,6 +40,8 @@ type Main struct {
 	checkpoints  *jetstream.Checkpoints
 	checkpointer *checkpointer
 	engine       *events.Engine
+	// rules opens and escalates follow-ups by the follow-up rules.
+	rules *rules.Manager
 	views        *projections.Views
 	projector    *projections.Projector
 	api          *api.Server
@@ -133,6 +136,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			watching.Go(func() { m.server.WatchWrites(bg, writeCheckInterval, m.Logger) })
 		}
 		watching.Go(func() { m.checkpointer.run(bg) })
+		watching.Go(func() { _ = m.rules.Run(bg) })
 		_ = m.projector.Run(bg)
 		watching.Wait()
 	}()
@@ -175,6 +179,7 @@ func (m *Main) newReadSide() error {
 		return err
 	}
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
+	m.rules = rules.New(m.store, m.engine, rules.Options{Clock: m.Config.Clock, Logger: m.Logger, EscalateEvery: m.Config.EscalateEvery})
 	return nil
 }
 

@@ -52,6 +52,9 @@ type Config struct {
 	// also taken at a clean shutdown); CheckpointKeep how many are kept.
 	CheckpointEveryEvents uint64
 	CheckpointEvery       time.Duration
+	// EscalateEvery is how often the follow-up rules' manager looks for
+	// overdue follow-ups to escalate.
+	EscalateEvery time.Duration
 	CheckpointKeep        int
 	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
 	// administrator's. It has no flag, so that it never shows in a process list.
@@ -84,6 +87,7 @@ func DefaultConfig() Config {
 
 		CheckpointEveryEvents: 50_000,
 		CheckpointEvery:       10 * time.Minute,
+		EscalateEvery:         time.Minute,
 		CheckpointKeep:        3,
 	}
 }
@@ -111,6 +115,7 @@ func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.IntVar(&c.MaxStreams, "max-streams", c.MaxStreams, fmt.Sprintf("event streams open at once in all (at most %d)", maxStreams))
 	fs.Uint64Var(&c.CheckpointEveryEvents, "checkpoint-every-events", c.CheckpointEveryEvents, "take a checkpoint of the state after this many events (0: not by count)")
 	fs.DurationVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "take a checkpoint of the state this often when events came (0: not by time)")
+	fs.DurationVar(&c.EscalateEvery, "escalate-every", c.EscalateEvery, "look for overdue follow-ups to escalate this often")
 	fs.IntVar(&c.CheckpointKeep, "checkpoint-keep", c.CheckpointKeep, "how many checkpoints to keep")
 	if err := parseFlags(fs, args, getenv); err != nil {
 		return Config{}, err
