@@ -41,14 +41,14 @@ type Main struct {
 	checkpointer *checkpointer
 	engine       *events.Engine
 	// rules opens and escalates follow-ups by the follow-up rules.
-	rules *rules.Manager
-	views        *projections.Views
-	projector    *projections.Projector
-	api          *api.Server
-	web          *web.Web
-	http         *http.Server
-	ln           net.Listener
-	ready        atomic.Bool
+	rules     *rules.Manager
+	views     *projections.Views
+	projector *projections.Projector
+	api       *api.Server
+	web       *web.Web
+	http      *http.Server
+	ln        net.Listener
+	ready     atomic.Bool
 	// replayTook is how long the start's replay took, from the
 	// projector's start until it caught up with the log.
 	replayTook time.Duration

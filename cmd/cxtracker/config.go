@@ -54,8 +54,8 @@ type Config struct {
 	CheckpointEvery       time.Duration
 	// EscalateEvery is how often the follow-up rules' manager looks for
 	// overdue follow-ups to escalate.
-	EscalateEvery time.Duration
-	CheckpointKeep        int
+	EscalateEvery  time.Duration
+	CheckpointKeep int
 	// AdminToken is CXTRACKER_ADMIN_TOKEN: a token to register as the
 	// administrator's. It has no flag, so that it never shows in a process list.
 	AdminToken string
