@@ -102,3 +102,13 @@ func (s *Store) consumeDurable(ctx context.Context, name, filter string, fn func
 		_ = msg.Ack()
 	}
 }
+
+// DeleteDurable deletes the durable consumer name, so that the next
+// Consume under the name starts again from the start of the log (every
+// record is delivered again). One that does not exist is no error.
+func (s *Store) DeleteDurable(ctx context.Context, name string) error {
+	if err := s.stream.DeleteConsumer(ctx, name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return unavailable(err)
+	}
+	return nil
+}
