@@ -46,6 +46,12 @@ const (
 	FollowUpNone   = "none"
 	FollowUpOpen   = "open"
 	FollowUpClosed = "closed"
+	// FollowUpDue lists the open follow-ups with a due time not yet
+	// passed, FollowUpOverdue those past it (escalated or not), and
+	// FollowUpEscalated those escalated (open or closed since).
+	FollowUpDue       = "due"
+	FollowUpOverdue   = "overdue"
+	FollowUpEscalated = "escalated"
 )
 
 // FeedbackItem is one feedback item as the API shows it. OccurredAt is when
@@ -76,6 +82,13 @@ type FollowUpView struct {
 	ActionTaken      string     `json:"action_taken,omitempty"`
 	CustomerInformed bool       `json:"customer_informed"`
 	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+	// RuleID is the rule that opened it, DueAt when it is due: past it,
+	// an open follow-up is overdue, and is escalated once to the CX
+	// manager (EscalatedTo; none named when the program had none).
+	RuleID      string     `json:"rule_id,omitempty"`
+	DueAt       *time.Time `json:"due_at,omitempty"`
+	Escalated   bool       `json:"escalated"`
+	EscalatedTo string     `json:"escalated_to,omitempty"`
 }
 
 // feedbackPlace is where a touchpoint stands: its journey and stage.
@@ -127,8 +140,7 @@ func (m *Feedback) Ignores() []string {
 		events.Type(events.KindJourney, events.EventStageMoved),
 		events.Type(events.KindJourney, events.EventStageRenamed),
 		events.Type(events.KindJourney, events.EventTouchpointOwnerChanged),
-		events.Type(events.KindJourney, events.EventTouchpointRetired),
-		events.Type(events.KindFollowUp, events.EventFollowUpEscalated))
+		events.Type(events.KindJourney, events.EventTouchpointRetired))
 }
 
 // Apply implements Model. After the item store failed, the model refuses
@@ -165,6 +177,20 @@ func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 		err = m.err
 		if err == nil {
 			err = m.closeFollowUp(rec, id, e)
+		}
+	case events.FollowUpEscalated:
+		id, idErr := aggregateID(rec)
+		if idErr != nil {
+			return idErr
+		}
+		err = m.err
+		if _, had := m.followUps[id]; err == nil && had {
+			// The store marks it only while it is open.
+			m.lastSeq = rec.Seq
+			err = m.store.writeLater(rec.Seq, func(st itemStmts) error {
+				_, err := st.escalate.Exec(e.EscalatedTo, id)
+				return err
+			})
 		}
 	}
 	if err != nil {
@@ -259,7 +285,11 @@ func (m *Feedback) storeOpen(rec events.Record, e events.FollowUpOpened) error {
 		return err
 	}
 	return m.store.writeLater(rec.Seq, func(st itemStmts) error {
-		_, err := st.open.Exec(e.AssigneeID, e.Note, string(opened), e.FeedbackID)
+		var due int64
+		if !e.DueAt.IsZero() {
+			due = dueKey(e.DueAt)
+		}
+		_, err := st.open.Exec(e.AssigneeID, e.Note, string(opened), e.RuleID, due, e.FeedbackID)
 		return err
 	})
 }

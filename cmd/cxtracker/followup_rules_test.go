@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -192,6 +195,30 @@ func TestAnOverdueFollowUpIsEscalatedOnceToTheCXManager(t *testing.T) {
 	item, seq := w.logFeedback(t, m, 0)
 	judged(t, m, seq)
 	ctx := context.Background()
+	token := adminTokenOf(t, m)
+	queue := func(filter string) []string {
+		t.Helper()
+		a, err := request(http.MethodGet, "http://"+m.HTTPAddr()+"/v1/feedback?follow_up="+filter, token, nil, "X-Min-Seq", strconv.FormatUint(m.Projector().LastSeq(), 10))
+		if err != nil || a.status != http.StatusOK {
+			t.Fatalf("the %s queue answered %v %v", filter, a, err)
+		}
+		var page struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(a.body), &page); err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, it := range page.Items {
+			ids = append(ids, it.ID)
+		}
+		return ids
+	}
+	if due, overdue := queue("due"), queue("overdue"); !slices.Equal(due, []string{item}) || len(overdue) != 0 {
+		t.Fatalf("before its due time: due %v, overdue %v", due, overdue)
+	}
 	clock.advance(24 * time.Hour) // due now, not yet past it
 	if n, err := m.rules.EscalateDue(ctx); n != 0 || err != nil {
 		t.Fatalf("at its due time %d were escalated (%v)", n, err)
@@ -207,6 +234,9 @@ func TestAnOverdueFollowUpIsEscalatedOnceToTheCXManager(t *testing.T) {
 	}
 	if f, _ := followUp(m, item); !f.Escalated || f.EscalatedTo != w.manager {
 		t.Fatalf("escalated to %q, want the CX manager %s", f.EscalatedTo, w.manager)
+	}
+	if due, overdue, esc := queue("due"), queue("overdue"), queue("escalated"); len(due) != 0 || !slices.Equal(overdue, []string{item}) || !slices.Equal(esc, []string{item}) {
+		t.Fatalf("past its due time: due %v, overdue %v, escalated %v", due, overdue, esc)
 	}
 }
 
