@@ -238,6 +238,18 @@ func TestAnOverdueFollowUpIsEscalatedOnceToTheCXManager(t *testing.T) {
 	if due, overdue, esc := queue("due"), queue("overdue"), queue("escalated"); len(due) != 0 || !slices.Equal(overdue, []string{item}) || !slices.Equal(esc, []string{item}) {
 		t.Fatalf("past its due time: due %v, overdue %v, escalated %v", due, overdue, esc)
 	}
+	b := newBrowserSession(t, "http://"+m.HTTPAddr())
+	b.signIn(token)
+	page := b.get("/follow-ups?show=overdue")
+	row := queueRowHTML(t, page.Body, item)
+	for _, want := range []string{"overdue since", "escalated to P " + w.manager[20:]} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the dashboard's overdue queue does not say %q: %s", want, row)
+		}
+	}
+	if page := b.get("/follow-ups?show=late"); page.Status != http.StatusBadRequest || !strings.Contains(page.Body, "show must be one of") {
+		t.Errorf("an unknown queue answered %d: %s", page.Status, page.Body)
+	}
 }
 
 func ptr[T any](v T) *T { return &v }
