@@ -3,6 +3,7 @@ package jetstream
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -25,7 +26,8 @@ const retryDelay = time.Second
 // Consume follows the records on subjects matching filter through the
 // durable consumer name, made on first use and shared by every process that
 // consumes under the name (replicas split its messages between them). Each
-// record is handed to fn and acknowledged once fn returns nil, so after a
+// record is handed to fn, on up to workers goroutines at once (so records
+// are handled out of order), and acknowledged once fn returns nil, so after a
 // restart the consumer takes up after the last acknowledged record; a
 // record is delivered again when fn fails (after retryDelay), or when its
 // process died before acknowledging it. fn must therefore take a record
@@ -37,10 +39,10 @@ const retryDelay = time.Second
 // The consumer has as many replicas as the stream, so it outlives a lost
 // node. A log that does not answer does not end Consume: it pauses, as
 // Follow does, and takes up again. It ends when ctx does.
-func (s *Store) Consume(ctx context.Context, name, filter string, fn func(events.Record) error) error {
+func (s *Store) Consume(ctx context.Context, name, filter string, workers int, fn func(events.Record) error) error {
 	var pause time.Duration
 	for {
-		err := s.consumeDurable(ctx, name, filter, fn)
+		err := s.consumeDurable(ctx, name, filter, max(workers, 1), fn)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -54,7 +56,7 @@ func (s *Store) Consume(ctx context.Context, name, filter string, fn func(events
 
 // consumeDurable runs one pull of the durable consumer until it fails or
 // ctx ends.
-func (s *Store) consumeDurable(ctx context.Context, name, filter string, fn func(events.Record) error) error {
+func (s *Store) consumeDurable(ctx context.Context, name, filter string, workers int, fn func(events.Record) error) error {
 	mk, made := context.WithTimeout(ctx, dropTimeout)
 	cons, err := s.stream.CreateOrUpdateConsumer(mk, jetstream.ConsumerConfig{
 		Durable:       name,
@@ -75,6 +77,9 @@ func (s *Store) consumeDurable(ctx context.Context, name, filter string, fn func
 	defer iter.Stop()
 	stop := context.AfterFunc(ctx, iter.Stop)
 	defer stop()
+	var handling sync.WaitGroup
+	defer handling.Wait()
+	slots := make(chan struct{}, workers)
 	for {
 		msg, err := iter.Next()
 		if err != nil {
@@ -83,24 +88,39 @@ func (s *Store) consumeDurable(ctx context.Context, name, filter string, fn func
 			}
 			return unavailable(err)
 		}
-		meta, err := msg.Metadata()
-		if err != nil {
-			_ = msg.Term()
-			continue
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		rec, derr := events.ReadRecord(meta.Sequence.Stream, msg.Subject(), meta.Timestamp, msg.Data())
-		rec.Damage = derr
-		if err := fn(rec); err != nil {
-			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			s.opts.logger.Warn("durable consumer: a record was not handled; it comes again", "consumer", name, "seq", rec.Seq, "err", err)
-			_ = msg.NakWithDelay(retryDelay)
-			continue
-		}
-		// A lost ack only means the record comes again, which fn takes.
-		_ = msg.Ack()
+		handling.Go(func() {
+			defer func() { <-slots }()
+			s.handleDurable(ctx, name, msg, fn)
+		})
 	}
+}
+
+// handleDurable hands one message to fn and acknowledges it, or has it
+// delivered again when fn fails (unless ctx ended: it comes again to the
+// next consumer once its ack wait is over).
+func (s *Store) handleDurable(ctx context.Context, name string, msg jetstream.Msg, fn func(events.Record) error) {
+	meta, err := msg.Metadata()
+	if err != nil {
+		_ = msg.Term()
+		return
+	}
+	rec, derr := events.ReadRecord(meta.Sequence.Stream, msg.Subject(), meta.Timestamp, msg.Data())
+	rec.Damage = derr
+	if err := fn(rec); err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		s.opts.logger.Warn("durable consumer: a record was not handled; it comes again", "consumer", name, "seq", rec.Seq, "err", err)
+		_ = msg.NakWithDelay(retryDelay)
+		return
+	}
+	// A lost ack only means the record comes again, which fn takes.
+	_ = msg.Ack()
 }
 
 // DeleteDurable deletes the durable consumer name, so that the next
