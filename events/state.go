@@ -46,22 +46,24 @@ type State struct {
 	lastSeq uint64
 	streams map[Aggregate]Stream
 
-	people        map[string]*Person
-	emails        map[string]string // e-mail address -> person id
-	program       Program
-	council       Council
-	crews         map[string]*Crew
-	initiatives   map[string]*Initiative
-	journeys      map[string]*Journey
-	stages        map[string]string // stage id -> journey id
-	touchpoints   map[string]string // touchpoint id -> journey id
-	feedback      feedbackIndex
-	partitions    map[string]*FeedbackPartition
-	followUps     map[string]*FollowUp
+	people      map[string]*Person
+	emails      map[string]string // e-mail address -> person id
+	program     Program
+	council     Council
+	crews       map[string]*Crew
+	initiatives map[string]*Initiative
+	journeys    map[string]*Journey
+	stages      map[string]string // stage id -> journey id
+	touchpoints map[string]string // touchpoint id -> journey id
+	feedback    feedbackIndex
+	partitions  map[string]*FeedbackPartition
+	followUps   map[string]*FollowUp
+	kpis        map[string]*KPI
+	plans       map[string]*ActionPlan
+	tokens      map[string]*Token
+
+	// followUpRules are the follow-up rules (followuprule.go).
 	followUpRules map[string]*FollowUpRule
-	kpis          map[string]*KPI
-	plans         map[string]*ActionPlan
-	tokens        map[string]*Token
 
 	// quarantined holds, for each aggregate whose history holds a record
 	// that could not be applied, the first such record: commands on it are
@@ -72,24 +74,26 @@ type State struct {
 // NewState is the state of an empty log.
 func NewState() *State {
 	return &State{
-		streams:       map[Aggregate]Stream{},
-		people:        map[string]*Person{},
-		emails:        map[string]string{},
-		program:       newProgram(),
-		council:       newCouncil(),
-		crews:         map[string]*Crew{},
-		initiatives:   map[string]*Initiative{},
-		journeys:      map[string]*Journey{},
-		stages:        map[string]string{},
-		touchpoints:   map[string]string{},
-		feedback:      newFeedbackIndex(0),
-		partitions:    map[string]*FeedbackPartition{},
-		followUps:     map[string]*FollowUp{},
+		streams:     map[Aggregate]Stream{},
+		people:      map[string]*Person{},
+		emails:      map[string]string{},
+		program:     newProgram(),
+		council:     newCouncil(),
+		crews:       map[string]*Crew{},
+		initiatives: map[string]*Initiative{},
+		journeys:    map[string]*Journey{},
+		stages:      map[string]string{},
+		touchpoints: map[string]string{},
+		feedback:    newFeedbackIndex(0),
+		partitions:  map[string]*FeedbackPartition{},
+		followUps:   map[string]*FollowUp{},
+		kpis:        map[string]*KPI{},
+		plans:       map[string]*ActionPlan{},
+		tokens:      map[string]*Token{},
+
 		followUpRules: map[string]*FollowUpRule{},
-		kpis:          map[string]*KPI{},
-		plans:         map[string]*ActionPlan{},
-		tokens:        map[string]*Token{},
-		quarantined:   map[Aggregate]quarantined{},
+
+		quarantined: map[Aggregate]quarantined{},
 	}
 }
 

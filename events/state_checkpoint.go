@@ -17,24 +17,26 @@ import (
 // or slice apart from an empty one and sorts map keys, so the same State
 // always saves to the same bytes.
 type savedState struct {
-	LastSeq       uint64
-	Streams       []savedStream
-	People        map[string]*Person
-	Emails        map[string]string
-	Program       Program
-	Council       Council
-	Crews         map[string]*Crew
-	Initiatives   map[string]*Initiative
-	Journeys      map[string]*Journey
-	Stages        map[string]string
-	Touchpoints   map[string]string
-	Partitions    map[string]*FeedbackPartition
-	FollowUps     map[string]*FollowUp
+	LastSeq     uint64
+	Streams     []savedStream
+	People      map[string]*Person
+	Emails      map[string]string
+	Program     Program
+	Council     Council
+	Crews       map[string]*Crew
+	Initiatives map[string]*Initiative
+	Journeys    map[string]*Journey
+	Stages      map[string]string
+	Touchpoints map[string]string
+	Partitions  map[string]*FeedbackPartition
+	FollowUps   map[string]*FollowUp
+	KPIs        map[string]*KPI
+	Plans       map[string]*ActionPlan
+	Tokens      map[string]*Token
+
 	FollowUpRules map[string]*FollowUpRule `json:",omitempty"`
-	KPIs          map[string]*KPI
-	Plans         map[string]*ActionPlan
-	Tokens        map[string]*Token
-	Quarantined   []savedQuarantined
+
+	Quarantined []savedQuarantined
 }
 
 type savedStream struct {
@@ -69,8 +71,9 @@ func (s *State) SaveCheckpoint(w io.Writer) error {
 	st := savedState{
 		LastSeq: s.lastSeq, People: s.people, Emails: s.emails, Program: s.program, Council: s.council,
 		Crews: s.crews, Initiatives: s.initiatives, Journeys: s.journeys, Stages: s.stages, Touchpoints: s.touchpoints,
-		Partitions: s.partitions, FollowUps: s.followUps, FollowUpRules: s.followUpRules, KPIs: s.kpis, Plans: s.plans, Tokens: s.tokens,
+		Partitions: s.partitions, FollowUps: s.followUps, KPIs: s.kpis, Plans: s.plans, Tokens: s.tokens,
 	}
+	st.FollowUpRules = s.followUpRules
 	for _, agg := range sortedAggregates(s.streams) {
 		st.Streams = append(st.Streams, savedStream{agg, s.streams[agg]})
 	}
@@ -123,10 +126,10 @@ func (s *State) LoadCheckpoint(r io.Reader) error {
 	keep(&n.touchpoints, st.Touchpoints)
 	keep(&n.partitions, st.Partitions)
 	keep(&n.followUps, st.FollowUps)
-	keep(&n.followUpRules, st.FollowUpRules)
 	keep(&n.kpis, st.KPIs)
 	keep(&n.plans, st.Plans)
 	keep(&n.tokens, st.Tokens)
+	keep(&n.followUpRules, st.FollowUpRules)
 	*s = *n
 	return nil
 }

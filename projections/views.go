@@ -16,14 +16,15 @@ type Views struct {
 	People      *People
 	Council     *Council
 	Crews       *Crews
+	Initiatives *Initiatives
+	Journeys    *Journeys
+	Feedback    *Feedback
+	KPIs        *KPIs
+	ActionPlans *ActionPlans
+	History     *ReportHistory
+
 	// FollowUpRules are the rules that open follow-ups.
 	FollowUpRules *FollowUpRules
-	Initiatives   *Initiatives
-	Journeys      *Journeys
-	Feedback      *Feedback
-	KPIs          *KPIs
-	ActionPlans   *ActionPlans
-	History       *ReportHistory
 }
 
 // NewViews is every read model, empty, the feedback items kept in memory:
@@ -49,19 +50,20 @@ func (v *Views) Close() error { return v.Feedback.Close() }
 func newViews(feedback *Feedback) *Views {
 	clock := NewProgramClock()
 	return &Views{
-		Clock:         clock,
-		Tokens:        NewTokens(),
-		Idempotency:   NewIdempotency(),
-		People:        NewPeople(),
-		Council:       NewCouncil(),
-		Crews:         NewCrews(),
+		Clock:       clock,
+		Tokens:      NewTokens(),
+		Idempotency: NewIdempotency(),
+		People:      NewPeople(),
+		Council:     NewCouncil(),
+		Crews:       NewCrews(),
+		Initiatives: NewInitiatives().JudgedBy(clock),
+		Journeys:    NewJourneys(),
+		Feedback:    feedback,
+		KPIs:        NewKPIsOf(feedback),
+		ActionPlans: NewActionPlans(),
+		History:     NewReportHistory(),
+
 		FollowUpRules: NewFollowUpRules(),
-		Initiatives:   NewInitiatives().JudgedBy(clock),
-		Journeys:      NewJourneys(),
-		Feedback:      feedback,
-		KPIs:          NewKPIsOf(feedback),
-		ActionPlans:   NewActionPlans(),
-		History:       NewReportHistory(),
 	}
 }
 
