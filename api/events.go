@@ -213,6 +213,7 @@ var historyCollections = []struct {
 	{"initiatives", events.KindInitiative, ""},
 	{"journeys", events.KindJourney, ""},
 	{"kpis", events.KindKPI, ""},
+	{"follow-up-rules", events.KindFollowUpRule, ""},
 	{"action-plans", events.KindActionPlan, ""},
 	{"accounts", events.KindAccount, ""},
 	{"tokens", events.KindToken, ""},

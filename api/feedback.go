@@ -48,7 +48,7 @@ type FeedbackQuery struct {
 	Metric     string `query:"metric" doc:"nps, csat or ces"`
 	From       string `query:"from" doc:"RFC 3339; occurred_at at or after"`
 	To         string `query:"to" doc:"RFC 3339; occurred_at before"`
-	FollowUp   string `query:"follow_up" doc:"none, open or closed"`
+	FollowUp   string `query:"follow_up" doc:"none, open, closed; due (open, due time not yet passed), overdue (open, past its due time) or escalated"`
 	Account    string `query:"account" doc:"an account id: the items that name it"`
 }
 
@@ -121,8 +121,10 @@ func (s *Server) closeFollowUp(c echo.Context) error {
 func (s *Server) listFeedback(c echo.Context) error {
 	var errs fieldErrors
 	f := projections.FeedbackFilter{StageID: queryID(c, &errs, "stage"), TouchpointID: queryID(c, &errs, "touchpoint"),
-		FollowUp:  queryWord(c, &errs, "follow_up", projections.FollowUpNone, projections.FollowUpOpen, projections.FollowUpClosed),
+		FollowUp: queryWord(c, &errs, "follow_up", projections.FollowUpNone, projections.FollowUpOpen, projections.FollowUpClosed,
+			projections.FollowUpDue, projections.FollowUpOverdue, projections.FollowUpEscalated),
 		AccountID: queryID(c, &errs, "account")}
+	f.Now = s.Clock.Now()
 	f.JourneyID, f.Metric, f.From, f.To = feedbackScope(c, &errs)
 	limit, after, err := pageParams(c)
 	if err != nil {

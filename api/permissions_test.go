@@ -87,7 +87,7 @@ func setUpRoles(t *testing.T, a *testAPI) *roleWorld {
 		w.grants[name] = []string{grant}
 	}
 	w.objects = map[string]string{"crews": squad, "initiatives": ini, "journeys": jny, "kpis": kpi, "action-plans": plan, "accounts": account,
-		"feedback": fb, "tokens": "01J00000000000000000000000", "stage_id": stage, "tp_id": tp, "action_id": action, "person_id": p["person"]}
+		"feedback": fb, "tokens": "01J00000000000000000000000", "follow-up-rules": "01J00000000000000000000000", "stage_id": stage, "tp_id": tp, "action_id": action, "person_id": p["person"]}
 	w.objects["webhooks"] = "01J00000000000000000000001"
 	return w
 }

@@ -189,6 +189,7 @@ func (s *Server) allRoutes() []Route {
 		s.feedbackRoutes(),
 		s.periodRoutes(),
 		s.kpiRoutes(),
+		s.followUpRuleRoutes(),
 		s.actionPlanRoutes(),
 		s.accountRoutes(),
 		s.auditRoutes(),

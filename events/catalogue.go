@@ -51,6 +51,7 @@ var catalogue = newCatalogue(slices.Concat(
 	journeyEvents,
 	feedbackEvents,
 	followupEvents,
+	followupRuleEvents,
 	kpiEvents,
 	actionplanEvents,
 	accountEvents,

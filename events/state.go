@@ -63,6 +63,9 @@ type State struct {
 	tokens      map[string]*Token
 	accounts    map[string]*Account
 
+	// followUpRules are the follow-up rules (followuprule.go).
+	followUpRules map[string]*FollowUpRule
+
 	// quarantined holds, for each aggregate whose history holds a record
 	// that could not be applied, the first such record: commands on it are
 	// refused, since they would be decided on a history with a hole.
@@ -89,6 +92,9 @@ func NewState() *State {
 		plans:       map[string]*ActionPlan{},
 		tokens:      map[string]*Token{},
 		accounts:    map[string]*Account{},
+
+		followUpRules: map[string]*FollowUpRule{},
+
 		quarantined: map[Aggregate]quarantined{},
 	}
 }
@@ -199,6 +205,8 @@ func (s *State) apply(agg Aggregate, p Payload) {
 		s.applyFeedback(id, p)
 	case KindFollowUp:
 		created(s.followUps, id, func() *FollowUp { return &FollowUp{FeedbackID: id} }).apply(p)
+	case KindFollowUpRule:
+		created(s.followUpRules, id, func() *FollowUpRule { return &FollowUpRule{ID: id} }).apply(p)
 	case KindKPI:
 		created(s.kpis, id, func() *KPI { return &KPI{ID: id} }).apply(p)
 	case KindToken:

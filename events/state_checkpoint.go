@@ -34,6 +34,9 @@ type savedState struct {
 	Plans       map[string]*ActionPlan
 	Tokens      map[string]*Token
 	Accounts    map[string]*Account
+
+	FollowUpRules map[string]*FollowUpRule `json:",omitempty"`
+
 	Quarantined []savedQuarantined
 }
 
@@ -78,6 +81,7 @@ func (s *State) SaveCheckpoint(w io.Writer) error {
 		Partitions: s.partitions, FollowUps: s.followUps, KPIs: s.kpis, Plans: s.plans, Tokens: s.tokens,
 		Accounts: s.accounts,
 	}
+	st.FollowUpRules = s.followUpRules
 	for _, agg := range sortedAggregates(s.streams) {
 		st.Streams = append(st.Streams, savedStream{agg, s.streams[agg]})
 	}
@@ -134,6 +138,7 @@ func (s *State) LoadCheckpoint(r io.Reader) error {
 	keep(&n.plans, st.Plans)
 	keep(&n.tokens, st.Tokens)
 	keep(&n.accounts, st.Accounts)
+	keep(&n.followUpRules, st.FollowUpRules)
 	*s = *n
 	return nil
 }

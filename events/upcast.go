@@ -44,3 +44,19 @@ func upcastTokenIssuedV1(data json.RawMessage) (json.RawMessage, error) {
 	}
 	return data, nil
 }
+
+// upcastFollowUpOpenedV1 turns followup_opened version 1 into version 2.
+// Version 1 follow-ups were opened by hand, with no rule and no due time,
+// which version 2 leaves out too: the data is unchanged. Version 2 marks
+// that a follow-up may be due, so that an older release refuses the new
+// events rather than taking them for follow-ups that never fall due.
+func upcastFollowUpOpenedV1(data json.RawMessage) (json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return nil, fmt.Errorf("followup_opened v1 data is not an object: %w", err)
+	}
+	if fields == nil {
+		return nil, fmt.Errorf("followup_opened v1 data is null")
+	}
+	return data, nil
+}

@@ -49,6 +49,12 @@ const (
 	FollowUpNone   = "none"
 	FollowUpOpen   = "open"
 	FollowUpClosed = "closed"
+	// FollowUpDue lists the open follow-ups with a due time not yet
+	// passed, FollowUpOverdue those past it (escalated or not), and
+	// FollowUpEscalated those escalated (open or closed since).
+	FollowUpDue       = "due"
+	FollowUpOverdue   = "overdue"
+	FollowUpEscalated = "escalated"
 )
 
 // FeedbackItem is one feedback item as the API shows it. OccurredAt is when
@@ -80,6 +86,13 @@ type FollowUpView struct {
 	ActionTaken      string     `json:"action_taken,omitempty"`
 	CustomerInformed bool       `json:"customer_informed"`
 	ClosedAt         *time.Time `json:"closed_at,omitempty"`
+	// RuleID is the rule that opened it, DueAt when it is due: past it,
+	// an open follow-up is overdue, and is escalated once to the CX
+	// manager (EscalatedTo; none named when the program had none).
+	RuleID      string     `json:"rule_id,omitempty"`
+	DueAt       *time.Time `json:"due_at,omitempty"`
+	Escalated   bool       `json:"escalated"`
+	EscalatedTo string     `json:"escalated_to,omitempty"`
 }
 
 // feedbackPlace is where a touchpoint stands: its journey and stage.
@@ -168,6 +181,20 @@ func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 		err = m.err
 		if err == nil {
 			err = m.closeFollowUp(rec, id, e)
+		}
+	case events.FollowUpEscalated:
+		id, idErr := aggregateID(rec)
+		if idErr != nil {
+			return idErr
+		}
+		err = m.err
+		if _, had := m.followUps[id]; err == nil && had {
+			// The store marks it only while it is open.
+			m.lastSeq = rec.Seq
+			err = m.store.writeLater(rec.Seq, func(st itemStmts) error {
+				_, err := st.escalate.Exec(e.EscalatedTo, id)
+				return err
+			})
 		}
 	}
 	if err != nil {
@@ -265,7 +292,11 @@ func (m *Feedback) storeOpen(rec events.Record, e events.FollowUpOpened) error {
 		return err
 	}
 	return m.store.writeLater(rec.Seq, func(st itemStmts) error {
-		_, err := st.open.Exec(e.AssigneeID, e.Note, string(opened), e.FeedbackID)
+		var due int64
+		if !e.DueAt.IsZero() {
+			due = dueKey(e.DueAt)
+		}
+		_, err := st.open.Exec(e.AssigneeID, e.Note, string(opened), e.RuleID, due, e.FeedbackID)
 		return err
 	})
 }

@@ -18,10 +18,13 @@ type FeedbackFilter struct {
 	Metric       string
 	// From and To bound occurred_at: From included, To excluded.
 	From, To time.Time
-	// FollowUp is FollowUpNone, FollowUpOpen or FollowUpClosed.
+	// FollowUp is FollowUpNone, FollowUpOpen, FollowUpClosed, FollowUpDue,
+	// FollowUpOverdue or FollowUpEscalated.
 	FollowUp string
 	// AccountID keeps the items that name the account.
 	AccountID string
+	// Now is when due and overdue are judged.
+	Now time.Time
 }
 
 // List is, in id order, up to limit items that match f and whose ids come
@@ -60,7 +63,7 @@ func (m *Feedback) plan(f FeedbackFilter, after string, limit int) itemQuery {
 	if limit >= math.MaxInt-1 {
 		q.fetch = math.MaxInt
 	}
-	if f.AccountID != "" || f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed ||
+	if f.AccountID != "" || f.FollowUp != "" && f.FollowUp != FollowUpNone ||
 		f.TouchpointID == "" && f.JourneyID == "" && f.StageID == "" && f.Metric == "" && f.From.IsZero() && f.To.IsZero() {
 		return q
 	}

@@ -81,7 +81,7 @@ type itemStore struct {
 
 // itemStmts are the write statements of the open transaction.
 type itemStmts struct {
-	insert, dup, open, close, name *sql.Stmt
+	insert, dup, open, close, escalate, name *sql.Stmt
 	// inserts writes itemBatch items at once, as insert each.
 	inserts *sql.Stmt
 }
@@ -99,7 +99,7 @@ const (
 	itemQueue = 8192
 	// itemSchema is the version of the layout below; a store of another
 	// version is filled again from the log.
-	itemSchema = 4
+	itemSchema = 5
 )
 
 // itemDDL is the layout of the store. Items are kept by id (the order
@@ -126,7 +126,8 @@ var itemDDL = []string{
 		occurred INTEGER NOT NULL, logged TEXT NOT NULL, stored BLOB NOT NULL,
 		follow INTEGER NOT NULL DEFAULT 0, assignee TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', opened TEXT NOT NULL DEFAULT '',
 		action TEXT NOT NULL DEFAULT '', informed INTEGER NOT NULL DEFAULT 0, closed TEXT NOT NULL DEFAULT '',
-		account TEXT NOT NULL DEFAULT ''
+		account TEXT NOT NULL DEFAULT '',
+		rule TEXT NOT NULL DEFAULT '', due INTEGER NOT NULL DEFAULT 0, escalated INTEGER NOT NULL DEFAULT 0, escalated_to TEXT NOT NULL DEFAULT ''
 	) WITHOUT ROWID`,
 	// dups keeps each feedback_logged event whose id the store held
 	// already (the write side refuses them, a log may hold them): the
@@ -138,6 +139,8 @@ var itemDDL = []string{
 	`CREATE INDEX IF NOT EXISTS items_t_at ON items (t, occurred, id, m)`,
 	`CREATE INDEX IF NOT EXISTS items_follow ON items (follow, t, id) WHERE follow > 0`,
 	`CREATE INDEX IF NOT EXISTS items_account ON items (account, id) WHERE account != ''`,
+	// items_due serves the queue of open follow-ups by due time.
+	`CREATE INDEX IF NOT EXISTS items_due ON items (due, id) WHERE follow = 1 AND due > 0`,
 	// items_stored serves the period figures cut by recorded time: the
 	// items the log stored on the cut's day, before it (see periodSums).
 	`CREATE INDEX IF NOT EXISTS items_stored ON items (stored)`,
@@ -550,9 +553,10 @@ func (s *itemStore) begin() error {
 		name: prep(`INSERT INTO names (name, num) VALUES (?, ?)`),
 		inserts: prep(`INSERT OR IGNORE INTO items (id, seq, touchpoint, journey, stage, t, j, m, metric, score, comment, segment, source, occurred, logged, stored, account)
 			VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), `, itemBatch), `, `)),
-		dup:   prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred, segment, stored) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-		open:  prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ? WHERE id = ? AND follow = 0`),
-		close: prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),
+		dup:      prep(`INSERT OR IGNORE INTO dups (seq, touchpoint, metric, score, occurred, segment, stored) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		open:     prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ?, rule = ?, due = ? WHERE id = ? AND follow = 0`),
+		close:    prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),
+		escalate: prep(`UPDATE items SET escalated = 1, escalated_to = ? WHERE id = ? AND follow = 1`),
 	}
 	if err != nil {
 		_ = tx.Rollback()

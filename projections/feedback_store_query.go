@@ -33,7 +33,7 @@ type itemQuery struct {
 
 // itemColumns are the columns of an item, in the order scanItem reads them.
 const itemColumns = `id, touchpoint, journey, stage, metric, score, comment, segment, source, occurred, logged,
-	follow, assignee, note, opened, action, informed, closed, account`
+	follow, assignee, note, opened, action, informed, closed, account, rule, due, escalated, escalated_to`
 
 // ids answers, in id order, up to q.fetch ids of the items that match.
 func (s *itemStore) ids(db itemReader, q itemQuery) ([]string, error) {
@@ -43,14 +43,25 @@ func (s *itemStore) ids(db itemReader, q itemQuery) ([]string, error) {
 		// The partial index holds only items that name an account; SQLite
 		// uses it for a query that states the index's own condition.
 		return s.queryIDs(db, "items INDEXED BY items_account WHERE account != '' AND account = ?", f, q.after, q.fetch, f.AccountID)
-	case f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed:
+	case f.FollowUp == FollowUpDue || f.FollowUp == FollowUpOverdue:
+		// The queue's own partial index: open follow-ups with a due time.
+		cond := "due >= ?"
+		if f.FollowUp == FollowUpOverdue {
+			cond = "due < ?"
+		}
+		return s.queryIDs(db, "items INDEXED BY items_due WHERE follow = 1 AND due > 0 AND "+cond, f, q.after, q.fetch, dueKey(f.Now))
+	case f.FollowUp == FollowUpOpen || f.FollowUp == FollowUpClosed || f.FollowUp == FollowUpEscalated:
 		state := followOpen
 		if f.FollowUp == FollowUpClosed {
 			state = followClosed
 		}
+		cond := fmt.Sprintf("follow = %d", state)
+		if f.FollowUp == FollowUpEscalated {
+			cond = "escalated = 1"
+		}
 		// The partial index holds only items with a follow-up; SQLite uses
 		// it for a query that states the index's own condition.
-		return s.queryIDs(db, fmt.Sprintf("items INDEXED BY items_follow WHERE follow > 0 AND follow = %d", state), f, q.after, q.fetch)
+		return s.queryIDs(db, "items INDEXED BY items_follow WHERE follow > 0 AND "+cond, f, q.after, q.fetch)
 	case f.TouchpointID != "":
 		index := "items_t_id"
 		if q.byTime {
@@ -193,11 +204,12 @@ func scanItem(rows *sql.Rows) (FeedbackItem, error) {
 		it                     FeedbackItem
 		occurred               []byte
 		logged, opened, closed string
-		follow                 int
+		follow, escalated      int
+		due                    int64
 		f                      FollowUpView
 	)
 	if err := rows.Scan(&it.ID, &it.TouchpointID, &it.JourneyID, &it.StageID, &it.Metric, &it.Score, &it.Comment, &it.Segment, &it.Source,
-		&occurred, &logged, &follow, &f.AssigneeID, &f.Note, &opened, &f.ActionTaken, &f.CustomerInformed, &closed, &it.AccountID); err != nil {
+		&occurred, &logged, &follow, &f.AssigneeID, &f.Note, &opened, &f.ActionTaken, &f.CustomerInformed, &closed, &it.AccountID, &f.RuleID, &due, &escalated, &f.EscalatedTo); err != nil {
 		return it, err
 	}
 	it.OccurredAt = timeOfKey(occurred)
@@ -207,7 +219,11 @@ func scanItem(rows *sql.Rows) (FeedbackItem, error) {
 	if follow == followNone {
 		return it, nil
 	}
-	f.Status = FollowUpOpen
+	f.Status, f.Escalated = FollowUpOpen, escalated == 1
+	if due > 0 {
+		at := time.UnixMilli(due).UTC()
+		f.DueAt = &at
+	}
 	if err := f.OpenedAt.UnmarshalText([]byte(opened)); err != nil {
 		return it, err
 	}
@@ -241,3 +257,8 @@ func timeOfKey(k []byte) time.Time {
 	}
 	return time.Unix(int64(binary.BigEndian.Uint64(k)^(1<<63)), int64(binary.BigEndian.Uint32(k[8:]))).UTC()
 }
+
+// dueKey is a due time as the store keeps it: milliseconds since 1970, so
+// that comparing numbers compares times (a follow-up's due time is never
+// before 1970).
+func dueKey(t time.Time) int64 { return t.UnixMilli() }

@@ -106,7 +106,8 @@ func (m *Journeys) Name() string { return "journeys" }
 // touchpoints. A test (coverage_test.go) fails when a registered event type
 // is neither handled nor listed here.
 func (m *Journeys) Ignores() []string {
-	return allKindsBut(events.KindJourney, events.KindFeedback, events.KindFollowUp)
+	return append(allKindsBut(events.KindJourney, events.KindFeedback, events.KindFollowUp),
+		events.Type(events.KindFollowUp, events.EventFollowUpEscalated))
 }
 
 // Apply implements Model.

@@ -23,6 +23,9 @@ type Views struct {
 	ActionPlans *ActionPlans
 	Accounts    *Accounts
 	History     *ReportHistory
+
+	// FollowUpRules are the rules that open follow-ups.
+	FollowUpRules *FollowUpRules
 }
 
 // NewViews is every read model, empty, the feedback items kept in memory:
@@ -61,13 +64,15 @@ func newViews(feedback *Feedback) *Views {
 		ActionPlans: NewActionPlans(),
 		Accounts:    NewAccounts(),
 		History:     NewReportHistory(),
+
+		FollowUpRules: NewFollowUpRules(),
 	}
 }
 
 // Models lists the views for the projector, in the order it applies them:
 // the clock first, so that a model applying a record finds the clock there.
 func (v *Views) Models() []Model {
-	return []Model{v.Clock, v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.Accounts, v.History}
+	return []Model{v.Clock, v.Tokens, v.Idempotency, v.People, v.Council, v.Crews, v.Initiatives, v.Journeys, v.Feedback, v.KPIs, v.ActionPlans, v.Accounts, v.FollowUpRules, v.History}
 }
 
 // allKindsBut lists every aggregate kind of the catalogue except those a

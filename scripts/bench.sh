@@ -140,6 +140,8 @@ echo "== the tracker over HTTP (cmd/cxtracker), -benchtime $benchtime"
 go test -run '^$' -bench '^(BenchmarkRawPublish16|BenchmarkCommandsHTTP16|BenchmarkImportNDJSON|BenchmarkJourneyRead|BenchmarkDashboardPages|BenchmarkDecisionLog)$' -benchtime "$benchtime" -timeout 30m ./cmd/cxtracker/ | tee "$out"
 # A restart takes seconds, not microseconds: three of each.
 go test -run '^$' -bench '^BenchmarkRestart$' -benchtime 3x -timeout 60m ./cmd/cxtracker/ | tee -a "$out"
+# The follow-up rules' lag behind a 10,000-line import: three imports.
+go test -run '^$' -bench '^BenchmarkRuleLag$' -benchtime 3x -timeout 30m ./cmd/cxtracker/ | tee -a "$out"
 
 awk '
 	/^Benchmark/ {
@@ -173,6 +175,10 @@ awk '
 		restart("from the checkpoint of a clean shutdown", "BenchmarkRestart/from=checkpoint")
 		rebuild("rebuild, item store kept", "BenchmarkRestart/from=start/items=kept")
 		rebuild("rebuild of everything, item store too", "BenchmarkRestart/from=start/items=rebuilt")
+		print ""
+		print "== the follow-up rules behind a 10,000-line import, a rule matching 7 lines in 11 (BenchmarkRuleLag)"
+		if (rate("BenchmarkRuleLag", "x-raw") == 0) printf "%-40s missing\n", "rule manager"
+		else printf "%-40s lag %7.0f ms after the import (raw durable consumer %.0f ms); %6.0f lines/s / %6.0f raw = %5.2fx raw; %.0f follow-ups an import\n", "rule manager", rate("BenchmarkRuleLag", "lag-ms"), rate("BenchmarkRuleLag", "raw-lag-ms"), rate("BenchmarkRuleLag", "lines/s"), rate("BenchmarkRuleLag", "raw-lines/s"), rate("BenchmarkRuleLag", "x-raw"), rate("BenchmarkRuleLag", "opened/run")
 		print ""
 		print "== the tracker against raw JetStream publish (16 goroutines) in this run"
 		ratio("HTTP commands, 16 clients", "BenchmarkCommandsHTTP16/clients=16", "commands/s", "BenchmarkRawPublish16/goroutines=16")

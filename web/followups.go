@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,9 +21,13 @@ func (w *Web) followUpRoutes(g *echo.Group) {
 
 var followUpsPage = page{name: "followups", title: "Follow-up queue", nav: "follow-ups", live: true}
 
-// followUpQueue is the follow-up queue: the open follow-ups, oldest first.
+// followUpQueue is the follow-up queue: the open follow-ups, oldest first,
+// or those of one Show: due (by due time), overdue (most overdue first) or
+// escalated.
 type followUpQueue struct {
-	Rows []followUpRow
+	Show  string
+	Shows []string
+	Rows  []followUpRow
 	// Problem is a refused closing of a follow-up no longer in the queue
 	// (closed meanwhile, or never opened), shown above it.
 	Problem *apiError
@@ -34,10 +40,15 @@ type followUpRow struct {
 	Touchpoint projections.TouchpointView
 	Assignee   string
 	// Account is the name of the account the item names, if any.
-	Account  string
-	Problem  *apiError
-	Action   string
-	Informed bool
+	Account string
+	// Due is when it is due (zero: no due time); Overdue says it is past
+	// it; EscalatedTo names whom it was escalated to.
+	Due         time.Time
+	Overdue     bool
+	EscalatedTo string
+	Problem     *apiError
+	Action      string
+	Informed    bool
 }
 
 func (w *Web) followUps(c echo.Context) error {
@@ -52,12 +63,20 @@ func (w *Web) followUps(c echo.Context) error {
 // first (the feedback id breaks ties), with their touchpoints and
 // assignees by name.
 func (w *Web) followUpQueue(c echo.Context) (followUpQueue, error) {
-	items, err := listAll[projections.FeedbackItem](w, c, "/v1/feedback", url.Values{"follow_up": {projections.FollowUpOpen}})
+	show := c.QueryParam("show")
+	if show != "" && !slices.Contains(queueShows, show) {
+		return followUpQueue{}, echo.NewHTTPError(http.StatusBadRequest, "show must be one of "+strings.Join(queueShows, ", ")+", or absent for every open follow-up")
+	}
+	filter := cmp.Or(show, projections.FollowUpOpen)
+	items, err := listAll[projections.FeedbackItem](w, c, "/v1/feedback", url.Values{"follow_up": {filter}})
 	if err != nil {
 		return followUpQueue{}, err
 	}
 	items = slices.DeleteFunc(items, func(it projections.FeedbackItem) bool { return it.FollowUp == nil })
 	slices.SortFunc(items, func(a, b projections.FeedbackItem) int {
+		if show == projections.FollowUpDue || show == projections.FollowUpOverdue {
+			return cmp.Or(dueOf(a).Compare(dueOf(b)), cmp.Compare(a.ID, b.ID))
+		}
 		return cmp.Or(a.FollowUp.OpenedAt.Compare(b.FollowUp.OpenedAt), cmp.Compare(a.ID, b.ID))
 	})
 	touchpoints, err := w.touchpointsByID(c)
@@ -72,9 +91,15 @@ func (w *Web) followUpQueue(c echo.Context) (followUpQueue, error) {
 	if err != nil {
 		return followUpQueue{}, err
 	}
-	q := followUpQueue{Rows: make([]followUpRow, 0, len(items))}
+	q := followUpQueue{Show: show, Shows: queueShows, Rows: make([]followUpRow, 0, len(items))}
+	now := w.now()
 	for _, it := range items {
-		q.Rows = append(q.Rows, followUpRow{Item: it, Touchpoint: touchpointOf(touchpoints, it), Assignee: names[it.FollowUp.AssigneeID], Account: accounts[it.AccountID]})
+		row := followUpRow{Item: it, Touchpoint: touchpointOf(touchpoints, it), Assignee: names[it.FollowUp.AssigneeID], Account: accounts[it.AccountID], Due: dueOf(it)}
+		row.Overdue = !row.Due.IsZero() && it.FollowUp.Status == projections.FollowUpOpen && now.After(row.Due)
+		if it.FollowUp.Escalated {
+			row.EscalatedTo = cmp.Or(names[it.FollowUp.EscalatedTo], "nobody: the program has no CX manager")
+		}
+		q.Rows = append(q.Rows, row)
 	}
 	return q, nil
 }
@@ -149,4 +174,15 @@ func (w *Web) personNames(c echo.Context) (map[string]string, error) {
 		out[p.ID] = p.Name
 	}
 	return out, nil
+}
+
+// queueShows are the queue's views besides every open follow-up.
+var queueShows = []string{projections.FollowUpDue, projections.FollowUpOverdue, projections.FollowUpEscalated}
+
+// dueOf is when an item's follow-up is due; zero when it has no due time.
+func dueOf(it projections.FeedbackItem) time.Time {
+	if it.FollowUp == nil || it.FollowUp.DueAt == nil {
+		return time.Time{}
+	}
+	return *it.FollowUp.DueAt
 }

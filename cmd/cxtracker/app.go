@@ -18,6 +18,7 @@ import (
 	"cxtracker/events"
 	"cxtracker/events/jetstream"
 	"cxtracker/projections"
+	"cxtracker/rules"
 	"cxtracker/web"
 	"cxtracker/webhooks"
 )
@@ -44,13 +45,15 @@ type Main struct {
 	checkpoints  *jetstream.Checkpoints
 	checkpointer *checkpointer
 	engine       *events.Engine
-	views        *projections.Views
-	projector    *projections.Projector
-	api          *api.Server
-	web          *web.Web
-	http         *http.Server
-	ln           net.Listener
-	ready        atomic.Bool
+	// rules opens and escalates follow-ups by the follow-up rules.
+	rules     *rules.Manager
+	views     *projections.Views
+	projector *projections.Projector
+	api       *api.Server
+	web       *web.Web
+	http      *http.Server
+	ln        net.Listener
+	ready     atomic.Bool
 	// replayTook is how long the start's replay took, from the
 	// projector's start until it caught up with the log.
 	replayTook time.Duration
@@ -149,6 +152,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			watching.Go(func() { m.server.WatchWrites(bg, writeCheckInterval, m.Logger) })
 		}
 		watching.Go(func() { m.checkpointer.run(bg) })
+		watching.Go(func() { _ = m.rules.Run(bg) })
 		_ = m.projector.Run(bg)
 		watching.Wait()
 	}()
@@ -196,6 +200,7 @@ func (m *Main) newReadSide() error {
 		return err
 	}
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
+	m.rules = rules.New(m.store, m.engine, rules.Options{Clock: m.Config.Clock, Logger: m.Logger, EscalateEvery: m.Config.EscalateEvery})
 	return nil
 }
 

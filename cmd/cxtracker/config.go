@@ -52,7 +52,10 @@ type Config struct {
 	// also taken at a clean shutdown); CheckpointKeep how many are kept.
 	CheckpointEveryEvents uint64
 	CheckpointEvery       time.Duration
-	CheckpointKeep        int
+	// EscalateEvery is how often the follow-up rules' manager looks for
+	// overdue follow-ups to escalate.
+	EscalateEvery  time.Duration
+	CheckpointKeep int
 	// Pprof is a loopback address to serve Go's profiles on (see
 	// servePprof); "" (the default) serves none.
 	Pprof string
@@ -87,6 +90,7 @@ func DefaultConfig() Config {
 
 		CheckpointEveryEvents: 50_000,
 		CheckpointEvery:       10 * time.Minute,
+		EscalateEvery:         time.Minute,
 		CheckpointKeep:        3,
 	}
 }
@@ -114,6 +118,7 @@ func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.IntVar(&c.MaxStreams, "max-streams", c.MaxStreams, fmt.Sprintf("event streams open at once in all (at most %d)", maxStreams))
 	fs.Uint64Var(&c.CheckpointEveryEvents, "checkpoint-every-events", c.CheckpointEveryEvents, "take a checkpoint of the state after this many events (0: not by count)")
 	fs.DurationVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "take a checkpoint of the state this often when events came (0: not by time)")
+	fs.DurationVar(&c.EscalateEvery, "escalate-every", c.EscalateEvery, "look for overdue follow-ups to escalate this often")
 	fs.IntVar(&c.CheckpointKeep, "checkpoint-keep", c.CheckpointKeep, "how many checkpoints to keep")
 	fs.StringVar(&c.Pprof, "pprof", "", "serve Go's profiles (/debug/pprof/) on this loopback address (host:port); off when empty")
 	if err := parseFlags(fs, args, getenv); err != nil {
