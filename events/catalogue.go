@@ -54,6 +54,7 @@ var catalogue = newCatalogue(slices.Concat(
 	kpiEvents,
 	actionplanEvents,
 	accountEvents,
+	webhookEvents,
 ))
 
 // def registers the payload type T as the event of aggregates of kind at

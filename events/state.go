@@ -62,6 +62,7 @@ type State struct {
 	plans       map[string]*ActionPlan
 	tokens      map[string]*Token
 	accounts    map[string]*Account
+	webhooks    map[string]*Webhook
 
 	// quarantined holds, for each aggregate whose history holds a record
 	// that could not be applied, the first such record: commands on it are
@@ -89,6 +90,7 @@ func NewState() *State {
 		plans:       map[string]*ActionPlan{},
 		tokens:      map[string]*Token{},
 		accounts:    map[string]*Account{},
+		webhooks:    map[string]*Webhook{},
 		quarantined: map[Aggregate]quarantined{},
 	}
 }
@@ -207,6 +209,10 @@ func (s *State) apply(agg Aggregate, p Payload) {
 		created(s.plans, id, func() *ActionPlan { return &ActionPlan{ID: id} }).apply(p)
 	case KindAccount:
 		created(s.accounts, id, func() *Account { return &Account{ID: id} }).apply(p)
+	case KindWebhook:
+		// The aggregate's latest business time is this event's: a webhook's
+		// events are written in business-time order (business_time.go).
+		created(s.webhooks, id, func() *Webhook { return &Webhook{ID: id} }).apply(p, s.streams[agg].Occurred)
 	}
 }
 
