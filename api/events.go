@@ -215,6 +215,7 @@ var historyCollections = []struct {
 	{"kpis", events.KindKPI, ""},
 	{"action-plans", events.KindActionPlan, ""},
 	{"accounts", events.KindAccount, ""},
+	{"webhooks", events.KindWebhook, ""},
 	{"tokens", events.KindToken, ""},
 	{"program", events.KindProgram, events.ProgramAggregate.ID},
 	{"council", events.KindCouncil, events.CouncilAggregate.ID},

@@ -75,12 +75,14 @@ func (WebhookDeleted) EventName() string    { return EventWebhookDeleted }
 // Webhook is a subscription as the log has it. It delivers while it is
 // neither paused nor deleted (Active).
 type Webhook struct {
-	ID      string
-	URL     string
-	Types   []string
-	Paused  bool
-	Reason  string
-	Deleted bool
+	ID     string
+	URL    string
+	Types  []string
+	Paused bool
+	Reason string
+	// PausedAt is the business time of the pause, while it is paused.
+	PausedAt time.Time
+	Deleted  bool
 	// ActiveSince is the business time of its registration or of its
 	// latest resumption: failures before it do not count towards a pause.
 	ActiveSince time.Time
@@ -94,9 +96,9 @@ func (w *Webhook) apply(ev Payload, at time.Time) {
 	case WebhookRegistered:
 		w.URL, w.Types, w.ActiveSince = e.URL, e.Types, at
 	case WebhookPaused:
-		w.Paused, w.Reason = true, e.Reason
+		w.Paused, w.Reason, w.PausedAt = true, e.Reason, at
 	case WebhookResumed:
-		w.Paused, w.Reason, w.ActiveSince = false, "", at
+		w.Paused, w.Reason, w.PausedAt, w.ActiveSince = false, "", time.Time{}, at
 	case WebhookDeleted:
 		w.Deleted = true
 	}
