@@ -216,6 +216,7 @@ var historyCollections = []struct {
 	{"follow-up-rules", events.KindFollowUpRule, ""},
 	{"action-plans", events.KindActionPlan, ""},
 	{"accounts", events.KindAccount, ""},
+	{"webhooks", events.KindWebhook, ""},
 	{"tokens", events.KindToken, ""},
 	{"program", events.KindProgram, events.ProgramAggregate.ID},
 	{"council", events.KindCouncil, events.CouncilAggregate.ID},

@@ -54,7 +54,7 @@ var serverStrings = map[string]int{
 	"email":          events.MaxEmail,
 	"path":           len(SignInLinkPath) + 43, // a sign-in link's code: 32 bytes in base64url
 	// A webhook's endpoint, who registered it (an actor), what it failed with.
-	"url":           webhooks.MaxURL,
+	"url":           events.MaxWebhookURL,
 	"registered_by": events.MaxShortText,
 	"last_error":    webhooks.MaxError,
 	"error":         webhooks.MaxError,

@@ -53,8 +53,8 @@ type WebhookDeliveries struct {
 
 func (s *Server) webhookRoutes() []Route {
 	return []Route{
-		{Method: http.MethodPost, Path: "/v1/webhooks", Allow: Rule{Roles: cxTeam}, Undated: true,
-			Summary: "register an endpoint for event types: each event is POSTed as a CloudEvent signed per Standard Webhooks; the answer shows the secret once",
+		{Method: http.MethodPost, Path: "/v1/webhooks", Allow: Rule{Roles: cxTeam},
+			Summary: "register an endpoint for event types (webhook_registered, without the secret): each event is POSTed as a CloudEvent signed per Standard Webhooks; the answer shows the secret once",
 			Request: WebhookRequest{}, Response: RegisteredWebhook{}, Status: http.StatusCreated, Handler: s.registerWebhook},
 		{Method: http.MethodGet, Path: "/v1/webhooks", Allow: Rule{Roles: cxTeam}, Summary: "every webhook and how its deliveries go",
 			Response: Page[WebhookView]{}, Handler: s.listWebhooks},
@@ -62,10 +62,10 @@ func (s *Server) webhookRoutes() []Route {
 			Response: WebhookView{}, Handler: s.getWebhook},
 		{Method: http.MethodGet, Path: "/v1/webhooks/{id}/deliveries", Allow: Rule{Roles: cxTeam}, Summary: "a webhook's latest delivery attempts, newest first",
 			Response: WebhookDeliveries{}, Handler: s.webhookDeliveries},
-		{Method: http.MethodPost, Path: "/v1/webhooks/{id}/resume", Allow: Rule{Roles: cxTeam}, Undated: true,
-			Summary: "resume a paused webhook: its held event is tried again at once", Response: WebhookView{}, Handler: s.resumeWebhook},
-		{Method: http.MethodDelete, Path: "/v1/webhooks/{id}", Allow: Rule{Roles: cxTeam}, Undated: true,
-			Summary: "delete a webhook: nothing more is delivered to it", Response: WebhookView{}, Handler: s.deleteWebhook},
+		{Method: http.MethodPost, Path: "/v1/webhooks/{id}/resume", Allow: Rule{Roles: cxTeam},
+			Summary: "resume a paused webhook (webhook_resumed): its held event is tried again at once", Response: WebhookView{}, Handler: s.resumeWebhook},
+		{Method: http.MethodDelete, Path: "/v1/webhooks/{id}", Allow: Rule{Roles: cxTeam},
+			Summary: "delete a webhook (webhook_deleted): nothing more is delivered to it", Response: WebhookView{}, Handler: s.deleteWebhook},
 	}
 }
 
@@ -95,6 +95,13 @@ func viewWebhook(sub webhooks.Subscription, st webhooks.State) WebhookView {
 		LastError: st.LastError, LastErrorAt: st.LastErrorAt, Delivered: st.Delivered, FailedAttempts: st.Failed, LastSeq: st.LastSeq}
 }
 
+// registerWebhook keeps the subscription with its secret, then writes its
+// webhook_registered through the Engine: the subscription delivers only
+// once both exist (webhooks.Service.Keep), so a crash between them leaves
+// nothing that delivers. A retry with the same Idempotency-Key names the
+// same id: one whose first try stopped between the two finds the
+// subscription kept and writes the event; one already written is answered
+// without the secret, which is never kept with an answer.
 func (s *Server) registerWebhook(c echo.Context) error {
 	svc, err := s.webhookService()
 	if err != nil {
@@ -104,16 +111,28 @@ func (s *Server) registerWebhook(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	sub, err := svc.Register(c.Request().Context(), req.URL, req.Types, callerOf(c).actor())
-	if err != nil {
-		return webhookProblem(err, "")
+	ctx, id, k := c.Request().Context(), s.newID(c), keyedOf(c)
+	var secret string
+	if k == nil || k.done == nil {
+		sub, err := svc.Keep(ctx, id, req.URL, req.Types, callerOf(c).actor())
+		if err != nil {
+			return webhookProblem(err, "")
+		}
+		secret = sub.Secret
 	}
-	answer := RegisteredWebhook{WebhookView: viewWebhook(sub, webhooks.State{Status: webhooks.StatusActive})}
-	// A retry with the same Idempotency-Key gets the subscription without
-	// its secret (idempotency.go), which is never kept with an answer.
-	keyedOf(c).keepInstead(answer)
-	answer.Secret = sub.Secret
-	return c.JSON(http.StatusCreated, answer)
+	return s.write(c, Write{
+		Command: events.RegisterWebhook{WebhookID: id, URL: req.URL, Types: req.Types}, Status: http.StatusCreated,
+		View: func() (any, error) {
+			svc.Nudge()
+			sub, st, err := svc.Get(ctx, id)
+			if err != nil {
+				return nil, webhookProblem(err, id)
+			}
+			answer := RegisteredWebhook{WebhookView: viewWebhook(sub, st)}
+			k.keepInstead(answer)
+			answer.Secret = secret
+			return answer, nil
+		}})
 }
 
 func (s *Server) listWebhooks(c echo.Context) error {
@@ -164,22 +183,31 @@ func (s *Server) resumeWebhook(c echo.Context) error {
 		return err
 	}
 	id := c.Param("id")
-	if err := s.Webhooks.Resume(c.Request().Context(), id); err != nil {
-		return webhookProblem(err, id)
-	}
-	return s.getWebhook(c)
+	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindWebhook, ID: id}, Command: events.ResumeWebhook{WebhookID: id},
+		View: func() (any, error) {
+			s.Webhooks.Nudge()
+			sub, st, err := s.webhook(c)
+			return viewWebhook(sub, st), err
+		}})
 }
 
+// deleteWebhook writes webhook_deleted, then forgets the subscription's
+// secret, feed and state: from the event on nothing is delivered (the
+// runners ask the log before each delivery), and a crash before the
+// secret is gone leaves it to the next start (webhooks.Service.Run).
 func (s *Server) deleteWebhook(c echo.Context) error {
-	if _, _, err := s.webhook(c); err != nil {
+	sub, st, err := s.webhook(c)
+	if err != nil {
 		return err
 	}
 	id := c.Param("id")
-	sub, err := s.Webhooks.Remove(c.Request().Context(), id)
-	if err != nil {
-		return webhookProblem(err, id)
-	}
-	return ok(c, viewWebhook(sub, webhooks.State{Status: webhooks.StatusActive}))
+	return s.write(c, Write{Aggregate: events.Aggregate{Kind: events.KindWebhook, ID: id}, Command: events.DeleteWebhook{WebhookID: id},
+		View: func() (any, error) {
+			if err := s.Webhooks.Forget(c.Request().Context(), id); err != nil {
+				return nil, err
+			}
+			return viewWebhook(sub, st), nil
+		}})
 }
 
 // WebhookEvent is the body of a webhook delivery: a CloudEvent in

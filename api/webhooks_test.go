@@ -34,9 +34,12 @@ func startWebhooksAt(t *testing.T, clock events.Clock) *testAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := webhooks.New(hooks, webhooks.Options{Clock: clock, FirstPause: 5 * time.Millisecond, MostPause: 20 * time.Millisecond,
-		PausedCheck: 10 * time.Millisecond})
-	a := startAPIOn(t, store, func(d *api.Deps) { d.Webhooks = svc })
+	var svc *webhooks.Service
+	a := startAPIOn(t, store, func(d *api.Deps) {
+		svc = webhooks.New(hooks, webhooks.Options{Engine: d.Engine, Clock: clock, FirstPause: 5 * time.Millisecond, MostPause: 20 * time.Millisecond,
+			PausedCheck: 10 * time.Millisecond})
+		d.Webhooks = svc
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() { cancel(); svc.Wait() })
 	if err := svc.Run(ctx, a.Server.WebhookBody); err != nil {
@@ -222,4 +225,17 @@ func TestAWebhookFailingForADayIsPausedSaysWhyAndResumes(t *testing.T) {
 	}
 	waitWebhook(t, a, id, func(v api.WebhookView) bool { return v.Delivered == 1 })
 	a.Must(http.StatusNotFound, http.MethodPost, "/v1/webhooks/no-such/resume", nil)
+
+	var h api.History
+	a.Must(http.StatusOK, http.MethodGet, "/v1/webhooks/"+id+"/history", nil).JSON(t, &h)
+	var names []string
+	for _, ev := range h.Events {
+		names = append(names, ev.Event)
+	}
+	if strings.Join(names, " ") != "webhook_registered webhook_paused webhook_resumed" {
+		t.Fatalf("the paused and resumed webhook's history: %v", names)
+	}
+	if paused := h.Events[1]; paused.Actor != "system" || !strings.Contains(string(paused.Data), "500") {
+		t.Errorf("the automatic pause is the system's and says why: %+v", paused)
+	}
 }

@@ -55,6 +55,7 @@ var catalogue = newCatalogue(slices.Concat(
 	kpiEvents,
 	actionplanEvents,
 	accountEvents,
+	webhookEvents,
 ))
 
 // def registers the payload type T as the event of aggregates of kind at

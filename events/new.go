@@ -1,7 +1,6 @@
 package events
 
 import (
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -84,21 +83,4 @@ func NewEvent(agg Aggregate, name string, schema int, version uint64, data any, 
 		return Event{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	return e, nil
-}
-
-// DerivedID is an event id that is the same for the same parts wherever it
-// is made: a writer that may write one fact twice (a process manager after
-// a restart, on two replicas, after a redelivery) gives the event this id,
-// so that the log's duplicate window refuses the second copy. It is a
-// valid ULID, though not sortable by time.
-func DerivedID(parts ...string) string {
-	h := sha256.New()
-	h.Write([]byte("cxtracker derived id"))
-	for _, p := range parts {
-		h.Write([]byte{0})
-		h.Write([]byte(p))
-	}
-	var id ulid.ULID
-	copy(id[:], h.Sum(nil))
-	return id.String()
 }

@@ -62,6 +62,7 @@ type State struct {
 	plans       map[string]*ActionPlan
 	tokens      map[string]*Token
 	accounts    map[string]*Account
+	webhooks    map[string]*Webhook
 
 	// followUpRules are the follow-up rules (followuprule.go).
 	followUpRules map[string]*FollowUpRule
@@ -92,6 +93,7 @@ func NewState() *State {
 		plans:       map[string]*ActionPlan{},
 		tokens:      map[string]*Token{},
 		accounts:    map[string]*Account{},
+		webhooks:    map[string]*Webhook{},
 
 		followUpRules: map[string]*FollowUpRule{},
 
@@ -215,6 +217,10 @@ func (s *State) apply(agg Aggregate, p Payload) {
 		created(s.plans, id, func() *ActionPlan { return &ActionPlan{ID: id} }).apply(p)
 	case KindAccount:
 		created(s.accounts, id, func() *Account { return &Account{ID: id} }).apply(p)
+	case KindWebhook:
+		// The aggregate's latest business time is this event's: a webhook's
+		// events are written in business-time order (business_time.go).
+		created(s.webhooks, id, func() *Webhook { return &Webhook{ID: id} }).apply(p, s.streams[agg].Occurred)
 	}
 }
 

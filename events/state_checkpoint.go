@@ -34,6 +34,7 @@ type savedState struct {
 	Plans       map[string]*ActionPlan
 	Tokens      map[string]*Token
 	Accounts    map[string]*Account
+	Webhooks    map[string]*Webhook
 
 	FollowUpRules map[string]*FollowUpRule `json:",omitempty"`
 
@@ -79,7 +80,7 @@ func (s *State) SaveCheckpoint(w io.Writer) error {
 		LastSeq: s.lastSeq, People: s.people, Emails: s.emails, Program: s.program, Council: s.council,
 		Crews: s.crews, Initiatives: s.initiatives, Journeys: s.journeys, Stages: s.stages, Touchpoints: s.touchpoints,
 		Partitions: s.partitions, FollowUps: s.followUps, KPIs: s.kpis, Plans: s.plans, Tokens: s.tokens,
-		Accounts: s.accounts,
+		Accounts: s.accounts, Webhooks: s.webhooks,
 	}
 	st.FollowUpRules = s.followUpRules
 	for _, agg := range sortedAggregates(s.streams) {
@@ -138,6 +139,7 @@ func (s *State) LoadCheckpoint(r io.Reader) error {
 	keep(&n.plans, st.Plans)
 	keep(&n.tokens, st.Tokens)
 	keep(&n.accounts, st.Accounts)
+	keep(&n.webhooks, st.Webhooks)
 	keep(&n.followUpRules, st.FollowUpRules)
 	*s = *n
 	return nil

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+
+	"cxtracker/events"
 )
 
 // Run starts delivering: one goroutine per subscription, each on its own
@@ -12,6 +16,7 @@ import (
 // any replica. It returns once the subscriptions kept so far are running;
 // they stop when ctx ends (Wait waits for that).
 func (s *Service) Run(ctx context.Context, encode Encoder) error {
+	s.settle(ctx)
 	return s.store.FollowSubscriptions(ctx, func(id string, sub *Subscription) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -92,8 +97,9 @@ func (r *runner) run(ctx context.Context) error {
 				return err
 			}
 		}
-		if r.st.Status == StatusPaused {
-			if !sleep(ctx, r.s.opts.PausedCheck) {
+		if w, _, ok := r.s.logged(r.sub.ID); !ok || !w.Active() {
+			// Not registered in the log yet, paused, or being deleted.
+			if !r.s.nap(ctx, r.s.opts.PausedCheck) {
 				return ctx.Err()
 			}
 			r.loaded = false
@@ -129,7 +135,8 @@ func (r *runner) next(ctx context.Context) (Message, error) {
 
 // load reads the kept state.
 func (r *runner) load(ctx context.Context) error {
-	st, rev, err := r.s.state(ctx, r.sub.ID)
+	w, _, _ := r.s.logged(r.sub.ID)
+	st, rev, err := r.s.state(ctx, r.sub.ID, w)
 	if err != nil {
 		return err
 	}
@@ -170,6 +177,11 @@ func (r *runner) deliver(ctx context.Context, msg Message) error {
 		// Quarantined in the log (GET /v1/audit/quarantine): nothing to send.
 		return msg.Ack(ctx)
 	}
+	if w, _, ok := s.logged(sub.ID); !ok || !w.Active() {
+		// Paused or deleted while the feed waited: held until resumed.
+		r.loaded = false
+		return msg.Retry(s.opts.FirstPause)
+	}
 	body, err := r.encode(ctx, rec)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -202,23 +214,118 @@ func (r *runner) deliver(ctx context.Context, msg Message) error {
 	if err := r.flush(ctx); err != nil {
 		return err
 	}
-	if r.st.Status != StatusPaused && r.st.dueToPause(at) {
-		r.st.Status, r.st.PausedAt = StatusPaused, at
-		r.st.PausedReason = fmt.Sprintf("every delivery failed since %s, for more than %s; the last: %s",
-			r.st.FailingSince.Format(time.RFC3339), PauseAfter, d.Error)
-		rev, err := s.store.PutState(ctx, sub.ID, r.st, r.rev)
-		if err != nil {
-			r.loaded = false // changed meanwhile: judged again on the next failure
-			return msg.Retry(s.opts.FirstPause)
-		}
-		r.rev = rev
-		s.opts.Logger.Warn("webhook paused", "webhook", sub.ID, "reason", r.st.PausedReason)
-	}
-	if r.st.Status == StatusPaused {
+	if r.pauseIfDue(ctx, at, d.Error) {
 		// Ready again as soon as the subscription is resumed.
+		r.loaded = false
 		return msg.Retry(s.opts.FirstPause)
 	}
 	return msg.Retry(Backoff(msg.Attempt(), s.opts.FirstPause, s.opts.MostPause))
+}
+
+// PauseSource is the CloudEvents source of the pauses the delivery
+// service writes; their actor is "system".
+const PauseSource = "/cxtracker/webhooks"
+
+// pauseIfDue pauses the subscription once it has failed for PauseAfter
+// since it became active, by writing webhook_paused through the Engine,
+// and says whether it is paused. The event's id is derived from the
+// subscription and its aggregate's version (events.WebhookPauseID), and
+// the Engine appends it expecting that version's sequence, so replicas
+// that find it due together write it once: the second copy is refused as
+// a duplicate or a conflict, and decided again it writes nothing.
+func (r *runner) pauseIfDue(ctx context.Context, at time.Time, lastError string) bool {
+	s, id := r.s, r.sub.ID
+	w, version, ok := s.logged(id)
+	if !ok || !w.Active() {
+		return ok && w.Paused
+	}
+	since := r.st.FailingSince
+	if since.Before(w.ActiveSince) {
+		since = w.ActiveSince
+	}
+	if since.IsZero() || at.Sub(since) < PauseAfter {
+		return false
+	}
+	reason := fmt.Sprintf("every delivery failed since %s, for more than %s; the last: %s", since.Format(time.RFC3339), PauseAfter, lastError)
+	// A reason is prose of one event: no control or bidirectional
+	// character a receiver's error might hold, at most MaxLongText.
+	reason = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(reason[:min(len(reason), events.MaxLongText)], ""))
+	_, err := s.opts.Engine.Execute(ctx, events.PauseWebhook{WebhookID: id, Reason: reason},
+		events.Meta{Actor: "system", Source: PauseSource, EventID: func(int) string { return events.WebhookPauseID(id, version) }})
+	if err != nil {
+		s.opts.Logger.Warn("webhook pause not written; judged again on the next failure", "webhook", id, "err", err)
+		return false
+	}
+	s.opts.Logger.Warn("webhook paused", "webhook", id, "reason", reason)
+	return true
+}
+
+// settle brings the kept subscriptions in line with the log as delivery
+// starts: a subscription kept before registrations were events is
+// registered on its behalf (as its registrant, when it was registered,
+// under an id every replica derives alike); one whose deletion stopped
+// before its secret was removed is removed; one kept over an hour ago
+// whose registration never reached the log is removed. What fails is
+// logged and tried again at the next start.
+func (s *Service) settle(ctx context.Context) {
+	subs, err := s.store.Subscriptions(ctx)
+	if err != nil {
+		s.opts.Logger.Warn("webhooks not settled with the log", "err", err)
+		return
+	}
+	for _, sub := range subs {
+		w, _, ok := s.logged(sub.ID)
+		switch {
+		case ok && w.Deleted:
+			err = s.store.DeleteSubscription(ctx, sub.ID)
+		case ok:
+			continue
+		case !sub.Logged:
+			_, err = s.opts.Engine.Execute(ctx, events.RegisterWebhook{WebhookID: sub.ID, URL: sub.URL, Types: sub.Types},
+				events.Meta{Actor: sub.CreatedBy, Time: sub.CreatedAt,
+					EventID: func(int) string { return events.DerivedID("webhook registered before events", sub.ID) }})
+		case s.opts.Clock.Now().Sub(sub.CreatedAt) > abandonedAfter:
+			err = s.store.DeleteSubscription(ctx, sub.ID)
+		}
+		if err != nil {
+			s.opts.Logger.Warn("a webhook not settled with the log", "webhook", sub.ID, "err", err)
+		}
+	}
+}
+
+// abandonedAfter is how long a subscription kept may wait for its
+// registration to reach the log before it is taken for abandoned.
+const abandonedAfter = time.Hour
+
+// Nudge wakes this process's subscriptions that wait for the log (to be
+// registered or resumed), so they look again at once rather than at their
+// next PausedCheck; the API calls it after each webhook write.
+func (s *Service) Nudge() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.wake)
+	s.wake = make(chan struct{})
+}
+
+// nap waits d, until a Nudge, or until ctx ends, and says whether ctx
+// is still live.
+func (s *Service) nap(ctx context.Context, d time.Duration) bool {
+	s.mu.Lock()
+	wake := s.wake
+	s.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-wake:
+	case <-ctx.Done():
+	}
+	return ctx.Err() == nil
 }
 
 // sleep waits d or until ctx ends, and says whether the wait was whole.

@@ -165,9 +165,7 @@ func TestADayOfFailuresPausesTheSubscriptionAndResumeGoesOn(t *testing.T) {
 		t.Errorf("a paused subscription says why and when: %+v", st)
 	}
 	failing.Store(false)
-	if err := tr.svc.Resume(t.Context(), sub.ID); err != nil {
-		t.Fatal(err)
-	}
+	tr.execute(events.ResumeWebhook{WebhookID: sub.ID})
 	st = tr.waitState(sub.ID, func(st webhooks.State) bool { return st.Delivered == 1 })
 	if st.Status != webhooks.StatusActive || st.Recent[0].EventID != id {
 		t.Errorf("after resume the held event is delivered: %+v", st)
@@ -203,7 +201,8 @@ func TestADeletedSubscriptionGetsNothingMore(t *testing.T) {
 	gone, kept := newReceiver(t, nil), newReceiver(t, nil)
 	a := tr.register(gone.URL, logged)
 	tr.register(kept.URL, logged)
-	if _, err := tr.svc.Remove(t.Context(), a.ID); err != nil {
+	tr.execute(events.DeleteWebhook{WebhookID: a.ID})
+	if err := tr.svc.Forget(t.Context(), a.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := tr.svc.Get(t.Context(), a.ID); err != webhooks.ErrNotFound {

@@ -46,9 +46,13 @@ type tracker struct {
 	srv   *jetstream.Server
 	store *jetstream.Store
 	hooks *jetstream.Webhooks
-	svc   *webhooks.Service
-	clock *clock
-	stop  context.CancelFunc
+	// engine is the write side, fed from the log as the projector feeds
+	// the tracker's: webhook registrations, pauses and deletions are
+	// events.
+	engine *events.Engine
+	svc    *webhooks.Service
+	clock  *clock
+	stop   context.CancelFunc
 }
 
 // startTracker starts a tracker on a fresh directory.
@@ -69,14 +73,49 @@ func (tr *tracker) open() {
 		t.Fatal(err)
 	}
 	tr.hooks = hooks
-	tr.svc = webhooks.New(hooks, webhooks.Options{Clock: tr.clock.Clock(), FirstPause: 5 * time.Millisecond, MostPause: 20 * time.Millisecond,
-		PausedCheck: 10 * time.Millisecond, Timeout: 5 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
+	tr.engine, tr.svc = tr.replica(ctx)
 	tr.stop = func() { cancel(); tr.svc.Wait() }
 	t.Cleanup(tr.stop)
-	if err := tr.svc.Run(ctx, rawEvent); err != nil {
+}
+
+// replica starts a write side and a delivery service on the tracker's
+// store, as another replica of the tracker would, until ctx ends.
+func (tr *tracker) replica(ctx context.Context) (*events.Engine, *webhooks.Service) {
+	t := tr.t
+	engine, err := events.NewEngine(tr.store, events.WithClock(tr.clock.Clock()))
+	if err != nil {
 		t.Fatal(err)
 	}
+	go func() {
+		_ = tr.store.Follow(ctx, events.FromSeq(1), func(rec events.Record) error {
+			_ = engine.Apply(rec) // the tests' bare events quarantine their aggregates; nothing here reads them
+			return nil
+		})
+	}()
+	last, err := tr.store.LastSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := engine.WaitFor(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	svc := webhooks.New(tr.hooks, webhooks.Options{Engine: engine, Clock: tr.clock.Clock(), FirstPause: 5 * time.Millisecond, MostPause: 20 * time.Millisecond,
+		PausedCheck: 10 * time.Millisecond, Timeout: 5 * time.Second})
+	if err := svc.Run(ctx, rawEvent); err != nil {
+		t.Fatal(err)
+	}
+	return engine, svc
+}
+
+// execute writes cmd through the tracker's engine, as the API does, and
+// wakes the subscriptions waiting for the log.
+func (tr *tracker) execute(cmd events.Command) {
+	tr.t.Helper()
+	if _, err := tr.engine.Execute(context.Background(), cmd, events.Meta{Actor: "tester"}); err != nil {
+		tr.t.Fatal(err)
+	}
+	tr.svc.Nudge()
 }
 
 // restart stops the delivery and the server, and starts both again on the
@@ -107,13 +146,15 @@ func (tr *tracker) log(typ string) string {
 	return ev.ID
 }
 
-// register subscribes url to types.
+// register subscribes url to types as the API does: the secret kept,
+// then the registration written.
 func (tr *tracker) register(url string, types ...string) webhooks.Subscription {
 	tr.t.Helper()
-	sub, err := tr.svc.Register(context.Background(), url, types, "tester")
+	sub, err := tr.svc.Keep(context.Background(), events.NewID(), url, types, "tester")
 	if err != nil {
 		tr.t.Fatal(err)
 	}
+	tr.execute(events.RegisterWebhook{WebhookID: sub.ID, URL: url, Types: types})
 	return sub
 }
 

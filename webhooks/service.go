@@ -14,9 +14,6 @@ import (
 	"cxtracker/events"
 )
 
-// MaxTypes is the most event types one subscription may name.
-const MaxTypes = 64
-
 // FieldError is a registration refused for one field's value.
 type FieldError struct {
 	Field, Message string
@@ -29,6 +26,10 @@ var ErrNotFound = errors.New("no such webhook")
 
 // Options are a Service's settings; zero values take the defaults.
 type Options struct {
+	// Engine is the write side: a subscription delivers only while its
+	// State holds the subscription's webhook_registered and it is neither
+	// paused nor deleted, and the automatic pause is written through it.
+	Engine *events.Engine
 	Clock  events.Clock
 	Logger *slog.Logger
 	// Resolver looks registered hosts up (net.DefaultResolver).
@@ -58,7 +59,9 @@ type Service struct {
 
 	mu      sync.Mutex
 	running map[string]context.CancelFunc
-	wg      sync.WaitGroup
+	// wake is closed by Nudge.
+	wake chan struct{}
+	wg   sync.WaitGroup
 }
 
 // New is a Service on store.
@@ -81,56 +84,51 @@ func New(store Store, o Options) *Service {
 	if o.MostPause <= 0 {
 		o.MostPause = time.Hour
 	}
-	return &Service{store: store, opts: o, client: NewClient(o.Timeout), running: map[string]context.CancelFunc{}}
+	return &Service{store: store, opts: o, client: NewClient(o.Timeout), running: map[string]context.CancelFunc{}, wake: make(chan struct{})}
 }
 
-// Register checks and stores a subscription of url to types for by, and
-// answers it with its secret. Errors: *FieldError, or the store's.
-func (s *Service) Register(ctx context.Context, url string, types []string, by string) (Subscription, error) {
-	if url == "" {
-		return Subscription{}, &FieldError{"url", "is required"}
-	}
-	if len(url) > MaxURL {
-		return Subscription{}, &FieldError{"url", fmt.Sprintf("may be at most %d bytes long", MaxURL)}
+// Keep is the first half of a registration: it checks url and types and
+// keeps the subscription, its secret included, under id for by. It
+// delivers nothing until the log holds its webhook_registered (the
+// caller's second half, written through the Engine), so a crash between
+// the two leaves a subscription that never delivers, which Run removes an
+// hour later; the log never holds a registration whose secret was not
+// kept. Keeping an id again (a retry whose first try stopped between the
+// two) answers the subscription kept, if it is the same.
+//
+// Errors: *events.Error and *FieldError (a value refused), the store's.
+func (s *Service) Keep(ctx context.Context, id, url string, types []string, by string) (Subscription, error) {
+	if err := events.CheckWebhook(url, types); err != nil {
+		return Subscription{}, err
 	}
 	if err := CheckURL(ctx, s.opts.Resolver, url); err != nil {
 		return Subscription{}, &FieldError{"url", err.Error()}
 	}
-	if err := checkTypes(types); err != nil {
+	kept, found, err := s.store.Subscription(ctx, id)
+	switch {
+	case err != nil:
 		return Subscription{}, err
+	case found && kept.URL == url && slices.Equal(kept.Types, types):
+		return kept, nil
+	case found:
+		return Subscription{}, &FieldError{"url", "another webhook is kept under this id"}
 	}
-	sub := Subscription{ID: events.NewID(), URL: url, Types: slices.Clone(types), Secret: NewSecret(),
-		CreatedAt: s.opts.Clock.Now(), CreatedBy: by}
+	sub := Subscription{ID: id, URL: url, Types: slices.Clone(types), Secret: NewSecret(),
+		CreatedAt: s.opts.Clock.Now(), CreatedBy: by, Logged: true}
 	if err := s.store.CreateSubscription(ctx, sub); err != nil {
 		return Subscription{}, err
 	}
 	return sub, nil
 }
 
-// checkTypes refuses an empty or too long list, a repeated type, and a
-// type the catalogue does not hold.
-func checkTypes(types []string) error {
-	if len(types) == 0 {
-		return &FieldError{"types", "name at least one event type, such as cx.feedback.feedback_logged"}
-	}
-	if len(types) > MaxTypes {
-		return &FieldError{"types", fmt.Sprintf("at most %d event types", MaxTypes)}
-	}
-	seen := map[string]bool{}
-	for i, t := range types {
-		if _, ok := events.LookupEventType(t); !ok {
-			return &FieldError{"types", fmt.Sprintf("type %d (%q) is not an event type of the catalogue (events/EVENTS.md)", i, t)}
-		}
-		if seen[t] {
-			return &FieldError{"types", fmt.Sprintf("type %q is named twice", t)}
-		}
-		seen[t] = true
-	}
-	return nil
-}
-
-// Get is the subscription with id, without its secret, and its state.
+// Get is the subscription with id, without its secret, and its state,
+// its status from the log; ErrNotFound unless the log holds its
+// registration and no deletion.
 func (s *Service) Get(ctx context.Context, id string) (Subscription, State, error) {
+	w, _, ok := s.logged(id)
+	if !ok || w.Deleted {
+		return Subscription{}, State{}, ErrNotFound
+	}
 	sub, ok, err := s.store.Subscription(ctx, id)
 	if err != nil {
 		return Subscription{}, State{}, err
@@ -138,60 +136,67 @@ func (s *Service) Get(ctx context.Context, id string) (Subscription, State, erro
 	if !ok {
 		return Subscription{}, State{}, ErrNotFound
 	}
-	st, _, err := s.state(ctx, id)
+	st, _, err := s.state(ctx, id, w)
 	sub.Secret = ""
 	return sub, st, err
 }
 
-// List is every subscription, without secrets, with its state.
+// List is every subscription registered in the log and not deleted,
+// without secrets, with its state.
 func (s *Service) List(ctx context.Context) ([]Subscription, []State, error) {
 	subs, err := s.store.Subscriptions(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	states := make([]State, len(subs))
-	for i := range subs {
-		subs[i].Secret = ""
-		if states[i], _, err = s.state(ctx, subs[i].ID); err != nil {
+	var listed []Subscription
+	var states []State
+	for _, sub := range subs {
+		w, _, ok := s.logged(sub.ID)
+		if !ok || w.Deleted {
+			continue
+		}
+		st, _, err := s.state(ctx, sub.ID, w)
+		if err != nil {
 			return nil, nil, err
 		}
+		sub.Secret = ""
+		listed, states = append(listed, sub), append(states, st)
 	}
-	return subs, states, nil
+	return listed, states, nil
 }
 
-// Remove deletes the subscription with id: nothing more is delivered.
-func (s *Service) Remove(ctx context.Context, id string) (Subscription, error) {
-	sub, _, err := s.Get(ctx, id)
-	if err != nil {
-		return Subscription{}, err
+// Forget removes a subscription the log says is deleted: its secret, its
+// feed and its state. Forgetting one already forgotten does nothing.
+func (s *Service) Forget(ctx context.Context, id string) error {
+	if w, _, ok := s.logged(id); ok && !w.Deleted {
+		return fmt.Errorf("%w: webhook %s is not deleted in the log", events.ErrInvalid, id)
 	}
-	return sub, s.store.DeleteSubscription(ctx, id)
+	return s.store.DeleteSubscription(ctx, id)
 }
 
-// Resume sets a paused subscription active again: its next event is tried
-// at once, and a day of failures from then pauses it again.
-func (s *Service) Resume(ctx context.Context, id string) error {
-	if _, _, err := s.Get(ctx, id); err != nil {
-		return err
-	}
-	for {
-		st, rev, err := s.state(ctx, id)
-		if err != nil {
-			return err
+// logged is the subscription as the log has it, and its aggregate's
+// version; false when the log holds no registration of it.
+func (s *Service) logged(id string) (w events.Webhook, version uint64, ok bool) {
+	s.opts.Engine.View(func(st *events.State) {
+		if p, found := st.Webhook(id); found {
+			w, ok = *p, true
+			version = st.Stream(events.Aggregate{Kind: events.KindWebhook, ID: id}).Version
 		}
-		st.Status, st.PausedReason, st.PausedAt, st.FailingSince = StatusActive, "", time.Time{}, time.Time{}
-		if _, err = s.store.PutState(ctx, id, st, rev); !errors.Is(err, ErrStateChanged) {
-			return err
-		}
-	}
+	})
+	return w, version, ok
 }
 
 // state is the kept state, active when none is kept yet, and its
-// revision.
-func (s *Service) state(ctx context.Context, id string) (State, uint64, error) {
+// revision, with the status the log gives w; failures before w became
+// active (registered or resumed) count from then.
+func (s *Service) state(ctx context.Context, id string, w events.Webhook) (State, uint64, error) {
 	st, rev, err := s.store.State(ctx, id)
-	if st.Status == "" {
-		st.Status = StatusActive
+	st.Status, st.PausedReason, st.PausedAt = StatusActive, "", time.Time{}
+	if w.Paused {
+		st.Status, st.PausedReason, st.PausedAt = StatusPaused, w.Reason, w.PausedAt
+	}
+	if !st.FailingSince.IsZero() && st.FailingSince.Before(w.ActiveSince) {
+		st.FailingSince = w.ActiveSince
 	}
 	if st.Recent == nil {
 		st.Recent = []Delivery{}

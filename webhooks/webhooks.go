@@ -26,12 +26,8 @@ const (
 // it is paused.
 const PauseAfter = 24 * time.Hour
 
-// MaxURL is the longest endpoint URL a subscription may have; MaxError
-// the most of an error's text a delivery keeps.
-const (
-	MaxURL   = 2048
-	MaxError = 1000
-)
+// MaxError is the most of an error's text a delivery keeps.
+const MaxError = 1000
 
 // RecentKept is how many of its latest deliveries a subscription's state
 // keeps.
@@ -47,15 +43,21 @@ type Subscription struct {
 	Secret    string    `json:"secret,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	CreatedBy string    `json:"registered_by,omitempty"`
+	// Logged marks a subscription kept since registrations are events: it
+	// delivers only once the log holds its webhook_registered. One kept
+	// before (false) is registered in the log by Run on its behalf.
+	Logged bool `json:"logged,omitempty"`
 }
 
 // State is how a subscription's deliveries go: kept apart from the
-// subscription, written by whichever replica delivers.
+// subscription, written by whichever replica delivers. Its status, and
+// why and since when it is paused, are the log's (events.Webhook), set as
+// it is read and never kept here.
 type State struct {
-	Status string `json:"status"`
+	Status string `json:"-"`
 	// PausedReason says why a paused subscription is paused.
-	PausedReason string    `json:"paused_reason,omitempty"`
-	PausedAt     time.Time `json:"paused_at,omitzero"`
+	PausedReason string    `json:"-"`
+	PausedAt     time.Time `json:"-"`
 	// FailingSince is when the first failure since the last success
 	// happened; zero while deliveries succeed.
 	FailingSince time.Time `json:"failing_since,omitzero"`
@@ -87,9 +89,6 @@ func (st *State) record(d Delivery) {
 	if len(d.Error) > MaxError {
 		d.Error = strings.ToValidUTF8(d.Error[:MaxError-3], "") + "..."
 	}
-	if st.Status == "" {
-		st.Status = StatusActive
-	}
 	st.Recent = append([]Delivery{d}, st.Recent...)
 	if len(st.Recent) > RecentKept {
 		st.Recent = st.Recent[:RecentKept]
@@ -105,12 +104,6 @@ func (st *State) record(d Delivery) {
 	if st.FailingSince.IsZero() {
 		st.FailingSince = d.At
 	}
-}
-
-// dueToPause says whether a failing subscription has failed long enough at
-// now to be paused.
-func (st *State) dueToPause(now time.Time) bool {
-	return !st.FailingSince.IsZero() && now.Sub(st.FailingSince) >= PauseAfter
 }
 
 // Backoff is the pause before the attempt after attempt (1 for the

@@ -112,7 +112,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	m.webhooks = webhooks.New(hooks, webhooks.Options{Clock: m.Config.Clock, Logger: m.Logger})
+	m.webhooks = webhooks.New(hooks, webhooks.Options{Engine: m.engine, Clock: m.Config.Clock, Logger: m.Logger})
 	m.api = api.New(api.Deps{Eraser: &eraser{keys: m.keys, answers: m.answers, checkpointer: m.checkpointer}, Engine: m.engine, Projector: m.projector, Views: m.views, Store: m.store, Credentials: m.creds, Answers: m.answers, SignInLinks: m.links, Webhooks: m.webhooks, Ready: m.readiness, Logger: m.Logger,
 		Serving: m.started,
 		Limits: &api.Limits{Rate: m.Config.RateLimit, Burst: m.Config.RateBurst, RequestTimeout: m.Config.RequestTimeout,

@@ -58,6 +58,15 @@ func TestTheWebhooksPageShowsEachWebhooksDeliveriesToTheCXTeamOnly(t *testing.T)
 		t.Error("the webhooks page shows a secret")
 	}
 
+	// The audit page shows who registered it, and no secret.
+	audit := b.get("/audit?aggregate=webhook")
+	if audit.Status != http.StatusOK || !strings.Contains(audit.Body, "webhook_registered") || !strings.Contains(audit.Body, hook.ID) {
+		t.Errorf("the audit page (%d) does not show the webhook's registration", audit.Status)
+	}
+	if strings.Contains(audit.Body, strings.TrimPrefix(hook.Secret, "whsec_")) {
+		t.Error("the audit page shows a webhook's secret")
+	}
+
 	member, _ := personToken(t, admin, councilMember)
 	other := newBrowserSession(t, base)
 	other.signIn(member)
