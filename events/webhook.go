@@ -2,6 +2,7 @@ package events
 
 import (
 	"fmt"
+	neturl "net/url"
 	"slices"
 	"strings"
 	"time"
@@ -130,6 +131,8 @@ func checkWebhook(v *checks, url string, types []string) {
 		v.fail("url", "may be at most %d bytes long", MaxWebhookURL)
 	case strings.ContainsFunc(url, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
 		v.fail("url", "holds a space or a control character")
+	case hasUserinfo(url):
+		v.fail("url", "may not carry a user name or password: every reader of the audit log sees the url; the receiver knows the tracker by the signature")
 	}
 	switch {
 	case len(types) == 0:
@@ -241,4 +244,11 @@ func (c DeleteWebhook) Decide(s *State) (Decision, error) {
 // check does not see it (a retry of an append whose answer was lost).
 func WebhookPauseID(id string, version uint64) string {
 	return DerivedID("webhook paused", id, fmt.Sprint(version))
+}
+
+// hasUserinfo says whether raw names a user (and perhaps a password)
+// before its host, as in https://user:pass@host/.
+func hasUserinfo(raw string) bool {
+	u, err := neturl.Parse(raw)
+	return err == nil && u.User != nil
 }

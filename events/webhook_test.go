@@ -33,6 +33,8 @@ func TestWebhookCommands(t *testing.T) {
 		{name: "a url of one word", when: RegisterWebhook{WebhookID: hook, URL: "https://crm.example/a b", Types: hookTypes}, code: CodeInvalid, field: "url"},
 		{name: "a url too long", when: RegisterWebhook{WebhookID: hook, URL: "https://crm.example/" + strings.Repeat("a", MaxWebhookURL), Types: hookTypes},
 			code: CodeInvalid, field: "url"},
+		{name: "a url without a password in it", when: RegisterWebhook{WebhookID: hook, URL: "https://crm:s3cret@crm.example/hooks", Types: hookTypes},
+			code: CodeInvalid, field: "url"},
 		{name: "a type is needed", when: RegisterWebhook{WebhookID: hook, URL: "https://crm.example/hooks"}, code: CodeInvalid, field: "types"},
 		{name: "a type of the catalogue", when: RegisterWebhook{WebhookID: hook, URL: "https://crm.example/hooks", Types: []string{"cx.feedback.nothing"}},
 			code: CodeInvalid, field: "types"},
