@@ -44,6 +44,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 // events serve records, the default end of a report's period or of a
 // replay, the end of the demo's year.
 func runAt(clock events.Clock, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	stdout, stderr = locked(stdout), locked(stderr)
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
