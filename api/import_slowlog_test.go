@@ -75,7 +75,11 @@ func TestAPromptImportIsNotCutWhileTheLogIsSlow(t *testing.T) {
 		r.status, r.header, r.res, r.err = postImport(t, a, body)
 		answered <- r
 	}()
-	<-hold.held
+	select {
+	case <-hold.held:
+	case r := <-answered:
+		t.Fatalf("answered %d before the log was asked to append anything", r.status)
+	}
 	// The body's deadline falls within timeout of the request's start,
 	// which came before the first append was held.
 	time.Sleep(timeout + timeout/2)
