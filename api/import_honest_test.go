@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,12 +55,9 @@ func TestAnImportIsAnsweredHonestlyWhileTheReadModelsLag(t *testing.T) {
 	// s) on the held read models; now the answer waits for them only
 	// WaitTimeout.
 	a := startAPIWith(t, func(d *api.Deps) { d.WaitTimeout = 300 * time.Millisecond }, g)
-	opened := false
-	defer func() {
-		if !opened {
-			close(g.open)
-		}
-	}()
+	var opening sync.Once
+	open := func() { opening.Do(func() { close(g.open) }) }
+	defer open()
 	m := mapAARRR(t, a)
 	const n = 3000
 	body, _, _ := importBody([]string{m.Touchpoints["Website"], m.Touchpoints["Onboarding app"]}, n)
@@ -81,8 +79,7 @@ func TestAnImportIsAnsweredHonestlyWhileTheReadModelsLag(t *testing.T) {
 	if want := strconv.FormatUint(before+n, 10); seq != want {
 		t.Fatalf("X-Event-Seq is %q, want the import's last event, %s", seq, want)
 	}
-	close(g.open)
-	opened = true
+	open()
 	if err := a.Engine.WaitFor(context.Background(), before+n); err != nil {
 		t.Fatal(err)
 	}
