@@ -126,8 +126,12 @@ func (s *Server) importFeedback(c echo.Context) error {
 		return readErr
 	}
 	if imp.lastSeq > 0 {
-		if err := s.waitFor(imp.ctx, imp.lastSeq); err != nil {
-			return err
+		// The lines are logged, so the answer tells them even when the
+		// request's time has run out, or the read models are slow: a 503
+		// would invite sending them again. X-Event-Seq lets the client
+		// read them with X-Min-Seq.
+		if err := s.waitFor(context.WithoutCancel(imp.ctx), imp.lastSeq); err != nil {
+			s.Logger.Warn("an import's lines are logged, but the read models have not applied them yet", "seq", imp.lastSeq, "err", err)
 		}
 		c.Response().Header().Set(HeaderEventSeq, formatSeq(imp.lastSeq))
 	}
@@ -218,8 +222,19 @@ func (imp *feedbackImport) flush() {
 }
 
 // append logs groups of lines, one append each, until there are no more.
+//
+// Each line's answer says what the log did with it. A group is not sent
+// once the request's time has run out; one sent is followed to its outcome
+// whatever the request's time (the store bounds the wait with its own
+// timeouts, and settles a lost answer), so a line is never answered "not
+// logged" while its append may still land. The appends do not wait for the
+// State to apply them (events.Stored): the import waits once, at its end.
 func (imp *feedbackImport) append() {
 	for lines := range imp.work {
+		if imp.ctx.Err() != nil {
+			imp.rejectAll(lines, msgNotSent)
+			continue
+		}
 		batch := events.LogFeedbackBatch{TouchpointID: lines[0].cmd.TouchpointID, Items: make([]events.LogFeedback, len(lines))}
 		for i, l := range lines {
 			batch.Items[i] = l.cmd
@@ -228,22 +243,41 @@ func (imp *feedbackImport) append() {
 		if imp.keyed != nil {
 			meta.EventID = func(i int) string { return imp.keyed.eventID(lines[i].n) }
 		}
-		res, err := imp.s.Engine.Execute(imp.ctx, batch, meta)
+		res, err := imp.s.Engine.Execute(context.WithoutCancel(imp.ctx), batch, meta, events.Stored())
 		if err != nil {
 			imp.s.Logger.Warn("an import's append failed", "touchpoint", batch.TouchpointID, "lines", len(lines), "err", err)
-			why := "not logged: the event log did not take it; send this line again"
-			if p, internal := problemOf(err); !internal {
-				why = "not logged: " + p.Detail
-			}
-			for _, l := range lines {
-				imp.reject(l.n, LineError{Field: "", Message: why})
-			}
+			imp.rejectAll(lines, appendFailed(err))
 			continue
 		}
 		imp.mu.Lock()
 		imp.res.Logged += len(lines)
 		imp.lastSeq = max(imp.lastSeq, res.Appended.LastSeq)
 		imp.mu.Unlock()
+	}
+}
+
+// What a line whose append failed is answered.
+const (
+	msgNotSent = "not logged: the request's time ran out before this line was sent; send it again"
+	msgUnknown = "not known whether logged: the event log did not answer in time; look for this line's item before sending it again"
+	msgFailed  = "not logged: the event log did not take it; send this line again"
+)
+
+// appendFailed is what a line is told when its append failed with err.
+func appendFailed(err error) string {
+	if errors.Is(err, events.ErrUnavailable) {
+		return msgUnknown
+	}
+	if p, internal := problemOf(err); !internal {
+		return "not logged: " + p.Detail
+	}
+	return msgFailed
+}
+
+// rejectAll rejects every line of a group with the one message.
+func (imp *feedbackImport) rejectAll(lines []importLine, msg string) {
+	for _, l := range lines {
+		imp.reject(l.n, LineError{Message: msg})
 	}
 }
 

@@ -204,23 +204,3 @@ func boundRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
-
-// bodyDeadline makes a request's body arrive within d: past it, reading the
-// body fails and the request answers 408 (bind.go, errors.go). Only the
-// headers have a server-wide timeout (http.Server.ReadHeaderTimeout), and
-// http.Server.ReadTimeout is no answer, since it would also end every event
-// stream once d passed. The deadline is the connection's, so it holds
-// however slowly the bytes come; the server clears it once the body has
-// been read, and before the connection's next request.
-func bodyDeadline(d time.Duration) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			if d > 0 {
-				// A writer that cannot set deadlines (a test recorder) leaves
-				// the body unbounded, as before.
-				_ = http.NewResponseController(c.Response()).SetReadDeadline(time.Now().Add(d))
-			}
-			return next(c)
-		}
-	}
-}

@@ -170,7 +170,7 @@ type Result struct {
 // changed the aggregate first) is decided again once the State has caught
 // up, up to the Engine's attempts. When Execute returns, the State (and the
 // Engine's feed: see FedBy) has applied the events, so the caller reads its
-// own write.
+// own write; with the option Stored, it returns as soon as they are stored.
 //
 // Errors: *Error (the command is rejected; nothing was written),
 // *ConflictError (the aggregate kept changing), ErrInvalid, ErrUnavailable
@@ -202,6 +202,9 @@ func (e *Engine) Execute(ctx context.Context, cmd Command, meta Meta, opts ...Ex
 		if err != nil {
 			return Result{}, err
 		}
+		if x.stored {
+			return Result{Aggregate: agg, Events: evs, Appended: app}, nil
+		}
 		if err := e.WaitFor(ctx, app.LastSeq); err != nil {
 			return Result{}, fmt.Errorf("events were stored at seq %d but not yet applied: %w", app.LastSeq, err)
 		}
@@ -217,7 +220,17 @@ type ExecuteOption func(*execution)
 // execution is what the options of one Execute set.
 type execution struct {
 	ifVersion *versionCondition
+	stored    bool
 }
+
+// Stored makes Execute answer once the events are stored, without waiting
+// for the State to apply them; the Result then has no Stream. It suits a
+// writer that appends many times, whose later commands do not depend on its
+// earlier ones, and that waits once, at its end, for its last write (the
+// feedback import): waiting after each append would pace it by the slowest
+// reader of the log rather than by the log, and a caller whose time ran out
+// in that wait could not tell that its events were stored.
+func Stored() ExecuteOption { return func(x *execution) { x.stored = true } }
 
 type versionCondition struct {
 	agg     Aggregate
