@@ -56,12 +56,20 @@ type personalFields struct {
 }
 
 // personal lists, for each event type that carries personal data, its
-// personal fields and their data subject. An account's contact is one more
-// line here once accounts exist (subject AccountSubject).
+// personal fields and their data subject.
 var personal = map[string]personalFields{
 	Type(KindPerson, EventPersonRegistered):     {[]string{"name", "email"}, personSubjectOf},
 	Type(KindPerson, EventPersonDetailsChanged): {[]string{"name", "email"}, personSubjectOf},
+	Type(KindAccount, EventAccountOpened):       {[]string{"contact"}, accountSubjectOf},
+	Type(KindAccount, EventAccountChanged):      {[]string{"contact"}, accountSubjectOf},
 	Type(KindFeedback, EventFeedbackLogged):     {[]string{"comment"}, commentSubjectOf},
+}
+
+// erasures are the event types that say a subject's key was erased, and
+// whose it was, from the event's subject.
+var erasures = map[string]func(id string) string{
+	Type(KindPerson, EventPersonErased):   PersonSubject,
+	Type(KindAccount, EventAccountErased): AccountSubject,
 }
 
 // PersonalFields lists the personal fields of event type t, none for a
@@ -88,6 +96,14 @@ func personSubjectOf(_ Event, data map[string]json.RawMessage) (string, error) {
 		return "", fmt.Errorf("no person_id to seal the personal fields under")
 	}
 	return PersonSubject(id), nil
+}
+
+func accountSubjectOf(_ Event, data map[string]json.RawMessage) (string, error) {
+	var id string
+	if err := json.Unmarshal(data["account_id"], &id); err != nil || id == "" {
+		return "", fmt.Errorf("no account_id to seal the personal fields under")
+	}
+	return AccountSubject(id), nil
 }
 
 func commentSubjectOf(ev Event, data map[string]json.RawMessage) (string, error) {
@@ -256,9 +272,10 @@ func keyBefore(b []byte) string {
 // ErasedSubject is the data subject whose key an event says was erased,
 // "" for any other event: a reader of the log forgets the key it holds.
 func ErasedSubject(ev Event) string {
-	if ev.Type != Type(KindPerson, EventPersonErased) {
+	subject, ok := erasures[ev.Type]
+	if !ok {
 		return ""
 	}
 	_, id, _ := strings.Cut(ev.Subject, "/")
-	return PersonSubject(id)
+	return subject(id)
 }

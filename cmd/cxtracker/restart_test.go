@@ -96,7 +96,7 @@ func getAll(t *testing.T, m *Main, token string) map[string]string {
 	ids := map[string]string{
 		"people": firstID("/v1/people"), "crews": firstID("/v1/crews"), "initiatives": firstID("/v1/initiatives"),
 		"journeys": firstID("/v1/journeys"), "kpis": firstID("/v1/kpis"), "action-plans": firstID("/v1/action-plans"),
-		"feedback": firstID("/v1/feedback"), "tokens": "",
+		"feedback": firstID("/v1/feedback"), "accounts": firstID("/v1/accounts"), "tokens": "",
 	}
 	var tok struct {
 		Items []struct {
