@@ -58,6 +58,10 @@ func TestAnErasedAccountReadsErasedInViewsEventsAndItsFeedback(t *testing.T) {
 	}
 	a.Must(http.StatusConflict, http.MethodPost, path+"/erasure", map[string]any{"reason": "again"})
 	a.Must(http.StatusConflict, http.MethodPatch, path, map[string]any{"contact": "jo@acme.example"})
+	a.Must(http.StatusOK, http.MethodPatch, path, map[string]any{"name": "ACME Ltd"}).JSON(t, &acct)
+	if acct.Contact != "[erased]" || acct.Name != "ACME Ltd" {
+		t.Fatalf("a change after the erasure answered %+v", acct)
+	}
 	for _, read := range []string{path, path + "/history", "/v1/feedback?account=" + acct.ID, "/v1/events?aggregate=feedback"} {
 		body := string(a.Must(http.StatusOK, http.MethodGet, read, nil).Body)
 		if strings.Contains(body, "quixby") || strings.Contains(body, "zygote") || !strings.Contains(body, "[erased]") {

@@ -73,6 +73,9 @@ func (a *Account) apply(ev Payload) {
 		a.Name, a.Segment, a.OwnerID, a.Contact = e.Name, e.Segment, e.OwnerID, e.Contact
 	case AccountChanged:
 		a.Name, a.Segment, a.OwnerID, a.Contact = e.Name, e.Segment, e.OwnerID, e.Contact
+		if a.Erased {
+			a.Contact = Erased
+		}
 	case AccountErased:
 		a.Contact, a.Erased = Erased, true
 	}
@@ -174,7 +177,14 @@ func (c ChangeAccount) Decide(s *State) (Decision, error) {
 	if !ok {
 		return Decision{}, notFound("account", c.AccountID)
 	}
-	next := OpenAccount{AccountID: a.ID, Name: a.Name, Segment: a.Segment, OwnerID: a.OwnerID, Contact: a.Contact}
+	if a.Erased && c.Contact != nil {
+		return Decision{}, ruleForbids("account %q was erased; its contact cannot be given again", a.ID)
+	}
+	current := OpenAccount{AccountID: a.ID, Name: a.Name, Segment: a.Segment, OwnerID: a.OwnerID, Contact: a.Contact}
+	if a.Erased {
+		current.Contact = "" // an erased account's events carry no contact
+	}
+	next := current
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = *src
@@ -188,10 +198,7 @@ func (c ChangeAccount) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	if a.Erased && c.Contact != nil {
-		return Decision{}, ruleForbids("account %q was erased; its contact cannot be given again", a.ID)
-	}
-	if next == (OpenAccount{AccountID: a.ID, Name: a.Name, Segment: a.Segment, OwnerID: a.OwnerID, Contact: a.Contact}) {
+	if next == current {
 		return decide(Aggregate{KindAccount, a.ID})
 	}
 	if next.OwnerID != a.OwnerID {

@@ -61,6 +61,9 @@ func (m *Accounts) Apply(rec events.Record, p events.Payload) error {
 			return err
 		}
 		v.Name, v.Segment, v.OwnerID, v.Contact, v.ChangedAt = e.Name, e.Segment, e.OwnerID, e.Contact, &at
+		if v.Erased {
+			v.Contact = events.Erased // its changes after the erasure carry none
+		}
 	case events.AccountErased:
 		v, err := rowOf(m.byID, rec, "account")
 		if err != nil {
