@@ -34,38 +34,62 @@ func (s *Server) erasureRoutes() []Route {
 		{Method: http.MethodPost, Path: "/v1/people/{id}/erasure", Allow: Rule{Roles: admin},
 			Summary: "erase a person's name and e-mail on their request (reason required, no personal data in it): their key is erased from disk, and every event, view and copy reads them as erased",
 			Request: ErasureRequest{}, Response: projections.PersonView{}, Handler: s.erasePerson},
+		{Method: http.MethodPost, Path: "/v1/accounts/{id}/erasure", Allow: Rule{Roles: admin},
+			Summary: "erase an account's contact and the comments of its feedback on request (reason required, no personal data in it): its key is erased from disk, and every event, view and copy reads them as erased",
+			Request: ErasureRequest{}, Response: projections.AccountView{}, Handler: s.eraseAccount},
 	}
 }
 
-// erasePerson erases the person's key before the event is written, so
-// that once the event is read nothing can open their fields; a retry after
-// a failure between the two erases nothing more and writes the event.
+// checked is an erasure's command, which checks its input before the key
+// is erased.
+type checked interface {
+	events.Command
+	Check() error
+}
+
 func (s *Server) erasePerson(c echo.Context) error {
+	id := c.Param("id")
+	return erase(s, c, "person", id, events.PersonSubject(id), personAggregate(id),
+		func(reason string) checked { return events.ErasePerson{PersonID: id, Reason: reason} }, s.Views.People.Get)
+}
+
+func (s *Server) eraseAccount(c echo.Context) error {
+	id := c.Param("id")
+	return erase(s, c, "account", id, events.AccountSubject(id), events.Aggregate{Kind: events.KindAccount, ID: id},
+		func(reason string) checked { return events.EraseAccount{AccountID: id, Reason: reason} }, s.Views.Accounts.Get)
+}
+
+// erase erases the key of subject, the data subject of the entity what id,
+// before the event is written, so that once the event is read nothing can
+// open its fields; a retry after a failure between the two erases nothing
+// more and writes the event. Every replica's projector, applying the
+// event, drops what it keeps beside its models (Projector.OnErasure, the
+// item store's comments); the copies kept in the stream's buckets, which
+// every replica shares, are scrubbed here once.
+func erase[T any](s *Server, c echo.Context, what, id, subject string, agg events.Aggregate, command func(reason string) checked, get func(string) (T, bool)) error {
 	var req ErasureRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	id := c.Param("id")
-	cmd := events.ErasePerson{PersonID: id, Reason: req.Reason}
+	cmd := command(req.Reason)
 	if err := cmd.Check(); err != nil {
 		return err
 	}
-	if _, ok := s.Views.People.Get(id); !ok {
-		return notFound("person", id)
+	if _, ok := get(id); !ok {
+		return notFound(what, id)
 	}
 	if s.Eraser == nil {
 		return &Problem{Status: http.StatusServiceUnavailable, Title: "Service Unavailable", Detail: "this tracker keeps no keys of personal data, so it cannot erase any"}
 	}
 	ctx := c.Request().Context()
-	if err := s.Eraser.EraseKey(ctx, events.PersonSubject(id)); err != nil {
+	if err := s.Eraser.EraseKey(ctx, subject); err != nil {
 		return err
 	}
-	view := foundView("person", id, s.Views.People.Get)
+	view := foundView(what, id, get)
 	return s.write(c, Write{
-		Aggregate: personAggregate(id),
+		Aggregate: agg,
 		Command:   cmd,
 		View: func() (any, error) {
-			s.past.Forget()
 			if err := s.Eraser.Scrub(ctx, id); err != nil {
 				return nil, err
 			}

@@ -41,3 +41,31 @@ func TestAnErasedPersonReadsErasedInViewsAndEvents(t *testing.T) {
 		t.Fatalf("the history after the erasure reads %s", events.Body)
 	}
 }
+
+func TestAnErasedAccountReadsErasedInViewsEventsAndItsFeedback(t *testing.T) {
+	a := startAPI(t)
+	m := mapAARRR(t, a)
+	ann := registerPersonByEngine(t, a, "Ann")
+	var acct projections.AccountView
+	a.Must(http.StatusCreated, http.MethodPost, "/v1/accounts", map[string]any{"name": "ACME", "segment": "SMB", "owner_id": ann, "contact": "jo.quixby@acme.example"}).JSON(t, &acct)
+	tp := m.Touchpoints["Call centre"]
+	a.Must(http.StatusCreated, http.MethodPost, "/v1/feedback", map[string]any{"touchpoint_id": tp, "metric": "nps", "score": 2, "source": "call_centre", "account_id": acct.ID, "comment": "the zygote tariff again"})
+	path := "/v1/accounts/" + acct.ID
+	a.Must(http.StatusUnprocessableEntity, http.MethodPost, path+"/erasure", map[string]any{"reason": ""})
+	a.Must(http.StatusOK, http.MethodPost, path+"/erasure", map[string]any{"reason": "request 2025-18"}).JSON(t, &acct)
+	if acct.Contact != "[erased]" || !acct.Erased || acct.Name != "ACME" {
+		t.Fatalf("the erasure answered %+v", acct)
+	}
+	a.Must(http.StatusConflict, http.MethodPost, path+"/erasure", map[string]any{"reason": "again"})
+	a.Must(http.StatusConflict, http.MethodPatch, path, map[string]any{"contact": "jo@acme.example"})
+	a.Must(http.StatusOK, http.MethodPatch, path, map[string]any{"name": "ACME Ltd"}).JSON(t, &acct)
+	if acct.Contact != "[erased]" || acct.Name != "ACME Ltd" {
+		t.Fatalf("a change after the erasure answered %+v", acct)
+	}
+	for _, read := range []string{path, path + "/history", "/v1/feedback?account=" + acct.ID, "/v1/events?aggregate=feedback"} {
+		body := string(a.Must(http.StatusOK, http.MethodGet, read, nil).Body)
+		if strings.Contains(body, "quixby") || strings.Contains(body, "zygote") || !strings.Contains(body, "[erased]") {
+			t.Errorf("GET %s after the erasure reads %s", read, body)
+		}
+	}
+}

@@ -110,6 +110,11 @@ func New(d Deps) *Server {
 	if d.Limits.Rate > 0 {
 		s.rates = newRateLimiter(*d.Limits)
 	}
+	if d.Projector != nil {
+		// Views kept for time travel may hold what an erasure erased, on
+		// whichever replica wrote it.
+		d.Projector.OnErasure(func(string) { s.past.Forget() })
+	}
 	s.streams = newStreamSlots(*d.Limits)
 	s.metrics = newMetrics(s)
 	e := s.echo

@@ -11,12 +11,14 @@ const KindAccount = "account"
 var accountEvents = []EventType{
 	def[AccountOpened](KindAccount, 1),
 	def[AccountChanged](KindAccount, 1),
+	def[AccountErased](KindAccount, 1),
 }
 
 // Event names of the account aggregate.
 const (
 	EventAccountOpened  = "account_opened"
 	EventAccountChanged = "account_changed"
+	EventAccountErased  = "account_erased"
 )
 
 // AccountOpened says an account became known to the program. Contact is the
@@ -41,6 +43,16 @@ type AccountChanged struct {
 	Contact   string `json:"contact,omitempty"`
 }
 
+// AccountErased says an account's key was erased, on request: its contact,
+// and the comments of the feedback that names it, read as Erased in every
+// event from then on. It carries no personal data; the reason says why (a
+// request's reference, not the contact's details).
+type AccountErased struct {
+	AccountID string `json:"account_id"`
+	Reason    string `json:"reason"`
+}
+
+func (AccountErased) EventName() string  { return EventAccountErased }
 func (AccountOpened) EventName() string  { return EventAccountOpened }
 func (AccountChanged) EventName() string { return EventAccountChanged }
 
@@ -51,6 +63,8 @@ type Account struct {
 	Segment string
 	OwnerID string
 	Contact string
+	// Erased is set once the account's personal data was erased.
+	Erased bool
 }
 
 func (a *Account) apply(ev Payload) {
@@ -59,6 +73,11 @@ func (a *Account) apply(ev Payload) {
 		a.Name, a.Segment, a.OwnerID, a.Contact = e.Name, e.Segment, e.OwnerID, e.Contact
 	case AccountChanged:
 		a.Name, a.Segment, a.OwnerID, a.Contact = e.Name, e.Segment, e.OwnerID, e.Contact
+		if a.Erased {
+			a.Contact = Erased
+		}
+	case AccountErased:
+		a.Contact, a.Erased = Erased, true
 	}
 }
 
@@ -79,6 +98,15 @@ func (s *State) checkAccount(v *checks, accountID string) {
 	}
 	if _, ok := s.accounts[accountID]; !ok {
 		v.fail("account_id", "names no account: %q was never opened", accountID)
+	}
+}
+
+// checkAccountComment refuses a comment on feedback naming an account whose
+// personal data was erased: the comment would be sealed under its key,
+// which is gone.
+func (s *State) checkAccountComment(v *checks, accountID, comment string) {
+	if a, ok := s.accounts[accountID]; ok && a.Erased && comment != "" {
+		v.fail("comment", "cannot be kept: account %q was erased, and a comment on its feedback is its personal data; log the item without a comment", accountID)
 	}
 }
 
@@ -149,7 +177,14 @@ func (c ChangeAccount) Decide(s *State) (Decision, error) {
 	if !ok {
 		return Decision{}, notFound("account", c.AccountID)
 	}
-	next := OpenAccount{AccountID: a.ID, Name: a.Name, Segment: a.Segment, OwnerID: a.OwnerID, Contact: a.Contact}
+	if a.Erased && c.Contact != nil {
+		return Decision{}, ruleForbids("account %q was erased; its contact cannot be given again", a.ID)
+	}
+	current := OpenAccount{AccountID: a.ID, Name: a.Name, Segment: a.Segment, OwnerID: a.OwnerID, Contact: a.Contact}
+	if a.Erased {
+		current.Contact = "" // an erased account's events carry no contact
+	}
+	next := current
 	set := func(dst *string, src *string) {
 		if src != nil {
 			*dst = *src
@@ -163,7 +198,7 @@ func (c ChangeAccount) Decide(s *State) (Decision, error) {
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}
-	if next == (OpenAccount{AccountID: a.ID, Name: a.Name, Segment: a.Segment, OwnerID: a.OwnerID, Contact: a.Contact}) {
+	if next == current {
 		return decide(Aggregate{KindAccount, a.ID})
 	}
 	if next.OwnerID != a.OwnerID {
@@ -172,4 +207,36 @@ func (c ChangeAccount) Decide(s *State) (Decision, error) {
 		}
 	}
 	return decide(Aggregate{KindAccount, a.ID}, AccountChanged(next))
+}
+
+// EraseAccount records that an account's personal data was erased (its key
+// deleted first, outside the log). Reason is required and must not hold
+// personal data: it is stored in the clear.
+type EraseAccount struct {
+	AccountID string
+	Reason    string
+}
+
+// Check refuses a bad id or reason: the API asks before it erases the
+// key, which comes before the decision.
+func (c EraseAccount) Check() error {
+	var v checks
+	v.id("account_id", c.AccountID)
+	v.text("reason", c.Reason)
+	return v.err()
+}
+
+// Decide accepts an erasure of a known account once.
+func (c EraseAccount) Decide(s *State) (Decision, error) {
+	if err := c.Check(); err != nil {
+		return Decision{}, err
+	}
+	a, ok := s.accounts[c.AccountID]
+	if !ok {
+		return Decision{}, notFound("account", c.AccountID)
+	}
+	if a.Erased {
+		return Decision{}, ruleForbids("account %q was erased already", a.ID)
+	}
+	return decide(Aggregate{KindAccount, a.ID}, AccountErased{AccountID: a.ID, Reason: c.Reason})
 }

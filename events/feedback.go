@@ -127,6 +127,7 @@ func (c LogFeedback) Decide(s *State) (Decision, error) {
 		v.fail("source", "must be a lower-case word such as %s, %s or %s", SourceSurvey, SourceCallCentre, SourceAmbassador)
 	}
 	s.checkAccount(&v, c.AccountID)
+	s.checkAccountComment(&v, c.AccountID, c.Comment)
 	if err := v.err(); err != nil {
 		return Decision{}, err
 	}

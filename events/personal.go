@@ -49,19 +49,27 @@ type Keys interface {
 var ErrErasedSubject = errors.New("the data subject was erased")
 
 // personalFields are the personal fields of one event type and whose they
-// are: subject names the subject from the event and its data.
+// are: subject names the subject from the event and its data's members.
 type personalFields struct {
 	fields  []string
-	subject func(ev Event, data map[string]json.RawMessage) (string, error)
+	subject func(ev Event, data members) (string, error)
 }
 
 // personal lists, for each event type that carries personal data, its
-// personal fields and their data subject. An account's contact is one more
-// line here once accounts exist (subject AccountSubject).
+// personal fields and their data subject.
 var personal = map[string]personalFields{
 	Type(KindPerson, EventPersonRegistered):     {[]string{"name", "email"}, personSubjectOf},
 	Type(KindPerson, EventPersonDetailsChanged): {[]string{"name", "email"}, personSubjectOf},
+	Type(KindAccount, EventAccountOpened):       {[]string{"contact"}, accountSubjectOf},
+	Type(KindAccount, EventAccountChanged):      {[]string{"contact"}, accountSubjectOf},
 	Type(KindFeedback, EventFeedbackLogged):     {[]string{"comment"}, commentSubjectOf},
+}
+
+// erasures are the event types that say a subject's key was erased, and
+// whose it was, from the event's subject.
+var erasures = map[string]func(id string) string{
+	Type(KindPerson, EventPersonErased):   PersonSubject,
+	Type(KindAccount, EventAccountErased): AccountSubject,
 }
 
 // PersonalFields lists the personal fields of event type t, none for a
@@ -82,24 +90,32 @@ func AccountSubject(accountID string) string { return "account." + accountID }
 // while an import seals thousands of comments under one cached key.
 func CommentsSubject(t time.Time) string { return "comments." + t.UTC().Format("2006-01") }
 
-func personSubjectOf(_ Event, data map[string]json.RawMessage) (string, error) {
+func personSubjectOf(_ Event, data members) (string, error) {
 	var id string
-	if err := json.Unmarshal(data["person_id"], &id); err != nil || id == "" {
+	if err := json.Unmarshal(data.get("person_id"), &id); err != nil || id == "" {
 		return "", fmt.Errorf("no person_id to seal the personal fields under")
 	}
 	return PersonSubject(id), nil
 }
 
-func commentSubjectOf(ev Event, data map[string]json.RawMessage) (string, error) {
+func accountSubjectOf(_ Event, data members) (string, error) {
+	var id string
+	if err := json.Unmarshal(data.get("account_id"), &id); err != nil || id == "" {
+		return "", fmt.Errorf("no account_id to seal the personal fields under")
+	}
+	return AccountSubject(id), nil
+}
+
+func commentSubjectOf(ev Event, data members) (string, error) {
 	var account string
-	if raw, ok := data["account_id"]; ok {
+	if raw := data.get("account_id"); raw != nil {
 		_ = json.Unmarshal(raw, &account)
 	}
 	if account != "" {
 		return AccountSubject(account), nil
 	}
 	at := ev.Time
-	if raw, ok := data["occurred_at"]; ok {
+	if raw := data.get("occurred_at"); raw != nil {
 		var t time.Time
 		if json.Unmarshal(raw, &t) == nil && !t.IsZero() {
 			at = t
@@ -110,7 +126,9 @@ func commentSubjectOf(ev Event, data map[string]json.RawMessage) (string, error)
 
 // Seal returns ev with its personal fields sealed under their subject's
 // key; an event with none, or whose personal fields are empty, comes back
-// as it is.
+// as it is. Only the personal values' bytes are rewritten: the data is
+// scanned once for its members (members.go), not decoded and encoded
+// again, so every other byte stays as the event was encoded.
 //
 // Errors: ErrInvalid (data that is not an object), ErrErasedSubject, and
 // the keys' own errors.
@@ -119,16 +137,17 @@ func Seal(ev Event, keys Keys) (Event, error) {
 	if !ok || keys == nil {
 		return ev, nil
 	}
-	var data map[string]json.RawMessage
-	if err := json.Unmarshal(ev.Data, &data); err != nil || data == nil {
+	data, ok := membersOf(ev.Data)
+	if !ok {
 		return ev, fmt.Errorf("%w: %s data is not an object", ErrInvalid, ev.Type)
 	}
 	var aead cipher.AEAD
 	var subject string
-	changed := false
-	for _, f := range pf.fields {
-		var plain string
-		if json.Unmarshal(data[f], &plain) != nil || plain == "" || strings.HasPrefix(plain, sealedPrefix) {
+	var out []byte
+	done := 0 // ev.Data up to done is in out
+	for _, m := range data.sorted(pf.fields) {
+		plain, ok := stringValue(m.raw)
+		if !ok || plain == "" || strings.HasPrefix(plain, sealedPrefix) {
 			continue
 		}
 		if aead == nil {
@@ -139,24 +158,47 @@ func Seal(ev Event, keys Keys) (Event, error) {
 			if aead, err = keys.Sealing(subject); err != nil {
 				return ev, err
 			}
+			out = make([]byte, 0, len(ev.Data)+len(pf.fields)*(len(sealedPrefix)+len(subject)+48))
 		}
-		nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
-		if _, err := rand.Read(nonce); err != nil {
+		var err error
+		out = append(out, ev.Data[done:m.start]...)
+		if out, err = appendSealed(out, aead, ev.ID, subject, plain); err != nil {
 			return ev, err
 		}
-		sealed := aead.Seal(nonce, nonce, []byte(plain), additional(ev.ID, subject))
-		data[f], _ = json.Marshal(sealedPrefix + subject + ":" + base64.RawURLEncoding.EncodeToString(sealed))
-		changed = true
+		done = m.end
 	}
-	if !changed {
+	if out == nil {
 		return ev, nil
 	}
-	raw, err := json.Marshal(data)
-	if err != nil {
-		return ev, fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
-	ev.Data = raw
+	ev.Data = append(out, ev.Data[done:]...)
 	return ev, nil
+}
+
+// appendSealed appends to out plain sealed under subject's aead, as the
+// JSON string a sealed value is.
+func appendSealed(out []byte, aead cipher.AEAD, eventID, subject, plain string) ([]byte, error) {
+	var buf [64]byte
+	nonce := buf[:aead.NonceSize()]
+	if _, err := rand.Read(nonce); err != nil {
+		return out, err
+	}
+	sealed := aead.Seal(nonce, nonce, []byte(plain), additional(eventID, subject))
+	token := len(out)
+	out = append(out, '"')
+	out = append(out, sealedPrefix...)
+	out = append(out, subject...)
+	out = append(out, ':')
+	out = base64.RawURLEncoding.AppendEncode(out, sealed)
+	out = append(out, '"')
+	if !isPlainJSONString(out[token:]) {
+		// A subject that would need escaping (ids never do): encode it.
+		q, err := json.Marshal(string(out[token+1 : len(out)-1]))
+		if err != nil {
+			return out, err
+		}
+		out = append(out[:token], q...)
+	}
+	return out, nil
 }
 
 func additional(eventID, subject string) []byte { return []byte(eventID + "\x00" + subject) }
@@ -256,9 +298,10 @@ func keyBefore(b []byte) string {
 // ErasedSubject is the data subject whose key an event says was erased,
 // "" for any other event: a reader of the log forgets the key it holds.
 func ErasedSubject(ev Event) string {
-	if ev.Type != Type(KindPerson, EventPersonErased) {
+	subject, ok := erasures[ev.Type]
+	if !ok {
 		return ""
 	}
 	_, id, _ := strings.Cut(ev.Subject, "/")
-	return PersonSubject(id)
+	return subject(id)
 }

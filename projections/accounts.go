@@ -27,6 +27,9 @@ type AccountView struct {
 	Contact   string     `json:"contact,omitempty"`
 	OpenedAt  time.Time  `json:"opened_at"`
 	ChangedAt *time.Time `json:"changed_at,omitempty"`
+	// Erased says the account's contact, and the comments of its
+	// feedback, were erased on request: they read events.Erased.
+	Erased bool `json:"erased,omitempty"`
 }
 
 // NewAccounts is an empty model.
@@ -58,6 +61,15 @@ func (m *Accounts) Apply(rec events.Record, p events.Payload) error {
 			return err
 		}
 		v.Name, v.Segment, v.OwnerID, v.Contact, v.ChangedAt = e.Name, e.Segment, e.OwnerID, e.Contact, &at
+		if v.Erased {
+			v.Contact = events.Erased // its changes after the erasure carry none
+		}
+	case events.AccountErased:
+		v, err := rowOf(m.byID, rec, "account")
+		if err != nil {
+			return err
+		}
+		v.Contact, v.Erased = events.Erased, true
 	}
 	return nil
 }

@@ -135,10 +135,13 @@ func (m *Feedback) Name() string { return "feedback" }
 
 // Ignores lists the aggregate kinds and event types the model leaves alone
 // on purpose: it needs of a journey only the touchpoints feedback is logged
-// at. A test (coverage_test.go) fails when a registered event type is
+// at, and of an account only its erasure, which overwrites the comments of
+// its items. A test (coverage_test.go) fails when a registered event type is
 // neither handled nor listed here.
 func (m *Feedback) Ignores() []string {
-	return append(allKindsBut(events.KindFeedback, events.KindFollowUp, events.KindJourney),
+	return append(allKindsBut(events.KindFeedback, events.KindFollowUp, events.KindJourney, events.KindAccount),
+		events.Type(events.KindAccount, events.EventAccountOpened),
+		events.Type(events.KindAccount, events.EventAccountChanged),
 		events.Type(events.KindJourney, events.EventJourneyMapped),
 		events.Type(events.KindJourney, events.EventStageAdded),
 		events.Type(events.KindJourney, events.EventStageMoved),
@@ -172,6 +175,12 @@ func (m *Feedback) Apply(rec events.Record, p events.Payload) error {
 		err = m.err
 		if err == nil {
 			err = m.openFollowUp(rec, e)
+		}
+	case events.AccountErased:
+		err = m.err
+		if err == nil {
+			err = m.store.eraseLater(rec.Seq, e.AccountID)
+			m.lastSeq = rec.Seq
 		}
 	case events.FollowUpClosed:
 		id, idErr := aggregateID(rec)

@@ -82,6 +82,8 @@ type itemStore struct {
 // itemStmts are the write statements of the open transaction.
 type itemStmts struct {
 	insert, dup, open, close, escalate, name *sql.Stmt
+	// erase overwrites the comments of an account's items (eraseLater).
+	erase *sql.Stmt
 	// inserts writes itemBatch items at once, as insert each.
 	inserts *sql.Stmt
 }
@@ -98,8 +100,9 @@ const (
 	// past that, the projector waits for the store.
 	itemQueue = 8192
 	// itemSchema is the version of the layout below; a store of another
-	// version is filled again from the log.
-	itemSchema = 5
+	// version is filled again from the log. 6: written with secure_delete
+	// on, so its free space holds no erased comment.
+	itemSchema = 6
 )
 
 // itemDDL is the layout of the store. Items are kept by id (the order
@@ -204,6 +207,11 @@ func openItemStore(dir string) (*itemStore, error) {
 		}
 		if err == nil {
 			_, err = w.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", itemWALPages))
+		}
+		if err == nil {
+			// Space freed by a change is zeroed, not left holding what
+			// was there: an erased comment leaves no copy (eraseLater).
+			_, err = w.ExecContext(ctx, "PRAGMA secure_delete = ON")
 		}
 		if err != nil {
 			_ = s.db.Close()
@@ -557,6 +565,7 @@ func (s *itemStore) begin() error {
 		open:     prep(`UPDATE items SET follow = 1, assignee = ?, note = ?, opened = ?, rule = ?, due = ? WHERE id = ? AND follow = 0`),
 		close:    prep(`UPDATE items SET follow = 2, action = ?, informed = ?, closed = ? WHERE id = ? AND follow = 1`),
 		escalate: prep(`UPDATE items SET escalated = 1, escalated_to = ? WHERE id = ? AND follow = 1`),
+		erase:    prep(`UPDATE items SET comment = ? WHERE account = ? AND comment != ''`),
 	}
 	if err != nil {
 		_ = tx.Rollback()

@@ -56,6 +56,8 @@ type Projector struct {
 	target atomic.Uint64
 	// count is the records applied since start, for Applied.
 	count atomic.Uint64
+	// erasures are told of each erasure applied (OnErasure).
+	erasures atomic.Pointer[[]func(subject string)]
 }
 
 // Failure is what a model's failing looks like from outside.
@@ -126,6 +128,9 @@ func (p *Projector) applied(s Step) error {
 		p.quarantined(q)
 	}
 	p.count.Add(1)
+	if s.Erased != "" {
+		p.erased(s.Erased)
+	}
 	seq := s.Digest.Seq
 	// Caught up is marked before the waiters wake: whoever waited for this
 	// sequence must find the projector caught up.
@@ -142,6 +147,34 @@ func (p *Projector) applied(s Step) error {
 	}
 	p.mu.Unlock()
 	return nil
+}
+
+// OnErasure has fn told of each erasure of a data subject's key that the
+// projector applies, on every replica, once every model has applied it
+// and before a write waiting for it goes on: whoever keeps copies of
+// personal data beside the models (views kept for time travel) drops
+// them there. fn runs on the projector's goroutine, so it must be quick.
+func (p *Projector) OnErasure(fn func(subject string)) {
+	for {
+		old := p.erasures.Load()
+		var fns []func(string)
+		if old != nil {
+			fns = append(fns, *old...)
+		}
+		fns = append(fns, fn)
+		if p.erasures.CompareAndSwap(old, &fns) {
+			return
+		}
+	}
+}
+
+// erased tells those who asked (OnErasure) of the erasure of subject.
+func (p *Projector) erased(subject string) {
+	if fns := p.erasures.Load(); fns != nil {
+		for _, fn := range *fns {
+			fn(subject)
+		}
+	}
 }
 
 func (p *Projector) quarantined(q Quarantined) {

@@ -70,6 +70,9 @@ type Step struct {
 	// Quarantined says why the record, or a model's part of it, was
 	// skipped; it is empty when every model applied the record.
 	Quarantined []Quarantined
+	// Erased is the data subject whose key the record says was erased
+	// (events.ErasedSubject), "" for any other record.
+	Erased string
 }
 
 // Result is what a replay read.
@@ -188,6 +191,7 @@ func applyOne(res *Result, in *inspected, engine *events.Engine, models []Model,
 		defer opts.Hold.Unlock()
 	}
 	s := applyRecord(in.rec, in.payload, in.q, engine, models, in.digest)
+	s.Erased = events.ErasedSubject(in.rec.Event)
 	if strict && len(s.Quarantined) > 0 {
 		return s.Quarantined[0].corrupt()
 	}

@@ -60,7 +60,7 @@ func TestPersonalFieldsAreSealedInTheLogAndReadErasedOnceTheKeyIsErased(t *testi
 	if err := json.Unmarshal(after.Event.Data, &data); err != nil {
 		t.Fatal(err)
 	}
-	if data["email"] != events.Erased || data["name"] != events.Erased || !strings.Contains(string(after.Event.Data), `"erased_fields":["email","name"]`) {
+	if data["email"] != events.Erased || data["name"] != events.Erased || !strings.Contains(string(after.Event.Data), `"erased_fields":["name","email"]`) {
 		t.Fatalf("after the erasure the event reads %s", after.Event.Data)
 	}
 	if _, err := keys.Sealing(events.PersonSubject(id)); err == nil {

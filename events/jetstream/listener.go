@@ -42,8 +42,11 @@ const readerUser = "cx-reader"
 // own, and nothing else: only the tracker writes the audit trail. They are
 // allow-lists, so a JetStream API the server adds later, and any stream
 // besides CX stays closed: the tracker's key-value buckets hold the tokens'
-// hashes and the answers a retried request is given again, which a forged
-// entry would change ($KV.> is neither published to nor read). What
+// hashes, the keys that open personal data (CX_KEYS: read, one would open
+// a data subject's sealed fields; deleted, it would erase them) and the
+// answers a retried request is given again, which a forged entry would
+// change ($KV.> is neither published to nor read, and no API subject names
+// their streams; outsiders_test.go tries). What
 // a reader needs, and so what is allowed:
 //
 //   - $JS.API.INFO, and the names of the streams (clients look a stream up

@@ -130,6 +130,16 @@ func TestOutsideUsersReadButNeverWrite(t *testing.T) {
 			if _, err := kv.Put(ctx, "admin", []byte("hash")); err != nil {
 				t.Fatal(err)
 			}
+			// The keys of personal data: reading one would open a data
+			// subject's sealed fields, deleting one would erase them.
+			keys, err := st.Keys(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := keys.Sealing(events.PersonSubject(person.ID)); err != nil {
+				t.Fatal(err)
+			}
+			keyStream, keySubject := "KV_"+jetstream.KeysBucket, "$KV."+jetstream.KeysBucket+"."+events.PersonSubject(person.ID)
 
 			o := connectOutsider(t, srv.ClientURL(), mode.opts...)
 			weak := jetstream.StreamConfig(1)
@@ -150,10 +160,22 @@ func TestOutsideUsersReadButNeverWrite(t *testing.T) {
 				{"another stream's message", "$JS.API.DIRECT.GET.KV_secrets.$KV.secrets.admin", ``},
 				{"a consumer on another stream", "$JS.API.CONSUMER.CREATE.KV_secrets", `{"stream_name":"KV_secrets","config":{}}`},
 				{"the list of every stream's state", "$JS.API.STREAM.LIST", `{}`},
+				{"the keys' stream info", "$JS.API.STREAM.INFO." + keyStream, ``},
+				{"a key, read directly", "$JS.API.DIRECT.GET." + keyStream + "." + keySubject, ``},
+				{"a key, read directly by subject", "$JS.API.DIRECT.GET." + keyStream, `{"last_by_subj":"` + keySubject + `"}`},
+				{"a key, read as a message", "$JS.API.STREAM.MSG.GET." + keyStream, `{"last_by_subj":"` + keySubject + `"}`},
+				{"a consumer on the keys", "$JS.API.CONSUMER.CREATE." + keyStream, `{"stream_name":"` + keyStream + `","config":{}}`},
+				{"a durable consumer on the keys", "$JS.API.CONSUMER.DURABLE.CREATE." + keyStream + ".x", `{"stream_name":"` + keyStream + `","config":{"durable_name":"x"}}`},
+				{"a key erased", "$JS.API.STREAM.MSG.DELETE." + keyStream, `{"seq":1}`},
+				{"the keys purged", "$JS.API.STREAM.PURGE." + keyStream, `{}`},
+				{"the keys' stream deleted", "$JS.API.STREAM.DELETE." + keyStream, ``},
+				{"the keys snapshotted", "$JS.API.STREAM.SNAPSHOT." + keyStream, `{}`},
+				{"a key written", keySubject, `0123456789abcdef0123456789abcdef`},
 			} {
 				o.refusedPublish(r.what, r.subject, []byte(r.body))
 			}
 			o.refusedSubscribe("the bucket's subjects", "$KV.secrets.>")
+			o.refusedSubscribe("the keys' subjects", "$KV."+jetstream.KeysBucket+".>")
 			o.refusedSubscribe("the tracker's inbox", jetstream.InboxPrefix+".>")
 
 			info, err := tjs.Stream(ctx, jetstream.StreamName)
@@ -163,6 +185,18 @@ func TestOutsideUsersReadButNeverWrite(t *testing.T) {
 			cfg := info.CachedInfo()
 			if cfg.State.Msgs != 1 || !cfg.Config.DenyDelete || !cfg.Config.DenyPurge {
 				t.Fatalf("the log changed: %d messages, deny delete %v, deny purge %v", cfg.State.Msgs, cfg.Config.DenyDelete, cfg.Config.DenyPurge)
+			}
+			// A consumer asked for on CX's own subject but naming the keys'
+			// stream in its body is refused by the server.
+			if m, err := o.c.Request("$JS.API.CONSUMER.CREATE."+jetstream.StreamName, []byte(`{"stream_name":"`+keyStream+`","config":{}}`), 5*time.Second); err != nil || !strings.Contains(string(m.Data), `"error"`) {
+				t.Errorf("a consumer on CX naming the keys' stream: %v %v", m, err)
+			}
+			ks, err := tjs.Stream(ctx, keyStream)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ki := ks.CachedInfo(); ki.State.Msgs != 1 || ki.State.Consumers != 0 {
+				t.Fatalf("the keys changed: %d messages, %d consumers", ki.State.Msgs, ki.State.Consumers)
 			}
 			if _, err := tjs.Stream(ctx, "EVIL"); !errors.Is(err, natsjs.ErrStreamNotFound) {
 				t.Fatalf("an outsider's stream exists: %v", err)
