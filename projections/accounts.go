@@ -9,11 +9,19 @@ import (
 
 // Accounts is the read model of the accounts: the customer companies, or
 // segments of customers, that feedback and action plans name. It follows
-// only the accounts' own events; an account's feedback, follow-ups and
-// plans are read beside it (AccountOf).
+// only the accounts' own events; what names an account is counted where
+// it is kept, as it is taken in (the feedback model counts each account's
+// items and their follow-ups, see accountTallies; the action plans model
+// its plans), and each read answers those counts (AccountView.Counts).
+// An account's feedback, follow-ups and plans are read beside it
+// (AccountOf).
 type Accounts struct {
 	mu   sync.RWMutex
 	byID map[string]*AccountView
+	// feedback and plans count what names each account; nil counts
+	// nothing (a model built to read one account's own events).
+	feedback *Feedback
+	plans    *ActionPlans
 }
 
 // AccountView is one account as it stands.
@@ -27,10 +35,31 @@ type AccountView struct {
 	Contact   string     `json:"contact,omitempty"`
 	OpenedAt  time.Time  `json:"opened_at"`
 	ChangedAt *time.Time `json:"changed_at,omitempty"`
+	// Counts is what names the account, filled when read (nil in the
+	// model, so that its checkpoint holds the accounts alone).
+	Counts *AccountCounts `json:"counts,omitempty" doc:"what names the account, counted as events are taken in: its feedback, their follow-ups and its action plans; in every answer of the accounts' routes"`
 }
 
-// NewAccounts is an empty model.
-func NewAccounts() *Accounts { return &Accounts{byID: map[string]*AccountView{}} }
+// AccountCounts is what names an account: its feedback items, their
+// follow-ups open and closed, and its action plans, all and those not
+// closed.
+type AccountCounts struct {
+	Feedback        int `json:"feedback" doc:"the feedback items that name the account (GET /v1/feedback?account= lists them)"`
+	OpenFollowUps   int `json:"open_follow_ups" doc:"the open follow-ups of those items"`
+	ClosedFollowUps int `json:"closed_follow_ups" doc:"the closed follow-ups of those items"`
+	Plans           int `json:"plans" doc:"the action plans that name the account"`
+	OpenPlans       int `json:"open_plans" doc:"those of its action plans not closed"`
+}
+
+// NewAccounts is an empty model that counts nothing: its accounts' counts
+// are all zero.
+func NewAccounts() *Accounts { return NewAccountsOf(nil, nil) }
+
+// NewAccountsOf is an empty model whose accounts' counts are those the
+// feedback model f and the action plans model p keep.
+func NewAccountsOf(f *Feedback, p *ActionPlans) *Accounts {
+	return &Accounts{byID: map[string]*AccountView{}, feedback: f, plans: p}
+}
 
 // Name implements Model.
 func (m *Accounts) Name() string { return "accounts" }
@@ -62,18 +91,43 @@ func (m *Accounts) Apply(rec events.Record, p events.Payload) error {
 	return nil
 }
 
-// Get is the account with id.
+// Get is the account with id, counted.
 func (m *Accounts) Get(id string) (AccountView, bool) {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return viewOf(m.byID, id, func(v *AccountView) AccountView { return *v })
+	v, ok := viewOf(m.byID, id, func(v *AccountView) AccountView { return *v })
+	m.mu.RUnlock()
+	if !ok {
+		return v, false
+	}
+	one := []AccountView{v}
+	m.count(one)
+	return one[0], true
 }
 
-// List is every account, ordered by id.
+// List is every account, ordered by id, counted.
 func (m *Accounts) List() []AccountView {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return viewsByID(m.byID, func(v *AccountView) AccountView { return *v })
+	all := viewsByID(m.byID, func(v *AccountView) AccountView { return *v })
+	m.mu.RUnlock()
+	m.count(all)
+	return all
+}
+
+// count fills the counts of each of vs, copies of the model's views, from
+// the models that keep them (not under m.mu: the feedback model waits for
+// its item store).
+func (m *Accounts) count(vs []AccountView) {
+	to := make(map[string]*AccountCounts, len(vs))
+	for i := range vs {
+		vs[i].Counts = &AccountCounts{}
+		to[vs[i].ID] = vs[i].Counts
+	}
+	if m.feedback != nil {
+		m.feedback.countAccounts(to)
+	}
+	if m.plans != nil {
+		m.plans.countAccounts(to)
+	}
 }
 
 // Named implements Named: the owner.

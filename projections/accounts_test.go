@@ -79,6 +79,10 @@ func TestAnAccountShowsItsFeedbackFollowUpsAndPlans(t *testing.T) {
 			if got := feedbackIDsOf(d.FollowUps); len(got) != 2 || got[0] != fixtureID(101) || got[1] != fixtureID(103) {
 				t.Errorf("follow-ups %v, want the open one, then the closed one", got)
 			}
+			want := AccountCounts{Feedback: 3, OpenFollowUps: 1, ClosedFollowUps: 1, Plans: 1, OpenPlans: 1}
+			if d.Account.Counts == nil || *d.Account.Counts != want {
+				t.Errorf("counts %+v, want %+v", d.Account.Counts, want)
+			}
 			if len(d.Plans) != 1 || d.Plans[0].ID != plan || d.Plans[0].AccountID != acme {
 				t.Errorf("plans %+v", d.Plans)
 			}

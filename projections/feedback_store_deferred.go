@@ -15,9 +15,10 @@ import (
 // Writing row by row into six indexes was most of the cost of building
 // views at a cut.
 type deferredWrites struct {
-	// seen holds the id of every item taken in: whether an id was logged
-	// before is known without SQLite.
-	seen    map[string]struct{}
+	// seen holds the id of every item taken in, with the account it
+	// names ("" for none): whether an id was logged before, and a
+	// follow-up's account, are known without SQLite.
+	seen    map[string]string
 	changes []func(itemStmts) error
 }
 
@@ -47,10 +48,10 @@ func (s *itemStore) logDeferred(seq uint64, row itemRow, then func(it FeedbackIt
 		return false
 	}
 	if s.err == nil && (seq == 0 || seq > s.applied) {
-		_, again := s.deferred.seen[row.it.ID]
-		s.deferred.seen[row.it.ID] = struct{}{}
-		if again {
+		if _, again := s.deferred.seen[row.it.ID]; again {
 			s.again[seq] = true
+		} else {
+			s.deferred.seen[row.it.ID] = row.it.AccountID
 		}
 	}
 	s.deferChange(seq, func(st itemStmts) error {
