@@ -23,11 +23,13 @@ const accountFeedbackShown = 20
 // the form that hands it to another owner.
 type accountPage struct {
 	Account projections.AccountView
-	// Feedback are the newest items, FeedbackCount all of them.
-	Feedback      []accountItem
-	FeedbackCount int
-	// Open and Closed are the follow-ups of its feedback: the open ones
-	// oldest first, the closed ones last closed first.
+	// Counts are what names the account, as the API counted it.
+	Counts projections.AccountCounts
+	// Feedback are the newest items.
+	Feedback []accountItem
+	// Open and Closed are the follow-ups of its feedback the API's detail
+	// lists (up to 50 of each): the open ones oldest first, the closed ones
+	// last closed first.
 	Open, Closed []accountItem
 	Plans        []projections.ActionPlanView
 	Owners       []projections.PersonView
@@ -71,7 +73,7 @@ func (w *Web) renderAccount(c echo.Context, status int, f formState) error {
 	at := func(it projections.FeedbackItem) accountItem {
 		return accountItem{Item: it, Touchpoint: touchpointOf(touchpoints, it)}
 	}
-	p := accountPage{Account: d.Account, FeedbackCount: len(items), Plans: d.Plans, Form: f}
+	p := accountPage{Account: d.Account, Counts: countsOf(d.Account), Plans: d.Plans, Form: f}
 	slices.SortFunc(items, func(a, b projections.FeedbackItem) int {
 		return cmp.Or(b.OccurredAt.Compare(a.OccurredAt), cmp.Compare(b.ID, a.ID))
 	})
@@ -95,6 +97,11 @@ func (w *Web) renderAccount(c echo.Context, status int, f formState) error {
 		return err
 	}
 	return w.render(c, status, page{name: "account", title: d.Account.Name, nav: "accounts", live: f.Err == nil}, p)
+}
+
+// accountFeedback is every feedback item that names the account.
+func (w *Web) accountFeedback(c echo.Context, id string) ([]projections.FeedbackItem, error) {
+	return listAll[projections.FeedbackItem](w, c, "/v1/feedback", url.Values{"account": {id}})
 }
 
 // closedAt is when a follow-up was closed, or when it was opened if it was
