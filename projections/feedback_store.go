@@ -164,7 +164,7 @@ func openItemStore(dir string) (*itemStore, error) {
 		}
 		db.SetMaxOpenConns(1)
 		s.db, s.serial = db, true
-		s.deferred = &deferredWrites{seen: map[string]string{}}
+		s.deferred = newDeferredWrites()
 	} else {
 		s.path = filepath.Join(dir, ItemStoreFile)
 		// WAL lets readers go on while a write transaction is open;
@@ -452,7 +452,7 @@ func (s *itemStore) accountOf(id string) (account string, logged bool, err error
 		return "", false, s.err
 	}
 	if s.deferred != nil {
-		account, logged = s.deferred.seen[id]
+		account, logged = s.deferred.accountOf(id)
 		return account, logged, nil
 	}
 	q := s.db.QueryRow
