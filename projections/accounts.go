@@ -138,18 +138,20 @@ func (v AccountView) Named(n Names) any {
 
 // AccountDetail is an account with what names it: its feedback (the first
 // page, in id order; FeedbackMore says more follow, listed by
-// GET /v1/feedback?account=), the follow-ups of its feedback, open ones
-// first, and its action plans.
+// GET /v1/feedback?account=), its newest feedback, the follow-ups of its
+// feedback, open ones first, and its action plans.
 type AccountDetail struct {
 	Account      AccountView      `json:"account"`
 	Feedback     []FeedbackItem   `json:"feedback"`
 	FeedbackMore bool             `json:"feedback_more"`
+	Newest       []FeedbackItem   `json:"newest" doc:"its newest feedback items, the most recent occurred_at first"`
 	FollowUps    []FeedbackItem   `json:"follow_ups"`
 	Plans        []ActionPlanView `json:"plans"`
 }
 
 // AccountOf is the account with id and what names it, up to limit feedback
-// items and limit follow-ups of each state; false when there is no such
+// items (the first by id, and the newest) and limit follow-ups of each
+// state; false when there is no such
 // account. Its feedback is read from the item store (by the store's
 // account index), whose failure it answers.
 func (v *Views) AccountOf(id string, limit int) (AccountDetail, bool, error) {
@@ -160,6 +162,9 @@ func (v *Views) AccountOf(id string, limit int) (AccountDetail, bool, error) {
 	d := AccountDetail{Account: a, Plans: v.ActionPlans.ForAccount(id)}
 	var err error
 	if d.Feedback, d.FeedbackMore, err = v.Feedback.Items(FeedbackFilter{AccountID: id}, "", limit); err != nil {
+		return AccountDetail{}, true, err
+	}
+	if d.Newest, err = v.Feedback.NewestOfAccount(id, limit); err != nil {
 		return AccountDetail{}, true, err
 	}
 	d.FollowUps = []FeedbackItem{}
@@ -178,6 +183,7 @@ func (v *Views) AccountOf(id string, limit int) (AccountDetail, bool, error) {
 func (d AccountDetail) Named(n Names) any {
 	d.Account = d.Account.Named(n).(AccountView)
 	d.Feedback = namedAll(n, d.Feedback)
+	d.Newest = namedAll(n, d.Newest)
 	d.FollowUps = namedAll(n, d.FollowUps)
 	d.Plans = namedAll(n, d.Plans)
 	return d

@@ -68,3 +68,13 @@ func (m *Feedback) countAccounts(to map[string]*AccountCounts) {
 		c.ClosedFollowUps = m.byAccount.closed[id]
 	}
 }
+
+// NewestOfAccount is up to limit of the feedback items that name the
+// account, the most recent occurred_at first.
+func (m *Feedback) NewestOfAccount(account string, limit int) ([]FeedbackItem, error) {
+	if m.store == nil {
+		return nil, m.Err()
+	}
+	m.settle()
+	return m.store.newestOfAccount(account, limit)
+}

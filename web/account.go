@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -15,7 +14,8 @@ import (
 )
 
 // accountFeedbackShown is how many of an account's feedback items its page
-// shows, the newest first; it counts them all.
+// shows, the newest first (of those the API's detail gives); it counts
+// them all.
 const accountFeedbackShown = 20
 
 // accountPage is one account: its details, its newest feedback, the
@@ -62,10 +62,6 @@ func (w *Web) renderAccount(c echo.Context, status int, f formState) error {
 	if err := w.get(c, "/v1/accounts/"+url.PathEscape(id), nil, &d); err != nil {
 		return err
 	}
-	items, err := w.accountFeedback(c, id)
-	if err != nil {
-		return err
-	}
 	touchpoints, err := w.touchpointsByID(c)
 	if err != nil {
 		return err
@@ -74,10 +70,7 @@ func (w *Web) renderAccount(c echo.Context, status int, f formState) error {
 		return accountItem{Item: it, Touchpoint: touchpointOf(touchpoints, it)}
 	}
 	p := accountPage{Account: d.Account, Counts: countsOf(d.Account), Plans: d.Plans, Form: f}
-	slices.SortFunc(items, func(a, b projections.FeedbackItem) int {
-		return cmp.Or(b.OccurredAt.Compare(a.OccurredAt), cmp.Compare(b.ID, a.ID))
-	})
-	for _, it := range items[:min(len(items), accountFeedbackShown)] {
+	for _, it := range d.Newest[:min(len(d.Newest), accountFeedbackShown)] {
 		p.Feedback = append(p.Feedback, at(it))
 	}
 	for _, it := range d.FollowUps {
@@ -97,11 +90,6 @@ func (w *Web) renderAccount(c echo.Context, status int, f formState) error {
 		return err
 	}
 	return w.render(c, status, page{name: "account", title: d.Account.Name, nav: "accounts", live: f.Err == nil}, p)
-}
-
-// accountFeedback is every feedback item that names the account.
-func (w *Web) accountFeedback(c echo.Context, id string) ([]projections.FeedbackItem, error) {
-	return listAll[projections.FeedbackItem](w, c, "/v1/feedback", url.Values{"account": {id}})
 }
 
 // closedAt is when a follow-up was closed, or when it was opened if it was
