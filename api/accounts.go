@@ -46,10 +46,10 @@ func (s *Server) accountRoutes() []Route {
 			Request: OpenAccountRequest{}, Response: account, Status: http.StatusCreated, Handler: s.openAccount},
 		{Method: http.MethodPatch, Path: "/v1/accounts/{id}", Allow: Rule{Roles: cxTeam}, Summary: "change an account's name, segment, owner or contact",
 			Request: ChangeAccountRequest{}, Response: account, Handler: s.changeAccount},
-		{Method: http.MethodGet, Path: "/v1/accounts", Summary: "accounts by id, filtered",
+		{Method: http.MethodGet, Path: "/v1/accounts", Summary: "accounts by id, filtered, each with the counts of its feedback, follow-ups and action plans",
 			Query: AccountQuery{}, Response: Page[projections.AccountView]{}, Handler: s.listAccounts},
 		{Method: http.MethodGet, Path: "/v1/accounts/{id}", AsOf: withViews(travels(events.KindAccount, projections.NewAccounts, (*projections.Accounts).Get)),
-			Summary:  "an account with its feedback (the first 50 by id; feedback_more says more follow, listed by GET /v1/feedback?account=), the follow-ups of its feedback (open first) and its action plans",
+			Summary:  "an account with its counts, its feedback (the first 50 by id; feedback_more says more follow, listed by GET /v1/feedback?account=), its newest 50 feedback items, the follow-ups of its feedback (open first) and its action plans",
 			Response: projections.AccountDetail{}, Handler: s.getAccount},
 	}
 }

@@ -38,7 +38,8 @@ func TestAnAccountIsOpenedChangedAndShowsWhatNamesIt(t *testing.T) {
 	if fb.AccountID != acct.ID {
 		t.Fatalf("the item does not name its account: %+v", fb)
 	}
-	a.Must(http.StatusCreated, http.MethodPost, "/v1/feedback/"+fb.ID+"/follow-up", map[string]any{"assignee_id": ann})
+	followed := a.Must(http.StatusCreated, http.MethodPost, "/v1/feedback/"+fb.ID+"/follow-up", map[string]any{"assignee_id": ann})
+	followedAt := followed.Header.Get(api.HeaderEventSeq)
 	imported := a.importNDJSON(`{"touchpoint_id":"` + tp + `","metric":"csat","score":5,"source":"survey","account_id":"` + acct.ID + `"}` + "\n" +
 		`{"touchpoint_id":"` + tp + `","metric":"csat","score":4,"source":"survey"}` + "\n")
 	if res := imported.Map(t); res["logged"] != 2.0 {
@@ -60,6 +61,9 @@ func TestAnAccountIsOpenedChangedAndShowsWhatNamesIt(t *testing.T) {
 		d.FollowUps[0].FollowUp.AssigneeName != "Ann" || len(d.Plans) != 1 || d.Plans[0].ID != plan.ID {
 		t.Fatalf("detail %s", read.Body)
 	}
+	if want := (projections.AccountCounts{Feedback: 2, OpenFollowUps: 1, Plans: 1, OpenPlans: 1}); d.Account.Counts == nil || *d.Account.Counts != want {
+		t.Errorf("the detail counts %+v, want %+v", d.Account.Counts, want)
+	}
 	if read.Header.Get("ETag") != changed.Header.Get("ETag") {
 		t.Errorf("the detail's ETag %q is not the account's version %q", read.Header.Get("ETag"), changed.Header.Get("ETag"))
 	}
@@ -79,6 +83,13 @@ func TestAnAccountIsOpenedChangedAndShowsWhatNamesIt(t *testing.T) {
 	if past.Account.OwnerID != ann || len(past.Feedback) != 0 || len(past.Plans) != 0 {
 		t.Fatalf("as it was opened %+v", past)
 	}
+	if past.Account.Counts == nil || *past.Account.Counts != (projections.AccountCounts{}) {
+		t.Errorf("as it was opened the account counts %+v", past.Account.Counts)
+	}
+	a.Must(http.StatusOK, http.MethodGet, path+"?as_of="+followedAt, nil).JSON(t, &past)
+	if want := (projections.AccountCounts{Feedback: 1, OpenFollowUps: 1}); *past.Account.Counts != want {
+		t.Errorf("as its follow-up opened the account counts %+v, want %+v", past.Account.Counts, want)
+	}
 	var hist api.History
 	a.Must(http.StatusOK, http.MethodGet, path+"/history", nil).JSON(t, &hist)
 	if len(hist.Events) != 2 || hist.Events[1].Type != events.Type(events.KindAccount, events.EventAccountChanged) {
@@ -93,6 +104,14 @@ func TestAnAccountIsOpenedChangedAndShowsWhatNamesIt(t *testing.T) {
 		if len(list.Items) != want {
 			t.Errorf("GET /v1/accounts%s listed %d, want %d", q, len(list.Items), want)
 		}
+	}
+	a.Must(http.StatusOK, http.MethodGet, "/v1/accounts?segment=SMB", nil).JSON(t, &list)
+	if c := list.Items[0].Counts; c == nil || c.Feedback != 2 || c.OpenFollowUps != 1 || c.Plans != 1 {
+		t.Errorf("the list counts %+v", c)
+	}
+	a.Must(http.StatusOK, http.MethodGet, "/v1/accounts?segment=SMB&as_of="+followedAt, nil).JSON(t, &list)
+	if c := list.Items[0].Counts; c == nil || c.Feedback != 1 || c.OpenFollowUps != 1 || c.Plans != 0 {
+		t.Errorf("the list as the follow-up opened counts %+v", c)
 	}
 	a.Must(http.StatusUnprocessableEntity, http.MethodGet, "/v1/accounts?owner=bob", nil)
 	a.Must(http.StatusNotFound, http.MethodGet, "/v1/accounts/"+events.NewID(), nil)

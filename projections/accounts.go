@@ -9,11 +9,19 @@ import (
 
 // Accounts is the read model of the accounts: the customer companies, or
 // segments of customers, that feedback and action plans name. It follows
-// only the accounts' own events; an account's feedback, follow-ups and
-// plans are read beside it (AccountOf).
+// only the accounts' own events; what names an account is counted where
+// it is kept, as it is taken in (the feedback model counts each account's
+// items and their follow-ups, see accountTallies; the action plans model
+// its plans), and each read answers those counts (AccountView.Counts).
+// An account's feedback, follow-ups and plans are read beside it
+// (AccountOf).
 type Accounts struct {
 	mu   sync.RWMutex
 	byID map[string]*AccountView
+	// feedback and plans count what names each account; nil counts
+	// nothing (a model built to read one account's own events).
+	feedback *Feedback
+	plans    *ActionPlans
 }
 
 // AccountView is one account as it stands.
@@ -30,10 +38,31 @@ type AccountView struct {
 	// Erased says the account's contact, and the comments of its
 	// feedback, were erased on request: they read events.Erased.
 	Erased bool `json:"erased,omitempty"`
+	// Counts is what names the account, filled when read (nil in the
+	// model, so that its checkpoint holds the accounts alone).
+	Counts *AccountCounts `json:"counts,omitempty" doc:"what names the account, counted as events are taken in: its feedback, their follow-ups and its action plans; in every answer of the accounts' routes"`
 }
 
-// NewAccounts is an empty model.
-func NewAccounts() *Accounts { return &Accounts{byID: map[string]*AccountView{}} }
+// AccountCounts is what names an account: its feedback items, their
+// follow-ups open and closed, and its action plans, all and those not
+// closed.
+type AccountCounts struct {
+	Feedback        int `json:"feedback" doc:"the feedback items that name the account (GET /v1/feedback?account= lists them)"`
+	OpenFollowUps   int `json:"open_follow_ups" doc:"the open follow-ups of those items"`
+	ClosedFollowUps int `json:"closed_follow_ups" doc:"the closed follow-ups of those items"`
+	Plans           int `json:"plans" doc:"the action plans that name the account"`
+	OpenPlans       int `json:"open_plans" doc:"those of its action plans not closed"`
+}
+
+// NewAccounts is an empty model that counts nothing: its accounts' counts
+// are all zero.
+func NewAccounts() *Accounts { return NewAccountsOf(nil, nil) }
+
+// NewAccountsOf is an empty model whose accounts' counts are those the
+// feedback model f and the action plans model p keep.
+func NewAccountsOf(f *Feedback, p *ActionPlans) *Accounts {
+	return &Accounts{byID: map[string]*AccountView{}, feedback: f, plans: p}
+}
 
 // Name implements Model.
 func (m *Accounts) Name() string { return "accounts" }
@@ -74,18 +103,43 @@ func (m *Accounts) Apply(rec events.Record, p events.Payload) error {
 	return nil
 }
 
-// Get is the account with id.
+// Get is the account with id, counted.
 func (m *Accounts) Get(id string) (AccountView, bool) {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return viewOf(m.byID, id, func(v *AccountView) AccountView { return *v })
+	v, ok := viewOf(m.byID, id, func(v *AccountView) AccountView { return *v })
+	m.mu.RUnlock()
+	if !ok {
+		return v, false
+	}
+	one := []AccountView{v}
+	m.count(one)
+	return one[0], true
 }
 
-// List is every account, ordered by id.
+// List is every account, ordered by id, counted.
 func (m *Accounts) List() []AccountView {
 	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return viewsByID(m.byID, func(v *AccountView) AccountView { return *v })
+	all := viewsByID(m.byID, func(v *AccountView) AccountView { return *v })
+	m.mu.RUnlock()
+	m.count(all)
+	return all
+}
+
+// count fills the counts of each of vs, copies of the model's views, from
+// the models that keep them (not under m.mu: the feedback model waits for
+// its item store).
+func (m *Accounts) count(vs []AccountView) {
+	to := make(map[string]*AccountCounts, len(vs))
+	for i := range vs {
+		vs[i].Counts = &AccountCounts{}
+		to[vs[i].ID] = vs[i].Counts
+	}
+	if m.feedback != nil {
+		m.feedback.countAccounts(to)
+	}
+	if m.plans != nil {
+		m.plans.countAccounts(to)
+	}
 }
 
 // Named implements Named: the owner.
@@ -96,18 +150,20 @@ func (v AccountView) Named(n Names) any {
 
 // AccountDetail is an account with what names it: its feedback (the first
 // page, in id order; FeedbackMore says more follow, listed by
-// GET /v1/feedback?account=), the follow-ups of its feedback, open ones
-// first, and its action plans.
+// GET /v1/feedback?account=), its newest feedback, the follow-ups of its
+// feedback, open ones first, and its action plans.
 type AccountDetail struct {
 	Account      AccountView      `json:"account"`
 	Feedback     []FeedbackItem   `json:"feedback"`
 	FeedbackMore bool             `json:"feedback_more"`
+	Newest       []FeedbackItem   `json:"newest" doc:"its newest feedback items, the most recent occurred_at first"`
 	FollowUps    []FeedbackItem   `json:"follow_ups"`
 	Plans        []ActionPlanView `json:"plans"`
 }
 
 // AccountOf is the account with id and what names it, up to limit feedback
-// items and limit follow-ups of each state; false when there is no such
+// items (the first by id, and the newest) and limit follow-ups of each
+// state; false when there is no such
 // account. Its feedback is read from the item store (by the store's
 // account index), whose failure it answers.
 func (v *Views) AccountOf(id string, limit int) (AccountDetail, bool, error) {
@@ -118,6 +174,9 @@ func (v *Views) AccountOf(id string, limit int) (AccountDetail, bool, error) {
 	d := AccountDetail{Account: a, Plans: v.ActionPlans.ForAccount(id)}
 	var err error
 	if d.Feedback, d.FeedbackMore, err = v.Feedback.Items(FeedbackFilter{AccountID: id}, "", limit); err != nil {
+		return AccountDetail{}, true, err
+	}
+	if d.Newest, err = v.Feedback.NewestOfAccount(id, limit); err != nil {
 		return AccountDetail{}, true, err
 	}
 	d.FollowUps = []FeedbackItem{}
@@ -136,6 +195,7 @@ func (v *Views) AccountOf(id string, limit int) (AccountDetail, bool, error) {
 func (d AccountDetail) Named(n Names) any {
 	d.Account = d.Account.Named(n).(AccountView)
 	d.Feedback = namedAll(n, d.Feedback)
+	d.Newest = namedAll(n, d.Newest)
 	d.FollowUps = namedAll(n, d.FollowUps)
 	d.Plans = namedAll(n, d.Plans)
 	return d

@@ -50,7 +50,7 @@ func TestAnAccountShowsItsFeedbackFollowUpsAndPlans(t *testing.T) {
 			day := time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC)
 			logFor := func(id, account string, score int) {
 				tp.Play(events.Aggregate{Kind: events.KindFeedback, ID: fxWeb}, events.FeedbackLogged{FeedbackID: id, TouchpointID: fxWeb,
-					Metric: events.MetricNPS, Score: score, Source: events.SourceSurvey, OccurredAt: day, AccountID: account})
+					Metric: events.MetricNPS, Score: score, Source: events.SourceSurvey, OccurredAt: day.Add(time.Duration(score) * time.Minute), AccountID: account})
 			}
 			logFor(fixtureID(101), acme, 3)
 			logFor(fixtureID(102), other, 9)
@@ -73,11 +73,18 @@ func TestAnAccountShowsItsFeedbackFollowUpsAndPlans(t *testing.T) {
 			if got := feedbackIDsOf(d.Feedback); len(got) != 2 || got[0] != fixtureID(101) || got[1] != fixtureID(103) || !d.FeedbackMore {
 				t.Errorf("feedback %v more %v", got, d.FeedbackMore)
 			}
+			if got := feedbackIDsOf(d.Newest); len(got) != 2 || got[0] != fixtureID(105) || got[1] != fixtureID(101) {
+				t.Errorf("newest %v, want the two that occurred last, not the last ids", got)
+			}
 			if d.Feedback[0].AccountID != acme {
 				t.Errorf("an item does not say its account: %+v", d.Feedback[0])
 			}
 			if got := feedbackIDsOf(d.FollowUps); len(got) != 2 || got[0] != fixtureID(101) || got[1] != fixtureID(103) {
 				t.Errorf("follow-ups %v, want the open one, then the closed one", got)
+			}
+			want := AccountCounts{Feedback: 3, OpenFollowUps: 1, ClosedFollowUps: 1, Plans: 1, OpenPlans: 1}
+			if d.Account.Counts == nil || *d.Account.Counts != want {
+				t.Errorf("counts %+v, want %+v", d.Account.Counts, want)
 			}
 			if len(d.Plans) != 1 || d.Plans[0].ID != plan || d.Plans[0].AccountID != acme {
 				t.Errorf("plans %+v", d.Plans)

@@ -136,3 +136,19 @@ func (v *ActionPlanView) copy() ActionPlanView {
 	out.Actions = slices.Clone(v.Actions)
 	return out
 }
+
+// countAccounts counts, for each account in to, the plans that name it and
+// those of them not closed. Plans are few and in memory: a pass over them
+// costs less than keeping a count beside each.
+func (m *ActionPlans) countAccounts(to map[string]*AccountCounts) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, v := range m.byID {
+		if c := to[v.AccountID]; c != nil {
+			c.Plans++
+			if v.Status != PlanClosed {
+				c.OpenPlans++
+			}
+		}
+	}
+}

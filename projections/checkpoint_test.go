@@ -62,6 +62,7 @@ func moreProgram(s *script, journey string) {
 		Actions: []events.PlannedAction{{ActionID: act, Description: "visit"}, {ActionID: events.NewID(), Description: "write"}}},
 		events.ShareActionPlan{ActionPlanID: plan, SharedWith: "ACME's buyer"},
 		events.CompleteAction{ActionPlanID: plan, ActionID: act, Note: "went"})
+	accounts(s, a, tp)
 	kpi, churn := events.NewID(), events.NewID()
 	target := 42.5
 	s.do(events.DefineKPI{KPIID: kpi, Name: "CSAT", Metric: events.MetricCSAT, Unit: "%", Target: 80, Direction: events.HigherIsBetter,

@@ -31,6 +31,8 @@ type Feedback struct {
 	// is open.
 	followUps map[string]bool
 	open      int
+	// byAccount counts what names each account (feedback_accounts.go).
+	byAccount accountTallies
 	// lastSeq is the sequence of the newest record that changed the item
 	// store: a store whose applied sequence is behind it lacks records.
 	lastSeq uint64
@@ -105,7 +107,7 @@ func NewFeedback() *Feedback {
 	if err != nil {
 		// An SQLite database in memory opens unless memory is gone; the
 		// model then answers the error on every read.
-		return &Feedback{err: err, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}, days: feedbackDays{}, followUps: map[string]bool{}}
+		return &Feedback{err: err, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}, days: feedbackDays{}, followUps: map[string]bool{}, byAccount: newAccountTallies()}
 	}
 	return m
 }
@@ -119,7 +121,7 @@ func OpenFeedback(dir string) (*Feedback, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Feedback{store: store, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}, days: feedbackDays{}, followUps: map[string]bool{}}, nil
+	return &Feedback{store: store, places: map[string]feedbackPlace{}, weeks: periodTable{}, months: periodTable{}, days: feedbackDays{}, followUps: map[string]bool{}, byAccount: newAccountTallies()}, nil
 }
 
 // Close commits what the item store has taken in and closes it.
@@ -258,6 +260,7 @@ func (m *Feedback) count(it FeedbackItem, again bool) {
 	_ = m.all.Add(it.Metric, it.Score) // A score off its scale was never logged.
 	m.weeks.add(isoWeekStart(it.OccurredAt), it.TouchpointID, it.Metric, it.Score)
 	m.months.add(monthStart(it.OccurredAt), it.TouchpointID, it.Metric, it.Score)
+	m.byAccount.logged(it.AccountID)
 }
 
 // settle waits until the item store has written every record the model
@@ -273,11 +276,13 @@ func (m *Feedback) openFollowUp(rec events.Record, e events.FollowUpOpened) erro
 	if _, had := m.followUps[e.FeedbackID]; had {
 		return nil
 	}
-	if logged, err := m.store.has(e.FeedbackID); err != nil || !logged {
+	account, logged, err := m.store.accountOf(e.FeedbackID)
+	if err != nil || !logged {
 		return err
 	}
 	m.followUps[e.FeedbackID] = true
 	m.open++
+	m.byAccount.followUpOpened(e.FeedbackID, account)
 	m.lastSeq = rec.Seq
 	return m.storeOpen(rec, e)
 }
@@ -289,6 +294,7 @@ func (m *Feedback) closeFollowUp(rec events.Record, id string, e events.FollowUp
 	}
 	m.followUps[id] = false
 	m.open--
+	m.byAccount.followUpClosed(id)
 	m.lastSeq = rec.Seq
 	return m.storeClose(rec, id, e)
 }

@@ -22,7 +22,14 @@ type savedFeedback struct {
 	Months    []savedPeriod
 	Days      []savedDay
 	FollowUps map[string]bool
-	LastSeq   uint64
+	// AccountItems and AccountClosed count each account's items and
+	// closed follow-ups; OpenAccounts is the account of each open
+	// follow-up whose item names one, which counts the open ones (see
+	// accountTallies).
+	AccountItems  map[string]int
+	AccountClosed map[string]int
+	OpenAccounts  map[string]string
+	LastSeq       uint64
 }
 
 type savedPlace struct {
@@ -52,7 +59,8 @@ func (m *Feedback) SaveCheckpoint(w io.Writer) error {
 	defer m.mu.RUnlock()
 	m.counts.Lock()
 	defer m.counts.Unlock()
-	s := savedFeedback{All: m.all, Weeks: m.weeks.saved(), Months: m.months.saved(), FollowUps: m.followUps, LastSeq: m.lastSeq}
+	s := savedFeedback{All: m.all, Weeks: m.weeks.saved(), Months: m.months.saved(), FollowUps: m.followUps, LastSeq: m.lastSeq,
+		AccountItems: m.byAccount.items, AccountClosed: m.byAccount.closed, OpenAccounts: m.byAccount.openOf}
 	for _, id := range slices.Sorted(maps.Keys(m.places)) {
 		p := m.places[id]
 		s.Places = append(s.Places, savedPlace{TouchpointID: id, JourneyID: p.journeyID, StageID: p.stageID})
@@ -93,6 +101,13 @@ func (m *Feedback) LoadCheckpoint(r io.Reader) error {
 		if open {
 			m.open++
 		}
+	}
+	m.byAccount = newAccountTallies()
+	keepMap(&m.byAccount.items, s.AccountItems)
+	keepMap(&m.byAccount.closed, s.AccountClosed)
+	keepMap(&m.byAccount.openOf, s.OpenAccounts)
+	for _, account := range m.byAccount.openOf {
+		m.byAccount.open[account]++
 	}
 	return nil
 }

@@ -170,7 +170,7 @@ func openItemStore(dir string) (*itemStore, error) {
 		}
 		db.SetMaxOpenConns(1)
 		s.db, s.serial = db, true
-		s.deferred = &deferredWrites{seen: map[string]struct{}{}}
+		s.deferred = newDeferredWrites()
 	} else {
 		s.path = filepath.Join(dir, ItemStoreFile)
 		// WAL lets readers go on while a write transaction is open;
@@ -456,28 +456,28 @@ func (s *itemStore) keepDup(st itemStmts, seq uint64, row itemRow) error {
 	return err
 }
 
-// has reports whether the store holds an item with id.
-func (s *itemStore) has(id string) (bool, error) {
+// accountOf reports whether the store holds an item with id, and the
+// account it names ("" for none).
+func (s *itemStore) accountOf(id string) (account string, logged bool, err error) {
 	s.settle()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
-		return false, s.err
+		return "", false, s.err
 	}
 	if s.deferred != nil {
-		_, ok := s.deferred.seen[id]
-		return ok, nil
+		account, logged = s.deferred.accountOf(id)
+		return account, logged, nil
 	}
 	q := s.db.QueryRow
 	if s.tx != nil {
 		q = s.tx.QueryRow
 	}
-	var one int
-	err := q(`SELECT 1 FROM items WHERE id = ?`, id).Scan(&one)
+	err = q(`SELECT account FROM items WHERE id = ?`, id).Scan(&account)
 	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+		return "", false, nil
 	}
-	return err == nil, err
+	return account, err == nil, err
 }
 
 // isNoTable reports whether err is SQLite's "no such table", what a new

@@ -15,10 +15,44 @@ import (
 // Writing row by row into six indexes was most of the cost of building
 // views at a cut.
 type deferredWrites struct {
-	// seen holds the id of every item taken in: whether an id was logged
-	// before is known without SQLite.
-	seen    map[string]struct{}
-	changes []func(itemStmts) error
+	// seen holds the id of every item taken in, with the number of the
+	// account it names (0 for none, else its place in accounts plus one):
+	// whether an id was logged before, and a follow-up's account, are
+	// known without SQLite, at 4 bytes an item rather than a string's 16.
+	seen       map[string]uint32
+	accounts   []string
+	accountNum map[string]uint32
+	changes    []func(itemStmts) error
+}
+
+func newDeferredWrites() *deferredWrites {
+	return &deferredWrites{seen: map[string]uint32{}, accountNum: map[string]uint32{}}
+}
+
+// take keeps that id was logged naming account ("" for none), unless it
+// was logged before; it answers whether it was.
+func (d *deferredWrites) take(id, account string) (again bool) {
+	if _, again = d.seen[id]; again {
+		return true
+	}
+	n, ok := d.accountNum[account]
+	if !ok && account != "" {
+		d.accounts = append(d.accounts, account)
+		n = uint32(len(d.accounts))
+		d.accountNum[account] = n
+	}
+	d.seen[id] = n
+	return false
+}
+
+// accountOf is the account the item id names ("" for none), and whether
+// it was logged.
+func (d *deferredWrites) accountOf(id string) (string, bool) {
+	n, ok := d.seen[id]
+	if !ok || n == 0 {
+		return "", ok
+	}
+	return d.accounts[n-1], true
 }
 
 // isIndex says whether a statement of itemDDL builds an index, which a
@@ -54,9 +88,7 @@ func (s *itemStore) logDeferred(seq uint64, row itemRow, then func(it FeedbackIt
 // so that the row, which its change holds, moves to the heap only here.
 func (s *itemStore) logRowDeferred(seq uint64, row itemRow, then func(it FeedbackItem, again bool)) {
 	if s.err == nil && (seq == 0 || seq > s.applied) {
-		_, again := s.deferred.seen[row.it.ID]
-		s.deferred.seen[row.it.ID] = struct{}{}
-		if again {
+		if s.deferred.take(row.it.ID, row.it.AccountID) {
 			s.again[seq] = true
 		}
 	}

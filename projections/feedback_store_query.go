@@ -1,6 +1,7 @@
 package projections
 
 import (
+	"cmp"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
@@ -124,7 +125,11 @@ func (s *itemStore) queryIDs(db itemReader, source string, f FeedbackFilter, aft
 		where.WriteString(fmt.Sprintf(" AND follow = %d", followClosed))
 	}
 	args = append(args, after, fetch)
-	rows, err := db.Query("SELECT id FROM "+source+where.String()+" AND id > ? ORDER BY id LIMIT ?", args...)
+	return scanIDs(db.Query("SELECT id FROM "+source+where.String()+" AND id > ? ORDER BY id LIMIT ?", args...))
+}
+
+// scanIDs is the ids a query of one column of ids answers, in its order.
+func scanIDs(rows *sql.Rows, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -138,6 +143,29 @@ func (s *itemStore) queryIDs(db itemReader, source string, f FeedbackFilter, aft
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// newestOfAccount is up to limit items that name the account, the most
+// recent occurred_at first (then the greatest id). SQLite sorts the
+// account's entries of its index, not the items: no read of the API pages
+// through them all to find the newest.
+func (s *itemStore) newestOfAccount(account string, limit int) (items []FeedbackItem, err error) {
+	err = s.reading(func(db itemReader) error {
+		ids, err := scanIDs(db.Query(`SELECT id FROM items INDEXED BY items_account WHERE account != '' AND account = ?
+			ORDER BY occurred DESC, id DESC LIMIT ?`, account, limit))
+		if err != nil {
+			return err
+		}
+		items, err = s.items(db, ids)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("feedback store: %w", err)
+	}
+	slices.SortFunc(items, func(a, b FeedbackItem) int {
+		return cmp.Or(b.OccurredAt.Compare(a.OccurredAt), strings.Compare(b.ID, a.ID))
+	})
+	return items, nil
 }
 
 // items reads the items with ids, in id order.

@@ -50,6 +50,7 @@ func (v *Views) Close() error { return v.Feedback.Close() }
 
 func newViews(feedback *Feedback) *Views {
 	clock := NewProgramClock()
+	plans := NewActionPlans()
 	return &Views{
 		Clock:       clock,
 		Tokens:      NewTokens(),
@@ -61,8 +62,8 @@ func newViews(feedback *Feedback) *Views {
 		Journeys:    NewJourneys(),
 		Feedback:    feedback,
 		KPIs:        NewKPIsOf(feedback),
-		ActionPlans: NewActionPlans(),
-		Accounts:    NewAccounts(),
+		ActionPlans: plans,
+		Accounts:    NewAccountsOf(feedback, plans),
 		History:     NewReportHistory(),
 
 		FollowUpRules: NewFollowUpRules(),

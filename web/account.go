@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -15,7 +14,8 @@ import (
 )
 
 // accountFeedbackShown is how many of an account's feedback items its page
-// shows, the newest first; it counts them all.
+// shows, the newest first (of those the API's detail gives); it counts
+// them all.
 const accountFeedbackShown = 20
 
 // accountPage is one account: its details, its newest feedback, the
@@ -23,11 +23,13 @@ const accountFeedbackShown = 20
 // the form that hands it to another owner.
 type accountPage struct {
 	Account projections.AccountView
-	// Feedback are the newest items, FeedbackCount all of them.
-	Feedback      []accountItem
-	FeedbackCount int
-	// Open and Closed are the follow-ups of its feedback: the open ones
-	// oldest first, the closed ones last closed first.
+	// Counts are what names the account, as the API counted it.
+	Counts projections.AccountCounts
+	// Feedback are the newest items.
+	Feedback []accountItem
+	// Open and Closed are the follow-ups of its feedback the API's detail
+	// lists (up to 50 of each): the open ones oldest first, the closed ones
+	// last closed first.
 	Open, Closed []accountItem
 	Plans        []projections.ActionPlanView
 	Owners       []projections.PersonView
@@ -60,10 +62,6 @@ func (w *Web) renderAccount(c echo.Context, status int, f formState) error {
 	if err := w.get(c, "/v1/accounts/"+url.PathEscape(id), nil, &d); err != nil {
 		return err
 	}
-	items, err := w.accountFeedback(c, id)
-	if err != nil {
-		return err
-	}
 	touchpoints, err := w.touchpointsByID(c)
 	if err != nil {
 		return err
@@ -71,11 +69,8 @@ func (w *Web) renderAccount(c echo.Context, status int, f formState) error {
 	at := func(it projections.FeedbackItem) accountItem {
 		return accountItem{Item: it, Touchpoint: touchpointOf(touchpoints, it)}
 	}
-	p := accountPage{Account: d.Account, FeedbackCount: len(items), Plans: d.Plans, Form: f}
-	slices.SortFunc(items, func(a, b projections.FeedbackItem) int {
-		return cmp.Or(b.OccurredAt.Compare(a.OccurredAt), cmp.Compare(b.ID, a.ID))
-	})
-	for _, it := range items[:min(len(items), accountFeedbackShown)] {
+	p := accountPage{Account: d.Account, Counts: countsOf(d.Account), Plans: d.Plans, Form: f}
+	for _, it := range d.Newest[:min(len(d.Newest), accountFeedbackShown)] {
 		p.Feedback = append(p.Feedback, at(it))
 	}
 	for _, it := range d.FollowUps {

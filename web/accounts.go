@@ -13,7 +13,8 @@ import (
 )
 
 // The accounts: the list, each account with its feedback, open follow-ups
-// and plans counted and a choice of segment, with the form that opens an
+// and plans counted (by the API, in the one list call) and a choice of
+// segment, with the form that opens an
 // account; and each account's page (account.go). Both travel to a past
 // day like the journey map.
 func (w *Web) accountRoutes(g *echo.Group) {
@@ -47,10 +48,10 @@ type accountList struct {
 	Form         formState
 }
 
-// accountRow is one account with what names it, counted.
+// accountRow is one account with what names it, as the API counted it.
 type accountRow struct {
-	Account                        projections.AccountView
-	Feedback, OpenFollowUps, Plans int
+	Account projections.AccountView
+	Counts  projections.AccountCounts
 }
 
 func (w *Web) accounts(c echo.Context) error {
@@ -79,26 +80,8 @@ func (w *Web) renderAccounts(c echo.Context, status int, f formState) error {
 			return err
 		}
 	}
-	openByAccount, err := w.openFollowUpsByAccount(c)
-	if err != nil {
-		return err
-	}
-	plans, err := listAll[projections.ActionPlanView](w, c, "/v1/action-plans", nil)
-	if err != nil {
-		return err
-	}
 	for _, a := range shown {
-		items, err := w.accountFeedback(c, a.ID)
-		if err != nil {
-			return err
-		}
-		row := accountRow{Account: a, Feedback: len(items), OpenFollowUps: openByAccount[a.ID]}
-		for _, pl := range plans {
-			if pl.AccountID == a.ID {
-				row.Plans++
-			}
-		}
-		p.Rows = append(p.Rows, row)
+		p.Rows = append(p.Rows, accountRow{Account: a, Counts: countsOf(a)})
 	}
 	slices.SortStableFunc(p.Rows, func(a, b accountRow) int {
 		return strings.Compare(strings.ToLower(a.Account.Name), strings.ToLower(b.Account.Name))
@@ -109,25 +92,13 @@ func (w *Web) renderAccounts(c echo.Context, status int, f formState) error {
 	return w.render(c, status, page{name: "accounts", title: "Accounts", nav: "accounts", live: f.Err == nil}, p)
 }
 
-// openFollowUpsByAccount counts the open follow-ups of each account's
-// feedback, by account id.
-func (w *Web) openFollowUpsByAccount(c echo.Context) (map[string]int, error) {
-	items, err := listAll[projections.FeedbackItem](w, c, "/v1/feedback", url.Values{"follow_up": {projections.FollowUpOpen}})
-	if err != nil {
-		return nil, err
+// countsOf is what the API counted of the account: none when it did not
+// say.
+func countsOf(a projections.AccountView) projections.AccountCounts {
+	if a.Counts == nil {
+		return projections.AccountCounts{}
 	}
-	out := map[string]int{}
-	for _, it := range items {
-		if it.AccountID != "" {
-			out[it.AccountID]++
-		}
-	}
-	return out, nil
-}
-
-// accountFeedback is every feedback item that names the account.
-func (w *Web) accountFeedback(c echo.Context, id string) ([]projections.FeedbackItem, error) {
-	return listAll[projections.FeedbackItem](w, c, "/v1/feedback", url.Values{"account": {id}})
+	return *a.Counts
 }
 
 // possibleOwners are the people who may own an account: those who have not

@@ -33,6 +33,7 @@ var baseFuncs = template.FuncMap{
 	"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"recorded":  recordedNote,
 	"age":       age,
+	"span":      span,
 	"join":      strings.Join,
 	"query":     url.QueryEscape,
 	"path":      url.PathEscape,
@@ -71,15 +72,33 @@ func dateOf(t time.Time, layout string) string {
 // ago"); a time not yet past, or under a minute old, is "just now".
 func age(now, t time.Time) string {
 	d := now.Sub(t)
-	switch {
-	case d < time.Minute:
+	if d < time.Minute {
 		return "just now"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
-	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
 	}
-	return plural(int(d/(24*time.Hour)), "day") + " ago"
+	return duration(d) + " ago"
+}
+
+// span is how long it was from one time to a later one, in the largest
+// whole unit ("8 days"), for what took that long: "under a minute" for
+// less.
+func span(from, to time.Time) string {
+	d := to.Sub(from)
+	if d < time.Minute {
+		return "under a minute"
+	}
+	return duration(d)
+}
+
+// duration is d, a minute or more, in its largest whole unit: minutes
+// under an hour, hours under two days, then days.
+func duration(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return plural(int(d/(24*time.Hour)), "day")
 }
 
 func plural(n int, unit string) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -95,9 +96,21 @@ func TestTheAccountPagesShowTheDemosAccountsWithTheirFeedbackFollowUpsAndPlans(t
 		}
 		var d projections.AccountDetail
 		admin.must(t, "/v1/accounts/"+a.ID, &d)
+		all := feedbackOf(t, admin, url.Values{"account": {a.ID}})
+		if counts, want := tab.text("#account-counts"), strconv.Itoa(len(all))+" items, "; !strings.HasPrefix(counts, want) {
+			t.Errorf("the page counts %q, want it to begin %q (the account's feedback listed)", counts, want)
+		}
 		shown := evalIn[[]string](tab, `Array.from(document.querySelectorAll("#account-feedback li.feedback")).map(li => li.dataset.feedback)`)
 		if len(shown) == 0 || len(d.Feedback) == 0 {
 			t.Fatalf("the page shows %d feedback items, the API %d", len(shown), len(d.Feedback))
+		}
+		slices.SortFunc(all, func(a, b projections.FeedbackItem) int {
+			return cmp.Or(b.OccurredAt.Compare(a.OccurredAt), strings.Compare(b.ID, a.ID))
+		})
+		for i, id := range shown {
+			if i >= len(all) || all[i].ID != id {
+				t.Fatalf("the page shows %v, not the newest of the account's feedback listed", shown)
+			}
 		}
 		first := tab.text("#account-feedback li.feedback")
 		if !strings.Contains(first, "score") || strings.Contains(first, a.ID) {

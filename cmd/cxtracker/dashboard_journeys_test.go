@@ -234,6 +234,11 @@ func TestATouchpointPageFlagsADisbandedOwnerAndListsItsFollowUps(t *testing.T) {
 			t.Errorf("the follow-ups lack %q", want)
 		}
 	}
+	// A closed follow-up says how long it took, not how long ago.
+	row := fu[strings.Index(fu, `class="fu-closed"`):]
+	if row = row[:strings.Index(row, "</tr>")]; !strings.Contains(row, "took ") || strings.Contains(row, " ago") || strings.Contains(row, "just now") {
+		t.Errorf("the closed follow-up's row reads %s", row)
+	}
 	if c := mapCell(t, b.get("/journeys/"+j.ID).Body, tp); !strings.Contains(c.body, "1 open follow-up") {
 		t.Errorf("the map's cell does not count the open follow-up: %s", c.body)
 	}
