@@ -8,8 +8,14 @@ import (
 )
 
 // escalateLoop escalates what is overdue every EscalateEvery until ctx
-// ends.
+// ends, from the moment the tracker is ready: before it has caught up
+// with the log, a follow-up closed in time may still look open.
 func (m *Manager) escalateLoop(ctx context.Context) {
+	if m.opts.Ready != nil {
+		if err := m.opts.Ready(ctx); err != nil {
+			return
+		}
+	}
 	t := time.NewTicker(m.opts.EscalateEvery)
 	defer t.Stop()
 	for {
@@ -56,5 +62,6 @@ func (m *Manager) EscalateDue(ctx context.Context) (int, error) {
 			m.escalated.Add(1)
 		}
 	}
+	m.passes.Add(1)
 	return n, nil
 }

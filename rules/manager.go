@@ -40,8 +40,14 @@ type Options struct {
 	Clock  events.Clock
 	Logger *slog.Logger
 	// EscalateEvery is how often it looks for overdue follow-ups (a
-	// minute when zero).
+	// minute when zero, never when negative: a tracker that only loads a
+	// program, like the demo's own, leaves escalating to the one that
+	// serves it).
 	EscalateEvery time.Duration
+	// Ready, when set, waits until the tracker has caught up with the
+	// log: the first escalation pass waits for it, so that it judges
+	// what is overdue by every follow-up there is, closures included.
+	Ready func(context.Context) error
 }
 
 // Manager is the process manager of the follow-up rules.
@@ -59,6 +65,7 @@ type Manager struct {
 	opened    atomic.Uint64
 	escalated atomic.Uint64
 	skipped   atomic.Uint64
+	passes    atomic.Uint64
 	escalate  sync.Mutex
 }
 
@@ -68,7 +75,7 @@ func New(log Log, engine *events.Engine, opts Options) *Manager {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.EscalateEvery <= 0 {
+	if opts.EscalateEvery == 0 {
 		opts.EscalateEvery = time.Minute
 	}
 	return &Manager{log: log, engine: engine, opts: opts, rules: newRulebook(log), judging: map[uint64]bool{}}
@@ -78,7 +85,9 @@ func New(log Log, engine *events.Engine, opts Options) *Manager {
 // ends.
 func (m *Manager) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
-	wg.Go(func() { m.escalateLoop(ctx) })
+	if m.opts.EscalateEvery > 0 {
+		wg.Go(func() { m.escalateLoop(ctx) })
+	}
 	err := m.log.Consume(ctx, ConsumerName, feedbackSubject, workers, func(rec events.Record) error { return m.Judge(ctx, rec) })
 	wg.Wait()
 	return err
@@ -92,11 +101,13 @@ type Stats struct {
 	Opened    uint64 `json:"opened"`
 	Escalated uint64 `json:"escalated"`
 	Skipped   uint64 `json:"skipped"`
+	// Passes is how many escalation passes have been made.
+	Passes uint64 `json:"escalation_passes"`
 }
 
 // Stats is what the manager has done since it started.
 func (m *Manager) Stats() Stats {
-	return Stats{Judged: m.judgedThrough(), Opened: m.opened.Load(), Escalated: m.escalated.Load(), Skipped: m.skipped.Load()}
+	return Stats{Judged: m.judgedThrough(), Opened: m.opened.Load(), Escalated: m.escalated.Load(), Skipped: m.skipped.Load(), Passes: m.passes.Load()}
 }
 
 // Judge opens the follow-up of one logged feedback item if a rule matched
@@ -184,7 +195,10 @@ func (m *Manager) judgedThrough() uint64 {
 // manager before, elsewhere, or by hand) is the end of it.
 func (m *Manager) open(ctx context.Context, rec events.Record, e events.FeedbackLogged, r match) error {
 	assignee := m.assignee(e.TouchpointID, r.terms)
-	now := m.opts.Clock.Now()
+	// The follow-up is opened when the customer spoke, so its due time
+	// counts from then: feedback logged late (an import of last week's
+	// survey) is due when it would have been, never later than from now.
+	now := minTime(rec.Event.Time, m.opts.Clock.Now())
 	id := events.DerivedID("followup opened", e.FeedbackID, r.ruleID)
 	meta := events.Meta{Source: Source, CausationID: rec.Event.ID, CorrelationID: rec.Event.CorrelationID, Time: now,
 		EventID: func(int) string { return id }}
@@ -239,4 +253,12 @@ func (m *Manager) assignee(touchpointID string, t events.RuleTerms) string {
 		}
 	})
 	return who
+}
+
+// minTime is the earlier of a and b; a zero a is b.
+func minTime(a, b time.Time) time.Time {
+	if a.IsZero() || b.Before(a) {
+		return b
+	}
+	return a
 }

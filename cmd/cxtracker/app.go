@@ -54,6 +54,8 @@ type Main struct {
 	http      *http.Server
 	ln        net.Listener
 	ready     atomic.Bool
+	// readied is closed when ready is first set.
+	readied chan struct{}
 	// replayTook is how long the start's replay took, from the
 	// projector's start until it caught up with the log.
 	replayTook time.Duration
@@ -73,7 +75,18 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Main{Config: cfg, Logger: log}
+	return &Main{Config: cfg, Logger: log, readied: make(chan struct{})}
+}
+
+// waitReady waits until the tracker has started (caught up with the log)
+// or ctx ends.
+func (m *Main) waitReady(ctx context.Context) error {
+	select {
+	case <-m.readied:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Run starts everything and returns once the tracker serves, or with the
@@ -173,6 +186,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	// over the next minutes, so that the server's memory is what it holds.
 	debug.FreeOSMemory()
 	m.ready.Store(true)
+	close(m.readied)
 	started := []any{"took", time.Since(began).Round(time.Millisecond), "replayed", m.projector.Applied(),
 		"replay_took", m.replayTook.Round(time.Millisecond), "from", "the start of the log"}
 	if from != nil {
@@ -200,7 +214,7 @@ func (m *Main) newReadSide() error {
 		return err
 	}
 	m.projector = projections.NewProjector(m.store, m.engine, m.Logger, m.views.Models()...)
-	m.rules = rules.New(m.store, m.engine, rules.Options{Clock: m.Config.Clock, Logger: m.Logger, EscalateEvery: m.Config.EscalateEvery})
+	m.rules = rules.New(m.store, m.engine, rules.Options{Clock: m.Config.Clock, Logger: m.Logger, EscalateEvery: m.Config.EscalateEvery, Ready: m.waitReady})
 	return nil
 }
 

@@ -53,7 +53,7 @@ type Config struct {
 	CheckpointEveryEvents uint64
 	CheckpointEvery       time.Duration
 	// EscalateEvery is how often the follow-up rules' manager looks for
-	// overdue follow-ups to escalate.
+	// overdue follow-ups to escalate; never when negative.
 	EscalateEvery  time.Duration
 	CheckpointKeep int
 	// Pprof is a loopback address to serve Go's profiles on (see
@@ -118,7 +118,7 @@ func ParseServe(args []string, getenv func(string) string, usage io.Writer) (Con
 	fs.IntVar(&c.MaxStreams, "max-streams", c.MaxStreams, fmt.Sprintf("event streams open at once in all (at most %d)", maxStreams))
 	fs.Uint64Var(&c.CheckpointEveryEvents, "checkpoint-every-events", c.CheckpointEveryEvents, "take a checkpoint of the state after this many events (0: not by count)")
 	fs.DurationVar(&c.CheckpointEvery, "checkpoint-every", c.CheckpointEvery, "take a checkpoint of the state this often when events came (0: not by time)")
-	fs.DurationVar(&c.EscalateEvery, "escalate-every", c.EscalateEvery, "look for overdue follow-ups to escalate this often")
+	fs.DurationVar(&c.EscalateEvery, "escalate-every", c.EscalateEvery, "look for overdue follow-ups to escalate this often (negative: never)")
 	fs.IntVar(&c.CheckpointKeep, "checkpoint-keep", c.CheckpointKeep, "how many checkpoints to keep")
 	fs.StringVar(&c.Pprof, "pprof", "", "serve Go's profiles (/debug/pprof/) on this loopback address (host:port); off when empty")
 	if err := parseFlags(fs, args, getenv); err != nil {

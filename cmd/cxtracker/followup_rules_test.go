@@ -299,3 +299,29 @@ func TestTwoReplicasOpenEachFollowUpOnce(t *testing.T) {
 		}
 	}
 }
+
+// A rule's follow-up counts its due time from when the customer spoke: an
+// item logged three days late is overdue at once, and escalated by the
+// next pass.
+func TestARulesFollowUpOnFeedbackLoggedLateIsDueFromWhenTheCustomerSpoke(t *testing.T) {
+	clock := &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	m := startMain(t, func(c *Config) { c.Clock = clock.Now })
+	w := newRuleWorld(t, m)
+	do(t, m, events.DefineFollowUpRule{RuleID: events.NewID(), Terms: events.RuleTerms{Metric: events.MetricNPS, MinScore: 0, MaxScore: 6,
+		Assign: events.AssignPerson, PersonID: w.fay, DueInHours: 24}})
+	spoke := clock.Now().Add(-72 * time.Hour)
+	item := events.NewID()
+	res, err := m.engine.Execute(context.Background(), events.LogFeedback{FeedbackID: item, TouchpointID: w.touchpoint, Metric: events.MetricNPS, Score: 2, Source: events.SourceSurvey},
+		events.Meta{Time: spoke})
+	if err != nil {
+		t.Fatal(err)
+	}
+	judged(t, m, res.Appended.LastSeq)
+	f, ok := followUp(m, item)
+	if !ok || !f.DueAt.Equal(spoke.Add(24*time.Hour)) {
+		t.Fatalf("the follow-up is due at %v (opened %v), want a day after the customer spoke, %v", f.DueAt, ok, spoke.Add(24*time.Hour))
+	}
+	if n, err := m.rules.EscalateDue(context.Background()); n != 1 || err != nil {
+		t.Fatalf("the next pass escalated %d (%v), want the one overdue", n, err)
+	}
+}
