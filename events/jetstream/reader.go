@@ -198,11 +198,10 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 			wait = idleProbe
 			idle.shorten(wait)
 		}
-		meta, err := msg.Metadata()
+		seq, at, err := stampOf(msg)
 		if err != nil {
 			return 0, unavailable(err)
 		}
-		seq := meta.Sequence.Stream
 		if seq <= r.prev && r.prev > 0 {
 			return 0, &events.GapError{After: r.prev, Got: seq}
 		}
@@ -215,7 +214,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 				}
 			}
 		}
-		if err := r.stored(seq, msg.Subject(), meta.Timestamp, msg.Data()); err != nil {
+		if err := r.stored(seq, msg.Subject(), at, msg.Data()); err != nil {
 			return 0, err
 		}
 	}
