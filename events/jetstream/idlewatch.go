@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // idleWatch tells a follower that no message has come for a while, so that
@@ -24,6 +26,9 @@ type idleWatch struct {
 	mu     sync.Mutex
 	parent context.Context
 	ctx    context.Context // read by the follower only, which alone arms it
+	// next is the option that waits under ctx, made once for each ctx
+	// rather than for each wait.
+	next   jetstream.NextOpt
 	end    context.CancelFunc
 	period time.Duration
 	seen   uint64 // taken when the period began
@@ -44,6 +49,7 @@ func (w *idleWatch) arm(period time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.ctx, w.end = context.WithCancel(w.parent)
+	w.next = jetstream.NextContext(w.ctx)
 	w.period, w.seen = period, w.taken.Load()
 	if w.timer == nil {
 		w.timer = time.AfterFunc(period, w.check)

@@ -157,7 +157,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 	defer idle.stop()
 	held := 0 // probes in a row that found the next message stored, not sent
 	for {
-		msg, err := iter.Next(jetstream.NextContext(idle.ctx))
+		msg, err := iter.Next(idle.next)
 		if err != nil && idle.idle() {
 			wait = min(2*wait, maxIdleProbe)
 			// Armed again whatever the probe finds: every way on waits
