@@ -18,10 +18,13 @@ import (
 func Decode(raw []byte) (Event, error) {
 	var e Event
 	if !decodeFast(raw, &e) {
-		e = Event{}
-		if err := json.Unmarshal(raw, &e); err != nil {
+		// Its own variable, so that only an event that falls back is moved
+		// to the heap (encoding/json takes its address), not every one.
+		var slow Event
+		if err := json.Unmarshal(raw, &slow); err != nil {
 			return Event{}, fmt.Errorf("%w: %v", ErrUndecodable, err)
 		}
+		e = slow
 	}
 	if err := e.validate(false); err != nil {
 		return Event{}, fmt.Errorf("%w: %v", ErrUndecodable, err)
@@ -115,7 +118,11 @@ func (s *scanner) field(key []byte, e *Event) bool {
 	case "id":
 		str = &e.ID
 	case "type":
-		str = &e.Type
+		v, ok := s.plainString()
+		if ok {
+			e.Type = internType(v)
+		}
+		return ok
 	case "source":
 		str = &e.Source
 	case "subject":
@@ -171,6 +178,14 @@ func intern(v []byte) string {
 		return DataContentType
 	case DefaultSource:
 		return DefaultSource
+	}
+	return string(v)
+}
+
+// internType spares the allocation of an event type the catalogue knows.
+func internType(v []byte) string {
+	if et, ok := catalogue.byType[string(v)]; ok {
+		return et.Type
 	}
 	return string(v)
 }

@@ -93,8 +93,11 @@ func (e *Event) validate(checkData bool) error {
 	if e.Time.IsZero() {
 		problems = append(problems, "time is missing")
 	}
-	parts := strings.Split(e.Type, ".")
-	if len(parts) != 3 || parts[0] != SubjectPrefix || validToken("kind", parts[1]) != nil || validToken("name", parts[2]) != nil {
+	// Cut rather than Split: every event read is validated, and this
+	// allocates nothing.
+	prefix, rest, _ := strings.Cut(e.Type, ".")
+	kind, name, _ := strings.Cut(rest, ".")
+	if prefix != SubjectPrefix || validToken("kind", kind) != nil || validToken("name", name) != nil {
 		problems = append(problems, fmt.Sprintf("type %q is not %s.<aggregate>.<event>", e.Type, SubjectPrefix))
 	}
 	if len(e.Data) == 0 || (checkData && !json.Valid(e.Data)) {

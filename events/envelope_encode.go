@@ -57,10 +57,10 @@ func appendOptional(dst []byte, name, s string) []byte {
 // appendJSONString appends s as encoding/json writes a string: as it is,
 // quoted, when it is printable ASCII with nothing to escape (every id,
 // type and subject the tracker writes), else through json.Marshal.
-func appendJSONString(dst []byte, s string) []byte {
+func appendJSONString[T string | []byte](dst []byte, s T) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always marshals
+			q, _ := json.Marshal(string(s)) // a string always marshals
 			return append(dst, q...)
 		}
 	}

@@ -225,18 +225,16 @@ func Open(ev Event, keys Keys) (Event, error) {
 		if end < 0 {
 			break
 		}
-		token := string(src[i+1 : i+1+end])
-		plain, ok, err := openToken(ev.ID, token, keys)
+		plain, ok, err := openToken(ev.ID, src[i+1:i+1+end], keys)
 		if err != nil {
 			return ev, err
 		}
 		out = append(out, src[:i]...)
 		if !ok {
 			erased = append(erased, keyBefore(src[:i]))
-			plain = Erased
+			plain = []byte(Erased)
 		}
-		q, _ := json.Marshal(plain)
-		out = append(out, q...)
+		out = appendJSONString(out, plain)
 		src = src[i+1+end+1:]
 	}
 	out = append(out, src...)
@@ -255,26 +253,32 @@ func Open(ev Event, keys Keys) (Event, error) {
 }
 
 // openToken opens one sealed value; ok is false when it cannot be read:
-// its key is erased, or it is not a value sealed for this event.
-func openToken(eventID, token string, keys Keys) (string, bool, error) {
-	rest := strings.TrimPrefix(token, sealedPrefix)
-	subject, b64, found := strings.Cut(rest, ":")
+// its key is erased, or it is not a value sealed for this event. Every
+// replay opens every sealed field, so the value is decoded and opened in
+// one buffer of its own, which the answer is.
+func openToken(eventID string, token []byte, keys Keys) ([]byte, bool, error) {
+	rest := bytes.TrimPrefix(token, []byte(sealedPrefix))
+	subject, b64, found := bytes.Cut(rest, []byte(":"))
 	if !found {
-		return "", false, nil
+		return nil, false, nil
 	}
-	sealed, err := base64.RawURLEncoding.DecodeString(b64)
+	sealed := make([]byte, base64.RawURLEncoding.DecodedLen(len(b64)))
+	n, err := base64.RawURLEncoding.Decode(sealed, b64)
 	if err != nil {
-		return "", false, nil
+		return nil, false, nil
 	}
-	aead, err := keys.Opening(subject)
+	sealed = sealed[:n]
+	aead, err := keys.Opening(string(subject))
 	if err != nil || aead == nil || len(sealed) < aead.NonceSize() {
-		return "", false, err
+		return nil, false, err
 	}
-	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], additional(eventID, subject))
+	ad := append(append(append(make([]byte, 0, len(eventID)+1+len(subject)), eventID...), 0), subject...)
+	nonce, box := sealed[:aead.NonceSize()], sealed[aead.NonceSize():]
+	plain, err := aead.Open(box[:0], nonce, box, ad)
 	if err != nil {
-		return "", false, nil
+		return nil, false, nil
 	}
-	return string(plain), true, nil
+	return plain, true, nil
 }
 
 // keyBefore is the object key whose value starts where b ends, "" when b

@@ -71,38 +71,43 @@ func (q Quarantined) Error() string { return q.String() }
 // record is to be quarantined. Every replay of the log goes through it (see
 // applyRecord), so that they all judge records alike.
 func Inspect(rec events.Record) (events.Payload, *Quarantined) {
-	q := &Quarantined{Seq: rec.Seq, Subject: rec.Subject, Type: rec.Event.Type, Kind: QuarantineUndecodable}
+	p, kind, why := inspect(rec)
+	if kind == "" {
+		return p, nil
+	}
+	return nil, &Quarantined{Seq: rec.Seq, Subject: rec.Subject, Type: rec.Event.Type, Kind: kind, Reason: why}
+}
+
+// inspect is Inspect's judgement: the payload, or the kind of quarantine
+// and why. The Quarantined is made only for a record that is quarantined,
+// not for each of the many a replay applies.
+func inspect(rec events.Record) (p events.Payload, kind, why string) {
 	if rec.Damage != nil {
 		if errors.Is(rec.Damage, events.ErrMissing) {
-			q.Kind = QuarantineMissing
+			return nil, QuarantineMissing, reason(rec.Damage)
 		}
-		q.Reason = reason(rec.Damage)
-		return nil, q
+		return nil, QuarantineUndecodable, reason(rec.Damage)
 	}
 	if rec.Subject != "" {
 		agg, _, err := events.ParseSubject(rec.Subject)
 		if err != nil {
-			q.Reason = err.Error()
-			return nil, q
+			return nil, QuarantineUndecodable, err.Error()
 		}
 		if !agg.Is(rec.Event.Subject) || rec.Event.Kind() != agg.Kind {
-			q.Reason = fmt.Sprintf("the event %s about %q was stored on subject %s", rec.Event.Type, rec.Event.Subject, rec.Subject)
-			return nil, q
+			return nil, QuarantineUndecodable, fmt.Sprintf("the event %s about %q was stored on subject %s", rec.Event.Type, rec.Event.Subject, rec.Subject)
 		}
 	}
 	if _, known := events.LookupEventType(rec.Event.Type); !known {
-		q.Kind, q.Reason = QuarantineUnknownType, fmt.Sprintf("unknown event type %q, written by a newer version?", rec.Event.Type)
-		return nil, q
+		return nil, QuarantineUnknownType, fmt.Sprintf("unknown event type %q, written by a newer version?", rec.Event.Type)
 	}
 	p, err := events.DecodePayload(rec.Event)
 	if err != nil {
 		if errors.Is(err, events.ErrUnknownType) {
-			q.Kind = QuarantineUnknownType
+			return nil, QuarantineUnknownType, reason(err)
 		}
-		q.Reason = reason(err)
-		return nil, q
+		return nil, QuarantineUndecodable, reason(err)
 	}
-	return p, nil
+	return p, "", ""
 }
 
 // reason is err's text without the sentinel prefix every decode error has.

@@ -167,7 +167,7 @@ awk '
 	# ratios are to those raw reads, the whole start and the replay alone.
 	function rebuild(label, name) {
 		if (rate(name, "x-raw") == 0) { printf "%-40s missing\n", label; return }
-		printf "%-40s %9.0f ms %9.0f events/s = %5.2fx raw (%.0f/s, taking turns; target >= 0.5x); the replay alone %.0f events/s = %5.2fx raw\n", label, rate(name, "ms"), rate(name, "events/s"), rate(name, "x-raw"), rate(name, "raw-events/s"), rate(name, "replay-events/s"), rate(name, "replay-x-raw")
+		printf "%-40s %9.0f ms %9.0f events/s = %5.2fx raw (%.0f/s, taking turns; target >= 0.5x); the replay alone %.0f events/s = %5.2fx raw, by CPU per event %5.2fx raw\n", label, rate(name, "ms"), rate(name, "events/s"), rate(name, "x-raw"), rate(name, "raw-events/s"), rate(name, "replay-events/s"), rate(name, "replay-x-raw"), rate(name, "replay-cpu-x-raw")
 	}
 	END {
 		print ""

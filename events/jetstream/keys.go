@@ -34,7 +34,9 @@ type Keys struct {
 	kv jetstream.KeyValue
 	s  *Store
 	mu sync.RWMutex
-	// aeads are the keys read so far, by subject.
+	// aeads are the keys read so far, by subject; a subject read erased is
+	// kept with none (nil), so that a replay over its many sealed fields
+	// asks the bucket once, not once a field: an erased key never returns.
 	aeads map[string]cipher.AEAD
 }
 
@@ -60,7 +62,10 @@ func (s *Store) Keys(ctx context.Context) (*Keys, error) {
 
 // Sealing implements events.Keys: the subject's key, made on first use.
 func (k *Keys) Sealing(subject string) (cipher.AEAD, error) {
-	if a := k.cached(subject); a != nil {
+	if a, ok := k.cached(subject); ok {
+		if a == nil {
+			return nil, fmt.Errorf("%w: %s", events.ErrErasedSubject, subject)
+		}
 		return a, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), keyTimeout)
@@ -94,22 +99,33 @@ func (k *Keys) Sealing(subject string) (cipher.AEAD, error) {
 
 // Opening implements events.Keys: the subject's key, nil once erased.
 func (k *Keys) Opening(subject string) (cipher.AEAD, error) {
-	if a := k.cached(subject); a != nil {
+	if a, ok := k.cached(subject); ok {
 		return a, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), keyTimeout)
 	defer cancel()
-	key, _, err := k.read(ctx, subject)
-	if err != nil || key == nil {
+	key, found, err := k.read(ctx, subject)
+	if err != nil {
 		return nil, err
+	}
+	if key == nil {
+		if found { // erased
+			k.mu.Lock()
+			defer k.mu.Unlock()
+			k.aeads[subject] = nil
+		}
+		return nil, nil
 	}
 	return k.keep(subject, key)
 }
 
-func (k *Keys) cached(subject string) cipher.AEAD {
+// cached answers the AEAD kept for subject, nil for a subject read erased;
+// ok is false when neither is known here.
+func (k *Keys) cached(subject string) (a cipher.AEAD, ok bool) {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
-	return k.aeads[subject]
+	a, ok = k.aeads[subject]
+	return a, ok
 }
 
 func (k *Keys) keep(subject string, key []byte) (cipher.AEAD, error) {

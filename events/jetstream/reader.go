@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"cxtracker/events"
@@ -31,7 +30,8 @@ const resetTries = 2
 const dropTimeout = 5 * time.Second
 
 // idleProbe is how long a whole-stream follower waits for the next message
-// before it asks the stream whether it has more than was delivered. A
+// (up to twice as long: see idleWatch) before it asks the stream whether it
+// has more than was delivered. A
 // message damaged on disk is counted in the stream's state but never
 // delivered, and without this check the follower would wait for it forever.
 // Each probe that finds nothing doubles the wait, up to maxIdleProbe, so
@@ -153,11 +153,17 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 
 	whole := from.Subject == ""
 	wait := idleProbe
+	idle := watchIdle(ctx, wait)
+	defer idle.stop()
 	held := 0 // probes in a row that found the next message stored, not sent
 	for {
-		msg, err := iter.Next(jetstream.NextMaxWait(wait))
-		if errors.Is(err, nats.ErrTimeout) && ctx.Err() == nil {
+		msg, err := iter.Next(idle.next)
+		if err != nil && idle.idle() {
 			wait = min(2*wait, maxIdleProbe)
+			// Armed again whatever the probe finds: every way on waits
+			// for the next message, or ends the consumer (whose wait the
+			// deferred stop ends).
+			idle.arm(wait)
 			if !whole || (r.prev == 0 && r.from.Seq != 1) {
 				continue
 			}
@@ -187,12 +193,15 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 			}
 			return 0, unavailable(err)
 		}
-		wait, held = idleProbe, 0
-		meta, err := msg.Metadata()
+		idle.taken.Add(1)
+		if held = 0; wait != idleProbe {
+			wait = idleProbe
+			idle.shorten(wait)
+		}
+		seq, at, err := stampOf(msg)
 		if err != nil {
 			return 0, unavailable(err)
 		}
-		seq := meta.Sequence.Stream
 		if seq <= r.prev && r.prev > 0 {
 			return 0, &events.GapError{After: r.prev, Got: seq}
 		}
@@ -205,7 +214,7 @@ func (s *Store) consumeFrom(ctx context.Context, r *reading) (resume uint64, err
 				}
 			}
 		}
-		if err := r.stored(seq, msg.Subject(), meta.Timestamp, msg.Data()); err != nil {
+		if err := r.stored(seq, msg.Subject(), at, msg.Data()); err != nil {
 			return 0, err
 		}
 	}
