@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"bufio"
 	"context"
 	"net/http"
 	"strings"
@@ -17,20 +16,7 @@ import (
 // events: every line of it.
 func sseText(t *testing.T, a *testAPI, n int) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	resp := a.Stream(ctx, "/v1/events/stream", "Last-Event-ID", "0")
-	defer resp.Body.Close()
-	var text strings.Builder
-	lines := bufio.NewScanner(resp.Body)
-	lines.Buffer(make([]byte, 1<<20), 1<<20)
-	for seen := 0; seen < n && lines.Scan(); {
-		if strings.HasPrefix(lines.Text(), "id: ") {
-			seen++
-		}
-		text.WriteString(lines.Text() + "\n")
-	}
-	return text.String()
+	return sseAfter(t, a, 0, n)
 }
 
 func TestTheAuditLogShowsWhoRegisteredAndDeletedAWebhookAndNeverItsSecret(t *testing.T) {

@@ -45,6 +45,16 @@ type Keys interface {
 	Opening(subject string) (cipher.AEAD, error)
 }
 
+// RecordOpener is a store that seals personal data: it opens the sealed
+// fields of a record that was read from its stored bytes (Record.Raw)
+// outside the store's readers, as they open every record they give.
+type RecordOpener interface {
+	// OpenRecord opens rec's sealed fields in rec.Event, as Open does.
+	//
+	// Errors: the keys' own (the key store did not answer).
+	OpenRecord(rec *Record) error
+}
+
 // ErrErasedSubject refuses to seal personal data of an erased subject.
 var ErrErasedSubject = errors.New("the data subject was erased")
 

@@ -91,6 +91,12 @@ func CouncilReportOf(ctx context.Context, store events.Store, p *Projector, v *V
 		if err != nil {
 			return replay()
 		}
+		// Kept as stored, sealed: opened as the store's readers open.
+		if o, ok := store.(events.RecordOpener); ok {
+			if err := o.OpenRecord(&rec); err != nil {
+				return nil, err
+			}
+		}
 		payload, q := Inspect(rec)
 		if q != nil {
 			return replay()

@@ -121,6 +121,13 @@ func TestAnErasedAccountIsFoundNowhere(t *testing.T) {
 		for _, found := range answersHolding(t, m, token, paths, secrets...) {
 			t.Errorf("%s: %s", when, found)
 		}
+		for format, report := range councilReports(t, m, token) {
+			for _, s := range secrets {
+				if strings.Contains(report, s) {
+					t.Errorf("%s the council's report in %s holds %q", when, format, s)
+				}
+			}
+		}
 		var list struct {
 			Items []struct {
 				Comment string `json:"comment"`

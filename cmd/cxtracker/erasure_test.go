@@ -31,7 +31,16 @@ func TestAnErasedPersonIsFoundNowhere(t *testing.T) {
 	if a, err := request(http.MethodPatch, "http://"+m.HTTPAddr()+"/v1/people/"+id, token, map[string]any{"department": "Sales"}, "Idempotency-Key", "move-zebulon"); err != nil || a.status != http.StatusOK {
 		t.Fatalf("the change answered %v %v", a, err)
 	}
+	// An ambassador, so that the council's report names them.
+	if a, err := request(http.MethodPost, "http://"+m.HTTPAddr()+"/v1/program/ambassadors", token, map[string]any{"person_id": id}); err != nil || a.status != http.StatusOK {
+		t.Fatalf("the assignment answered %v %v", a, err)
+	}
 	m.checkpointer.take(context.Background(), "test")
+	for format, report := range councilReports(t, m, token) {
+		if !strings.Contains(report, name) {
+			t.Fatalf("the council's report in %s does not name the ambassador before the erasure: the test looks for the wrong thing\n%s", format, report)
+		}
+	}
 	if !strings.Contains(strings.Join(values(getAll(t, m, token)), "\n"), email) {
 		t.Fatal("the person's address is in no answer before the erasure: the test looks for the wrong thing")
 	}
@@ -59,6 +68,11 @@ func TestAnErasedPersonIsFoundNowhere(t *testing.T) {
 		for _, found := range answersHolding(t, m, token, nil, email, name) {
 			t.Errorf("%s: %s", when, found)
 		}
+		for format, report := range councilReports(t, m, token) {
+			if strings.Contains(report, name) || !strings.Contains(report, "[erased]") {
+				t.Errorf("%s the council's report in %s does not name the ambassador [erased]:\n%s", when, format, report)
+			}
+		}
 	}
 	lookNowhere("after the erasure")
 	m.Close()
@@ -82,6 +96,21 @@ func TestAnErasedPersonIsFoundNowhere(t *testing.T) {
 	if code != 0 || strings.Contains(out, email) || !strings.Contains(out, "[erased]") {
 		t.Fatalf("replay after an erasure answered %d: %.300s %s", code, out, errs)
 	}
+}
+
+// councilReports is the council's report for every year the tracker may
+// hold, in each of its formats, by media type.
+func councilReports(t *testing.T, m *Main, token string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, media := range []string{"application/json", "text/markdown", "text/csv"} {
+		a, err := request(http.MethodGet, "http://"+m.HTTPAddr()+"/v1/reports/council?from=2000-01-01T00:00:00Z&to=2200-01-01T00:00:00Z", token, nil, "Accept", media)
+		if err != nil || a.status != http.StatusOK || !strings.HasPrefix(a.header.Get("Content-Type"), media) {
+			t.Fatalf("the council's report in %s answered %v %v", media, a, err)
+		}
+		out[media] = a.body
+	}
+	return out
 }
 
 // answersHolding lists, as "GET <path> still shows <secret>", each answer

@@ -289,6 +289,11 @@ func (r *reading) open(rec *events.Record) error {
 	return nil
 }
 
+// OpenRecord implements events.RecordOpener with the store's keys.
+func (s *Store) OpenRecord(rec *events.Record) error {
+	return (&reading{keys: s.subjectKeys()}).open(rec)
+}
+
 // deliver hands rec to the reader's function.
 func (r *reading) deliver(rec events.Record) error {
 	r.prev = rec.Seq

@@ -216,14 +216,14 @@ func (w *Webhooks) Feed(ctx context.Context, sub webhooks.Subscription) (webhook
 	if err != nil {
 		return nil, fmt.Errorf("%w: pull a webhook's events: %v", events.ErrUnavailable, err)
 	}
-	return webhookFeed{it: it, keys: w.s.subjectKeys()}, nil
+	return webhookFeed{it: it, s: w.s}, nil
 }
 
 // webhookFeed is a subscription's consumer as a webhooks.Feed.
 type webhookFeed struct {
 	it jetstream.MessagesContext
-	// keys open the events' sealed personal fields (events/personal.go).
-	keys events.Keys
+	// s opens the events' sealed personal fields (events/personal.go).
+	s *Store
 }
 
 func (f webhookFeed) Next(ctx context.Context) (webhooks.Message, error) {
@@ -238,7 +238,7 @@ func (f webhookFeed) Next(ctx context.Context) (webhooks.Message, error) {
 	rec, derr := events.ReadRecord(meta.Sequence.Stream, m.Subject(), meta.Timestamp, m.Data())
 	if derr != nil {
 		rec.Damage = derr
-	} else if err := (&reading{keys: f.keys}).open(&rec); err != nil {
+	} else if err := f.s.OpenRecord(&rec); err != nil {
 		// A key store that does not answer: the event is delivered later,
 		// never with its personal fields still sealed.
 		return nil, err
