@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -77,6 +78,11 @@ func TestTheFollowUpQueuesViewsListWhatIsDueOverdueAndEscalated(t *testing.T) {
 		t.Fatalf("the recent follow-up %+v: want due %s, not escalated", f, recentDue)
 	}
 
+	// The journey map counts the overdue follow-up beside the open ones
+	// (the demo's own follow-ups, opened by hand, have no due time).
+	journey := journeys.Items[0].ID
+	overdueOnMap(t, admin, journey, tp.ID, 1)
+
 	browser := newBrowser(t)
 	token, _ := personToken(t, admin, func(p deskPerson) bool { return p.ID == manager.ID })
 	tab := newTab(t, browser, "http://"+m.HTTPAddr())
@@ -120,10 +126,26 @@ func TestTheFollowUpQueuesViewsListWhatIsDueOverdueAndEscalated(t *testing.T) {
 		t.Error("the follow-up not yet due is shown escalated")
 	}
 
+	tab.open("/journeys/" + journey)
+	cell := tab.text(`.tp-cell[data-touchpoint="` + tp.ID + `"] .tp-counts`)
+	if !strings.Contains(cell, "open follow-up") || !strings.Contains(cell, ", 1 overdue") {
+		t.Errorf("the map's cell of %s reads %q, want its open follow-ups and 1 overdue", tp.Name, cell)
+	}
+	if overall := tab.text("#journey-overall"); !strings.Contains(overall, "1 overdue") {
+		t.Errorf("the map's whole journey reads %q, want 1 overdue", overall)
+	}
+
 	tab.open("/follow-ups?show=late")
 	if got := tab.text("main"); !strings.Contains(got, "show must be one of due, overdue, escalated") {
 		t.Errorf("an unknown view shows %q, not which views there are", got)
 	}
+
+	// Closed, it is overdue no longer.
+	if err := admin.do(ctx, http.MethodPost, "/v1/feedback/"+old+"/follow-up/closure", obj{"action_taken": "Called back", "customer_informed": true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitAPI(t, "the old follow-up's closing", func() bool { return listed("closed", old) != nil })
+	overdueOnMap(t, admin, journey, tp.ID, 0)
 }
 
 // waitAPI asks ready, every 20 ms, until it is true; after 30 seconds the
@@ -133,6 +155,31 @@ func waitAPI(t *testing.T, what string, ready func() bool) {
 	for deadline := time.Now().Add(30 * time.Second); !ready(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s: not within 30 seconds", what)
+		}
+	}
+}
+
+// overdueOnMap checks that the API's map of the journey counts want
+// overdue follow-ups at the touchpoint, its stage and the journey (the
+// test's are the only ones with a due time), each no more than its open
+// ones.
+func overdueOnMap(t *testing.T, c *client, journey, touchpoint string, want int) {
+	t.Helper()
+	var j projections.JourneyView
+	c.must(t, "/v1/journeys/"+journey, &j)
+	check := func(what string, f projections.JourneyFigures) {
+		t.Helper()
+		if f.OverdueFollowUps == nil || *f.OverdueFollowUps != want || f.OpenFollowUps < want {
+			t.Errorf("%s: %d open follow-ups, overdue %v; want %d overdue", what, f.OpenFollowUps, f.OverdueFollowUps, want)
+		}
+	}
+	check("the journey", j.JourneyFigures)
+	for _, st := range j.Stages {
+		for _, tp := range st.Touchpoints {
+			if tp.ID == touchpoint {
+				check("its stage", st.JourneyFigures)
+				check("the touchpoint", tp.JourneyFigures)
+			}
 		}
 	}
 }
