@@ -54,7 +54,7 @@ func (s *Server) journeyRoutes() []Route {
 			Request: MapJourneyRequest{}, Response: projections.JourneyView{}, Status: http.StatusCreated, Handler: s.mapJourney},
 		{Method: http.MethodGet, Path: "/v1/journeys", Summary: "the journey maps with their figures, by id",
 			Query: PageQuery{}, Response: page, Handler: listByID(s.Views.Journeys.List, func(j projections.JourneyView) string { return j.ID })},
-		{Method: http.MethodGet, Path: "/v1/journeys/{id}", AsOf: withViews(travels(events.KindJourney, projections.NewJourneys, (*projections.Journeys).Get)), Summary: "the map: ordered stages, touchpoints, and per touchpoint and stage count, NPS, CSAT, CES and open follow-ups (with as_of, its figures too as they stood); with from and to, each one's own figures for that period beside the previous period's, with 95% margins of error",
+		{Method: http.MethodGet, Path: "/v1/journeys/{id}", AsOf: withViews(travels(events.KindJourney, projections.NewJourneys, (*projections.Journeys).Get)), Summary: "the map: ordered stages, touchpoints, and per touchpoint and stage count, NPS, CSAT, CES and open follow-ups, and those overdue now (with as_of, its figures as they stood, overdue left out); with from and to, each one's own figures for that period beside the previous period's, with 95% margins of error",
 			Query: JourneyQuery{}, Response: projections.JourneyView{}, Handler: s.getJourney},
 		{Method: http.MethodPost, Path: "/v1/journeys/{id}/stages", Allow: Rule{Roles: cxTeam}, Summary: "add a stage; answers the stage, with the journey's version as ETag",
 			Request: AddStageRequest{}, Response: projections.StageView{}, Status: http.StatusCreated, Handler: s.addStage},

@@ -68,8 +68,8 @@ func period(c echo.Context, errs *fieldErrors, anyPeriod bool) (from, to time.Ti
 	return from.UTC(), to.UTC(), segment
 }
 
-// getJourney answers a journey map, with the figures of a period when from
-// and to ask for them.
+// getJourney answers a journey map, with the follow-ups overdue now and,
+// when from and to ask for them, the figures of a period.
 func (s *Server) getJourney(c echo.Context) error {
 	var errs fieldErrors
 	from, to, segment := period(c, &errs, false)
@@ -81,11 +81,14 @@ func (s *Server) getJourney(c echo.Context) error {
 	if !found {
 		return notFound("journey", id)
 	}
+	var err error
 	if !from.IsZero() {
-		var err error
 		if j, err = s.Views.Feedback.WithPeriod(j, from, to, segment); err != nil {
 			return err
 		}
+	}
+	if j, err = s.Views.Feedback.WithOverdue(j, s.Clock.Now()); err != nil {
+		return err
 	}
 	return ok(c, j)
 }

@@ -28,6 +28,10 @@ type JourneyFigures struct {
 	Count int `json:"count"`
 	Metrics
 	OpenFollowUps int `json:"open_follow_ups"`
+	// OverdueFollowUps is how many of the open follow-ups are past their
+	// due time now; given only by a journey map read now (see
+	// Feedback.WithOverdue), absent elsewhere.
+	OverdueFollowUps *int `json:"overdue_follow_ups,omitempty"`
 }
 
 // JourneyView is one journey map.

@@ -158,11 +158,12 @@ func (s metricScale) legend() []legendEntry {
 }
 
 // figure is one place's reading of a metric: the value written out, its
-// count of responses, its open follow-ups, and its bucket as a class and
-// a word.
+// count of responses, its open follow-ups (and of them those overdue, when
+// known), and its bucket as a class and a word.
 type figure struct {
 	Text, Class, Word string
 	Count, Open       int
+	Overdue           int
 }
 
 // figure reads f on the scale.
@@ -267,12 +268,12 @@ func (w *Web) journeyMap(c echo.Context) error {
 	if p.Movers, err = w.journeyMovers(c, j, scale, ch.Period, ch.Segment); err != nil {
 		return err
 	}
-	p.Overall = scale.periodFigure(j.Period, j.OpenFollowUps)
+	p.Overall = scale.placeFigure(j.Period, j.JourneyFigures)
 	for _, st := range j.Stages {
-		col := stageColumn{ID: st.ID, Name: st.Name, Position: st.Position, Figure: scale.periodFigure(st.Period, st.OpenFollowUps)}
+		col := stageColumn{ID: st.ID, Name: st.Name, Position: st.Position, Figure: scale.placeFigure(st.Period, st.JourneyFigures)}
 		for _, tp := range st.Touchpoints {
 			col.Cells = append(col.Cells, touchpointCell{ID: tp.ID, Name: tp.Name, Channel: tp.Channel, Retired: tp.Retired,
-				Href: touchpointLink(c, j.ID, tp.ID, addr.period, addr.segment), Figure: scale.periodFigure(tp.Period, tp.OpenFollowUps)})
+				Href: touchpointLink(c, j.ID, tp.ID, addr.period, addr.segment), Figure: scale.placeFigure(tp.Period, tp.JourneyFigures)})
 		}
 		p.Stages = append(p.Stages, col)
 	}

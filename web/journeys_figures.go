@@ -84,6 +84,16 @@ func (s metricScale) reading(v *float64, n int, margin *float64) (f figure, tooF
 	return f, false, m
 }
 
+// placeFigure reads a place of the map on the scale: its period figures
+// pf, and its follow-ups open and overdue now from f.
+func (s metricScale) placeFigure(pf *projections.PeriodFigures, f projections.JourneyFigures) periodFigure {
+	out := s.periodFigure(pf, f.OpenFollowUps)
+	if f.OverdueFollowUps != nil {
+		out.Overdue = *f.OverdueFollowUps
+	}
+	return out
+}
+
 // periodFigure reads pf on the scale; open is the place's open follow-ups
 // now. A place without period figures reads as having no responses.
 func (s metricScale) periodFigure(pf *projections.PeriodFigures, open int) periodFigure {

@@ -28,14 +28,21 @@ func mustTime(s string) time.Time {
 
 // demoTracker runs a tracker on a data directory the demo was loaded into,
 // its clock pinned, and answers it with a client holding the admin token.
-func demoTracker(t testing.TB) (*Main, *client) {
+// Options change the tracker's configuration further.
+func demoTracker(t testing.TB, options ...func(*Config)) (*Main, *client) {
 	t.Helper()
 	dir := t.TempDir()
 	code, _, stderr := run2(t, "demo", "--data", dir, "--feedback", demoFeedback, "--seed", "1", "--now", demoAt)
 	if code != 0 {
 		t.Fatalf("demo exited %d: %s", code, stderr)
 	}
-	m := startMain(t, func(c *Config) { c.Data = dir; c.Clock = demoNow })
+	m := startMain(t, func(c *Config) {
+		c.Data = dir
+		c.Clock = demoNow
+		for _, o := range options {
+			o(c)
+		}
+	})
 	return m, newClient("http://"+m.HTTPAddr(), adminTokenOf(t, m))
 }
 
