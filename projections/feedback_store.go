@@ -77,6 +77,9 @@ type itemStore struct {
 	ranCond *sync.Cond
 	sent    uint64
 	ran     uint64
+
+	// overdue is the last count of overdue follow-ups (overdueCache).
+	overdue overdueCache
 }
 
 // itemStmts are the write statements of the open transaction.

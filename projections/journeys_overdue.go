@@ -2,6 +2,7 @@ package projections
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -38,9 +39,45 @@ func (m *Feedback) WithOverdue(j JourneyView, now time.Time) (JourneyView, error
 	return j, nil
 }
 
-// overdueByTouchpoint counts the open follow-ups due before now, by
-// touchpoint.
+// overdueCache keeps the store's last count of overdue follow-ups: it
+// holds while no change was sent to the store's writer since it was
+// counted and the clock is in the same second, so the many readers of one
+// map at one moment share one query instead of queueing on the store's
+// lock. A store in memory (no writer) is never cached.
+type overdueCache struct {
+	mu   sync.Mutex
+	sent uint64
+	at   time.Time
+	by   map[string]int
+}
+
+// overdueByTouchpoint counts the open follow-ups due before now, to the
+// second, by touchpoint. The map answered is shared: callers only read it.
 func (s *itemStore) overdueByTouchpoint(now time.Time) (map[string]int, error) {
+	now = now.Truncate(time.Second)
+	if s.queue == nil {
+		return s.countOverdue(now)
+	}
+	s.qmu.Lock()
+	sent := s.sent
+	s.qmu.Unlock()
+	c := &s.overdue
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.by != nil && c.sent == sent && c.at.Equal(now) {
+		return c.by, nil
+	}
+	by, err := s.countOverdue(now)
+	if err != nil {
+		return nil, err
+	}
+	c.sent, c.at, c.by = sent, now, by
+	return by, nil
+}
+
+// countOverdue counts, from the store, the open follow-ups due before now
+// by touchpoint.
+func (s *itemStore) countOverdue(now time.Time) (map[string]int, error) {
 	out := map[string]int{}
 	err := s.reading(func(db itemReader) error {
 		rows, err := db.Query(`SELECT touchpoint, count(*) FROM items INDEXED BY items_due
