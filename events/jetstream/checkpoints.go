@@ -164,7 +164,20 @@ func (c *Checkpoints) List(ctx context.Context) ([]CheckpointInfo, error) {
 	if c.obs == nil {
 		return nil, nil
 	}
-	objs, err := c.obs.List(ctx)
+	var objs []*jetstream.ObjectInfo
+	var err error
+	for try := 0; try < listTries; try++ {
+		// The client's list follows the bucket's metadata on a consumer
+		// of its own and waits for it as long as ctx lets it; on a
+		// cluster a consumer lost while its leader moves would hold a
+		// start for ever, so each try has its own bound.
+		tryCtx, cancel := context.WithTimeout(ctx, listTimeout)
+		objs, err = c.obs.List(tryCtx)
+		cancel()
+		if ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) {
+			break
+		}
+	}
 	if errors.Is(err, jetstream.ErrNoObjectsFound) {
 		return nil, nil
 	}
@@ -186,6 +199,12 @@ func (c *Checkpoints) List(ctx context.Context) ([]CheckpointInfo, error) {
 	slices.SortFunc(out, func(a, b CheckpointInfo) int { return cmp.Compare(b.Seq, a.Seq) })
 	return out, nil
 }
+
+// listTries and listTimeout bound List: tries of listTimeout each.
+const (
+	listTries   = 3
+	listTimeout = 15 * time.Second
+)
 
 // maxCheckpointRoom is the most room Load makes at once for a checkpoint.
 const maxCheckpointRoom = 1 << 30

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"cxtracker/events"
@@ -21,18 +22,40 @@ import (
 //
 // Errors: ErrUnavailable.
 func (s *Store) erasableBucket(ctx context.Context, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	var err error
+	for try := 0; try < bucketTries; try++ {
+		var kv jetstream.KeyValue
+		if kv, err = s.erasableBucketOnce(ctx, cfg); err == nil {
+			return kv, nil
+		}
+		// A server slow to answer (a busy disk, a start-up) is asked
+		// again: every step below may be taken twice.
+		if ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) {
+			break
+		}
+	}
+	return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, cfg.Bucket, err)
+}
+
+// bucketTries is how many times erasableBucket asks a server that does not
+// answer in time.
+const bucketTries = 3
+
+// erasableBucketOnce is one try of erasableBucket; its errors are the
+// client's own.
+func (s *Store) erasableBucketOnce(ctx context.Context, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
 	name := "KV_" + cfg.Bucket
 	st, err := s.js.Stream(ctx, name)
 	switch {
 	case err == nil && (!st.CachedInfo().Config.DenyDelete || s.opts.openOnly):
-		return s.openBucket(ctx, cfg.Bucket)
+		return s.js.KeyValue(ctx, cfg.Bucket)
 	case err == nil:
 		s.opts.logger.Warn("a bucket that cannot erase what it keeps is made again", "bucket", cfg.Bucket)
 		if err := s.js.DeleteStream(ctx, name); err != nil {
-			return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, cfg.Bucket, err)
+			return nil, err
 		}
 	case !errors.Is(err, jetstream.ErrStreamNotFound) || s.opts.openOnly:
-		return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, cfg.Bucket, err)
+		return nil, err
 	}
 	dups := 2 * time.Minute
 	if cfg.TTL > 0 && cfg.TTL < dups {
@@ -45,15 +68,7 @@ func (s *Store) erasableBucket(ctx context.Context, cfg jetstream.KeyValueConfig
 		AllowRollup: true, AllowDirect: true, Discard: jetstream.DiscardNew,
 	})
 	if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-		return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, cfg.Bucket, err)
+		return nil, err
 	}
-	return s.openBucket(ctx, cfg.Bucket)
-}
-
-func (s *Store) openBucket(ctx context.Context, bucket string) (jetstream.KeyValue, error) {
-	kv, err := s.js.KeyValue(ctx, bucket)
-	if err != nil {
-		return nil, fmt.Errorf("%w: bucket %s: %v", events.ErrUnavailable, bucket, err)
-	}
-	return kv, nil
+	return s.js.KeyValue(ctx, cfg.Bucket)
 }
