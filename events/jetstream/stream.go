@@ -62,7 +62,7 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, replicas int, cre
 		return nil, ErrNoStream
 	}
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		st, err = js.CreateStream(ctx, want)
+		st, err = createStream(ctx, js, want)
 		if err != nil {
 			return nil, fmt.Errorf("create stream %s: %w", StreamName, err)
 		}
@@ -106,3 +106,29 @@ func Weaknesses(have, want jetstream.StreamConfig) []string {
 	check(have.PersistMode == jetstream.AsyncPersistMode, "writes are acknowledged before they are stored (persist_mode async)")
 	return w
 }
+
+// createStream creates the stream cfg names. A cluster that is still
+// forming (its meta leader not yet having heard from enough peers to place
+// the replicas) answers "no suitable peers"; that is asked again, every
+// quarter second for up to placementWait, as long as ctx lets it.
+func createStream(ctx context.Context, js jetstream.JetStream, cfg jetstream.StreamConfig) (jetstream.Stream, error) {
+	deadline := time.Now().Add(placementWait)
+	for {
+		st, err := js.CreateStream(ctx, cfg)
+		var apiErr *jetstream.APIError
+		if err == nil || !errors.As(err, &apiErr) || apiErr.ErrorCode != noPeersErrCode || time.Now().After(deadline) {
+			return st, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// noPeersErrCode is the server's "no suitable peers for placement".
+const noPeersErrCode jetstream.ErrorCode = 10005
+
+// placementWait is how long createStream waits for a forming cluster.
+const placementWait = 15 * time.Second
