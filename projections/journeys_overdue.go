@@ -15,7 +15,8 @@ func (m *Feedback) WithOverdue(j JourneyView, now time.Time) (JourneyView, error
 	if m.store == nil {
 		return j, m.Err()
 	}
-	m.settle()
+	// The store's read settles its writer itself, and only when the count
+	// kept is stale (overdueByTouchpoint).
 	byTouchpoint, err := m.store.overdueByTouchpoint(now)
 	if err != nil {
 		return j, err
