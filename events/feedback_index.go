@@ -3,7 +3,7 @@ package events
 import (
 	"bytes"
 	"slices"
-	"strings"
+	"unsafe"
 
 	"github.com/oklog/ulid/v2"
 )
@@ -142,57 +142,20 @@ func (x *feedbackIndex) number(id string) (uint32, bool) {
 // len is how many items were logged.
 func (x *feedbackIndex) len() int { return len(x.ids) + len(x.recent) + len(x.other) }
 
-// columns is every id logged, by id, and the number of the touchpoint
-// each was logged at.
-func (x *feedbackIndex) columns() (ids []string, tps []uint32) {
-	type entry struct {
-		id string
-		tp uint32
+// ulidBytes is the ULIDs' 16 bytes each, in one slice over the same
+// memory (a ULID is an array of bytes), for a checkpoint to write as is.
+func ulidBytes(ids []ulid.ULID) []byte {
+	if len(ids) == 0 {
+		return nil
 	}
-	all := make([]entry, 0, x.len())
-	for i, u := range x.ids {
-		all = append(all, entry{u.String(), x.tps[i]})
-	}
-	for u, tp := range x.recent {
-		all = append(all, entry{u.String(), tp})
-	}
-	for id, tp := range x.other {
-		all = append(all, entry{id, tp})
-	}
-	slices.SortFunc(all, func(a, b entry) int { return strings.Compare(a.id, b.id) })
-	ids, tps = make([]string, len(all)), make([]uint32, len(all))
-	for i, e := range all {
-		ids[i], tps[i] = e.id, e.tp
-	}
-	return ids, tps
+	return unsafe.Slice(&ids[0][0], len(ids)*len(ulid.ULID{}))
 }
 
-// appendNumber keeps that id was logged at the touchpoint numbered tp, for
-// a loader putting ids in their order (see sorted): a ULID goes at the end
-// of the columns.
-func (x *feedbackIndex) appendNumber(id string, tp uint32) {
-	if u, ok := canonical(id); ok {
-		x.ids, x.tps = append(x.ids, u), append(x.tps, tp)
-		return
+// bytesULIDs is ulidBytes the other way: the ULIDs b holds, over b's
+// memory, which the caller hands over.
+func bytesULIDs(b []byte) []ulid.ULID {
+	if len(b) == 0 {
+		return nil
 	}
-	x.other[id] = tp
-}
-
-// sorted puts the columns in order after appendNumber, should the ids
-// have come in another (a canonical ULID's text sorts as its bytes do, so
-// the columns of a checkpoint come in order).
-func (x *feedbackIndex) sorted() {
-	if slices.IsSortedFunc(x.ids, compareULIDs) {
-		return
-	}
-	order := make([]int, len(x.ids))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return compareULIDs(x.ids[a], x.ids[b]) })
-	ids, tps := make([]ulid.ULID, len(order)), make([]uint32, len(order))
-	for k, i := range order {
-		ids[k], tps[k] = x.ids[i], x.tps[i]
-	}
-	x.ids, x.tps = ids, tps
+	return unsafe.Slice((*ulid.ULID)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/len(ulid.ULID{}))
 }

@@ -22,7 +22,7 @@ import (
 // State and the read models save themselves. Bump it whenever any of them
 // saves a different shape: a start then skips the checkpoints of other
 // versions and replays the log instead, and verify says so.
-const CheckpointFormat = 8
+const CheckpointFormat = 9
 
 // Checkpointed is a read model (or the Engine) that saves itself into a
 // checkpoint and loads itself from one. SaveCheckpoint writes the same bytes

@@ -62,6 +62,9 @@ scale_section() {
 			if (("import-floor", "x-raw") in m)
 				printf "%-46s %7.0f items/s / %7.0f events/s = %5.2fx raw (the most the import could reach)\n", "  floor: the events built and published alone",
 					m["import-floor", "items/s"], m["import-floor", "raw-events/s"], m["import-floor", "x-raw"]
+			if (("import", "cpu-us/item") in m)
+				printf "%-46s %7.1f µs an item (raw %.1f µs an event; the floor %.1f): at most %.2fx raw with every core busy (the floor %.2fx)\n", "  CPU of the whole process",
+					m["import", "cpu-us/item"], m["import", "raw-cpu-us/event"], m["import-floor", "cpu-us/item"], m["import", "ceiling-x-raw"], m["import-floor", "ceiling-x-raw"]
 			if (("restart", "ms") in m) {
 				printf "%-46s %7.0f ms (target <= 3000 at 1M) %s\n", "restart until /readyz is 200", m["restart", "ms"], verdict(m["restart", "ms"] <= 3000)
 				printf "%-46s %7.0f MB (target <= 300 at 1M) %s\n", "server RSS after the restart", m["restart", "rss-MB"], verdict(m["restart", "rss-MB"] <= 300)

@@ -38,35 +38,14 @@ func benchRestartEvents() int {
 // raw (x-raw), and the rate and ratio of its replay alone
 // (replay-events/s, replay-x-raw: from the projector's start until it
 // caught up, without the server's start before it).
+//
+// CXTRACKER_BENCH_RESTART_DIR restarts on the log a former run left in
+// that data directory (a scale run's, for one) instead of writing one: its
+// checkpoints are deleted by the rebuilds, and the tracker's clean
+// shutdown leaves a new one.
 func BenchmarkRestart(b *testing.B) {
-	n := benchRestartEvents()
-	dir := b.TempDir()
-	m := startMain(b, func(c *Config) { c.Data = dir })
-	tps := benchTouchpoints(b, m, 12)
+	dir, last := benchRestartLog(b)
 	ctx := context.Background()
-	start := time.Now()
-	for sent := 0; sent < n; {
-		tp := tps[(sent/events.MaxFeedbackBatch)%len(tps)]
-		batch := events.LogFeedbackBatch{TouchpointID: tp}
-		for i := range min(events.MaxFeedbackBatch, n-sent) {
-			batch.Items = append(batch.Items, events.LogFeedback{FeedbackID: events.NewID(), TouchpointID: tp, Metric: events.MetricNPS, Score: (sent + i) % 11,
-				Source: events.SourceSurvey, Segment: "mid_market", Comment: "The agent called me back as promised and solved it on the first call."})
-		}
-		if _, err := m.Engine().Execute(ctx, batch, events.Meta{Actor: "bench"}); err != nil {
-			b.Fatal(err)
-		}
-		sent += len(batch.Items)
-	}
-	last := m.Projector().LastSeq()
-	m.Close()
-	held := time.Duration(m.checkpointer.pause.Load())
-	infos, _ := checkpointsIn(b, dir)
-	if len(infos) == 0 || infos[0].Seq != last {
-		b.Fatalf("no checkpoint at the log's end, seq %d: %v", last, infos)
-	}
-	b.Logf("a log of %d events written in %s; its checkpoint is %d bytes, and held the projector %s while it serialised",
-		last, time.Since(start).Round(time.Millisecond), infos[0].Size, held.Round(time.Millisecond))
-
 	// restart starts the tracker on dir until ready, b.N times: from the
 	// checkpoint left by the last clean shutdown, or (from "start") with
 	// none, and then also without the item store when items is "rebuilt".
@@ -136,6 +115,48 @@ func BenchmarkRestart(b *testing.B) {
 		b.ReportMetric(perOp*1000, "ms")
 		b.ReportMetric(float64(last)/perOp, "events/s")
 	})
+}
+
+// benchRestartLog answers the data directory the restart benchmark starts
+// on and its log's last sequence: CXTRACKER_BENCH_RESTART_DIR's, or a new
+// one of benchRestartEvents feedback items.
+func benchRestartLog(b *testing.B) (string, uint64) {
+	b.Helper()
+	if dir := os.Getenv("CXTRACKER_BENCH_RESTART_DIR"); dir != "" {
+		m := startMain(b, func(c *Config) { c.Data = dir })
+		last := m.Projector().LastSeq()
+		m.Close()
+		b.Logf("restarting on the log of %d events in %s", last, dir)
+		return dir, last
+	}
+	n := benchRestartEvents()
+	dir := b.TempDir()
+	m := startMain(b, func(c *Config) { c.Data = dir })
+	ctx := context.Background()
+	tps := benchTouchpoints(b, m, 12)
+	start := time.Now()
+	for sent := 0; sent < n; {
+		tp := tps[(sent/events.MaxFeedbackBatch)%len(tps)]
+		batch := events.LogFeedbackBatch{TouchpointID: tp}
+		for i := range min(events.MaxFeedbackBatch, n-sent) {
+			batch.Items = append(batch.Items, events.LogFeedback{FeedbackID: events.NewID(), TouchpointID: tp, Metric: events.MetricNPS, Score: (sent + i) % 11,
+				Source: events.SourceSurvey, Segment: "mid_market", Comment: "The agent called me back as promised and solved it on the first call."})
+		}
+		if _, err := m.Engine().Execute(ctx, batch, events.Meta{Actor: "bench"}); err != nil {
+			b.Fatal(err)
+		}
+		sent += len(batch.Items)
+	}
+	last := m.Projector().LastSeq()
+	m.Close()
+	held := time.Duration(m.checkpointer.pause.Load())
+	infos, _ := checkpointsIn(b, dir)
+	if len(infos) == 0 || infos[0].Seq != last {
+		b.Fatalf("no checkpoint at the log's end, seq %d: %v", last, infos)
+	}
+	b.Logf("a log of %d events written in %s; its checkpoint is %d bytes, and held the projector %s while it serialised",
+		last, time.Since(start).Round(time.Millisecond), infos[0].Size, held.Round(time.Millisecond))
+	return dir, last
 }
 
 // rawReadTimed starts a JetStream server on dir and answers how long raw

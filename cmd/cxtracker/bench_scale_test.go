@@ -148,6 +148,7 @@ func BenchmarkScale(b *testing.B) {
 	var raw *rawScale
 	var floor *floorScale
 	var importTime, rawTime, floorTime time.Duration
+	var importCPU, rawCPU, floorCPU time.Duration
 	var body bytes.Buffer
 	for sent := 0; sent < n; {
 		body.Reset()
@@ -155,7 +156,7 @@ func BenchmarkScale(b *testing.B) {
 		for i := range k {
 			body.Write(scaleLine(tps, now, sent+i))
 		}
-		began := time.Now()
+		began, cpu := time.Now(), processCPU()
 		var ans importAnswer
 		if err := c.send(ctx, http.MethodPost, "/v1/feedback/import", "application/x-ndjson", body.Bytes(), &ans); err != nil {
 			b.Fatal(err)
@@ -166,17 +167,17 @@ func BenchmarkScale(b *testing.B) {
 		if err := c.do(ctx, http.MethodGet, "/v1/feedback?limit=1", nil, nil); err != nil {
 			b.Fatal(err)
 		}
-		importTime += time.Since(began)
+		importTime, importCPU = importTime+time.Since(began), importCPU+processCPU()-cpu
 		if raw == nil {
 			if raw, err = newRawScale(ctx, m); err != nil {
 				b.Fatal(err)
 			}
 		}
-		began = time.Now()
+		began, cpu = time.Now(), processCPU()
 		if err := raw.publish(ctx, k); err != nil {
 			b.Fatal(err)
 		}
-		rawTime += time.Since(began)
+		rawTime, rawCPU = rawTime+time.Since(began), rawCPU+processCPU()-cpu
 		if floor == nil {
 			if floor, err = newFloorScale(ctx, m); err != nil {
 				b.Fatal(err)
@@ -186,11 +187,11 @@ func BenchmarkScale(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		began = time.Now()
+		began, cpu = time.Now(), processCPU()
 		if err := floor.publish(ctx, items); err != nil {
 			b.Fatal(err)
 		}
-		floorTime += time.Since(began)
+		floorTime, floorCPU = floorTime+time.Since(began), floorCPU+processCPU()-cpu
 		sent += k
 		if sent%(10*scaleChunk) == 0 || sent == n {
 			fmt.Fprintf(os.Stderr, "scale: imported %d of %d items (%.0f/s; raw atomic batches %.0f/s; the floor %.0f/s)\n", sent, n, float64(sent)/importTime.Seconds(), float64(sent)/rawTime.Seconds(), float64(sent)/floorTime.Seconds())
@@ -208,15 +209,27 @@ func BenchmarkScale(b *testing.B) {
 
 	// Figures measured once, above, are reported by sub-benchmarks, the
 	// only ones a parent's output shows.
+	// The CPU an item (the process's: the server, the tracker and the
+	// client) bounds the rate: with every core busy, the import could
+	// reach at most ceiling-x-raw of raw's rate.
+	perItem := func(cpu time.Duration) float64 { return cpu.Seconds() * 1e6 / float64(n) }
+	ceiling := func(cpu time.Duration) float64 {
+		return float64(runtime.NumCPU()) / (cpu.Seconds() / float64(n)) / rawRate
+	}
 	benchOnce(b, "import", func(b *testing.B) {
 		b.ReportMetric(importRate, "items/s")
 		b.ReportMetric(rawRate, "raw-events/s")
 		b.ReportMetric(importRate/rawRate, "x-raw")
+		b.ReportMetric(perItem(importCPU), "cpu-us/item")
+		b.ReportMetric(perItem(rawCPU), "raw-cpu-us/event")
+		b.ReportMetric(ceiling(importCPU), "ceiling-x-raw")
 	})
 	benchOnce(b, "import-floor", func(b *testing.B) {
 		b.ReportMetric(floorRate, "items/s")
 		b.ReportMetric(rawRate, "raw-events/s")
 		b.ReportMetric(floorRate/rawRate, "x-raw")
+		b.ReportMetric(perItem(floorCPU), "cpu-us/item")
+		b.ReportMetric(ceiling(floorCPU), "ceiling-x-raw")
 	})
 	benchScaleReads(b, c, res.JourneyID, now, restart, rss)
 }
