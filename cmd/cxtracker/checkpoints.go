@@ -72,9 +72,34 @@ func (c *checkpointer) run(ctx context.Context) {
 			return
 		}
 		if last := c.projector.LastSeq(); last > c.seq.Load() {
+			began := time.Now()
 			c.take(ctx, "periodic")
 			base = max(last, c.seq.Load())
+			if !c.rest(ctx, time.Since(began)) {
+				return
+			}
 		}
+	}
+}
+
+// checkpointShare is the most of the time periodic checkpoints take: one
+// that took d is followed by none for (checkpointShare-1)·d. A checkpoint
+// grows with the state (the write side's feedback index: 17 bytes an item),
+// so at a fixed count of events apart its cost an event would grow with
+// the log; resting in proportion keeps that cost bounded (a clean shutdown
+// still takes one).
+const checkpointShare = 20
+
+// rest waits after a periodic checkpoint that took d, and says false if
+// ctx ended meanwhile.
+func (c *checkpointer) rest(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer((checkpointShare - 1) * d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
