@@ -54,8 +54,11 @@ scale_section() {
 			printf "%-46s p50 %7.2f ms   p99 %7.2f ms (target <= %s ms) %s\n", label, m[name, "p50-ms"], m[name, "p99-ms"], target, verdict(m[name, "p99-ms"] <= target)
 		}
 		END {
+			# The targets at 10M items and more are those of 10M (issue 14).
+			big = items >= 10000000
+			at = big ? "10M" : "1M"
 			print ""
-			printf "== scale, %d feedback items: figures and targets\n", items
+			printf "== scale, %d feedback items: figures and targets (at %s)\n", items, at
 			if (("import", "x-raw") in m)
 				printf "%-46s %7.0f items/s / %7.0f events/s = %5.2fx raw atomic batches (target >= 0.7x) %s\n", "import, 10,000 lines a request",
 					m["import", "items/s"], m["import", "raw-events/s"], m["import", "x-raw"], verdict(m["import", "x-raw"] >= 0.7)
@@ -66,12 +69,12 @@ scale_section() {
 				printf "%-46s %7.1f µs an item (raw %.1f µs an event; the floor %.1f): at most %.2fx raw with every core busy (the floor %.2fx)\n", "  CPU of the whole process",
 					m["import", "cpu-us/item"], m["import", "raw-cpu-us/event"], m["import-floor", "cpu-us/item"], m["import", "ceiling-x-raw"], m["import-floor", "ceiling-x-raw"]
 			if (("restart", "ms") in m) {
-				printf "%-46s %7.0f ms (target <= 3000 at 1M) %s\n", "restart until /readyz is 200", m["restart", "ms"], verdict(m["restart", "ms"] <= 3000)
-				printf "%-46s %7.0f MB (target <= 300 at 1M) %s\n", "server RSS after the restart", m["restart", "rss-MB"], verdict(m["restart", "rss-MB"] <= 300)
+				printf "%-46s %7.0f ms (target <= %d) %s\n", "restart until /readyz is 200", m["restart", "ms"], big ? 5000 : 3000, verdict(m["restart", "ms"] <= (big ? 5000 : 3000))
+				printf "%-46s %7.0f MB (target <= %d) %s\n", "server RSS after the restart", m["restart", "rss-MB"], big ? 600 : 300, verdict(m["restart", "rss-MB"] <= (big ? 600 : 300))
 			}
 			if (("report-year", "ms/report") in m)
-				printf "%-46s %7.0f ms (target <= 1000) %s\n", "GET /v1/reports/council for a year", m["report-year", "ms/report"], verdict(m["report-year", "ms/report"] <= 1000)
-			latency("GET /v1/feedback, journey+metric+month", "list", 20)
+				printf "%-46s %7.0f ms (target <= %d) %s\n", "GET /v1/reports/council for a year", m["report-year", "ms/report"], big ? 2000 : 1000, verdict(m["report-year", "ms/report"] <= (big ? 2000 : 1000))
+			latency("GET /v1/feedback, journey+metric+month", "list", big ? 50 : 20)
 			latency("GET /v1/journeys/{id}, 16 clients", "journey-map", 5)
 			latency("GET /v1/program, 16 clients", "program", 5)
 		}' "$out"

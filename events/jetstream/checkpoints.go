@@ -206,6 +206,12 @@ const (
 	listTimeout = 15 * time.Second
 )
 
+// loadTimeout bounds Load's read of a checkpoint of size bytes: 15 s, and
+// a second more for every 4 MB (a 200 MB checkpoint: 65 s).
+func loadTimeout(size uint64) time.Duration {
+	return 15*time.Second + time.Duration(size/(4<<20))*time.Second
+}
+
 // maxCheckpointRoom is the most room Load makes at once for a checkpoint.
 const maxCheckpointRoom = 1 << 30
 
@@ -217,6 +223,11 @@ func (c *Checkpoints) Load(ctx context.Context, info CheckpointInfo) ([]byte, er
 	if c.obs == nil {
 		return nil, fmt.Errorf("%w: no checkpoint bucket", events.ErrUnavailable)
 	}
+	// Without a deadline, the client bounds the whole read by its default
+	// timeout (5 s), which a checkpoint of 10M items (some 200 MB) read
+	// from a cold disk does not meet: bound it by the size instead.
+	ctx, cancel := context.WithTimeout(ctx, loadTimeout(info.Size))
+	defer cancel()
 	r, err := c.obs.Get(ctx, info.Name)
 	if err != nil {
 		return nil, fmt.Errorf("%w: read checkpoint %s: %v", events.ErrUnavailable, info.Name, err)
