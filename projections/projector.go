@@ -321,11 +321,16 @@ func (p *Projector) Models() []Model { return p.models }
 // not). Nil when nothing has been applied yet.
 func (p *Projector) Checkpoint() (*Checkpoint, error) {
 	p.hold.Lock()
-	defer p.hold.Unlock()
-	return p.capture()
+	c, err := p.capture()
+	p.hold.Unlock()
+	if c == nil {
+		return nil, err
+	}
+	return c.seal(), nil
 }
 
-// capture is Checkpoint with the projector held.
+// capture is Checkpoint with the projector held, its parts not yet
+// sealed.
 func (p *Projector) capture() (*Checkpoint, error) {
 	p.mu.Lock()
 	at, before, q := p.digest, p.before, p.quarantine
@@ -386,6 +391,6 @@ func (p *Projector) Rebuild(ctx context.Context, want func(seq uint64) bool, got
 		if err != nil {
 			return err
 		}
-		return got(c)
+		return got(c.seal())
 	}})
 }
